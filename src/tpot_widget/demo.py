@@ -1,0 +1,90 @@
+"""Synthetic, seeded demo runs: two serving configurations of one model, clearly labelled.
+
+The shapes mimic real LLM serving: output lengths are a mix of short and long answers,
+TPOT is lognormal and grows slowly with the output length (longer decodes share the batch
+with more requests), TTFT has a heavy tail, a few requests fail. Configuration B is faster
+on long outputs and about the same on short ones, so brushing the token range matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .run import Run
+
+#: Every demo run's name starts with this, so nobody mistakes it for a measurement.
+SYNTHETIC_PREFIX = "synthetic: "
+
+
+def _demo_run(
+    name: str,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    tpot_short_s: float,
+    tpot_long_s: float,
+    error_rate: float,
+) -> Run:
+    """One synthetic run of `n` requests."""
+    long = rng.random(n) < 0.45
+    output = np.where(
+        long,
+        rng.lognormal(np.log(600), 0.35, n),
+        rng.lognormal(np.log(120), 0.6, n),
+    )
+    output = np.clip(np.round(output), 1, 4096)
+    inputs = np.clip(np.round(rng.lognormal(np.log(900), 0.7, n)), 8, 32000)
+    # TPOT median drifts from tpot_short_s (few tokens) to tpot_long_s (~1000 tokens).
+    weight = np.clip(np.log(output) / np.log(1000), 0, 1.2)
+    tpot_median = tpot_short_s + (tpot_long_s - tpot_short_s) * weight
+    tpot = tpot_median * rng.lognormal(0.0, 0.18, n)
+    ttft = 0.04 + inputs * 2.5e-5 + rng.gamma(1.5, 0.05, n)
+    e2e = ttft + tpot * np.maximum(output - 1, 0)
+    starts = np.sort(rng.uniform(0, n / 20.0, n))  # about 20 requests per second
+    failed = rng.random(n) < error_rate
+    errors = np.where(
+        failed,
+        rng.choice(
+            np.array(
+                ["ReadTimeout: no first token within 60 s", "HTTP 503: server overloaded"],
+                dtype=object,
+            ),
+            n,
+        ),
+        None,
+    )
+    for column in (ttft, e2e, output):
+        column[failed] = np.nan
+    return Run.from_columns(
+        SYNTHETIC_PREFIX + name,
+        time_to_first_token=ttft,
+        time_to_last_token=e2e,
+        num_tokens_output=output,
+        num_tokens_input=inputs,
+        request_start=starts,
+        error=errors,
+        format="demo",
+        metadata={"synthetic": True, "generator": "tpot_widget.demo", "n_requests": n},
+    )
+
+
+def demo_runs(n: int = 5000, seed: int = 0) -> list[Run]:
+    """Two synthetic runs (baseline, candidate) of `n` requests each, reproducible by `seed`."""
+    rng = np.random.default_rng(seed)
+    baseline = _demo_run(
+        "baseline (TP=1, max_num_seqs=256)",
+        n,
+        rng,
+        tpot_short_s=0.018,
+        tpot_long_s=0.026,
+        error_rate=0.01,
+    )
+    candidate = _demo_run(
+        "candidate (TP=1, max_num_seqs=128)",
+        n,
+        rng,
+        tpot_short_s=0.0182,
+        tpot_long_s=0.022,
+        error_rate=0.015,
+    )
+    return [baseline, candidate]
