@@ -35,9 +35,7 @@ NUMERIC_COLUMNS: tuple[str, ...] = (*DURATION_COLUMNS, *TOKEN_COLUMNS, "request_
 COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, "error")
 
 
-def recompute_tpot(
-    ttft: np.ndarray, e2e: np.ndarray, output_tokens: np.ndarray
-) -> np.ndarray:
+def recompute_tpot(ttft: np.ndarray, e2e: np.ndarray, output_tokens: np.ndarray) -> np.ndarray:
     """TPOT = (E2E − TTFT) / (output tokens − 1) where output tokens > 1, else NaN."""
     with np.errstate(invalid="ignore", divide="ignore"):
         tpot = (e2e - ttft) / (output_tokens - 1.0)
@@ -278,9 +276,7 @@ class Run:
         )
 
 
-def _clean_bad_values(
-    columns: dict[str, np.ndarray], *, name: str, source: str | None
-) -> None:
+def _clean_bad_values(columns: dict[str, np.ndarray], *, name: str, source: str | None) -> None:
     """NaN-out non-finite and negative durations in place; warn once with the count."""
     bad = 0
     for column in ("time_to_first_token", "time_to_last_token", "tpot_reported"):

@@ -48,7 +48,9 @@ def _read_head(path: Path) -> bytes:
 def _detect(path: Path) -> ModuleType:
     head = _read_head(path)
     if not path.is_dir() and not head.strip():
-        raise LoadError(f"{path}: the file is empty; was the benchmark interrupted before it wrote?")
+        raise LoadError(
+            f"{path}: the file is empty; was the benchmark interrupted before it wrote?"
+        )
     for module in LOADERS:
         if module.sniff(path, head):
             return module
@@ -77,12 +79,29 @@ def _load_path(path: Path, format: str | None) -> list[Run]:
 
 def _load_folder_of_runs(folder: Path) -> list[Run]:
     """Every run in a folder that is not itself a run (e.g. LLMeter's output root)."""
+    runs = _runs_below(folder, depth=_MAX_DEPTH)
+    if not runs:
+        raise LoadError(
+            f"{folder}: found no benchmark run in this folder or its subfolders (looked for "
+            f"LLMeter run folders and files of: {', '.join(FORMATS)})"
+        )
+    return runs
+
+
+#: How deep `load_runs(folder)` looks (LLMeter experiments nest runs two levels down).
+_MAX_DEPTH = 3
+
+
+def _runs_below(folder: Path, depth: int) -> list[Run]:
+    """The runs of `folder`'s run subfolders and recognised files, sorted by name."""
     runs: list[Run] = []
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     for entry in entries:
         if entry.is_dir():
             if llmeter.sniff(entry, b""):
                 runs.extend(llmeter.load(entry))
+            elif depth > 1:
+                runs.extend(_runs_below(entry, depth - 1))
             continue
         if entry.suffix.lower() not in (".json", ".jsonl"):
             continue
@@ -90,11 +109,6 @@ def _load_folder_of_runs(folder: Path) -> list[Run]:
         module = next((m for m in LOADERS if head.strip() and m.sniff(entry, head)), None)
         if module is not None:
             runs.extend(module.load(entry))
-    if not runs:
-        raise LoadError(
-            f"{folder}: found no benchmark run in this folder (looked for LLMeter run "
-            f"folders and files of: {', '.join(FORMATS)})"
-        )
     return runs
 
 

@@ -4,12 +4,20 @@ file and line of anything they cannot read."""
 from __future__ import annotations
 
 import json
+import math
+import operator
+import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
+
+from ..run import Run
 
 
 class LoadError(ValueError):
@@ -46,7 +54,9 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not data.strip():
-        raise LoadError(f"{path}: the file is empty; was the benchmark interrupted before it wrote?")
+        raise LoadError(
+            f"{path}: the file is empty; was the benchmark interrupted before it wrote?"
+        )
     return data
 
 
@@ -63,22 +73,34 @@ def iter_json_lines(path: Path, data: bytes | None = None) -> Iterator[tuple[int
     """
     if data is None:
         data = read_bytes(path)
-    lines = data.split(b"\n")
+    yield from _parse_lines(data, path, first_line=1, at_eof=True)
+
+
+def _parse_lines(
+    data: bytes | bytearray | memoryview, path: Path, *, first_line: int, at_eof: bool
+) -> Iterator[tuple[int, Any]]:
+    """Parse the lines of `data` (numbered from `first_line`) one by one, precisely.
+
+    With `at_eof`, a broken last non-blank line (not line 1) only warns: it is a run that
+    was interrupted while writing.
+    """
+    lines = bytes(data).split(b"\n")
     last = len(lines)
     while last > 0 and not lines[last - 1].strip():
         last -= 1
-    for number in range(1, last + 1):
-        raw = lines[number - 1]
+    for index in range(last):
+        raw = lines[index]
         if not raw.strip():
             continue
+        number = first_line + index
         try:
             obj = parse_json(raw, path, number)
         except LoadError:
-            if number == last and number > 1:
+            if at_eof and index == last - 1 and number > 1:
                 warnings.warn(
                     f"{where(path, number)}: the last line is incomplete (an interrupted run?); "
-                    f"loaded the {number - 1} complete line(s) before it",
-                    stacklevel=2,
+                    f"loaded the complete line(s) before it",
+                    stacklevel=3,
                 )
                 return
             raise
@@ -99,3 +121,411 @@ def looks_like_json_lines(head: bytes) -> bool:
 def ms_to_s(value: Any) -> float | None:
     """Milliseconds → seconds, None stays None."""
     return None if value is None else float(value) / 1e3
+
+
+def read_json_documents(path: Path) -> list[tuple[int | None, Any]]:
+    """Every JSON document of a file that holds either one document or one per line.
+
+    Returns (line number or None, document) pairs: a single (possibly pretty-printed)
+    document gives one pair with line None; JSON lines (e.g. results appended run after
+    run) give one pair per line, with the truncated-last-line rule of `iter_json_lines`.
+    """
+    data = read_bytes(path)
+    try:
+        return [(None, orjson.loads(data))]
+    except orjson.JSONDecodeError:
+        pass
+    stripped = data.strip()
+    if b"\n" not in stripped:
+        return [(None, parse_json(data, path))]  # one line: NaN/Infinity, or a real error
+    if not _first_line_is_an_object(stripped):
+        # A pretty-printed document (the first line is not a whole object): parse it whole
+        # so that a syntax error is reported at its real line and column.
+        return [(None, parse_json(data, path))]
+    return list(iter_json_lines(path, data))
+
+
+def _first_line_is_an_object(data: bytes) -> bool:
+    """True when the first line of `data` is a whole JSON object (NaN/Infinity allowed)."""
+    first = data.split(b"\n", 1)[0].strip()
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """The names, with " (2)", " (3)"... added to repeats so that each run is told apart."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        out.append(name if count == 1 else f"{name} ({count})")
+    return out
+
+
+def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON-safe scalar fields of a tool's run header (lists and objects left out).
+
+    Non-finite floats become strings ("inf") so the metadata can go to the browser as JSON.
+    """
+    skipped = set(skip)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key in skipped or isinstance(value, (list, dict, tuple)):
+            continue
+        plain = value is None or isinstance(value, (str, int, bool))
+        plain = plain or (isinstance(value, float) and math.isfinite(value))
+        out[str(key)] = value if plain else str(value)
+    return out
+
+
+def iso_to_epoch(values: Sequence[Any], path: Path | str) -> np.ndarray:
+    """ISO-8601 timestamps (str or datetime; None allowed) → epoch seconds, NaN if missing.
+
+    Naive times are taken as UTC. Unparsable ones become NaN with one warning. Repeated
+    strings (LLMeter writes whole seconds) are parsed once.
+    """
+    cache: dict[Any, float] = {}
+    bad = 0
+    for value in set(values):
+        if value is None:
+            cache[value] = math.nan
+            continue
+        try:
+            if isinstance(value, datetime):
+                moment = value
+            else:
+                text = str(value).strip()
+                if text.endswith(("Z", "z")):
+                    text = text[:-1] + "+00:00"
+                moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            cache[value] = moment.timestamp()
+        except (TypeError, ValueError):
+            cache[value] = math.nan
+            bad += 1
+    if bad:
+        warnings.warn(
+            f"{path}: {bad} distinct timestamp value(s) could not be read as ISO-8601; "
+            "their requests have no start time",
+            stacklevel=2,
+        )
+    return np.fromiter((cache[v] for v in values), dtype=np.float64, count=len(values))
+
+
+def seconds_since_first(times: np.ndarray) -> np.ndarray:
+    """Times (any origin, seconds) → seconds since the earliest one; all-NaN stays NaN."""
+    times = np.where(np.isfinite(times), np.asarray(times, dtype=np.float64), np.nan)
+    if np.isnan(times).all():
+        return times
+    return times - np.nanmin(times)
+
+
+# --- fast column reader for big JSON-lines files -------------------------------------------
+
+#: A NaN literal read from a file comes back as this value from `read_json_lines_columns`
+#: so that `Run.from_columns` counts it with the other bad values before it becomes NaN.
+BAD_NUMBER = -math.inf
+
+
+@dataclass
+class JsonLinesColumns:
+    """Top-level fields of every object of a JSON-lines file, one column per field."""
+
+    #: field → float64 array (NaN where absent or null)
+    numbers: dict[str, np.ndarray]
+    #: field → list of raw values (None where absent)
+    values: dict[str, list[Any]]
+    #: the file's line number of every row (1-based), for messages
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def read_json_lines_columns(
+    path: Path,
+    numeric: Sequence[str],
+    other: Sequence[str] = (),
+    *,
+    chunk_size: int = 1 << 22,
+) -> JsonLinesColumns:
+    """Read some top-level fields of every line of a (possibly huge) JSON-lines file fast.
+
+    Fast path, chunk by chunk: each line is cut just before the first of the wanted fields
+    (as line 1 orders them; LLMeter writes the long texts first, so the cut skips them),
+    and the tails are parsed by a single orjson call. A chunk where anything does not fit (blank
+    lines, other key orders, NaN literals, a broken line) is re-read line by line, which
+    gives the usual file:line errors and the truncated-last-line warning.
+    """
+    wanted = (*numeric, *other)
+    numbers: dict[str, list[np.ndarray]] = {k: [] for k in numeric}
+    values: dict[str, list[Any]] = {k: [] for k in other}
+    line_parts: list[np.ndarray] = []
+    anchor: bytes | None = None
+    anchor_known = False
+    expected: tuple[str, ...] = ()
+    getters = {k: operator.itemgetter(k) for k in wanted}
+    quoted = {k: orjson.dumps(k) for k in wanted}
+
+    def take(rows: list[Any], lines: np.ndarray, chunk_cut: int | None) -> bool:
+        """Append the rows' fields; False when a fast chunk's cut may have lost a field."""
+        columns: dict[str, list[Any]] = {}
+        for key in wanted:
+            try:
+                columns[key] = list(map(getters[key], rows))
+            except KeyError:
+                if chunk_cut is not None and (
+                    key in expected or buffer.find(quoted[key], 0, chunk_cut) >= 0
+                ):
+                    return False  # lines not laid out like line 1: the field may precede the cut
+                columns[key] = [row.get(key) for row in rows]
+        for key in numeric:
+            numbers[key].append(_float_column(columns[key], key, path, lines))
+        for key in other:
+            values[key].extend(columns[key])
+        line_parts.append(lines)
+        return True
+
+    def slow(chunk: bytes | bytearray, first_line: int, at_eof: bool) -> None:
+        rows: list[Any] = []
+        numbers_seen: list[int] = []
+        for number, obj in _parse_lines(chunk, path, first_line=first_line, at_eof=at_eof):
+            if not isinstance(obj, dict):
+                raise LoadError(
+                    f"{where(path, number)}: expected one JSON object per line, "
+                    f"got a {type(obj).__name__}"
+                )
+            for key in numeric:
+                value = obj.get(key)
+                if isinstance(value, float) and value != value:
+                    obj[key] = BAD_NUMBER
+            rows.append(obj)
+            numbers_seen.append(number)
+        take(rows, np.array(numbers_seen, dtype=np.int64), None)
+
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    filled = 0
+    next_line = 1
+    try:
+        handle = path.open("rb", buffering=0)
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        consumed = 0
+        while True:
+            if filled == len(buffer):  # a line longer than the buffer: grow it
+                view.release()
+                buffer.extend(bytes(len(buffer)))
+                view = memoryview(buffer)
+            count = handle.readinto(view[filled:]) or 0
+            consumed += count
+            at_eof = not count or consumed >= size
+            end = filled + count
+            if end == 0:
+                break
+            cut = end if at_eof else buffer.rfind(b"\n", 0, end) + 1
+            if cut == 0:
+                filled = end
+                continue
+            if not anchor_known:
+                anchor, expected = _anchor_from_first_line(buffer, cut, wanted)
+                anchor_known = True
+            rows = _fast_rows(buffer, cut, anchor) if anchor is not None else None
+            if rows is not None and take(
+                rows, np.arange(next_line, next_line + len(rows), dtype=np.int64), cut
+            ):
+                next_line += len(rows)
+            else:
+                slow(buffer[:cut], next_line, at_eof)
+                next_line += buffer.count(b"\n", 0, cut) + (buffer[cut - 1] != 0x0A)
+            rest = end - cut
+            buffer[:rest] = buffer[cut:end]
+            filled = rest
+            if at_eof:
+                break
+    view.release()
+    if next_line == 1 or not line_parts or sum(len(p) for p in line_parts) == 0:
+        read_bytes(path)  # raises the usual "empty file" error if blank
+        raise LoadError(f"{path}: no JSON object found in the file")
+    return JsonLinesColumns(
+        numbers={
+            k: np.concatenate(v) if v else np.empty(0, dtype=np.float64) for k, v in numbers.items()
+        },
+        values=values,
+        lines=np.concatenate(line_parts),
+    )
+
+
+def _anchor_from_first_line(
+    buffer: bytearray, cut: int, wanted: Sequence[str]
+) -> tuple[bytes | None, tuple[str, ...]]:
+    """The bytes (`"key":`) just before which every line is cut: the first wanted field
+    in the first line's order. Also the wanted fields that line has. (None, ()) when the
+    first line gives no usable anchor (then every line is parsed whole)."""
+    first = bytes(buffer[:cut]).lstrip().split(b"\n", 1)[0].strip()
+    try:
+        obj = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return None, ()  # the line-by-line path will say what is wrong
+    if not isinstance(obj, dict):
+        return None, ()
+    present = [k for k in obj if k in wanted]
+    if not present:
+        return None, ()
+    key = orjson.dumps(present[0])
+    start = first.rfind(key)
+    colon = first.find(b":", start + len(key))
+    if start < 0 or colon < 0 or first[start + len(key) : colon].strip():
+        return None, ()
+    return first[start : colon + 1], tuple(present)
+
+
+def _fast_rows(buffer: bytearray, cut: int, anchor: bytes) -> list[Any] | None:
+    """Parse every line of buffer[:cut] from its (last) `anchor` on, with one orjson call.
+
+    None when the chunk does not fit (a line without the anchor, e.g. blank; a tail that is
+    not the rest of a top-level object; NaN literals...): the caller then reads it line
+    by line. A wrong cut cannot parse by accident: its braces do not balance.
+    """
+    tails: list[bytes] = []
+    append = tails.append
+    find = buffer.find
+    rfind = buffer.rfind
+    pos = 0
+    while pos < cut:
+        newline = find(b"\n", pos, cut)
+        if newline < 0:
+            newline = cut
+        start = rfind(anchor, pos, newline)
+        if start < 0:
+            return None
+        append(buffer[start:newline])
+        pos = newline + 1
+    try:
+        rows = orjson.loads(b"[{" + b",{".join(tails) + b"]")
+    except orjson.JSONDecodeError:
+        return None
+    return rows if len(rows) == len(tails) else None
+
+
+def _float_column(values: list[Any], key: str, path: Path, lines: np.ndarray) -> np.ndarray:
+    """float64 array of `values` (None → NaN); a non-number is a LoadError at its line."""
+    try:
+        return np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        for index, value in enumerate(values):
+            if value is None or isinstance(value, (int, float)):
+                continue
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise LoadError(
+                    f"{where(path, int(lines[index]))}: {key} is {value!r}, not a number"
+                ) from None
+        raise
+
+
+# --- vLLM / SGLang style: one object per run with parallel per-request arrays --------------
+
+
+def parallel_arrays_run(
+    obj: Mapping[str, Any],
+    *,
+    name: str,
+    path: Path,
+    line: int | None,
+    format: str,
+    metadata: Mapping[str, Any],
+) -> Run:
+    """A Run from `input_lens`, `output_lens`, `ttfts`, `itls`, `errors` (+ optional
+    `latencies`, `start_times`), as vLLM and SGLang write them.
+
+    E2E = `latencies` when present, else TTFT + sum(ITLs). A failed request (non-empty
+    error) keeps its error text; its placeholder timings (0.0) become NaN.
+    """
+    at = where(path, line)
+    ttfts = _array_field(obj, "ttfts", at)
+    n = len(ttfts)
+    output_lens = _array_field(obj, "output_lens", at, n)
+    input_lens = _array_field(obj, "input_lens", at, n, required=False)
+    itls = _array_field(obj, "itls", at, n, required=False)
+    latencies = _array_field(obj, "latencies", at, n, required=False)
+    start_times = _array_field(obj, "start_times", at, n, required=False)
+    errors = _array_field(obj, "errors", at, n, required=False)
+    if errors is None:
+        errors = [None] * n
+    error_text = [e if e else None for e in errors]
+
+    ttft = _floats(ttfts, "ttfts", at)
+    if latencies is not None:
+        e2e = _floats(latencies, "latencies", at)
+    elif itls is not None:
+        try:
+            sums = [None if gaps is None else math.fsum(gaps) for gaps in itls]
+        except TypeError:
+            raise LoadError(f"{at}: `itls` should hold one list of numbers per request") from None
+        e2e = ttft + _floats(sums, "itls", at)
+    else:
+        raise LoadError(
+            f"{at}: neither `latencies` nor `itls` is present, so the end-to-end latency "
+            "of each request is unknown"
+        )
+    failed = np.array([e is not None for e in error_text], dtype=bool)
+    ttft[failed] = np.nan
+    e2e[failed] = np.nan
+    request_start = (
+        seconds_since_first(_floats(start_times, "start_times", at))
+        if start_times is not None
+        else None
+    )
+    return Run.from_columns(
+        name,
+        time_to_first_token=ttft,
+        time_to_last_token=e2e,
+        num_tokens_output=output_lens,
+        num_tokens_input=input_lens,
+        request_start=request_start,
+        error=error_text,
+        format=format,
+        source=str(path),
+        metadata=metadata,
+    )
+
+
+def _array_field(
+    obj: Mapping[str, Any], key: str, at: str, n: int | None = None, *, required: bool = True
+) -> list[Any] | None:
+    """obj[key] as a list of length n; a LoadError naming the field when it is not."""
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise LoadError(f"{at}: the per-request field `{key}` is missing")
+        return None
+    if not isinstance(value, list):
+        raise LoadError(f"{at}: `{key}` should be a list, one entry per request")
+    if n is not None and len(value) != n:
+        raise LoadError(
+            f"{at}: `{key}` has {len(value)} entries but `ttfts` has {n}; the per-request "
+            "arrays must be parallel"
+        )
+    return value
+
+
+def _floats(values: list[Any], key: str, at: str) -> np.ndarray:
+    """float64 array of a per-request list: None → NaN, a NaN literal → -inf (so that
+    `Run.from_columns` counts it as a bad value); a non-number is a LoadError."""
+    try:
+        return np.array(
+            [np.nan if v is None else (BAD_NUMBER if v != v else v) for v in values],
+            dtype=np.float64,
+        )
+    except (TypeError, ValueError):
+        raise LoadError(f"{at}: `{key}` should hold numbers (or null), one per request") from None

@@ -1,0 +1,132 @@
+"""llm-load-test (openshift-psap) `output-NNN.json`: `results[]` is one run.
+
+Durations are milliseconds (`ttft`, `response_time` = E2E, `tpot` = its own TPOT including
+the TTFT), timestamps epoch seconds; a failed request has `error_code` / `error_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import LoadError, read_json
+
+FORMAT = "llm-load-test"
+
+#: Keys every result row must have (llm-load-test writes them all, null when unknown).
+REQUIRED_KEYS = ("ttft", "response_time", "output_tokens")
+_RESULTS = re.compile(rb'"results"\s*:\s*\[')
+_ROW_KEYS = re.compile(rb'"(response_time|tt_ack|output_tokens_before_timeout)"\s*:')
+_CONFIG_KEYS = re.compile(rb'"(load_options|plugin_options)"\s*:')
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON object with a `results` list of llm-load-test rows (or its config block)."""
+    if not head.lstrip().startswith(b"{") or _RESULTS.search(head) is None:
+        return False
+    return _ROW_KEYS.search(head) is not None or _CONFIG_KEYS.search(head) is not None
+
+
+def _number(row: dict[str, Any], key: str, where: str) -> float | None:
+    """row[key] as float (None stays None = missing); anything but a number is a LoadError."""
+    value = row.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LoadError(f"{where}: {key} should be a number, got {value!r}")
+    return float(value)
+
+
+def _diff(end: float | None, start: float | None) -> float | None:
+    """end − start, or None when either is missing."""
+    return None if end is None or start is None else end - start
+
+
+def _ms(value: float | None) -> float | None:
+    """Milliseconds → seconds, None stays None."""
+    return None if value is None else value / 1e3
+
+
+def _error_text(row: dict[str, Any]) -> str | None:
+    """'<code>: <text>' for a failed request, None for a successful one."""
+    code, text = row.get("error_code"), row.get("error_text")
+    if code is None and not text:
+        return None
+    if code is None:
+        return str(text)
+    return f"error {code}: {text}" if text else f"error {code}"
+
+
+def load(path: Path) -> list[Run]:
+    """The run of an llm-load-test output file (ms → s, epoch s → s since the first request)."""
+    path = Path(path)
+    data = read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise LoadError(
+            f"{path}: expected an llm-load-test output file (an object with a 'results' list)"
+        )
+    results = data["results"]
+    if not results:
+        raise LoadError(f"{path}: 'results' is empty; the run holds no request")
+    ttft: list[float | None] = []
+    e2e: list[float | None] = []
+    tpot: list[float | None] = []
+    n_in: list[float | None] = []
+    n_out: list[float | None] = []
+    starts: list[float | None] = []
+    errors: list[str | None] = []
+    for index, row in enumerate(results):
+        where = f"{path}: results[{index}]"
+        if not isinstance(row, dict):
+            raise LoadError(f"{where} is a {type(row).__name__}, expected an object")
+        missing = [k for k in REQUIRED_KEYS if k not in row]
+        if missing:
+            raise LoadError(
+                f"{where} lacks {', '.join(missing)}; every llm-load-test result needs "
+                f"{', '.join(REQUIRED_KEYS)}"
+            )
+        start = _number(row, "start_time", where)
+        first_token = _ms(_number(row, "ttft", where))
+        if first_token is None:  # fall back to the timestamps
+            first_token = _diff(_number(row, "first_token_time", where), start)
+        total = _ms(_number(row, "response_time", where))
+        if total is None:
+            total = _diff(_number(row, "end_time", where), start)
+        ttft.append(first_token)
+        e2e.append(total)
+        tpot.append(_ms(_number(row, "tpot", where)))
+        n_in.append(_number(row, "input_tokens", where))
+        n_out.append(_number(row, "output_tokens", where))
+        starts.append(start)
+        errors.append(_error_text(row))
+    known = [s for s in starts if s is not None]
+    first = min(known) if known else None
+    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    plugin_options = config.get("plugin_options") or {}
+    load_options = config.get("load_options") or {}
+    return [
+        Run.from_columns(
+            path.stem,
+            time_to_first_token=ttft,
+            time_to_last_token=e2e,
+            tpot_reported=tpot,
+            num_tokens_input=n_in,
+            num_tokens_output=n_out,
+            request_start=[_diff(s, first) for s in starts],
+            error=errors,
+            format=FORMAT,
+            source=str(path),
+            metadata={
+                "tool": "llm-load-test",
+                "model": plugin_options.get("model_name"),
+                "host": plugin_options.get("host"),
+                "endpoint": plugin_options.get("endpoint"),
+                "concurrency": load_options.get("concurrency"),
+                "config": config,
+                "summary": data.get("summary"),
+                "tpot_reported": "llm-load-test tpot (includes the TTFT), in seconds",
+            },
+        )
+    ]

@@ -1,0 +1,196 @@
+"""LLMeter run folders (0.1.0–0.2.x), lone `responses.jsonl` files and `Result` objects.
+
+A run folder holds `responses.jsonl` (one request per line, seconds) and usually
+`summary.json` (run name, model, endpoint...). Older versions lack the later fields
+(`request_time`, `retries`, cached/reasoning token counts, `annotations`); missing ones
+are NaN. LLMeter's own `time_per_output_token` is kept as `tpot_reported`. Big files go
+through the chunked fast reader of `_common` (a million lines in a few seconds).
+llmeter itself is never imported: a `Result` is recognised by its attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..run import Run
+from ._common import (
+    LoadError,
+    iso_to_epoch,
+    read_json,
+    read_json_lines_columns,
+    scalar_metadata,
+    seconds_since_first,
+)
+
+FORMAT = "llmeter"
+
+RESPONSES = "responses.jsonl"
+SUMMARY = "summary.json"
+
+#: Numeric per-request fields read from responses.jsonl (seconds and token counts).
+_NUMERIC = (
+    "time_to_first_token",
+    "time_to_last_token",
+    "num_tokens_input",
+    "num_tokens_output",
+    "time_per_output_token",
+)
+_OTHER = ("error", "request_time")
+#: Run-level fields of summary.json / Result kept as metadata.
+_SUMMARY_FIELDS = (
+    "run_name",
+    "run_description",
+    "model_id",
+    "endpoint_name",
+    "provider",
+    "clients",
+    "n_requests",
+    "total_requests",
+    "total_test_time",
+    "start_time",
+    "first_request_time",
+    "last_request_time",
+    "end_time",
+)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A folder with `responses.jsonl`, or JSON lines with LLMeter's per-request fields."""
+    if path.is_dir():
+        return (path / RESPONSES).is_file()
+    start = head.lstrip()
+    if not start.startswith(b"{"):
+        return False
+    if start.startswith(b'{"response_text"'):  # LLMeter's first field, in every version
+        return True
+    first_line = start.split(b"\n", 1)[0]
+    return all(
+        key in first_line
+        for key in (b'"time_to_last_token"', b'"num_tokens_output"', b'"time_to_first_token"')
+    )
+
+
+def load(path: Path) -> list[Run]:
+    """The run of an LLMeter folder, or of a `responses.jsonl` file (with its summary.json
+    when one sits beside it)."""
+    path = Path(path)
+    summary_path: Path | None
+    if path.is_dir():
+        responses = path / RESPONSES
+        if not responses.is_file():
+            raise LoadError(
+                f"{path}: no {RESPONSES} in this folder; LLMeter writes the per-request "
+                "data there (is this a run folder, and did the run finish writing?)"
+            )
+        summary_path = path / SUMMARY
+        default_name = path.name
+    else:
+        responses = path
+        beside = path.name == RESPONSES  # a run folder's file: its summary may be there
+        summary_path = path.parent / SUMMARY if beside else None
+        default_name = path.parent.name if beside and path.parent.name else path.stem
+    summary = _read_summary(summary_path) if summary_path is not None else {}
+    name = summary.get("run_name") or default_name
+    return [_load_responses(responses, str(name), summary, source=str(path))]
+
+
+def _read_summary(path: Path) -> dict[str, Any]:
+    """summary.json as a dict, {} when absent (interrupted runs have none)."""
+    if not path.is_file():
+        return {}
+    summary = read_json(path)
+    if not isinstance(summary, dict):
+        raise LoadError(f"{path}: expected a JSON object (LLMeter's run summary)")
+    return summary
+
+
+def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, source: str) -> Run:
+    columns = read_json_lines_columns(responses, _NUMERIC, _OTHER)
+    numbers = columns.numbers
+    request_times = columns.values["request_time"]
+    metadata = {"tool": "LLMeter", **_summary_metadata(summary)}
+    return Run.from_columns(
+        name,
+        time_to_first_token=numbers["time_to_first_token"],
+        time_to_last_token=numbers["time_to_last_token"],
+        num_tokens_output=numbers["num_tokens_output"],
+        num_tokens_input=numbers["num_tokens_input"],
+        tpot_reported=numbers["time_per_output_token"],
+        request_start=_request_start(request_times, responses),
+        error=columns.values["error"],
+        format=FORMAT,
+        source=source,
+        metadata=metadata,
+    )
+
+
+def _request_start(request_times: Sequence[Any], where: Path | str) -> np.ndarray:
+    """LLMeter's `request_time` (ISO-8601, whole seconds) → seconds since the first one."""
+    if all(t is None for t in request_times):
+        return np.full(len(request_times), np.nan)
+    return seconds_since_first(iso_to_epoch(request_times, where))
+
+
+def _summary_metadata(summary: Mapping[str, Any]) -> dict[str, Any]:
+    picked = {k: summary[k] for k in _SUMMARY_FIELDS if k in summary}
+    return scalar_metadata(picked)
+
+
+# --- llmeter.results.Result, duck-typed ----------------------------------------------------
+
+
+def is_result_object(obj: Any) -> bool:
+    """True for an `llmeter.results.Result` (or look-alike): `.responses` and `.run_name`."""
+    if isinstance(obj, (str, bytes, Path, Run, Mapping)) or hasattr(obj, "columns"):
+        return False
+    return hasattr(obj, "responses") and hasattr(obj, "run_name")
+
+
+def load_result_object(obj: Any) -> Run:
+    """A Run from an LLMeter `Result`: its responses (objects or dicts) and run fields.
+
+    A Result loaded with `load_responses=False` has no responses in memory; they are then
+    read from `responses.jsonl` in its `output_path`.
+    """
+    responses = list(getattr(obj, "responses", None) or [])
+    output_path = getattr(obj, "output_path", None)
+    summary = {k: getattr(obj, k) for k in _SUMMARY_FIELDS if getattr(obj, k, None) is not None}
+    name = getattr(obj, "run_name", None) or (
+        Path(str(output_path)).name if output_path else "llmeter run"
+    )
+    if not responses and output_path and (Path(str(output_path)) / RESPONSES).is_file():
+        return _load_responses(
+            Path(str(output_path)) / RESPONSES, str(name), summary, source=str(output_path)
+        )
+    if not responses:
+        raise LoadError(
+            f"LLMeter result {name!r} has no responses (and no {RESPONSES} at its "
+            "output_path); run it, or load it with Result.load(path, load_responses=True)"
+        )
+
+    def field(response: Any, key: str) -> Any:
+        if isinstance(response, Mapping):
+            return response.get(key)
+        return getattr(response, key, None)
+
+    def numbers(key: str) -> list[Any]:
+        return [field(response, key) for response in responses]
+
+    request_times = [field(r, "request_time") for r in responses]
+    return Run.from_columns(
+        str(name),
+        time_to_first_token=numbers("time_to_first_token"),
+        time_to_last_token=numbers("time_to_last_token"),
+        num_tokens_output=numbers("num_tokens_output"),
+        num_tokens_input=numbers("num_tokens_input"),
+        tpot_reported=numbers("time_per_output_token"),
+        request_start=_request_start(request_times, f"LLMeter result {name!r}"),
+        error=[field(r, "error") for r in responses],
+        format=FORMAT,
+        source=None if output_path is None else str(output_path),
+        metadata={"tool": "LLMeter", **_summary_metadata(summary)},
+    )

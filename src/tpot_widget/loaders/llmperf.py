@@ -1,0 +1,104 @@
+"""Ray LLMPerf `*_individual_responses.json`: a JSON list, one object per request.
+
+Seconds and token counts per request, `error_code` null on success. LLMPerf records no
+timestamps, so `request_start` is NaN. Its `inter_token_latency_s` (about E2E / n, TTFT
+included) goes to `tpot_reported`. Extra keys (e.g. `GEN_TEXT`) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import LoadError, read_json
+
+FORMAT = "llmperf"
+
+#: Keys every request row must have (a row may hold null values, not lack the keys).
+REQUIRED_KEYS = ("ttft_s", "end_to_end_latency_s", "number_output_tokens")
+_SUFFIX = "_individual_responses"
+_SIGNATURE = re.compile(rb'"(ttft_s|end_to_end_latency_s|number_output_tokens)"\s*:')
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON list whose objects use LLMPerf's per-request keys."""
+    return head.lstrip().startswith(b"[") and _SIGNATURE.search(head) is not None
+
+
+def run_name(path: Path) -> str:
+    """The file name before `_individual_responses` (LLMPerf's run prefix), else the stem."""
+    stem = path.name[: -len(".json")] if path.name.endswith(".json") else path.stem
+    cut = stem.rfind(_SUFFIX)
+    return stem[:cut] if cut > 0 else stem
+
+
+def _number(row: dict[str, Any], key: str, where: str) -> float | None:
+    """row[key] as float (None stays None = missing); anything but a number is a LoadError."""
+    value = row.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LoadError(f"{where}: {key} should be a number, got {value!r}")
+    return float(value)
+
+
+def load(path: Path) -> list[Run]:
+    """The run of an LLMPerf `*_individual_responses.json` file (seconds)."""
+    path = Path(path)
+    data = read_json(path)
+    if not isinstance(data, list):
+        raise LoadError(
+            f"{path}: expected LLMPerf's *_individual_responses.json (a JSON list of "
+            f"requests), got a JSON {type(data).__name__}; the *_summary.json file holds "
+            "aggregates only"
+        )
+    if not data:
+        raise LoadError(f"{path}: the list of requests is empty; the run holds no request")
+    ttft: list[float | None] = []
+    e2e: list[float | None] = []
+    tpot: list[float | None] = []
+    n_in: list[float | None] = []
+    n_out: list[float | None] = []
+    errors: list[str | None] = []
+    for index, row in enumerate(data):
+        where = f"{path}: request [{index}]"
+        if not isinstance(row, dict):
+            raise LoadError(f"{where} is a {type(row).__name__}, expected an object")
+        missing = [k for k in REQUIRED_KEYS if k not in row]
+        if missing:
+            raise LoadError(
+                f"{where} lacks {', '.join(missing)}; every LLMPerf request needs "
+                f"{', '.join(REQUIRED_KEYS)} (is this an LLMPerf individual-responses file?)"
+            )
+        ttft.append(_number(row, "ttft_s", where))
+        e2e.append(_number(row, "end_to_end_latency_s", where))
+        tpot.append(_number(row, "inter_token_latency_s", where))
+        n_in.append(_number(row, "number_input_tokens", where))
+        n_out.append(_number(row, "number_output_tokens", where))
+        code = row.get("error_code")
+        if code is None:
+            errors.append(None)
+        else:
+            message = row.get("error_msg")
+            errors.append(f"error {code}: {message}" if message else f"error {code}")
+    return [
+        Run.from_columns(
+            run_name(path),
+            time_to_first_token=ttft,
+            time_to_last_token=e2e,
+            tpot_reported=tpot,
+            num_tokens_input=n_in,
+            num_tokens_output=n_out,
+            request_start=None,
+            error=errors,
+            format=FORMAT,
+            source=str(path),
+            metadata={
+                "tool": "LLMPerf",
+                "tpot_reported": "LLMPerf inter_token_latency_s (includes the TTFT)",
+                "request_start": "not recorded by LLMPerf (NaN)",
+            },
+        )
+    ]

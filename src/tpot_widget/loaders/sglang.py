@@ -1,0 +1,90 @@
+"""SGLang `python -m sglang.bench_serving --output-details` result files.
+
+JSON lines, one run per line (SGLang appends), with the same parallel per-request arrays
+as vLLM (`input_lens`, `output_lens`, `ttfts`, `itls`, `errors`) but no latencies and no
+start times: E2E = TTFT + sum(ITLs), and `request_start` is unknown (NaN).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import (
+    LoadError,
+    parallel_arrays_run,
+    read_json_documents,
+    scalar_metadata,
+    unique_names,
+    where,
+)
+from .vllm import SGLANG_KEYS
+
+FORMAT = "sglang"
+
+_DETAIL_KEYS = ("ttfts", "output_lens", "itls")
+_ARRAY_KEYS = ("input_lens", "output_lens", "ttfts", "itls", "generated_texts", "errors")
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON object with SGLang's own aggregate fields (retokenized totals, e2e latency)."""
+    start = head.lstrip()
+    if not start.startswith(b"{"):
+        return False
+    return any(k in head for k in SGLANG_KEYS) and (
+        b'"backend"' in head or b'"dataset_name"' in head
+    )
+
+
+def load(path: Path) -> list[Run]:
+    """Every run of an SGLang result file (one per line)."""
+    path = Path(path)
+    runs: list[tuple[int | None, dict[str, Any]]] = []
+    summaries: list[str] = []
+    for line, obj in read_json_documents(path):
+        if not isinstance(obj, dict):
+            raise LoadError(f"{where(path, line)}: expected a JSON object (an SGLang result)")
+        if all(k in obj for k in _DETAIL_KEYS):
+            runs.append((line, obj))
+        else:
+            summaries.append(where(path, line))
+    if not runs:
+        raise LoadError(
+            f"{path}: this SGLang result holds only aggregate numbers (no per-request "
+            "arrays). Rerun `python -m sglang.bench_serving` with `--output-details` "
+            "(SGLang 0.4.7 or later) to keep them."
+        )
+    if summaries:
+        warnings.warn(
+            f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "
+            "rerun sglang.bench_serving with --output-details to keep them",
+            stacklevel=2,
+        )
+    several = len(runs) > 1
+    names = unique_names(
+        [_run_name(obj, path, index, several) for index, (_, obj) in enumerate(runs, 1)]
+    )
+    return [
+        parallel_arrays_run(
+            obj,
+            name=name,
+            path=path,
+            line=line,
+            format=FORMAT,
+            metadata={"tool": "SGLang", **scalar_metadata(obj, skip=_ARRAY_KEYS)},
+        )
+        for (line, obj), name in zip(runs, names, strict=True)
+    ]
+
+
+def _run_name(obj: dict[str, Any], path: Path, index: int, several: bool) -> str:
+    """`tag` when set, else the file's name (with the run's number when it holds several)."""
+    if obj.get("tag"):
+        return str(obj["tag"])
+    if not several:
+        return path.stem
+    rate = obj.get("request_rate")
+    concurrency = obj.get("max_concurrency")
+    return f"{path.stem} #{index} (rate={rate}, max_concurrency={concurrency})"

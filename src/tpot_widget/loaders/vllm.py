@@ -1,0 +1,104 @@
+"""vLLM `vllm bench serve --save-result --save-detailed` result files.
+
+One JSON object per run with parallel per-request arrays (`input_lens`, `output_lens`,
+`ttfts`, `itls`, `errors`, and in newer versions `latencies`, `start_times`); with
+`--append-result` several objects stand on separate lines of one file, each a run.
+vLLM keeps no per-request TPOT of its own, so `tpot_reported` stays NaN.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import (
+    LoadError,
+    parallel_arrays_run,
+    read_json_documents,
+    scalar_metadata,
+    unique_names,
+    where,
+)
+
+FORMAT = "vllm"
+
+#: Header fields vLLM writes first (`date`, `model_id`, `tokenizer_id`, `num_prompts`).
+_VLLM_KEYS = (b'"tokenizer_id"', b'"num_prompts"', b'"model_id"', b'"date"')
+#: Fields only SGLang's bench_serving writes; a file with them is not vLLM's.
+SGLANG_KEYS = (b'"total_output_tokens_retokenized"', b'"mean_e2e_latency_ms"')
+#: Per-request arrays; `latencies` alone is what vLLM keeps without --save-detailed.
+_DETAIL_KEYS = ("ttfts", "output_lens")
+_ARRAY_KEYS = (
+    "input_lens",
+    "output_lens",
+    "ttfts",
+    "itls",
+    "latencies",
+    "start_times",
+    "queue_times",
+    "server_ttfts",
+    "server_queue_times",
+    "generated_texts",
+    "errors",
+)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON object starting with vLLM's header (date, model_id, tokenizer_id...)."""
+    start = head.lstrip()
+    if not start.startswith(b"{") or any(k in head for k in SGLANG_KEYS):
+        return False
+    first = start.split(b"\n", 1)[0] if start.startswith(b'{"') else start
+    found = sum(k in first for k in _VLLM_KEYS)
+    return found >= 3 and (
+        b'"request_throughput"' in head or b'"ttfts"' in head or b'"completed"' in head
+    )
+
+
+def load(path: Path) -> list[Run]:
+    """Every run of a vLLM result file (one per JSON object)."""
+    path = Path(path)
+    documents = read_json_documents(path)
+    runs: list[tuple[int | None, dict[str, Any]]] = []
+    summaries: list[str] = []
+    for line, obj in documents:
+        if not isinstance(obj, dict):
+            raise LoadError(f"{where(path, line)}: expected a JSON object (a vLLM result)")
+        if all(k in obj for k in _DETAIL_KEYS):
+            runs.append((line, obj))
+        else:
+            summaries.append(where(path, line))
+    if not runs:
+        raise LoadError(
+            f"{path}: this vLLM result holds only aggregate numbers (no per-request TTFT "
+            "and token counts). Rerun `vllm bench serve` with `--save-result "
+            "--save-detailed` to keep the per-request arrays."
+        )
+    if summaries:
+        warnings.warn(
+            f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "
+            "per-request TTFT and token counts need `vllm bench serve --save-detailed`",
+            stacklevel=2,
+        )
+    names = unique_names([_run_name(obj, path) for _, obj in runs])
+    return [
+        parallel_arrays_run(
+            obj,
+            name=name,
+            path=path,
+            line=line,
+            format=FORMAT,
+            metadata={"tool": "vLLM", **scalar_metadata(obj, skip=_ARRAY_KEYS)},
+        )
+        for (line, obj), name in zip(runs, names, strict=True)
+    ]
+
+
+def _run_name(obj: dict[str, Any], path: Path) -> str:
+    """`label`, else model id + date, else the file's name."""
+    if obj.get("label"):
+        return str(obj["label"])
+    parts = [str(obj[k]) for k in ("model_id", "date") if obj.get(k)]
+    return " ".join(parts) if parts else path.stem

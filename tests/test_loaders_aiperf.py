@@ -1,0 +1,136 @@
+"""AIPerf profile_export.jsonl: units converted as written, warm-up dropped, errors kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tpot_widget
+from tpot_widget.loaders import LoadError, aiperf
+
+
+def _fixture(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "aiperf" / "aiperf-0.13.0_mock_concurrency4_profile_export.jsonl"
+
+
+def _raw(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _record(
+    start_ns: int,
+    *,
+    phase: str = "profiling",
+    unit: str = "ms",
+    ttft: float | None = 100.0,
+    latency: float | None = 500.0,
+    itl: float | None = 10.0,
+    osl: int | None = 41,
+    error: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    metrics: dict[str, Any] = {}
+    if ttft is not None:
+        metrics["time_to_first_token"] = {"value": ttft, "unit": unit}
+        metrics["request_latency"] = {"value": latency, "unit": unit}
+        metrics["inter_token_latency"] = {"value": itl, "unit": unit}
+        metrics["input_sequence_length"] = {"value": 64, "unit": "tokens"}
+        metrics["output_sequence_length"] = {"value": osl, "unit": "tokens"}
+    record: dict[str, Any] = {
+        "metadata": {
+            "session_num": 0,
+            "request_start_ns": start_ns,
+            "request_end_ns": start_ns + 10**9,
+            "benchmark_phase": phase,
+            "was_cancelled": False,
+        },
+        "metrics": metrics,
+    }
+    if error is not None:
+        record["error"] = error
+    return record
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_fixture_values_match_raw_metrics(fixtures_dir: Path) -> None:
+    path = _fixture(fixtures_dir)
+    raw = _raw(path)
+    run = tpot_widget.load_run(path)
+    assert run.format == "aiperf"
+    assert run.name == path.stem
+    assert len(run) == len(raw) == 24
+    assert run.n_errors == 0
+    first = min(r["metadata"]["request_start_ns"] for r in raw)
+    for i in (0, 10, 23):
+        m = raw[i]["metrics"]
+        assert m["time_to_first_token"]["unit"] == "ms"
+        ttft = m["time_to_first_token"]["value"] / 1e3
+        e2e = m["request_latency"]["value"] / 1e3
+        n = m["output_sequence_length"]["value"]
+        assert run["time_to_first_token"][i] == pytest.approx(ttft, rel=1e-12)
+        assert run["time_to_last_token"][i] == pytest.approx(e2e, rel=1e-12)
+        assert run["num_tokens_output"][i] == n
+        assert run["num_tokens_input"][i] == m["input_sequence_length"]["value"]
+        assert run["time_per_output_token"][i] == pytest.approx((e2e - ttft) / (n - 1))
+        assert run["tpot_reported"][i] == pytest.approx(m["inter_token_latency"]["value"] / 1e3)
+        start = (raw[i]["metadata"]["request_start_ns"] - first) / 1e9
+        assert run["request_start"][i] == pytest.approx(start, abs=1e-9)
+    # AIPerf's inter_token_latency uses the same formula as our recomputed TPOT
+    np.testing.assert_allclose(run["time_per_output_token"], run["tpot_reported"], rtol=1e-9)
+
+
+def test_warmup_dropped_and_errors_kept(tmp_path: Path) -> None:
+    error = {"code": 500, "type": "InternalServerError", "message": "model overloaded"}
+    records = [
+        _record(10**18, phase="warmup", ttft=999.0),
+        _record(10**18 + 2 * 10**9),
+        _record(10**18 + 3 * 10**9, ttft=None, error=error),
+        _record(10**18 + 5 * 10**9, ttft=120.0, latency=520.0),
+    ]
+    path = _write(tmp_path / "my-bench" / "profile_export.jsonl", records)
+    run = tpot_widget.load_run(path)
+    assert run.name == "my-bench"  # AIPerf's artifact folder
+    assert len(run) == 3
+    assert run.metadata["warmup_records_dropped"] == 1
+    assert run["error"].tolist() == [None, "InternalServerError (500): model overloaded", None]
+    assert run["request_start"].tolist() == [0.0, 1.0, 3.0]
+    assert run["time_to_first_token"][2] == pytest.approx(0.12)
+    assert run["time_per_output_token"][0] == pytest.approx((0.5 - 0.1) / 40)
+
+
+@pytest.mark.parametrize(
+    ("unit", "factor"), [("ns", 1e-9), ("us", 1e-6), ("ms", 1e-3), ("sec", 1.0), ("s", 1.0)]
+)
+def test_times_are_converted_by_their_unit(tmp_path: Path, unit: str, factor: float) -> None:
+    record = _record(0, unit=unit, ttft=200.0, latency=600.0, itl=10.0, osl=41)
+    (run,) = aiperf.load(_write(tmp_path / "x.jsonl", [record]))
+    assert run["time_to_first_token"][0] == pytest.approx(200.0 * factor)
+    assert run["time_to_last_token"][0] == pytest.approx(600.0 * factor)
+    assert run["tpot_reported"][0] == pytest.approx(10.0 * factor)
+
+
+def test_unknown_unit_is_a_clear_error(tmp_path: Path) -> None:
+    records = [_record(0), _record(1, unit="fortnights")]
+    path = _write(tmp_path / "x.jsonl", records)
+    with pytest.raises(LoadError, match=r"x\.jsonl:2: .*'fortnights'.*known units: ns"):
+        aiperf.load(path)
+
+
+def test_only_warmup_records_is_a_clear_error(tmp_path: Path) -> None:
+    path = _write(tmp_path / "x.jsonl", [_record(0, phase="warmup")])
+    with pytest.raises(LoadError, match=r"no profiling-phase record.*1 warm-up"):
+        aiperf.load(path)
+
+
+def test_sniff_by_content(fixtures_dir: Path) -> None:
+    head = _fixture(fixtures_dir).read_bytes()[:65536]
+    assert aiperf.sniff(Path("whatever.txt"), head)
+    assert not aiperf.sniff(Path("profile_export.jsonl"), b'{"time_to_first_token": 1}\n')
