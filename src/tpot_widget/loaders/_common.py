@@ -123,6 +123,79 @@ def ms_to_s(value: Any) -> float | None:
     return None if value is None else float(value) / 1e3
 
 
+def as_number(value: Any, where: str, what: str | None = None) -> float | None:
+    """A JSON number as float (None stays None = missing); anything else is a LoadError
+    naming `where` (file and position) and `what` (the field), when given."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if what is None:
+            raise LoadError(f"{where}: expected a number, got {value!r}")
+        raise LoadError(f"{where}: {what} should be a number, got {value!r}")
+    return float(value)
+
+
+def field_number(row: Mapping[str, Any], key: str, where: str) -> float | None:
+    """row[key] through `as_number` (a missing key is None); errors name the field."""
+    return as_number(row.get(key), where, key)
+
+
+def diff_or_none(end: float | None, start: float | None) -> float | None:
+    """end − start, or None when either is missing."""
+    return None if end is None or start is None else end - start
+
+
+def since_first_start(
+    starts: Sequence[float | None], per_second: float = 1.0
+) -> list[float | None]:
+    """Start times → seconds after the earliest known one (None stays None).
+
+    `per_second` is the unit of `starts` (1e9 for epoch ns); the subtraction happens
+    before the division, so integer nanoseconds stay exact.
+    """
+    known = [s for s in starts if s is not None]
+    first = min(known) if known else None
+    return [None if s is None or first is None else (s - first) / per_second for s in starts]
+
+
+def as_row(
+    value: Any,
+    where: str,
+    required: Sequence[str] = (),
+    *,
+    needed_by: str = "every row",
+    hint: str = "",
+) -> dict[str, Any]:
+    """`value` as a JSON object holding every `required` key (null values allowed); else a
+    LoadError naming `where`, the missing keys and (optionally) a `hint` in parentheses."""
+    if not isinstance(value, dict):
+        raise LoadError(f"{where} is a {type(value).__name__}, expected an object")
+    missing = [k for k in required if k not in value]
+    if missing:
+        tail = f" ({hint})" if hint else ""
+        raise LoadError(
+            f"{where} lacks {', '.join(missing)}; {needed_by} needs {', '.join(required)}{tail}"
+        )
+    return value
+
+
+def read_json_object_list(
+    path: Path, key: str, *, expected: str, empty: str
+) -> tuple[dict[str, Any], list[Any]]:
+    """The JSON object of `path` and its non-empty list `key`.
+
+    LoadError "`path`: expected `expected`" when the file is not such an object, and
+    "`path`: `empty`" when the list is empty.
+    """
+    data = read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise LoadError(f"{path}: expected {expected}")
+    items = data[key]
+    if not items:
+        raise LoadError(f"{path}: {empty}")
+    return data, items
+
+
 def read_json_documents(path: Path) -> list[tuple[int | None, Any]]:
     """Every JSON document of a file that holds either one document or one per line.
 
@@ -434,6 +507,60 @@ def _float_column(values: list[Any], key: str, path: Path, lines: np.ndarray) ->
 
 
 # --- vLLM / SGLang style: one object per run with parallel per-request arrays --------------
+
+
+def runs_with_arrays(
+    path: Path, detail_keys: Sequence[str], *, kind: str, no_details: str, skip_advice: str
+) -> list[tuple[int | None, dict[str, Any]]]:
+    """(line or None, object) of every run of a vLLM/SGLang-style result file that holds
+    all `detail_keys` (per-request arrays).
+
+    A non-object is a LoadError ("expected a JSON object (`kind`)"); a file with no detailed
+    run is a LoadError "`path`: `no_details`"; runs without the arrays are skipped with one
+    warning that lists them and ends with `skip_advice`.
+    """
+    runs: list[tuple[int | None, dict[str, Any]]] = []
+    summaries: list[str] = []
+    for line, obj in read_json_documents(path):
+        if not isinstance(obj, dict):
+            raise LoadError(f"{where(path, line)}: expected a JSON object ({kind})")
+        if all(k in obj for k in detail_keys):
+            runs.append((line, obj))
+        else:
+            summaries.append(where(path, line))
+    if not runs:
+        raise LoadError(f"{path}: {no_details}")
+    if summaries:
+        warnings.warn(
+            f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "
+            + skip_advice,
+            stacklevel=3,
+        )
+    return runs
+
+
+def parallel_arrays_runs(
+    path: Path,
+    runs: Sequence[tuple[int | None, Mapping[str, Any]]],
+    names: Sequence[str],
+    *,
+    format: str,
+    tool: str,
+    array_keys: Sequence[str],
+) -> list[Run]:
+    """`parallel_arrays_run` for every (line, object) run with its name; the metadata is
+    the tool's name and the run's scalar header fields (the arrays left out)."""
+    return [
+        parallel_arrays_run(
+            obj,
+            name=name,
+            path=path,
+            line=line,
+            format=format,
+            metadata={"tool": tool, **scalar_metadata(obj, skip=array_keys)},
+        )
+        for (line, obj), name in zip(runs, names, strict=True)
+    ]
 
 
 def parallel_arrays_run(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, iter_json_lines, where
+from ._common import LoadError, as_number, iter_json_lines, since_first_start, where
 
 FORMAT = "aiperf"
 
@@ -98,7 +98,7 @@ def load(path: Path) -> list[Run]:
             tpot_reported=columns["tpot_reported"],
             num_tokens_input=columns["num_tokens_input"],
             num_tokens_output=columns["num_tokens_output"],
-            request_start=_seconds_since_first_ns(starts),
+            request_start=since_first_start(starts, per_second=1e9),
             error=errors,
             format=FORMAT,
             source=str(path),
@@ -111,15 +111,6 @@ def load(path: Path) -> list[Run]:
     ]
 
 
-def _seconds_since_first_ns(starts: list[int | None]) -> list[float | None]:
-    """Epoch-ns start times → seconds since the first, subtracting in exact integers."""
-    known = [s for s in starts if s is not None]
-    if not known:
-        return [None] * len(starts)
-    first = min(known)
-    return [None if s is None else (s - first) / 1e9 for s in starts]
-
-
 def _metric(entry: Any, metric: str, at: str) -> tuple[Any, Any]:
     """(value, unit) of one metric entry; (None, None) when absent."""
     if entry is None:
@@ -129,18 +120,10 @@ def _metric(entry: Any, metric: str, at: str) -> tuple[Any, Any]:
     return entry.get("value"), entry.get("unit")
 
 
-def _number(value: Any, metric: str, at: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LoadError(f"{at}: metric {metric!r} has the value {value!r}, not a number")
-    return float(value)
-
-
 def _time_value(entry: Any, metric: str, at: str) -> float | None:
     """A time metric in seconds, converted by its own `unit`."""
     value, unit = _metric(entry, metric, at)
-    number = _number(value, metric, at)
+    number = as_number(value, at, f"metric {metric!r}")
     if number is None:
         return None
     factor = TIME_UNITS.get(str(unit).strip())
@@ -155,7 +138,7 @@ def _time_value(entry: Any, metric: str, at: str) -> float | None:
 def _plain_value(entry: Any, metric: str, at: str) -> float | None:
     """A count metric (tokens), as written."""
     value, _unit = _metric(entry, metric, at)
-    return _number(value, metric, at)
+    return as_number(value, at, f"metric {metric!r}")
 
 
 def _error_text(error: Any) -> str | None:

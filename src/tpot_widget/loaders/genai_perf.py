@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ..run import Run
-from ._common import LoadError, read_json, unique_names
+from ._common import LoadError, as_row, read_json_object_list, since_first_start, unique_names
 
 FORMAT = "genai-perf"
 
@@ -126,8 +126,7 @@ def _load_experiment(
     path: Path, index: int, experiment: Any, top: dict[str, Any], name: str
 ) -> Run:
     where = f"{path}: experiments[{index}]"
-    if not isinstance(experiment, dict):
-        raise LoadError(f"{where} is a {type(experiment).__name__}, expected an object")
+    experiment = as_row(experiment, where)
     requests = experiment.get("requests")
     if not isinstance(requests, list):
         raise LoadError(f"{where} has no 'requests' list; is this a GenAI-Perf profile export?")
@@ -139,10 +138,9 @@ def _load_experiment(
     out_tokens: list[float] = []
     starts: list[int] = []
     errors: list[str | None] = []
-    for j, request in enumerate(requests):
+    for j, item in enumerate(requests):
         at = f"{where}.requests[{j}]"
-        if not isinstance(request, dict):
-            raise LoadError(f"{at} is a {type(request).__name__}, expected an object")
+        request = as_row(item, at)
         if "timestamp" not in request:
             raise LoadError(f"{at} lacks 'timestamp' (the send time in ns)")
         sent = _int_ns(request["timestamp"], f"{at}.timestamp")
@@ -178,13 +176,12 @@ def _load_experiment(
         out_tokens.append(float(len(content)))
         errors.append(error)
 
-    first = min(starts)
     return Run.from_columns(
         name,
         time_to_first_token=ttft,
         time_to_last_token=e2e,
         num_tokens_output=out_tokens,
-        request_start=[(s - first) / 1e9 for s in starts],
+        request_start=since_first_start(starts, per_second=1e9),
         error=errors,
         format=FORMAT,
         source=str(path),
@@ -203,14 +200,12 @@ def _load_experiment(
 def load(path: Path) -> list[Run]:
     """Every experiment of a GenAI-Perf `profile_export.json` as a Run (seconds)."""
     path = Path(path)
-    data = read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("experiments"), list):
-        raise LoadError(
-            f"{path}: expected a GenAI-Perf profile export (an object with an 'experiments' list)"
-        )
-    experiments = data["experiments"]
-    if not experiments:
-        raise LoadError(f"{path}: the 'experiments' list is empty; the profile holds no run")
+    data, experiments = read_json_object_list(
+        path,
+        "experiments",
+        expected="a GenAI-Perf profile export (an object with an 'experiments' list)",
+        empty="the 'experiments' list is empty; the profile holds no run",
+    )
     names = unique_names(
         [
             _experiment_name(e.get("experiment") if isinstance(e, dict) else None, i)

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, read_json, unique_names
+from ._common import (
+    LoadError,
+    as_number,
+    as_row,
+    diff_or_none,
+    read_json,
+    since_first_start,
+    unique_names,
+)
 
 FORMAT = "guidellm"
 
@@ -36,23 +44,9 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-def _number(value: Any, where: str) -> float | None:
-    """A float from a JSON number; None stays None (missing); anything else is a LoadError."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LoadError(f"{where}: expected a number, got {value!r}")
-    return float(value)
-
-
 def _first_number(value: Any, fallback: Any, where: str) -> float | None:
     """`value` as a number, else `fallback` (both may be None)."""
-    return _number(fallback if value is None else value, where)
-
-
-def _diff(end: float | None, start: float | None) -> float | None:
-    """end − start, or None when either is missing."""
-    return None if end is None or start is None else end - start
+    return as_number(fallback if value is None else value, where)
 
 
 def _scaled(value: float | None, factor: float) -> float | None:
@@ -105,14 +99,13 @@ _Row = tuple[
 
 def _request_row(request: Any, status: str, where: str) -> _Row:
     """One request of either schema as a row of seconds, token counts and error text."""
-    if not isinstance(request, dict):
-        raise LoadError(f"{where} is a {type(request).__name__}, expected an object")
+    request = as_row(request, where)
     ttft = _scaled(
-        _number(request.get("time_to_first_token_ms"), f"{where}.time_to_first_token_ms"), 1e-3
+        as_number(request.get("time_to_first_token_ms"), f"{where}.time_to_first_token_ms"), 1e-3
     )
-    e2e = _number(request.get("request_latency"), f"{where}.request_latency")
+    e2e = as_number(request.get("request_latency"), f"{where}.request_latency")
     tpot = _scaled(
-        _number(request.get("time_per_output_token_ms"), f"{where}.time_per_output_token_ms"),
+        as_number(request.get("time_per_output_token_ms"), f"{where}.time_per_output_token_ms"),
         1e-3,
     )
     if _is_new_schema(request):
@@ -123,7 +116,7 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
             timings.get("request_start"),
             f"{where}.request_start",
         )
-        first = _number(
+        first = as_number(
             timings.get("first_token_iteration"), f"{where}.info.timings.first_token_iteration"
         )
         end = _first_number(
@@ -132,15 +125,15 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
         error = info.get("error")
         state = info.get("status")
     else:
-        start = _number(request.get("start_time"), f"{where}.start_time")
-        first = _number(request.get("first_token_time"), f"{where}.first_token_time")
-        end = _number(request.get("end_time"), f"{where}.end_time")
+        start = as_number(request.get("start_time"), f"{where}.start_time")
+        first = as_number(request.get("first_token_time"), f"{where}.first_token_time")
+        end = as_number(request.get("end_time"), f"{where}.end_time")
         error = request.get("error")
         state = None
     if ttft is None:
-        ttft = _diff(first, start)
+        ttft = diff_or_none(first, start)
     if e2e is None:
-        e2e = _diff(end, start)
+        e2e = diff_or_none(end, start)
     text = None if error is None or error == "" else str(error)
     if status == "errored":
         text = text or f"errored ({state or 'no error message recorded'})"
@@ -150,8 +143,8 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
         ttft,
         e2e,
         tpot,
-        _number(request.get("prompt_tokens"), f"{where}.prompt_tokens"),
-        _number(request.get("output_tokens"), f"{where}.output_tokens"),
+        as_number(request.get("prompt_tokens"), f"{where}.prompt_tokens"),
+        as_number(request.get("output_tokens"), f"{where}.output_tokens"),
         start,
         text,
     )
@@ -159,8 +152,7 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
 
 def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], name: str) -> Run:
     where = f"{path}: benchmarks[{index}]"
-    if not isinstance(bench, dict):
-        raise LoadError(f"{where} is a {type(bench).__name__}, expected an object")
+    bench = as_row(bench, where)
     requests = bench.get("requests")
     if not isinstance(requests, dict) or not any(
         isinstance(requests.get(s), list) for s in _STATUSES
@@ -202,9 +194,6 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
                 stacklevel=3,
             )
 
-    starts = [r[5] for r in rows]
-    known = [s for s in starts if s is not None]
-    first = min(known) if known else None
     meta_top = top.get("metadata") if isinstance(top.get("metadata"), dict) else {}
     return Run.from_columns(
         name,
@@ -213,7 +202,7 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
         tpot_reported=[r[2] for r in rows],
         num_tokens_input=[r[3] for r in rows],
         num_tokens_output=[r[4] for r in rows],
-        request_start=[_diff(s, first) for s in starts],
+        request_start=since_first_start([r[5] for r in rows]),
         error=[r[6] for r in rows],
         format=FORMAT,
         source=str(path),

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, read_json
+from ._common import (
+    as_row,
+    diff_or_none,
+    field_number,
+    ms_to_s,
+    read_json_object_list,
+    since_first_start,
+)
 
 FORMAT = "llm-load-test"
 
@@ -29,26 +36,6 @@ def sniff(path: Path, head: bytes) -> bool:
     return _ROW_KEYS.search(head) is not None or _CONFIG_KEYS.search(head) is not None
 
 
-def _number(row: dict[str, Any], key: str, where: str) -> float | None:
-    """row[key] as float (None stays None = missing); anything but a number is a LoadError."""
-    value = row.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LoadError(f"{where}: {key} should be a number, got {value!r}")
-    return float(value)
-
-
-def _diff(end: float | None, start: float | None) -> float | None:
-    """end − start, or None when either is missing."""
-    return None if end is None or start is None else end - start
-
-
-def _ms(value: float | None) -> float | None:
-    """Milliseconds → seconds, None stays None."""
-    return None if value is None else value / 1e3
-
-
 def _error_text(row: dict[str, Any]) -> str | None:
     """'<code>: <text>' for a failed request, None for a successful one."""
     code, text = row.get("error_code"), row.get("error_text")
@@ -62,14 +49,12 @@ def _error_text(row: dict[str, Any]) -> str | None:
 def load(path: Path) -> list[Run]:
     """The run of an llm-load-test output file (ms → s, epoch s → s since the first request)."""
     path = Path(path)
-    data = read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise LoadError(
-            f"{path}: expected an llm-load-test output file (an object with a 'results' list)"
-        )
-    results = data["results"]
-    if not results:
-        raise LoadError(f"{path}: 'results' is empty; the run holds no request")
+    data, results = read_json_object_list(
+        path,
+        "results",
+        expected="an llm-load-test output file (an object with a 'results' list)",
+        empty="'results' is empty; the run holds no request",
+    )
     ttft: list[float | None] = []
     e2e: list[float | None] = []
     tpot: list[float | None] = []
@@ -77,32 +62,23 @@ def load(path: Path) -> list[Run]:
     n_out: list[float | None] = []
     starts: list[float | None] = []
     errors: list[str | None] = []
-    for index, row in enumerate(results):
+    for index, item in enumerate(results):
         where = f"{path}: results[{index}]"
-        if not isinstance(row, dict):
-            raise LoadError(f"{where} is a {type(row).__name__}, expected an object")
-        missing = [k for k in REQUIRED_KEYS if k not in row]
-        if missing:
-            raise LoadError(
-                f"{where} lacks {', '.join(missing)}; every llm-load-test result needs "
-                f"{', '.join(REQUIRED_KEYS)}"
-            )
-        start = _number(row, "start_time", where)
-        first_token = _ms(_number(row, "ttft", where))
+        row = as_row(item, where, REQUIRED_KEYS, needed_by="every llm-load-test result")
+        start = field_number(row, "start_time", where)
+        first_token = ms_to_s(field_number(row, "ttft", where))
         if first_token is None:  # fall back to the timestamps
-            first_token = _diff(_number(row, "first_token_time", where), start)
-        total = _ms(_number(row, "response_time", where))
+            first_token = diff_or_none(field_number(row, "first_token_time", where), start)
+        total = ms_to_s(field_number(row, "response_time", where))
         if total is None:
-            total = _diff(_number(row, "end_time", where), start)
+            total = diff_or_none(field_number(row, "end_time", where), start)
         ttft.append(first_token)
         e2e.append(total)
-        tpot.append(_ms(_number(row, "tpot", where)))
-        n_in.append(_number(row, "input_tokens", where))
-        n_out.append(_number(row, "output_tokens", where))
+        tpot.append(ms_to_s(field_number(row, "tpot", where)))
+        n_in.append(field_number(row, "input_tokens", where))
+        n_out.append(field_number(row, "output_tokens", where))
         starts.append(start)
         errors.append(_error_text(row))
-    known = [s for s in starts if s is not None]
-    first = min(known) if known else None
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
     plugin_options = config.get("plugin_options") or {}
     load_options = config.get("load_options") or {}
@@ -114,7 +90,7 @@ def load(path: Path) -> list[Run]:
             tpot_reported=tpot,
             num_tokens_input=n_in,
             num_tokens_output=n_out,
-            request_start=[_diff(s, first) for s in starts],
+            request_start=since_first_start(starts),
             error=errors,
             format=FORMAT,
             source=str(path),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from ..run import Run
-from ._common import LoadError, read_json
+from ._common import LoadError, as_row, field_number, read_json
 
 FORMAT = "llmperf"
 
@@ -34,16 +33,6 @@ def run_name(path: Path) -> str:
     return stem[:cut] if cut > 0 else stem
 
 
-def _number(row: dict[str, Any], key: str, where: str) -> float | None:
-    """row[key] as float (None stays None = missing); anything but a number is a LoadError."""
-    value = row.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LoadError(f"{where}: {key} should be a number, got {value!r}")
-    return float(value)
-
-
 def load(path: Path) -> list[Run]:
     """The run of an LLMPerf `*_individual_responses.json` file (seconds)."""
     path = Path(path)
@@ -62,21 +51,20 @@ def load(path: Path) -> list[Run]:
     n_in: list[float | None] = []
     n_out: list[float | None] = []
     errors: list[str | None] = []
-    for index, row in enumerate(data):
+    for index, item in enumerate(data):
         where = f"{path}: request [{index}]"
-        if not isinstance(row, dict):
-            raise LoadError(f"{where} is a {type(row).__name__}, expected an object")
-        missing = [k for k in REQUIRED_KEYS if k not in row]
-        if missing:
-            raise LoadError(
-                f"{where} lacks {', '.join(missing)}; every LLMPerf request needs "
-                f"{', '.join(REQUIRED_KEYS)} (is this an LLMPerf individual-responses file?)"
-            )
-        ttft.append(_number(row, "ttft_s", where))
-        e2e.append(_number(row, "end_to_end_latency_s", where))
-        tpot.append(_number(row, "inter_token_latency_s", where))
-        n_in.append(_number(row, "number_input_tokens", where))
-        n_out.append(_number(row, "number_output_tokens", where))
+        row = as_row(
+            item,
+            where,
+            REQUIRED_KEYS,
+            needed_by="every LLMPerf request",
+            hint="is this an LLMPerf individual-responses file?",
+        )
+        ttft.append(field_number(row, "ttft_s", where))
+        e2e.append(field_number(row, "end_to_end_latency_s", where))
+        tpot.append(field_number(row, "inter_token_latency_s", where))
+        n_in.append(field_number(row, "number_input_tokens", where))
+        n_out.append(field_number(row, "number_output_tokens", where))
         code = row.get("error_code")
         if code is None:
             errors.append(None)

@@ -7,19 +7,11 @@ start times: E2E = TTFT + sum(ITLs), and `request_start` is unknown (NaN).
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    parallel_arrays_run,
-    read_json_documents,
-    scalar_metadata,
-    unique_names,
-    where,
-)
+from ._common import parallel_arrays_runs, runs_with_arrays, unique_names
 from .vllm import SGLANG_KEYS
 
 FORMAT = "sglang"
@@ -41,42 +33,24 @@ def sniff(path: Path, head: bytes) -> bool:
 def load(path: Path) -> list[Run]:
     """Every run of an SGLang result file (one per line)."""
     path = Path(path)
-    runs: list[tuple[int | None, dict[str, Any]]] = []
-    summaries: list[str] = []
-    for line, obj in read_json_documents(path):
-        if not isinstance(obj, dict):
-            raise LoadError(f"{where(path, line)}: expected a JSON object (an SGLang result)")
-        if all(k in obj for k in _DETAIL_KEYS):
-            runs.append((line, obj))
-        else:
-            summaries.append(where(path, line))
-    if not runs:
-        raise LoadError(
-            f"{path}: this SGLang result holds only aggregate numbers (no per-request "
+    runs = runs_with_arrays(
+        path,
+        _DETAIL_KEYS,
+        kind="an SGLang result",
+        no_details=(
+            "this SGLang result holds only aggregate numbers (no per-request "
             "arrays). Rerun `python -m sglang.bench_serving` with `--output-details` "
             "(SGLang 0.4.7 or later) to keep them."
-        )
-    if summaries:
-        warnings.warn(
-            f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "
-            "rerun sglang.bench_serving with --output-details to keep them",
-            stacklevel=2,
-        )
+        ),
+        skip_advice="rerun sglang.bench_serving with --output-details to keep them",
+    )
     several = len(runs) > 1
     names = unique_names(
         [_run_name(obj, path, index, several) for index, (_, obj) in enumerate(runs, 1)]
     )
-    return [
-        parallel_arrays_run(
-            obj,
-            name=name,
-            path=path,
-            line=line,
-            format=FORMAT,
-            metadata={"tool": "SGLang", **scalar_metadata(obj, skip=_ARRAY_KEYS)},
-        )
-        for (line, obj), name in zip(runs, names, strict=True)
-    ]
+    return parallel_arrays_runs(
+        path, runs, names, format=FORMAT, tool="SGLang", array_keys=_ARRAY_KEYS
+    )
 
 
 def _run_name(obj: dict[str, Any], path: Path, index: int, several: bool) -> str:

@@ -8,19 +8,11 @@ vLLM keeps no per-request TPOT of its own, so `tpot_reported` stays NaN.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    parallel_arrays_run,
-    read_json_documents,
-    scalar_metadata,
-    unique_names,
-    where,
-)
+from ._common import parallel_arrays_runs, runs_with_arrays, unique_names
 
 FORMAT = "vllm"
 
@@ -60,40 +52,21 @@ def sniff(path: Path, head: bytes) -> bool:
 def load(path: Path) -> list[Run]:
     """Every run of a vLLM result file (one per JSON object)."""
     path = Path(path)
-    documents = read_json_documents(path)
-    runs: list[tuple[int | None, dict[str, Any]]] = []
-    summaries: list[str] = []
-    for line, obj in documents:
-        if not isinstance(obj, dict):
-            raise LoadError(f"{where(path, line)}: expected a JSON object (a vLLM result)")
-        if all(k in obj for k in _DETAIL_KEYS):
-            runs.append((line, obj))
-        else:
-            summaries.append(where(path, line))
-    if not runs:
-        raise LoadError(
-            f"{path}: this vLLM result holds only aggregate numbers (no per-request TTFT "
+    runs = runs_with_arrays(
+        path,
+        _DETAIL_KEYS,
+        kind="a vLLM result",
+        no_details=(
+            "this vLLM result holds only aggregate numbers (no per-request TTFT "
             "and token counts). Rerun `vllm bench serve` with `--save-result "
             "--save-detailed` to keep the per-request arrays."
-        )
-    if summaries:
-        warnings.warn(
-            f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "
-            "per-request TTFT and token counts need `vllm bench serve --save-detailed`",
-            stacklevel=2,
-        )
+        ),
+        skip_advice="per-request TTFT and token counts need `vllm bench serve --save-detailed`",
+    )
     names = unique_names([_run_name(obj, path) for _, obj in runs])
-    return [
-        parallel_arrays_run(
-            obj,
-            name=name,
-            path=path,
-            line=line,
-            format=FORMAT,
-            metadata={"tool": "vLLM", **scalar_metadata(obj, skip=_ARRAY_KEYS)},
-        )
-        for (line, obj), name in zip(runs, names, strict=True)
-    ]
+    return parallel_arrays_runs(
+        path, runs, names, format=FORMAT, tool="vLLM", array_keys=_ARRAY_KEYS
+    )
 
 
 def _run_name(obj: dict[str, Any], path: Path) -> str:
