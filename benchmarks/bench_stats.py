@@ -1,0 +1,233 @@
+"""Speed of the statistics engine vs scipy.stats.bootstrap (printed, never asserted).
+
+Difference of medians of two runs, 9999 resamples, 95 % CI. scipy runs in a subprocess
+with a 60 s limit (what exceeds it is reported as skipped). Ours: the widget's path,
+`Comparer.compare(token_range=...)` on a brush selecting ~90 % of the rows (so the selection
+is rebuilt, sorted, every call), BCa; and the cold one-call `compare()` on raw arrays
+(full sort, no pre-sorting). Run: .venv/bin/python benchmarks/bench_stats.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from tpot_widget.run import Run
+
+SCIPY_LIMIT_S = 60.0
+B = 9999
+
+
+def make_data(n: int) -> dict[str, np.ndarray]:
+    """Two runs of n requests: lognormal TPOT (s) and output token counts."""
+    rng = np.random.default_rng(n)
+    return {
+        "a": rng.lognormal(np.log(0.025), 0.3, n),
+        "b": rng.lognormal(np.log(0.0245), 0.3, n),
+        "xa": rng.integers(2, 2000, n).astype(float),
+        "xb": rng.integers(2, 2000, n).astype(float),
+    }
+
+
+def scipy_once(n: int, method: str) -> float:
+    """Seconds for one scipy.stats.bootstrap of the difference of medians (in this process)."""
+    from scipy import stats as sps
+
+    d = make_data(n)
+
+    def diff(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.median(y, axis=axis) - np.median(x, axis=axis)
+
+    start = time.perf_counter()
+    sps.bootstrap(
+        (d["a"], d["b"]), diff, n_resamples=B, method=method, rng=0, batch=max(1, 10**7 // n)
+    )
+    return time.perf_counter() - start
+
+
+def scipy_time(n: int, method: str) -> str:
+    """scipy's time as text, or why it was skipped (limit, memory)."""
+    here = str(Path(__file__).resolve().parent)
+    code = (
+        f"import sys; sys.path.insert(0, {here!r}); import bench_stats as b; "
+        f"print(b.scipy_once({n}, {method!r}))"
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=SCIPY_LIMIT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"> {SCIPY_LIMIT_S:.0f} s (skipped)"
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["failed"])[-1]
+        return "failed: " + last[:40]
+    return f"{float(out.stdout.strip()):.3g} s"
+
+
+#: Fastest of the repeated calls, per timed() call (shows what a quiet machine gets).
+BEST: list[float] = []
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median seconds of `repeat` calls (after one untimed call); the minimum goes to BEST."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    BEST.append(min(times))
+    return statistics.median(times)
+
+
+def seconds(text: str) -> float | None:
+    return float(text[:-2]) if text.endswith(" s") and not text.startswith(">") else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip scipy at n >= 100k")
+    args = parser.parse_args()
+
+    import numba
+
+    from tpot_widget.comparison import Comparer, compare
+    from tpot_widget.stats import SortedSelector, warm_up
+
+    start = time.perf_counter()
+    warm_up()
+    print(f"warm_up(): {time.perf_counter() - start:.2f} s (Numba cache, incl. first load)")
+    print(f"Numba threads: {numba.get_num_threads()} ({numba.threading_layer()})\n")
+
+    header = (
+        f"{'n':>9} | {'scipy BCa':>17} | {'scipy percentile':>17} | "
+        f"{'ours brush (min)':>18} | {'ours cold':>9} | {'ratio':>9}"
+    )
+    print("Difference of medians, 9999 resamples, both runs of n requests, BCa for ours")
+    print(header)
+    print("-" * len(header))
+    brush = (100.0, 1900.0)  # ~90 % of the rows: the selection is rebuilt every call
+    for n in (1_000, 10_000, 100_000, 1_000_000):
+        d = make_data(n)
+        if n <= 10_000 or (n <= 100_000 and not args.quick):
+            bca = scipy_time(n, "BCa") if n <= 10_000 else f"> {SCIPY_LIMIT_S:.0f} s (skipped)*"
+            pct = scipy_time(n, "percentile")
+        else:
+            bca = pct = "not run"
+        runs = [_run(d["a"], d["xa"], "a"), _run(d["b"], d["xb"], "b")]
+        comparer = Comparer(runs)
+        repeat = 15 if n <= 100_000 else 7
+        ours_brush = timed(lambda c=comparer: c.compare(token_range=brush), repeat)
+        brush_best = BEST[-1]
+        ours_cold = timed(lambda d=d: compare(d["a"], d["b"]), max(3, repeat // 3))
+        reference = seconds(bca) or seconds(pct)
+        if reference:
+            ratio = f"{reference / ours_brush:,.0f}x"
+        elif bca.startswith(">"):  # scipy did not finish within the limit
+            ratio = f"> {SCIPY_LIMIT_S / ours_brush:,.0f}x"
+        else:
+            ratio = "-"
+        print(
+            f"{n:>9,} | {bca:>17} | {pct:>17} | "
+            f"{ours_brush * 1e3:>6.1f} ({brush_best * 1e3:.1f}) ms | "
+            f"{ours_cold * 1e3:>6.1f} ms | {ratio:>9}"
+        )
+    print(
+        "* scipy BCa at 100k: its jackknife takes n medians of n − 1 values (10¹⁰ operations;"
+        " without batch= it allocates n × n)."
+    )
+    print(
+        "ratio: scipy BCa / ours brush; '> x' where scipy exceeded the limit (a lower bound).\n"
+        "ours brush: Comparer.compare(token_range=(100, 1900)) on two prepared runs: both\n"
+        "selections (~90 % of the rows) + both runs' CIs + difference + ratio + Mann-Whitney.\n"
+        "ours cold: compare(a, b) on raw arrays, incl. sorting both. Times are medians of\n"
+        "repeated calls (the fastest call in parentheses); the machine's load shows in both.\n"
+    )
+
+    breakdown()
+
+    print("Selection helper: sorted TPOT of one run's rows in a token range")
+    header = f"{'n':>9} | {'10 % range':>10} | {'90 % range':>10} | {'np.sort all':>11}"
+    print(header)
+    print("-" * len(header))
+    for n in (100_000, 1_000_000):
+        d = make_data(n)
+        sel = SortedSelector(d["a"], d["xa"], np.ones(n, dtype=bool))
+        small = timed(lambda s=sel: s.select((1.0, 200.0)), 15)
+        large = timed(lambda s=sel: s.select((100.0, 1900.0)), 15)
+        full = timed(lambda d=d: np.sort(d["a"]), 7)
+        print(f"{n:>9,} | {small * 1e3:>7.2f} ms | {large * 1e3:>7.2f} ms | {full * 1e3:>8.2f} ms")
+
+
+def breakdown() -> None:
+    """Where a brush's time goes, per run and per comparison (BCa, median, 9999)."""
+    print("Breakdown of ours brush (median of repeated calls)")
+    header = (
+        f"{'n':>9} | {'select/run':>10} | {'replicates/run':>14} | {'CI+BCa/run':>10} | "
+        f"{'diff CIs':>8} | {'Mann-Whitney':>12} | {'per run*':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n in (100_000, 1_000_000):
+        _breakdown_row(n)
+    print("* per run: select + replicates + CI + half of (difference CIs + Mann-Whitney).\n")
+
+
+def _breakdown_row(n: int) -> None:
+    from tpot_widget import stats
+    from tpot_widget.comparison import Comparer
+
+    d = make_data(n)
+    comparer = Comparer([_run(d["a"], d["xa"], "a"), _run(d["b"], d["xb"], "b")])
+    selector = comparer._prepared[0].selector
+    brush = (100.0, 1900.0)
+    xa, xb = comparer.selected_values(0, brush), comparer.selected_values(1, brush)
+    seeds = stats.draw_seeds(np.random.default_rng(0))
+    select = timed(lambda: selector.select(brush), 15)
+    reps = timed(lambda: stats.replicates(xa, "median", B, seeds), 15)
+    ra, rb = stats.replicates(xa, "median", B, seeds), stats.replicates(xb, "median", B, seeds)
+    theta_a, theta_b = stats.estimate(xa, "median"), stats.estimate(xb, "median")
+
+    def one_ci() -> None:
+        stats.interval(
+            ra, theta_a, 0.95, "BCa", lambda: stats.acceleration([stats.jackknife(xa, "median")])
+        )
+
+    ci = timed(one_ci, 15)
+    diff = timed(
+        lambda: stats.difference_from_replicates(
+            xa, xb, "median", theta_a, theta_b, ra, rb, 0.95, "BCa"
+        ),
+        15,
+    )
+    mwu = timed(lambda: stats.mann_whitney_p(xa, xb), 15)
+    per_run = select + reps + ci + (diff + mwu) / 2
+    print(
+        f"{n:>9,} | {select * 1e3:>7.2f} ms | {reps * 1e3:>11.2f} ms | {ci * 1e3:>7.2f} ms | "
+        f"{diff * 1e3:>5.2f} ms | {mwu * 1e3:>9.2f} ms | {per_run * 1e3:>5.2f} ms"
+    )
+
+
+def _run(values: np.ndarray, x: np.ndarray, name: str) -> Run:
+    """A Run whose TPOT is `values` (TTFT 0, E2E = TPOT × (tokens − 1))."""
+    return Run.from_columns(
+        name,
+        time_to_first_token=np.zeros_like(values),
+        time_to_last_token=values * (x - 1.0),
+        num_tokens_output=x,
+    )
+
+
+if __name__ == "__main__":
+    main()

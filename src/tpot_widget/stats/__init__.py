@@ -1,0 +1,86 @@
+"""The statistics engine: bootstrap CIs of medians, quantiles and means, pure numpy/Numba.
+
+Array-level API (no Runs, no pandas): `bootstrap_ci`, `difference_ci`, `mann_whitney_p`,
+the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush helper
+`SortedSelector`, and `warm_up()` which compiles every Numba kernel on tiny inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import bootstrap, kernels
+from .bootstrap import (
+    METHODS,
+    DifferenceInterval,
+    Interval,
+    Statistic,
+    acceleration,
+    bootstrap_ci,
+    difference_ci,
+    difference_from_replicates,
+    draw_seeds,
+    estimate,
+    interval,
+    jackknife,
+    make_rng,
+    parse_statistic,
+    replicates,
+    sorted_finite,
+)
+from .mannwhitney import mann_whitney_p
+from .selection import SortedSelector, select_sorted
+
+__all__ = [
+    "METHODS",
+    "DifferenceInterval",
+    "Interval",
+    "SortedSelector",
+    "Statistic",
+    "acceleration",
+    "bootstrap_ci",
+    "compiled_kernels",
+    "difference_ci",
+    "difference_from_replicates",
+    "draw_seeds",
+    "estimate",
+    "interval",
+    "jackknife",
+    "make_rng",
+    "mann_whitney_p",
+    "parse_statistic",
+    "replicates",
+    "select_sorted",
+    "sorted_finite",
+    "warm_up",
+]
+
+
+def compiled_kernels() -> dict[str, int]:
+    """How many signatures each Numba kernel has compiled (0 everywhere right after import)."""
+    return {k.py_func.__name__: len(k.signatures) for k in kernels.KERNELS}
+
+
+def _array(values: list[float], writeable: bool) -> np.ndarray:
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = writeable
+    return array
+
+
+def warm_up() -> None:
+    """Compile (or load from Numba's cache) every kernel, so the first brush never waits.
+
+    Covers writeable and read-only arrays (cached selections are read-only), which Numba
+    compiles separately.
+    """
+    seeds = np.arange(4, dtype=np.uint32)
+    for writeable in (True, False):
+        x = _array([1.0, 2.0, 3.0, 5.0], writeable)
+        kernels.interpolated(x, 1, 0.5, True)
+        kernels.order_statistic_replicates(x, 1, 0.5, True, 4, seeds)
+        with bootstrap._PARALLEL_LOCK:
+            kernels.mean_replicates(x, 4, seeds)
+        kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
+        for other in (True, False):
+            kernels.rank_sum_with_ties(x, _array([2.0, 4.0], other))
+            kernels.rank_sum_no_ties(x, _array([2.0, 4.0], other))
