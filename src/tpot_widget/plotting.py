@@ -1,0 +1,615 @@
+"""Static plotly figures: LLMeter's plotting signatures for one run, and multi-run views.
+
+`scatter_histogram_2d`, `boxplot_by_dimension` and `histogram_by_dimension` take the same
+arguments and return the same types as `llmeter.plotting`, for a `Run` or an LLMeter
+`Result` (anything with `run_name` and `get_dimension`), so an LLMeter notebook runs by
+changing its imports. Unlike LLMeter they use the active plotly template, let `histnorm` be
+overridden and say clearly when a dimension has no values. `scatter_histogram_2d_runs` and
+`compare_figure` draw several runs on shared axes; the HTML report is made of them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from .run import DURATION_COLUMNS, Run
+
+__all__ = [
+    "boxplot_by_dimension",
+    "compare_figure",
+    "histogram_by_dimension",
+    "scatter_histogram_2d",
+    "scatter_histogram_2d_runs",
+]
+
+#: Dimensions shown with SI-prefixed seconds on axes (20m → "20ms").
+TIME_DIMENSIONS: frozenset[str] = frozenset(DURATION_COLUMNS) | {"request_start"}
+
+_UNSET: Any = object()
+
+
+# --- helpers shared by every figure ------------------------------------------------------
+
+
+def plotly_text(text: str) -> str:
+    """`text` escaped so that plotly.js shows it literally (it renders a subset of HTML tags)."""
+    return html.escape(str(text), quote=False)
+
+
+#: Axis labels of the canonical columns; other dimensions get LLMeter's capitalised name.
+_LABELS: dict[str, str] = {
+    "time_per_output_token": "Time per output token",
+    "time_to_first_token": "Time to first token",
+    "time_to_last_token": "End-to-end latency",
+    "tpot_reported": "TPOT reported by the tool",
+    "num_tokens_input": "Input tokens",
+    "num_tokens_output": "Output tokens",
+    "request_start": "Request start",
+}
+
+
+def dimension_label(dimension: str) -> str:
+    """A human label for a dimension: `num_tokens_output` → "Output tokens"."""
+    return _LABELS.get(dimension, dimension.replace("_", " ").capitalize())
+
+
+def run_name(run: Any) -> str:
+    """The run's name: `Run.name` or an LLMeter Result's `run_name` (else "run")."""
+    if isinstance(run, Run):
+        return run.name
+    name = getattr(run, "run_name", None) or getattr(run, "name", None)
+    return str(name) if name else "run"
+
+
+def _to_float_array(values: Sequence[Any], name: str, dimension: str) -> np.ndarray:
+    """float64 array from a list that may hold None; a clear error for non-numeric values."""
+    try:
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"run {name!r}: dimension {dimension!r} is not numeric; plot a number such as "
+            "time_per_output_token, time_to_first_token or num_tokens_output"
+        ) from None
+
+
+def _get_dimension(run: Any, dimension: str) -> list[Any]:
+    """`run.get_dimension(dimension)` with one clear error for an unknown dimension."""
+    getter = getattr(run, "get_dimension", None)
+    if getter is None:
+        raise TypeError(
+            f"expected a tpot_widget Run or an LLMeter Result, got {type(run).__name__}; "
+            "load one with tpot_widget.load_run(path)"
+        )
+    try:
+        return list(getter(dimension))
+    except (AttributeError, KeyError) as exc:
+        raise ValueError(f"run {run_name(run)!r} has no dimension {dimension!r} ({exc})") from None
+
+
+def dimension_values(
+    run: Any,
+    dimension: str,
+    filter_dimension: str | None = None,
+    filter_value: Any = None,
+) -> np.ndarray:
+    """The values of `dimension` as float64, NaN where missing, like LLMeter's get_dimension.
+
+    With `filter_dimension`, only rows whose `filter_dimension` equals `filter_value`
+    (LLMeter's filter semantics; `filter_value=None` selects rows where it is missing).
+    """
+    name = run_name(run)
+    if isinstance(run, Run) and dimension != "error":
+        try:
+            values = np.array(run[dimension], dtype=np.float64)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+    else:
+        values = _to_float_array(_get_dimension(run, dimension), name, dimension)
+    if filter_dimension is not None:
+        keys = _get_dimension(run, filter_dimension)
+        if len(keys) != len(values):
+            raise ValueError(
+                f"run {name!r}: {filter_dimension!r} has {len(keys)} values but "
+                f"{dimension!r} has {len(values)}; cannot filter one by the other"
+            )
+        keep = np.array([k == filter_value for k in keys], dtype=bool)
+        values = values[keep]
+    return values
+
+
+def _require_finite(values: np.ndarray, run: Any, dimension: str, what: str = "") -> np.ndarray:
+    """The finite values; a ValueError naming the run and dimension when there are none."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        total = values.size
+        detail = f"all {total} values are missing" if total else "it has no rows"
+        raise ValueError(
+            f"run {run_name(run)!r}: nothing to plot for {dimension!r}{what} ({detail}; "
+            "errored requests and requests without this measurement have no value). "
+            "Check the run's errors or pick another dimension."
+        )
+    return finite
+
+
+def _format_axis(axis: dict[str, Any], dimension: str) -> None:
+    """Seconds with SI prefixes on duration axes (0.02 → "20ms")."""
+    if dimension in TIME_DIMENSIONS:
+        axis.update(tickformat="~s", ticksuffix="s", hoverformat=".4~s")
+
+
+def _value_hover(dimension: str) -> str:
+    """A hovertemplate fragment for one value of `dimension`."""
+    return "%{x:.4~s}s" if dimension in TIME_DIMENSIONS else "%{x}"
+
+
+def colorway(template: Any = None) -> list[str]:
+    """The colour sequence of `template` (default: the active plotly template)."""
+    if template is None:
+        template = pio.templates.default
+    if isinstance(template, str):
+        # "plotly_white+presentation" style names: the first part with a colorway wins.
+        for part in template.split("+"):
+            colors = pio.templates[part].layout.colorway
+            if colors:
+                return list(colors)
+    elif template is not None:
+        colors = go.layout.Template(template).layout.colorway
+        if colors:
+            return list(colors)
+    return list(px.colors.qualitative.Plotly)
+
+
+# --- LLMeter-compatible single-run API ---------------------------------------------------
+
+
+def scatter_histogram_2d(
+    result: Any, x_dimension: str, y_dimension: str, n_bins_x: int, n_bins_y: int
+) -> go.Figure:
+    """Scatter of `y_dimension` against `x_dimension` with marginal histograms (LLMeter's).
+
+    Rows missing either value are left out; the active plotly template is used.
+    """
+    x = dimension_values(result, x_dimension)
+    y = dimension_values(result, y_dimension)
+    _require_finite(x, result, x_dimension)
+    _require_finite(y, result, y_dimension)
+    keep = np.isfinite(x) & np.isfinite(y)
+    if not keep.any():
+        raise ValueError(
+            f"run {run_name(result)!r}: no request has both {x_dimension!r} and "
+            f"{y_dimension!r}; nothing to plot"
+        )
+    x, y = x[keep], y[keep]
+    fig = px.scatter(
+        x=x,
+        y=y,
+        marginal_x="histogram",
+        marginal_y="histogram",
+        range_x=_zero_based_range(x),
+        range_y=_zero_based_range(y),
+        labels={"x": dimension_label(x_dimension), "y": dimension_label(y_dimension)},
+        title=plotly_text(run_name(result)),
+        width=800,
+        height=800,
+    )
+    for trace in fig.data:
+        if trace.type == "histogram" and trace.x is not None:
+            trace.nbinsx = int(n_bins_x)
+            _format_axis(_layout_axis(fig, "xaxis", trace.xaxis), x_dimension)
+        elif trace.type == "histogram":
+            trace.nbinsy = int(n_bins_y)
+            _format_axis(_layout_axis(fig, "yaxis", trace.yaxis), y_dimension)
+        else:
+            _format_axis(_layout_axis(fig, "xaxis", trace.xaxis), x_dimension)
+            _format_axis(_layout_axis(fig, "yaxis", trace.yaxis), y_dimension)
+    return fig
+
+
+def _layout_axis(fig: go.Figure, kind: str, ref: str) -> Any:
+    """The layout axis object a trace refers to ("x3" → layout.xaxis3)."""
+    return fig.layout[kind + ref[1:]]
+
+
+def _zero_based_range(values: np.ndarray) -> list[float]:
+    """[0, max·1.1] for positive data (LLMeter's look), widened to include negatives."""
+    low, high = float(values.min()), float(values.max())
+    top = high * 1.1 if high > 0 else 1.0
+    return [min(0.0, low * 1.1), top]
+
+
+def boxplot_by_dimension(
+    result: Any, dimension: str, name: str | None = None, **box_kwargs: Any
+) -> go.Box:
+    """A horizontal box of one run's `dimension` (LLMeter's), named after the run by default.
+
+    `box_kwargs` go to `go.Box` and override the defaults (e.g. `boxpoints=False`).
+    """
+    values = _require_finite(dimension_values(result, dimension), result, dimension)
+    trace_kwargs: dict[str, Any] = {
+        "x": values,
+        "name": name or plotly_text(run_name(result)),
+    }
+    trace_kwargs.update(box_kwargs)
+    return go.Box(**trace_kwargs)
+
+
+def histogram_by_dimension(
+    result: Any,
+    dimension: str,
+    filter_dimension: str | None = None,
+    filter_value: Any = None,
+    **histogram_kwargs: Any,
+) -> go.Histogram:
+    """A histogram of one run's `dimension` (LLMeter's), as probabilities by default.
+
+    Pass `histnorm=None` (or "", "percent", ...) to override; `filter_dimension` and
+    `filter_value` keep the rows where that dimension equals that value.
+    """
+    values = dimension_values(result, dimension, filter_dimension, filter_value)
+    what = f" where {filter_dimension} == {filter_value!r}" if filter_dimension else ""
+    values = _require_finite(values, result, dimension, what)
+    trace_kwargs: dict[str, Any] = {
+        "x": values,
+        "name": plotly_text(run_name(result)),
+        "histnorm": "probability",
+    }
+    trace_kwargs.update(histogram_kwargs)
+    if trace_kwargs["name"] is None:
+        trace_kwargs["name"] = plotly_text(run_name(result))
+    return go.Histogram(**trace_kwargs)
+
+
+# --- multi-run views ---------------------------------------------------------------------
+
+
+def as_runs(runs: Any) -> list[Run]:
+    """A list of `Run`s from Runs, LLMeter Results, paths or DataFrames (via load_runs)."""
+    from .loaders import load_runs
+
+    if isinstance(runs, Run) or not isinstance(runs, (list, tuple)):
+        runs = [runs]
+    out: list[Run] = []
+    for item in runs:
+        out.extend([item] if isinstance(item, Run) else load_runs(item))
+    if not out:
+        raise ValueError("no runs given; pass at least one Run, LLMeter Result or path")
+    return out
+
+
+def selection_mask(
+    run: Run,
+    dimension: str,
+    x_dimension: str,
+    token_range: tuple[float | None, float | None] | None,
+) -> np.ndarray:
+    """Rows the statistics use: no error, `dimension` present, lo <= x <= hi if a range."""
+    mask = run.valid(dimension)
+    if token_range is not None:
+        lo, hi = token_range
+        x = run[x_dimension]
+        with np.errstate(invalid="ignore"):
+            if lo is not None:
+                mask &= x >= lo
+            if hi is not None:
+                mask &= x <= hi
+    return mask
+
+
+def _shared_bins(arrays: Sequence[np.ndarray], n_bins: int) -> dict[str, float] | None:
+    """Plotly `xbins` covering every array with ~n_bins equal bins (so overlays align)."""
+    pooled = [a for a in arrays if a.size]
+    if not pooled:
+        return None
+    low = min(float(a.min()) for a in pooled)
+    high = max(float(a.max()) for a in pooled)
+    if not high > low:
+        return None
+    size = (high - low) / max(int(n_bins), 1)
+    return {"start": low, "end": high + size * 1e-6, "size": size}
+
+
+def scatter_histogram_2d_runs(
+    runs: Sequence[Any],
+    x_dimension: str = "num_tokens_output",
+    y_dimension: str = "time_per_output_token",
+    n_bins_x: int = 40,
+    n_bins_y: int = 40,
+    *,
+    token_range: tuple[float | None, float | None] | None = None,
+    template: Any = None,
+    height: int = 620,
+) -> go.Figure:
+    """Every run's requests as points of (x, y), with overlaid marginal histograms.
+
+    Errored requests and rows missing either value are left out; `token_range` is shaded.
+    Marginals are probabilities on shared bins, so runs of different sizes compare.
+    """
+    run_list = as_runs(list(runs))
+    colors = colorway(template)
+    fig = go.Figure()
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for run in run_list:
+        keep = ~run.errors & np.isfinite(run[x_dimension]) & np.isfinite(run[y_dimension])
+        xs.append(run[x_dimension][keep].astype(np.float32))
+        ys.append(run[y_dimension][keep].astype(np.float32))
+    if not any(x.size for x in xs):
+        raise ValueError(
+            f"no run has a request with both {x_dimension!r} and {y_dimension!r}; nothing to plot"
+        )
+    xbins = _shared_bins(xs, n_bins_x)
+    ybins = _shared_bins(ys, n_bins_y)
+    x_hover = "%{x:.4~s}s" if x_dimension in TIME_DIMENSIONS else "%{x}"
+    y_hover = "%{y:.4~s}s" if y_dimension in TIME_DIMENSIONS else "%{y}"
+    for i, (run, x, y) in enumerate(zip(run_list, xs, ys, strict=True)):
+        color = colors[i % len(colors)]
+        name = plotly_text(run.name)
+        group = f"run{i}"
+        # The legend entry: an empty trace with an opaque marker (dense runs' points are faint).
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                legendgroup=group,
+                marker={"color": color, "size": 9},
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=x,
+                y=y,
+                mode="markers",
+                name=name,
+                legendgroup=group,
+                showlegend=False,
+                marker={"color": color, **_marker_density(x.size)},
+                hovertemplate=(
+                    f"{dimension_label(x_dimension)}: {x_hover}<br>"
+                    f"{dimension_label(y_dimension)}: {y_hover}<extra>{name}</extra>"
+                ),
+            )
+        )
+        fig.add_trace(
+            go.Histogram(
+                x=x,
+                xaxis="x2",
+                yaxis="y2",
+                name=name,
+                legendgroup=group,
+                showlegend=False,
+                marker={"color": color},
+                opacity=0.5,
+                histnorm="probability",
+                xbins=xbins,
+                autobinx=xbins is None,
+                hovertemplate=f"{x_hover}: %{{y:.1%}}<extra>{name}</extra>",
+            )
+        )
+        fig.add_trace(
+            go.Histogram(
+                y=y,
+                xaxis="x3",
+                yaxis="y3",
+                name=name,
+                legendgroup=group,
+                showlegend=False,
+                marker={"color": color},
+                opacity=0.5,
+                histnorm="probability",
+                ybins=ybins,
+                autobiny=ybins is None,
+                hovertemplate=f"{y_hover}: %{{x:.1%}}<extra>{name}</extra>",
+            )
+        )
+    xaxis: dict[str, Any] = {"domain": [0.0, 0.8], "anchor": "y", "zeroline": False}
+    yaxis: dict[str, Any] = {"domain": [0.0, 0.78], "anchor": "x", "zeroline": False}
+    xaxis["title"] = {"text": dimension_label(x_dimension)}
+    yaxis["title"] = {"text": dimension_label(y_dimension)}
+    _format_axis(xaxis, x_dimension)
+    _format_axis(yaxis, y_dimension)
+    fig.update_layout(
+        xaxis=xaxis,
+        yaxis=yaxis,
+        xaxis2={"domain": [0.0, 0.8], "anchor": "y2", "matches": "x", "showticklabels": False},
+        yaxis2={"domain": [0.81, 1.0], "anchor": "x2", "tickformat": ".0%"},
+        xaxis3={"domain": [0.82, 1.0], "anchor": "y3", "tickformat": ".0%"},
+        yaxis3={"domain": [0.0, 0.78], "anchor": "x3", "matches": "y", "showticklabels": False},
+        barmode="overlay",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        legend={"orientation": "h", "y": 1.08, "x": 0.0, "yanchor": "bottom"},
+        dragmode="zoom",
+    )
+    if template is not None:
+        fig.update_layout(template=template)
+    if token_range is not None:
+        _shade_range(fig, token_range, xs)
+    return fig
+
+
+def _marker_density(n_points: int) -> dict[str, float]:
+    """Smaller, fainter markers as a run has more points, so dense runs do not hide others."""
+    opacity = min(0.6, max(0.08, 0.6 * math.sqrt(2000 / max(n_points, 1))))
+    return {"size": 4 if n_points <= 20_000 else 3, "opacity": round(opacity, 3)}
+
+
+def _shade_range(
+    fig: go.Figure,
+    token_range: tuple[float | None, float | None],
+    xs: Sequence[np.ndarray],
+) -> None:
+    """Shade the selected x range on the scatter (open ends reach the data's extent)."""
+    lo, hi = token_range
+    pooled = [x for x in xs if x.size]
+    data_lo = min(float(x.min()) for x in pooled)
+    data_hi = max(float(x.max()) for x in pooled)
+    x0 = data_lo if lo is None else float(lo)
+    x1 = data_hi if hi is None else float(hi)
+    fig.add_shape(
+        type="rect",
+        xref="x",
+        yref="y domain",
+        x0=x0,
+        x1=x1,
+        y0=0,
+        y1=1,
+        fillcolor="rgba(99, 110, 250, 0.10)",
+        line={"width": 1, "color": "rgba(99, 110, 250, 0.6)", "dash": "dot"},
+        layer="below",
+    )
+
+
+def _comparison_runs(comparison: Any) -> list[Mapping[str, Any]]:
+    """Per-run rows of a Comparison or of its to_dict()."""
+    data = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
+    return list(data["runs"])
+
+
+def compare_figure(
+    runs: Sequence[Any],
+    dimension: str = "time_per_output_token",
+    x_dimension: str = "num_tokens_output",
+    *,
+    token_range: tuple[float | None, float | None] | None = None,
+    log_axis: bool = True,
+    histnorm: str | None = "probability",
+    bin_size: float | None = None,
+    n_bins: int = 60,
+    comparison: Any = None,
+    template: Any = None,
+    height: int = 560,
+) -> go.Figure:
+    """Box plots (top) and overlaid histograms (bottom) of `dimension` for several runs.
+
+    Only the rows the statistics use are drawn: no error, value present, and x_dimension
+    in `token_range`. With `comparison` (a Comparison or its dict), each run's estimate is
+    marked on its box with its confidence interval.
+    """
+    run_list = as_runs(list(runs))
+    colors = colorway(template)
+    values = [
+        run[dimension][selection_mask(run, dimension, x_dimension, token_range)].astype(np.float32)
+        for run in run_list
+    ]
+    if not any(v.size for v in values):
+        where = f" with {x_dimension} in {list(token_range)}" if token_range else ""
+        raise ValueError(f"no run has a value of {dimension!r}{where}; nothing to plot")
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.42, 0.58], vertical_spacing=0.12)
+    hover = _value_hover(dimension)
+    for i, (run, v) in enumerate(zip(run_list, values, strict=True)):
+        color = colors[i % len(colors)]
+        name = plotly_text(run.name)
+        fig.add_trace(
+            go.Box(
+                x=v,
+                name=name,
+                legendgroup=f"run{i}",
+                marker={"color": color, "size": 3},
+                boxpoints="outliers",
+                orientation="h",
+                showlegend=False,
+            ),
+            row=1,
+            col=1,
+        )
+    if comparison is not None:
+        _add_estimates(fig, comparison, run_list)
+    xbins = (
+        {"start": min(float(v.min()) for v in values if v.size), "size": float(bin_size)}
+        if bin_size
+        else _shared_bins(values, n_bins)
+    )
+    for i, (run, v) in enumerate(zip(run_list, values, strict=True)):
+        color = colors[i % len(colors)]
+        name = plotly_text(run.name)
+        fig.add_trace(
+            go.Histogram(
+                x=v,
+                name=name,
+                legendgroup=f"run{i}",
+                marker={"color": color},
+                opacity=0.55,
+                histnorm=histnorm,
+                xbins=xbins,
+                autobinx=xbins is None,
+                hovertemplate=f"{hover}<br>%{{y:.3g}}<extra>{name}</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    label = dimension_label(dimension)
+    box_axis: dict[str, Any] = {"title": {"text": label + (" (log)" if log_axis else "")}}
+    if log_axis:
+        box_axis["type"] = "log"
+    _format_axis(box_axis, dimension)
+    hist_axis: dict[str, Any] = {"title": {"text": label}}
+    _format_axis(hist_axis, dimension)
+    pooled = np.concatenate([v for v in values if v.size]).astype(np.float64)
+    low, high = np.quantile(pooled, [0.002, 0.998])
+    if high > low:
+        pad = 0.03 * (high - low)
+        hist_axis["range"] = [float(low - pad), float(high + pad)]
+    fig.update_xaxes(box_axis, row=1, col=1)
+    fig.update_xaxes(hist_axis, row=2, col=1)
+    fig.update_yaxes({"autorange": "reversed", "automargin": True}, row=1, col=1)
+    norm_title = {"probability": "Fraction of requests", "percent": "% of requests"}
+    fig.update_yaxes(
+        {"title": {"text": norm_title.get(histnorm or "", histnorm or "Requests")}},
+        row=2,
+        col=1,
+    )
+    fig.update_layout(
+        barmode="overlay",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": 1.04, "x": 0.0, "yanchor": "bottom"},
+        dragmode="zoom",
+    )
+    if template is not None:
+        fig.update_layout(template=template)
+    return fig
+
+
+def _add_estimates(fig: go.Figure, comparison: Any, runs: Sequence[Run]) -> None:
+    """Mark each run's estimate and confidence interval on its box."""
+    data = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
+    rows = _comparison_runs(data)
+    level = data.get("confidence_level")
+    stat = data.get("statistic", "estimate")
+    ci = f"{level:.0%} CI" if isinstance(level, (int, float)) else "CI"
+    xs, ys, plus, minus = [], [], [], []
+    for run, row in zip(runs, rows, strict=False):
+        est, lo, hi = row.get("estimate"), row.get("ci_low"), row.get("ci_high")
+        if est is None or lo is None or hi is None or not math.isfinite(est):
+            continue
+        xs.append(est)
+        ys.append(plotly_text(run.name))
+        plus.append(hi - est)
+        minus.append(est - lo)
+    if not xs:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name=f"{stat} ± {ci}",
+            marker={"symbol": "diamond", "size": 9, "color": "black"},
+            error_x={"type": "data", "array": plus, "arrayminus": minus, "thickness": 2},
+            hovertemplate=f"{stat}: %{{x:.4~s}}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )

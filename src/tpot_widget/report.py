@@ -1,0 +1,540 @@
+"""A self-contained offline HTML report of a comparison: figures, statistics, provenance.
+
+One file, no network: plotly.js is inlined once, figure data is embedded as compact JSON
+(base64 typed arrays, identical arrays stored once), and every piece of user data (run
+names, paths) is escaped text. The statistics are `compare()`'s at export time; the
+figures zoom and hover without a kernel.
+
+DOM (for tests): `[data-testid="report-header"]`, `[data-testid="synthetic-note"]` (only for
+synthetic runs), `table[data-testid="stats-table"]` with one `tr[data-testid="stat-run"]`
+per run and `table[data-testid="diff-table"]` with one `tr[data-testid="stat-diff"]` per
+non-baseline run (attributes `data-estimate`, `data-ci-low`, `data-ci-high`, `data-n`,
+`data-verdict`, `data-relative`: Python `repr` of the float, "" when None), plot divs
+`[data-testid="scatter"]` and `[data-testid="compare"]`, and the statistics as JSON in
+`script#tpot-stats`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import html
+import json
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.offline
+
+from .plotting import (
+    TIME_DIMENSIONS,
+    as_runs,
+    compare_figure,
+    dimension_label,
+    scatter_histogram_2d_runs,
+)
+from .run import Run
+
+__all__ = ["render_html", "unique_names", "write_html"]
+
+#: The figures' plotly template: light, clean, readable.
+TEMPLATE = "plotly_white"
+#: Plotly config: no logo, no cloud links, responsive, zoom / pan / hover / PNG only.
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"],
+}
+_BLOB_KEY = "$blob"
+
+TokenRange = tuple[float | None, float | None]
+
+
+def unique_names(runs: Sequence[Run]) -> list[Run]:
+    """The runs, with " (2)", " (3)"... appended to repeated names so rows stay distinct."""
+    counts = Counter(run.name for run in runs)
+    seen: Counter[str] = Counter()
+    out: list[Run] = []
+    for run in runs:
+        if counts[run.name] > 1:
+            seen[run.name] += 1
+            run = dataclasses.replace(run, name=f"{run.name} ({seen[run.name]})")
+        out.append(run)
+    return out
+
+
+def is_synthetic(run: Run) -> bool:
+    """True for the generated demo runs (never measurements)."""
+    from .demo import SYNTHETIC_PREFIX
+
+    return (
+        bool(run.metadata.get("synthetic"))
+        or run.format == "demo"
+        or run.name.startswith(SYNTHETIC_PREFIX)
+    )
+
+
+def write_html(
+    runs: Sequence[Any],
+    path: str | os.PathLike[str],
+    token_range: TokenRange | None = None,
+    dimension: str = "time_per_output_token",
+    x_dimension: str = "num_tokens_output",
+    statistic: str = "median",
+    *,
+    confidence_level: float = 0.95,
+    method: str = "BCa",
+    n_resamples: int = 9999,
+    random_state: Any = None,
+    log_axis: bool = True,
+    title: str | None = None,
+    comparison: Any = None,
+) -> Path:
+    """Write the report of `runs` (Runs, LLMeter Results or paths; the first is the baseline).
+
+    Returns the path written. `comparison` (a Comparison for exactly these arguments) skips
+    recomputing the statistics, e.g. when the widget exports its current state.
+    """
+    text = render_html(
+        runs,
+        token_range=token_range,
+        dimension=dimension,
+        x_dimension=x_dimension,
+        statistic=statistic,
+        confidence_level=confidence_level,
+        method=method,
+        n_resamples=n_resamples,
+        random_state=random_state,
+        log_axis=log_axis,
+        title=title,
+        comparison=comparison,
+    )
+    out = Path(path)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OSError(f"{out}: cannot write the report ({exc.strerror})") from exc
+    return out
+
+
+def render_html(
+    runs: Sequence[Any],
+    token_range: TokenRange | None = None,
+    dimension: str = "time_per_output_token",
+    x_dimension: str = "num_tokens_output",
+    statistic: str = "median",
+    *,
+    confidence_level: float = 0.95,
+    method: str = "BCa",
+    n_resamples: int = 9999,
+    random_state: Any = None,
+    log_axis: bool = True,
+    title: str | None = None,
+    comparison: Any = None,
+) -> str:
+    """The report as one HTML string (see `write_html`)."""
+    from . import __version__
+    from .comparison import compare
+
+    run_list = unique_names(as_runs(list(runs)))
+    token_range = _normalise_range(token_range)
+    if comparison is None:
+        comparison = compare(
+            *run_list,
+            dimension=dimension,
+            statistic=statistic,
+            confidence_level=confidence_level,
+            method=method,
+            n_resamples=n_resamples,
+            token_range=token_range,
+            x_dimension=x_dimension,
+            random_state=random_state,
+        )
+    stats = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
+    figures = {
+        "scatter": scatter_histogram_2d_runs(
+            run_list, x_dimension, dimension, token_range=token_range, template=TEMPLATE
+        ),
+        "compare": compare_figure(
+            run_list,
+            dimension,
+            x_dimension,
+            token_range=token_range,
+            log_axis=log_axis,
+            comparison=stats,
+            template=TEMPLATE,
+        ),
+    }
+    payload = _figures_payload(figures)
+    meta = {
+        "runs": run_list,
+        "dimension": dimension,
+        "x_dimension": x_dimension,
+        "token_range": token_range,
+        "statistic": stats.get("statistic", statistic),
+        "method": stats.get("method", method),
+        "confidence_level": stats.get("confidence_level", confidence_level),
+        "n_resamples": n_resamples,
+        "random_state": random_state,
+        "version": __version__,
+        "plotly_version": plotly.offline.get_plotlyjs_version(),
+        "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    return _page(title or _default_title(run_list, dimension), meta, stats, payload)
+
+
+def _normalise_range(token_range: Any) -> TokenRange | None:
+    """(lo, hi) as floats or None; None or (None, None) means every request."""
+    if token_range is None:
+        return None
+    lo, hi = token_range
+    lo = None if lo is None else float(lo)
+    hi = None if hi is None else float(hi)
+    if lo is None and hi is None:
+        return None
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"token_range {token_range!r}: the low end is above the high end")
+    return (lo, hi)
+
+
+def _default_title(runs: Sequence[Run], dimension: str) -> str:
+    return f"{dimension_label(dimension)}: comparison of {len(runs)} runs"
+
+
+# --- figure data -------------------------------------------------------------------------
+
+
+def _figures_payload(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """Figures as JSON-able dicts; one template and each distinct typed array stored once."""
+    blobs: list[str] = []
+    index: dict[str, int] = {}
+
+    def dedupe(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "bdata" in node and "dtype" in node:
+                key = node["bdata"]
+                if key not in index:
+                    index[key] = len(blobs)
+                    blobs.append(key)
+                ref = {k: v for k, v in node.items() if k != "bdata"}
+                ref[_BLOB_KEY] = index[key]
+                return ref
+            return {k: dedupe(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [dedupe(v) for v in node]
+        return node
+
+    template: Any = None
+    out: dict[str, Any] = {}
+    for key, fig in figures.items():
+        data = json.loads(fig.to_json())
+        layout = data.get("layout", {})
+        template = layout.pop("template", template)
+        out[key] = {"data": dedupe(data.get("data", [])), "layout": dedupe(layout)}
+    return {"template": template, "blobs": blobs, "figures": out, "config": PLOTLY_CONFIG}
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' characters at all."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- number formatting -------------------------------------------------------------------
+
+
+def _time_unit(values: Sequence[float | None]) -> tuple[str, float]:
+    """A display unit (name, factor) for seconds, chosen from the largest magnitude."""
+    finite = [abs(v) for v in values if v is not None]
+    top = max(finite, default=0.0)
+    if top >= 1.0:
+        return "s", 1.0
+    if top >= 1e-3:
+        return "ms", 1e3
+    return "µs", 1e6
+
+
+def _fmt(value: float | None, unit: tuple[str, float] | None) -> str:
+    if value is None:
+        return "–"
+    if unit is None:
+        return _sig(value)
+    name, factor = unit
+    return f"{_sig(value * factor)} {name}"
+
+
+def _sig(value: float) -> str:
+    """Four significant digits, trailing zeros kept (21.00, 0.1230, 1234)."""
+    text = f"{value:#.4g}"
+    return text[:-1] if text.endswith(".") else text
+
+
+def _fmt_signed(value: float | None, unit: tuple[str, float] | None) -> str:
+    text = _fmt(value, unit)
+    return "+" + text if value is not None and value > 0 else text
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.2f}%"
+
+
+def _fmt_p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _attr(value: Any) -> str:
+    """A data-* attribute value: repr of a float (round-trips), "" for None."""
+    if value is None:
+        return ""
+    return html.escape(repr(value) if isinstance(value, float) else str(value))
+
+
+# --- the page ----------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0;
+  --bg-soft: #f6f8fa; --faster: #1a7f37; --slower: #cf222e; --same: #59636e;
+  --unknown: #9a6700; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #fff; color: var(--fg); font: 15px/1.5 system-ui,
+  -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; font-weight: 600; overflow-wrap: anywhere; }
+h2 { font-size: 17px; margin: 28px 0 8px; font-weight: 600; }
+.sub { color: var(--muted); margin: 0 0 16px; }
+.note { border: 1px solid #d4a72c; background: #fff8c5; border-radius: 6px;
+  padding: 8px 12px; margin: 12px 0; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px;
+  margin: 12px 0 0; padding: 12px 16px; background: var(--bg-soft);
+  border: 1px solid var(--line); border-radius: 6px; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+ul.runs { margin: 0; padding-left: 18px; }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: right; padding: 6px 10px; border-bottom: 1px solid var(--line);
+  white-space: nowrap; }
+th { font-weight: 600; color: var(--muted); font-size: 13px; }
+th:first-child, td:first-child { text-align: left; white-space: normal;
+  overflow-wrap: anywhere; }
+tbody tr:hover { background: var(--bg-soft); }
+.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
+  font-weight: 600; border: 1px solid currentColor; }
+.verdict.faster { color: var(--faster); }
+.verdict.slower { color: var(--slower); }
+.verdict.same { color: var(--same); }
+.verdict.unknown { color: var(--unknown); }
+.plot { width: 100%; min-height: 420px; border: 1px solid var(--line); border-radius: 6px;
+  margin: 4px 0 8px; }
+.explain { color: var(--muted); font-size: 13px; margin: 4px 0; }
+footer { color: var(--muted); font-size: 12px; margin-top: 28px; }
+"""
+
+_BOOT_JS = """
+(function () {
+  "use strict";
+  var payload = JSON.parse(document.getElementById("tpot-data").textContent);
+  function resolve(node) {
+    if (Array.isArray(node)) { return node.map(resolve); }
+    if (node !== null && typeof node === "object") {
+      var out = {};
+      for (var key in node) {
+        if (key === "$blob") { out.bdata = payload.blobs[node[key]]; }
+        else { out[key] = resolve(node[key]); }
+      }
+      return out;
+    }
+    return node;
+  }
+  Object.keys(payload.figures).forEach(function (id) {
+    var fig = payload.figures[id];
+    var layout = resolve(fig.layout);
+    layout.template = payload.template;
+    var el = document.querySelector('[data-testid="' + id + '"]');
+    Plotly.newPlot(el, resolve(fig.data), layout, payload.config).then(function () {
+      el.setAttribute("data-rendered", "true");
+    });
+  });
+})();
+"""
+
+
+def _verdict_cell(verdict: str | None) -> str:
+    css = {
+        "faster": "faster",
+        "slower": "slower",
+        "no significant difference": "same",
+    }.get(verdict or "", "unknown")
+    label = "~ no significant difference" if verdict == "no significant difference" else verdict
+    return f'<span class="verdict {css}">{html.escape(label or "–")}</span>'
+
+
+def _header(title: str, meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
+    runs: list[Run] = meta["runs"]
+    esc = html.escape
+    run_items = []
+    for i, run in enumerate(runs):
+        role = " (baseline)" if i == 0 else ""
+        source = f" — <code>{esc(run.source)}</code>" if run.source else ""
+        run_items.append(
+            f"<li><strong>{esc(run.name)}</strong>{role}: {esc(run.format)}, "
+            f"{len(run)} requests, {run.n_errors} failed{source}</li>"
+        )
+    token_range = meta["token_range"]
+    x_label = esc(dimension_label(meta["x_dimension"]))
+    if token_range is None:
+        selection = "all requests"
+    else:
+        lo, hi = token_range
+        lo_text = "−∞" if lo is None else f"{lo:g}"
+        hi_text = "∞" if hi is None else f"{hi:g}"
+        selection = f"{x_label} in [{esc(lo_text)}, {esc(hi_text)}] (inclusive)"
+    level = meta["confidence_level"]
+    seed = meta["random_state"]
+    seed_text = "fixed default seed (0)" if seed is None else f"seed {esc(str(seed))}"
+    synthetic = [run.name for run in runs if is_synthetic(run)]
+    note = ""
+    if synthetic:
+        names = ", ".join(esc(n) for n in synthetic)
+        note = (
+            '<p class="note" data-testid="synthetic-note"><strong>Synthetic data.</strong> '
+            f"{names}: generated by <code>tpot_widget.demo</code> to show the tool; "
+            "these are not measurements.</p>"
+        )
+    names_text = " vs ".join(esc(run.name) for run in runs)
+    return f"""
+<header data-testid="report-header">
+<h1>{esc(title)}</h1>
+<p class="sub">{names_text}</p>
+{note}
+<dl class="meta">
+<dt>Runs</dt><dd><ul class="runs">{"".join(run_items)}</ul></dd>
+<dt>Dimension</dt><dd>{esc(dimension_label(meta["dimension"]))}
+  (<code>{esc(meta["dimension"])}</code>)</dd>
+<dt>Selection</dt><dd>{selection}</dd>
+<dt>Statistic</dt><dd>{esc(str(meta["statistic"]))}</dd>
+<dt>Confidence interval</dt><dd>{level:.0%} {esc(str(meta["method"]))} bootstrap,
+  {meta["n_resamples"]} resamples, {seed_text}</dd>
+<dt>Difference test</dt><dd>Mann–Whitney U p-value; verdict from the CI of the
+  difference (lower is better)</dd>
+<dt>Generated</dt><dd>{esc(meta["generated"])} by tpot_widget {esc(meta["version"])}
+  (plotly.js {esc(meta["plotly_version"])})</dd>
+</dl>
+</header>"""
+
+
+def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
+    esc = html.escape
+    dimension = meta["dimension"]
+    run_rows: list[Mapping[str, Any]] = list(stats.get("runs", []))
+    diff_rows: list[Mapping[str, Any]] = list(stats.get("differences", []))
+    unit = (
+        _time_unit([r.get("estimate") for r in run_rows]) if dimension in TIME_DIMENSIONS else None
+    )
+    statistic = esc(str(stats.get("statistic", meta["statistic"])))
+    level = float(stats.get("confidence_level", meta["confidence_level"]))
+    ci = f"{level:.0%} CI"
+    body = []
+    for row in run_rows:
+        body.append(
+            f'<tr data-testid="stat-run" data-name="{_attr(row.get("name"))}" '
+            f'data-n="{_attr(row.get("n"))}" data-estimate="{_attr(row.get("estimate"))}" '
+            f'data-ci-low="{_attr(row.get("ci_low"))}" '
+            f'data-ci-high="{_attr(row.get("ci_high"))}">'
+            f"<td>{esc(str(row.get('name')))}</td><td>{row.get('n')}</td>"
+            f"<td>{row.get('n_errors')}</td><td>{_fmt(row.get('estimate'), unit)}</td>"
+            f"<td>[{_fmt(row.get('ci_low'), unit)}, {_fmt(row.get('ci_high'), unit)}]</td>"
+            "</tr>"
+        )
+    runs_table = (
+        '<table data-testid="stats-table"><thead><tr><th>Run</th><th>n</th>'
+        f"<th>errors</th><th>{statistic}</th><th>{ci}</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    baseline = esc(str(diff_rows[0].get("baseline"))) if diff_rows else ""
+    body = []
+    for row in diff_rows:
+        body.append(
+            f'<tr data-testid="stat-diff" data-name="{_attr(row.get("name"))}" '
+            f'data-estimate="{_attr(row.get("estimate"))}" '
+            f'data-ci-low="{_attr(row.get("ci_low"))}" '
+            f'data-ci-high="{_attr(row.get("ci_high"))}" '
+            f'data-relative="{_attr(row.get("relative"))}" '
+            f'data-p-value="{_attr(row.get("p_value"))}" '
+            f'data-verdict="{_attr(row.get("verdict"))}">'
+            f"<td>{esc(str(row.get('name')))}</td>"
+            f"<td>{_fmt_signed(row.get('estimate'), unit)}</td>"
+            f"<td>[{_fmt_signed(row.get('ci_low'), unit)}, "
+            f"{_fmt_signed(row.get('ci_high'), unit)}]</td>"
+            f"<td>{_fmt_pct(row.get('relative'))}</td>"
+            f"<td>[{_fmt_pct(row.get('relative_ci_low'))}, "
+            f"{_fmt_pct(row.get('relative_ci_high'))}]</td>"
+            f"<td>{_fmt_p(row.get('p_value'))}</td>"
+            f"<td>{_verdict_cell(row.get('verdict'))}</td></tr>"
+        )
+    diff_table = (
+        '<table data-testid="diff-table"><thead><tr><th>Run</th>'
+        f"<th>Δ {statistic}</th><th>{ci}</th><th>relative</th><th>{ci}</th>"
+        "<th>p</th><th>verdict</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    return f"""
+<section>
+<h2>Statistics</h2>
+{runs_table}
+<h2>Versus the baseline, {baseline}</h2>
+{diff_table}
+<p class="explain">Δ is run − baseline; relative is run / baseline − 1. "faster" means the
+whole confidence interval of Δ is below 0, "slower" above 0; otherwise "~" (no significant
+difference).</p>
+</section>"""
+
+
+def _page(
+    title: str, meta: Mapping[str, Any], stats: Mapping[str, Any], payload: Mapping[str, Any]
+) -> str:
+    plotly_js = plotly.offline.get_plotlyjs()
+    if "</script" in plotly_js.lower():  # pragma: no cover - guards a future plotly release
+        raise RuntimeError("the bundled plotly.js contains '</script'; cannot inline it")
+    x_label = html.escape(dimension_label(meta["x_dimension"]))
+    y_label = html.escape(dimension_label(meta["dimension"]))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="tpot_widget {html.escape(meta["version"])}">
+<title>{html.escape(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<main>
+{_header(title, meta, stats)}
+{_stats_tables(meta, stats)}
+<section>
+<h2>{y_label} against {x_label}</h2>
+<p class="explain">Every successful request; marginal histograms are fractions of each
+run's requests. The shaded band is the selected range. Drag to zoom, double-click to
+reset.</p>
+<div class="plot" data-testid="scatter"></div>
+</section>
+<section>
+<h2>Distribution of {y_label} in the selection</h2>
+<p class="explain">Box plots (the diamond is the {html.escape(str(meta["statistic"]))} with its
+confidence interval) and overlaid histograms of the requests the statistics use.</p>
+<div class="plot" data-testid="compare"></div>
+</section>
+<footer>Self-contained report: works offline, no network requests.</footer>
+</main>
+<script type="application/json" id="tpot-stats">{_script_json(stats)}</script>
+<script type="application/json" id="tpot-data">{_script_json(payload)}</script>
+<script>window.PlotlyConfig = {{MathJaxConfig: "local"}};</script>
+<script>{plotly_js}</script>
+<script>{_BOOT_JS}</script>
+</body>
+</html>
+"""
