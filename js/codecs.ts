@@ -1,0 +1,100 @@
+/**
+ * Binary column codecs: the mirror of src/tpot_widget/_transport.py.
+ *
+ * A column arrives as a header {key, dtype, shape} plus one binary buffer (a DataView from
+ * the widget manager, or an ArrayBuffer / typed array); decoding is zero-copy when aligned.
+ */
+
+export type DType = "float32" | "float64" | "int32" | "uint8";
+export type Column = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export interface ColumnHeader {
+  key: string;
+  dtype: DType;
+  shape: number[];
+}
+
+export interface ColumnsMessage {
+  type: "columns";
+  columns: ColumnHeader[];
+  rejected: string[];
+}
+
+type BufferLike = DataView | ArrayBuffer | ArrayBufferView;
+
+const CONSTRUCTORS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+} as const;
+
+/** The number of elements a shape holds (1-D columns in practice). */
+export function shapeSize(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A typed array over `buffer` as described by `header`; throws on a size or dtype mismatch. */
+export function decodeColumn(header: Pick<ColumnHeader, "dtype" | "shape">, buffer: BufferLike): Column {
+  const Ctor = CONSTRUCTORS[header.dtype];
+  if (Ctor === undefined) throw new Error(`unsupported dtype ${String(header.dtype)}`);
+  const n = shapeSize(header.shape);
+  const bytes =
+    buffer instanceof ArrayBuffer
+      ? new Uint8Array(buffer)
+      : new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
+  if (bytes.byteLength !== n * Ctor.BYTES_PER_ELEMENT) {
+    throw new Error(
+      `column buffer has ${bytes.byteLength} bytes, expected ${n * Ctor.BYTES_PER_ELEMENT} ` +
+        `for ${n} ${header.dtype} values`,
+    );
+  }
+  if (bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) {
+    return new Ctor(bytes.buffer, bytes.byteOffset, n);
+  }
+  // Unaligned view: copy once into fresh, aligned memory.
+  return new Ctor(bytes.slice().buffer, 0, n);
+}
+
+/** Decode a whole "columns" message into key → typed array. */
+export function decodeColumnsMessage(
+  message: ColumnsMessage,
+  buffers: readonly BufferLike[],
+): Map<string, Column> {
+  if (message.columns.length !== buffers.length) {
+    throw new Error(
+      `columns message describes ${message.columns.length} columns but carries ${buffers.length} buffers`,
+    );
+  }
+  const out = new Map<string, Column>();
+  message.columns.forEach((header, i) => {
+    out.set(header.key, decodeColumn(header, buffers[i] as BufferLike));
+  });
+  return out;
+}
+
+/** Header + buffer for a typed array (the inverse of decodeColumn; used by tests and tools). */
+export function encodeColumn(key: string, values: Column): [ColumnHeader, ArrayBuffer] {
+  const dtype: DType =
+    values instanceof Float32Array
+      ? "float32"
+      : values instanceof Float64Array
+        ? "float64"
+        : values instanceof Int32Array
+          ? "int32"
+          : "uint8";
+  const copy = values.slice();
+  return [{ key, dtype, shape: [values.length] }, copy.buffer as ArrayBuffer];
+}
+
+/** The key a column is cached under: "run_index/column" (as in _transport.column_key). */
+export function columnKey(runIndex: number, column: string): string {
+  return `${runIndex}/${column}`;
+}
+
+/** Runtime check that a custom message is a columns answer. */
+export function isColumnsMessage(msg: unknown): msg is ColumnsMessage {
+  if (typeof msg !== "object" || msg === null) return false;
+  const m = msg as Record<string, unknown>;
+  return m["type"] === "columns" && Array.isArray(m["columns"]);
+}

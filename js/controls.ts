@@ -1,0 +1,174 @@
+/**
+ * The control row: dimension / x-dimension / statistic / confidence dropdowns, log axis,
+ * the numeric token range (mirrors the brush) and "reset selection".
+ */
+
+import type { TokenRange } from "./brush";
+import { columnLabel } from "./format";
+import { h } from "./panel";
+
+export const STATISTICS: readonly [string, string][] = [
+  ["median", "median"],
+  ["mean", "mean"],
+  ["p90", "p90"],
+  ["p99", "p99"],
+];
+export const CONFIDENCE_LEVELS: readonly number[] = [0.8, 0.9, 0.95, 0.99];
+
+export interface ControlState {
+  dimension: string;
+  x_dimension: string;
+  statistic: string;
+  confidence_level: number;
+  log_axis: boolean;
+  token_range: TokenRange;
+}
+
+export interface ControlHandlers {
+  onDimension(value: string): void;
+  onXDimension(value: string): void;
+  onStatistic(value: string): void;
+  onConfidence(value: number): void;
+  onLogAxis(value: boolean): void;
+  onRange(range: TokenRange): void;
+  onReset(): void;
+}
+
+export interface Controls {
+  root: HTMLElement;
+  update(state: ControlState): void;
+  setRange(range: TokenRange): void;
+}
+
+function select(testid: string, options: readonly [string, string][]): HTMLSelectElement {
+  const el = h("select");
+  el.dataset["testid"] = testid;
+  for (const [value, label] of options) {
+    const opt = h("option", "", label);
+    opt.value = value;
+    el.append(opt);
+  }
+  return el;
+}
+
+function labelled(text: string, control: HTMLElement): HTMLLabelElement {
+  const label = h("label");
+  label.append(document.createTextNode(text), control);
+  return label;
+}
+
+/** The number shown in a range input ("" for an open side). */
+export function rangeInputValue(v: number | null): string {
+  return v === null ? "" : String(v);
+}
+
+/** The range two inputs describe; null sides are open; swapped when typed in reverse. */
+export function rangeFromInputs(minText: string, maxText: string): TokenRange {
+  const parse = (t: string): number | null => {
+    if (t.trim() === "") return null;
+    const v = Number(t);
+    return Number.isFinite(v) ? v : null;
+  };
+  let lo = parse(minText);
+  let hi = parse(maxText);
+  if (lo === null && hi === null) return null;
+  if (lo !== null && hi !== null && lo > hi) [lo, hi] = [hi, lo];
+  return [lo, hi];
+}
+
+/** Ensure `value` is among the options (e.g. a statistic set from Python such as "p95"). */
+function ensureOption(el: HTMLSelectElement, value: string, label: string): void {
+  if (![...el.options].some((o) => o.value === value)) {
+    const opt = h("option", "", label);
+    opt.value = value;
+    el.append(opt);
+  }
+  el.value = value;
+}
+
+/** Build the control row; handlers fire only on user input, never on `update`. */
+export function createControls(
+  choices: { dimensions: string[]; x_dimensions: string[] },
+  handlers: ControlHandlers,
+): Controls {
+  const root = h("div", "tpot-controls");
+  const dim = select(
+    "dimension-select",
+    choices.dimensions.map((c) => [c, columnLabel(c)]),
+  );
+  const xdim = select(
+    "x-dimension-select",
+    choices.x_dimensions.map((c) => [c, columnLabel(c)]),
+  );
+  const stat = select("statistic-select", STATISTICS);
+  const conf = select(
+    "confidence-select",
+    CONFIDENCE_LEVELS.map((c) => [String(c), `${Math.round(c * 100)}%`]),
+  );
+  const log = h("input");
+  log.type = "checkbox";
+  log.dataset["testid"] = "log-axis";
+  const min = h("input");
+  min.type = "number";
+  min.step = "any";
+  min.placeholder = "min";
+  min.dataset["testid"] = "token-min";
+  const max = h("input");
+  max.type = "number";
+  max.step = "any";
+  max.placeholder = "max";
+  max.dataset["testid"] = "token-max";
+  const reset = h("button", "", "reset selection");
+  reset.type = "button";
+  reset.dataset["testid"] = "reset-selection";
+  reset.title = "Select every request again";
+
+  dim.addEventListener("change", () => handlers.onDimension(dim.value));
+  xdim.addEventListener("change", () => handlers.onXDimension(xdim.value));
+  stat.addEventListener("change", () => handlers.onStatistic(stat.value));
+  conf.addEventListener("change", () => handlers.onConfidence(Number(conf.value)));
+  log.addEventListener("change", () => handlers.onLogAxis(log.checked));
+  const onRangeInput = (): void => handlers.onRange(rangeFromInputs(min.value, max.value));
+  for (const input of [min, max]) {
+    input.addEventListener("change", onRangeInput);
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") onRangeInput();
+    });
+  }
+  reset.addEventListener("click", () => handlers.onReset());
+
+  const rangeLabel = h("label");
+  const rangeName = h("span", "", "range");
+  rangeLabel.append(rangeName, min, document.createTextNode("\u2013"), max);
+
+  root.append(
+    labelled("y", dim),
+    labelled("x", xdim),
+    labelled("statistic", stat),
+    labelled("confidence", conf),
+    labelled("log axis", log),
+    rangeLabel,
+    reset,
+  );
+
+  const setRange = (range: TokenRange): void => {
+    const [lo, hi] = range ?? [null, null];
+    if (document.activeElement !== min) min.value = rangeInputValue(lo);
+    if (document.activeElement !== max) max.value = rangeInputValue(hi);
+  };
+
+  return {
+    root,
+    setRange,
+    update(state: ControlState): void {
+      ensureOption(dim, state.dimension, columnLabel(state.dimension));
+      ensureOption(xdim, state.x_dimension, columnLabel(state.x_dimension));
+      ensureOption(stat, state.statistic, state.statistic);
+      const confValue = String(state.confidence_level);
+      ensureOption(conf, confValue, `${Math.round(state.confidence_level * 1000) / 10}%`);
+      log.checked = state.log_axis;
+      rangeName.textContent = `${columnLabel(state.x_dimension)}`;
+      setRange(state.token_range);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Number formatting for the header, stats panel and hover texts: durations in ms, CIs,
+ * relative differences and the verdict in plain words. Pure functions (unit-tested).
+ */
+
+/** How a column's values are shown: "s" = seconds shown as ms, "tokens", "s-offset" = s. */
+export type Unit = "s" | "tokens" | "s-offset";
+
+const MINUS = "\u2212";
+
+/** `x` with `digits` significant digits, thousands grouped, no exponent for everyday sizes. */
+export function formatSignificant(x: number, digits = 3, trimZeros = false): string {
+  if (!Number.isFinite(x)) return "n/a";
+  if (x === 0) return "0";
+  const abs = Math.abs(x);
+  const magnitude = Math.floor(Math.log10(abs));
+  const decimals = Math.max(0, digits - 1 - magnitude);
+  const text = abs.toLocaleString("en-US", {
+    minimumFractionDigits: trimZeros ? 0 : decimals,
+    maximumFractionDigits: decimals,
+  });
+  return (x < 0 ? MINUS : "") + text;
+}
+
+/** A value in its unit: seconds as "21.4 ms", tokens as "1,024 tokens"; null → "n/a". */
+export function formatValue(x: number | null | undefined, unit: Unit): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  if (unit === "s") return `${formatSignificant(x * 1000)} ms`;
+  if (unit === "tokens") return `${formatSignificant(x, 4, true)} tokens`;
+  return `${formatSignificant(x)} s`;
+}
+
+/** A signed difference: "+1.23 ms" / "−0.52 ms". */
+export function formatDelta(x: number | null | undefined, unit: Unit): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  const body = formatValue(Math.abs(x), unit);
+  return (x > 0 ? "+" : x < 0 ? MINUS : "\u00b1") + body;
+}
+
+/** A CI as "[20.9, 22.0] ms" (one unit at the end); "n/a" when either bound is missing. */
+export function formatCI(
+  lo: number | null | undefined,
+  hi: number | null | undefined,
+  unit: Unit,
+  signed = false,
+): string {
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return "n/a";
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return "n/a";
+  const scale = unit === "s" ? 1000 : 1;
+  const suffix = unit === "s" ? " ms" : unit === "tokens" ? " tokens" : " s";
+  const fmt = (v: number): string => {
+    const t = formatSignificant(v * scale, unit === "tokens" ? 4 : 3, unit === "tokens");
+    return signed && v > 0 ? `+${t}` : t;
+  };
+  return `[${fmt(lo)}, ${fmt(hi)}]${suffix}`;
+}
+
+/** A relative difference (b / a − 1) as "+5.1%" / "−12.3%". */
+export function formatPercent(x: number | null | undefined, signed = true): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  const pct = x * 100;
+  const abs = Math.abs(pct);
+  const text = abs >= 100 ? abs.toFixed(0) : abs >= 10 ? abs.toFixed(1) : abs.toFixed(2);
+  if (!signed) return `${text}%`;
+  return (pct > 0 ? "+" : pct < 0 ? MINUS : "\u00b1") + `${text}%`;
+}
+
+/** A relative CI as "[−14.0%, −10.1%]". */
+export function formatPercentCI(lo: number | null | undefined, hi: number | null | undefined): string {
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return "n/a";
+  return `[${formatPercent(lo)}, ${formatPercent(hi)}]`;
+}
+
+/** A count with thousands separators: 12,345. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+export interface DiffLike {
+  name: string;
+  baseline: string;
+  relative: number | null;
+  relative_ci_low: number | null;
+  relative_ci_high: number | null;
+  verdict: string;
+}
+
+/**
+ * The verdict in plain words, e.g. "Faster than the baseline: median 12.3% lower (95% CI 10.1%
+ * to 14.0%)", "No significant difference in the median at 95% confidence", "Not enough data…".
+ */
+export function verdictSentence(diff: DiffLike, confidence: number, statistic: string): string {
+  const level = `${String(Math.round(confidence * 1000) / 10)}%`;
+  const what = statisticLabel(statistic);
+  if (diff.verdict === "not enough data") {
+    return "Not enough data: needs at least 2 successful requests per run in the selection";
+  }
+  if (diff.verdict === "faster" || diff.verdict === "slower") {
+    const direction = diff.verdict === "faster" ? "lower" : "higher";
+    const rel = diff.relative;
+    const lo = diff.relative_ci_low;
+    const hi = diff.relative_ci_high;
+    const head = `${diff.verdict === "faster" ? "Faster" : "Slower"} than the baseline`;
+    if (rel === null) return head;
+    const ci =
+      lo === null || hi === null
+        ? ""
+        : ` (${level} CI ${formatPercent(Math.min(Math.abs(lo), Math.abs(hi)), false)} to ${formatPercent(
+            Math.max(Math.abs(lo), Math.abs(hi)),
+            false,
+          )})`;
+    return `${head}: ${what} ${formatPercent(Math.abs(rel), false)} ${direction}${ci}`;
+  }
+  return `No significant difference in the ${what} at ${level} confidence`;
+}
+
+/** "median", "mean", "p90" → "median", "mean", "90th percentile". */
+export function statisticLabel(statistic: string): string {
+  const m = /^p(\d+(?:\.\d+)?)$/.exec(statistic);
+  if (m) return `${m[1]}th percentile`;
+  return statistic;
+}
+
+/** Column names in words: "time_per_output_token" → "time per output token". */
+export function columnLabel(column: string): string {
+  const labels: Record<string, string> = {
+    time_per_output_token: "time per output token (TPOT)",
+    time_to_first_token: "time to first token (TTFT)",
+    time_to_last_token: "end-to-end latency",
+    tpot_reported: "TPOT as reported by the tool",
+    num_tokens_output: "output tokens",
+    num_tokens_input: "input tokens",
+    request_start: "request start (s into the run)",
+  };
+  return labels[column] ?? column.replace(/_/g, " ");
+}
+
+/** A short axis label: "TPOT", "TTFT", "E2E latency", "output tokens"... */
+export function shortColumnLabel(column: string): string {
+  const labels: Record<string, string> = {
+    time_per_output_token: "TPOT",
+    time_to_first_token: "TTFT",
+    time_to_last_token: "E2E latency",
+    tpot_reported: "TPOT (tool's own)",
+    num_tokens_output: "output tokens",
+    num_tokens_input: "input tokens",
+    request_start: "request start",
+  };
+  return labels[column] ?? column.replace(/_/g, " ");
+}
+
+/** The attribute form of a number for the DOM contract: String(x), "" for null/undefined. */
+export function rawAttr(x: number | null | undefined): string {
+  return x === null || x === undefined ? "" : String(x);
+}

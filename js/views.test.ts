@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { RunMeta } from "./panel";
+import type { PlotColors } from "./theme";
+import { boxFigure, histFigure, prepare, rangeShapes, scatterFigure, splitRuns } from "./views";
+
+const colors: PlotColors = {
+  font: "#000",
+  muted: "#666",
+  grid: "#eee",
+  line: "#ccc",
+  hoverBg: "#fff",
+  veil: "rgba(255,255,255,0.7)",
+  fontFamily: "sans-serif",
+};
+const units = { time_per_output_token: "s", num_tokens_output: "tokens" } as const;
+
+function meta(name: string, color: string): RunMeta {
+  return { name, color, n_requests: 4, n_errors: 1, top_errors: [], synthetic: false };
+}
+
+const runs = [meta("<img src=x onerror=alert(1)>", "#4C78A8"), meta("b & c", "#F58518")];
+const columns = [
+  {
+    x: new Float32Array([100, 200, 300, 400]),
+    y: new Float32Array([0.02, 0.022, 0.024, 0.03]),
+    error: new Uint8Array([0, 0, 0, 1]),
+  },
+  {
+    x: new Float32Array([100, 200, 300, 400]),
+    y: new Float32Array([0.018, 0.019, 0.02, 0.021]),
+    error: new Uint8Array([0, 0, 0, 0]),
+  },
+];
+
+describe("scatter", () => {
+  it("draws one WebGL trace per run with escaped names, durations in ms, brush in select mode", () => {
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
+    const fig = scatterFigure(prep, runs, null, colors);
+    const gl = fig.data.filter((t) => t["type"] === "scattergl" && t["showlegend"] === false);
+    expect(gl.map((t) => t["name"])).toEqual(["&lt;img src=x onerror=alert(1)&gt;", "b &amp; c"]);
+    const legend = fig.data.filter((t) => t["showlegend"] === true).map((t) => t["name"]);
+    expect(legend).toEqual(["&lt;img src=x onerror=alert(1)&gt;", "b &amp; c"]);
+    expect(Array.from(gl[0]!["y"] as Float32Array).map((v) => Math.round(v))).toEqual([20, 22, 24]);
+    expect(fig.layout["dragmode"]).toBe("select");
+    expect(fig.layout["selectdirection"]).toBe("h");
+    expect(fig.data.filter((t) => t["type"] === "histogram").length).toBe(4); // two marginals per run
+  });
+
+  it("switches a run above the density threshold to a 2-D histogram, keeping its legend entry", () => {
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 3);
+    expect(prep.density).toEqual([false, true]);
+    const fig = scatterFigure(prep, runs, null, colors);
+    const h2 = fig.data.filter((t) => t["type"] === "histogram2d");
+    expect(h2.length).toBe(1);
+    const legend = fig.data.filter((t) => t["showlegend"] === true).map((t) => t["name"]);
+    expect(legend).toEqual(["&lt;img src=x onerror=alert(1)&gt;", "b &amp; c"]);
+  });
+
+  it("veils the scatter outside the token range only", () => {
+    expect(rangeShapes(null, [0, 500], colors)).toEqual([]);
+    const shapes = rangeShapes([150, 350], [0, 500], colors);
+    const veils = shapes.filter((s) => s["type"] === "rect");
+    expect(veils.map((s) => [s["x1"], s["x0"]]).flat()).toContain(150);
+    expect(veils.map((s) => s["x0"])).toContain(350);
+    expect(rangeShapes([null, 350], [0, 500], colors).filter((s) => s["type"] === "rect").length).toBe(1);
+  });
+});
+
+describe("box and histogram views", () => {
+  const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
+
+  it("summarises only the selected rows, the rest as a faint box behind", () => {
+    const range: [number, number] = [150, 400];
+    const fig = boxFigure(prep, runs, splitRuns(prep, range), range, true, colors);
+    const selected = fig.data.filter((t) => t["boxmean"] === true);
+    expect(selected.length).toBe(2);
+    // run 1 in range: 0.022, 0.024 (0.03 is an error) → median 23 ms
+    expect((selected[0]!["median"] as number[])[0]).toBeCloseTo(23, 5);
+    expect(fig.data.length).toBe(4);
+    expect((fig.layout["yaxis"] as Record<string, unknown>)["type"]).toBe("log");
+  });
+
+  it("draws shared-bin step histograms of the selection (fractions sum to at most 1)", () => {
+    const fig = histFigure(prep, runs, splitRuns(prep, null), null, false, colors);
+    expect(fig.data.length).toBe(2);
+    const x0 = fig.data[0]!["x"] as number[];
+    const x1 = fig.data[1]!["x"] as number[];
+    expect(x0).toEqual(x1); // shared bins
+    const y = fig.data[1]!["y"] as number[];
+    const total = y.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0.5);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+    const logFig = histFigure(prep, runs, splitRuns(prep, null), null, true, colors);
+    expect((logFig.layout["xaxis"] as Record<string, unknown>)["type"]).toBe("log");
+  });
+});

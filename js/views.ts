@@ -1,0 +1,484 @@
+/**
+ * The three plotly figures as pure data: scatter + marginal histograms (WebGL, or 2-D
+ * histograms above the density threshold), box plots and overlaid histograms of the
+ * selected rows (the rows outside the range faint behind). No DOM, no plotly calls here.
+ */
+
+import type { TokenRange } from "./brush";
+import {
+  binShares,
+  boxSummary,
+  extent,
+  plotlyText,
+  sharedEdges,
+  shorten,
+  sortRowsByY,
+  splitSorted,
+  stepLine,
+  usablePoints,
+  type Points,
+  type RunColumns,
+  type SortedRows,
+} from "./data";
+import { columnLabel, shortColumnLabel, type Unit } from "./format";
+import type { RunMeta } from "./panel";
+import { withAlpha, type PlotColors } from "./theme";
+
+/** A plotly figure spec (typed loosely here; plotly validates it). */
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/** Everything that depends only on (runs, dimension, x dimension): computed once per pair. */
+export interface Prepared {
+  dimension: string;
+  xDimension: string;
+  yUnit: Unit;
+  xUnit: Unit;
+  /** Multiplier from kernel units to display units (seconds → ms). */
+  yScale: number;
+  columns: RunColumns[];
+  /** Usable rows per run sorted by y (display units): brush steps split without sorting. */
+  sorted: SortedRows[];
+  points: Points[];
+  density: boolean[];
+  xExtent: [number, number] | null;
+  edges: { linear: Float64Array | null; log: Float64Array | null };
+}
+
+export const HIST_BINS = 60;
+/** Colour-scale stops (share of the densest bin → opacity) of the 2-D histogram view. */
+const DENSITY_STOPS: readonly [number, number][] = [
+  [0, 0],
+  [0.0001, 0.12],
+  [0.01, 0.3],
+  [0.05, 0.5],
+  [0.2, 0.75],
+  [1, 0.95],
+];
+
+/** Display scale and axis suffix for a unit. */
+export function unitScale(unit: Unit): { scale: number; suffix: string } {
+  if (unit === "s") return { scale: 1000, suffix: " (ms)" };
+  if (unit === "s-offset") return { scale: 1, suffix: " (s)" };
+  return { scale: 1, suffix: "" };
+}
+
+/** Prepare the per-run data for a dimension pair (filters, extents, shared bins). */
+export function prepare(
+  columns: RunColumns[],
+  dimension: string,
+  xDimension: string,
+  units: Record<string, Unit>,
+  densityThreshold: number,
+): Prepared {
+  const yUnit = units[dimension] ?? "s";
+  const xUnit = units[xDimension] ?? "tokens";
+  const yScale = unitScale(yUnit).scale;
+  const points = columns.map((c) => usablePoints(c, yScale));
+  const ys = points.map((p) => p.y);
+  return {
+    dimension,
+    xDimension,
+    yUnit,
+    xUnit,
+    yScale,
+    columns,
+    sorted: columns.map((c) => sortRowsByY(c, yScale)),
+    points,
+    density: points.map((p) => p.x.length > densityThreshold),
+    xExtent: extent(points.map((p) => p.x)),
+    edges: { linear: sharedEdges(ys, HIST_BINS, false), log: sharedEdges(ys, HIST_BINS, true) },
+  };
+}
+
+function axisTitle(column: string, unit: Unit, short = false): string {
+  return (short ? shortColumnLabel(column) : columnLabel(column)) + unitScale(unit).suffix;
+}
+
+function baseLayout(colors: PlotColors): Record<string, unknown> {
+  return {
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { color: colors.font, family: colors.fontFamily, size: 12 },
+    hoverlabel: { bgcolor: colors.hoverBg, font: { color: colors.font }, bordercolor: colors.line },
+    showlegend: false,
+  };
+}
+
+function axis(colors: PlotColors, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    gridcolor: colors.grid,
+    linecolor: colors.line,
+    zerolinecolor: colors.line,
+    tickcolor: colors.line,
+    automargin: true,
+    ...extra,
+  };
+}
+
+/** Padded [min, max] of the x data (fixed, so the range veil never moves the axis). */
+export function paddedRange(ext: [number, number] | null): [number, number] {
+  if (ext === null) return [0, 1];
+  const [lo, hi] = ext;
+  const pad = hi > lo ? (hi - lo) * 0.02 : Math.max(1, Math.abs(lo) * 0.05);
+  return [lo - pad, hi + pad];
+}
+
+/** Veils over the scatter and x marginal outside the token range (empty for no range). */
+export function rangeShapes(
+  range: TokenRange,
+  xRange: [number, number],
+  colors: PlotColors,
+): Record<string, unknown>[] {
+  if (range === null) return [];
+  const [lo, hi] = range;
+  const shapes: Record<string, unknown>[] = [];
+  const veil = (x0: number, x1: number): Record<string, unknown> => ({
+    type: "rect",
+    xref: "x",
+    yref: "paper",
+    x0,
+    x1,
+    y0: 0,
+    y1: 1,
+    fillcolor: colors.veil,
+    line: { width: 0 },
+    layer: "above",
+  });
+  const far = xRange[1] - xRange[0];
+  if (lo !== null && lo > xRange[0]) shapes.push(veil(xRange[0] - far, lo));
+  if (hi !== null && hi < xRange[1]) shapes.push(veil(hi, xRange[1] + far));
+  for (const edge of [lo, hi]) {
+    if (edge === null) continue;
+    shapes.push({
+      type: "line",
+      xref: "x",
+      yref: "paper",
+      x0: edge,
+      x1: edge,
+      y0: 0,
+      y1: 1,
+      line: { color: colors.muted, width: 1, dash: "dot" },
+      layer: "above",
+    });
+  }
+  return shapes;
+}
+
+/** Scatter of x vs y per run (WebGL or 2-D histogram), with marginal histograms. */
+export function scatterFigure(
+  prep: Prepared,
+  runs: readonly RunMeta[],
+  range: TokenRange,
+  colors: PlotColors,
+): Figure {
+  const data: Record<string, unknown>[] = [];
+  const total = prep.points.reduce((a, p) => a + p.x.length, 0);
+  const size = total <= 5_000 ? 5 : total <= 50_000 ? 3.5 : 2.5;
+  const opacity = total <= 5_000 ? 0.6 : total <= 50_000 ? 0.4 : 0.25;
+  const xTitle = axisTitle(prep.xDimension, prep.xUnit);
+  const yTitle = axisTitle(prep.dimension, prep.yUnit);
+  const yFormat = prep.yUnit === "s" ? ":.3~f" : "";
+  runs.forEach((run, i) => {
+    const pts = prep.points[i] as Points;
+    const name = plotlyText(run.name);
+    const hover =
+      `${name}<br>${plotlyText(xTitle)}: %{x}<br>${plotlyText(yTitle)}: %{y${yFormat}}<extra></extra>`;
+    if (prep.density[i]) {
+      data.push({
+        type: "histogram2d",
+        x: pts.x,
+        y: pts.y,
+        nbinsx: 90,
+        nbinsy: 70,
+        // steep at the low end: sparse regions stay visible next to a dense spike
+        colorscale: DENSITY_STOPS.map(([stop, alpha]) => [stop, withAlpha(run.color, alpha) ?? run.color]),
+        showscale: false,
+        hovertemplate: `${name}<br>%{z} requests<extra></extra>`,
+        name,
+        legendgroup: `run${i}`,
+      });
+    } else {
+      data.push({
+        type: "scattergl",
+        mode: "markers",
+        x: pts.x,
+        y: pts.y,
+        name,
+        legendgroup: `run${i}`,
+        marker: { color: run.color, size, opacity, line: { width: 0 } },
+        selected: { marker: { opacity } },
+        unselected: { marker: { opacity } },
+        hovertemplate: hover,
+        showlegend: false,
+      });
+    }
+    // The legend entry: an empty trace drawn at full opacity (the points themselves are faint).
+    data.push({
+      type: "scattergl",
+      mode: "markers",
+      x: [null],
+      y: [null],
+      name,
+      legendgroup: `run${i}`,
+      marker: { color: run.color, size: 9 },
+      showlegend: true,
+      hoverinfo: "skip",
+    });
+  });
+  runs.forEach((run, i) => {
+    const pts = prep.points[i] as Points;
+    data.push({
+      type: "histogram",
+      x: pts.x,
+      yaxis: "y2",
+      histnorm: "probability",
+      nbinsx: 60,
+      bingroup: "xmarginal",
+      marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
+      name: plotlyText(run.name),
+      legendgroup: `run${i}`,
+      showlegend: false,
+      hovertemplate: `${plotlyText(run.name)}<br>%{x}: %{y:.1%}<extra></extra>`,
+      selected: { marker: { opacity: 1 } },
+      unselected: { marker: { opacity: 1 } },
+    });
+    data.push({
+      type: "histogram",
+      y: pts.y,
+      xaxis: "x2",
+      orientation: "h",
+      histnorm: "probability",
+      nbinsy: 60,
+      bingroup: "ymarginal",
+      marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
+      name: plotlyText(run.name),
+      legendgroup: `run${i}`,
+      showlegend: false,
+      hovertemplate: `${plotlyText(run.name)}<br>%{y${yFormat}}: %{x:.1%}<extra></extra>`,
+    });
+  });
+  const xRange = paddedRange(prep.xExtent);
+  return {
+    data,
+    layout: {
+      ...baseLayout(colors),
+      showlegend: true,
+      legend: {
+        orientation: "h",
+        x: 0,
+        xanchor: "left",
+        y: -0.14,
+        yanchor: "top",
+        font: { size: 12 },
+        itemsizing: "constant",
+      },
+      margin: { l: 60, r: 10, t: 10, b: 40 },
+      barmode: "overlay",
+      dragmode: "select",
+      selectdirection: "h",
+      hovermode: "closest",
+      uirevision: `${prep.dimension}|${prep.xDimension}`,
+      xaxis: axis(colors, {
+        domain: [0, 0.82],
+        range: xRange,
+        autorange: false,
+        title: { text: plotlyText(xTitle), standoff: 6 },
+        anchor: "y",
+      }),
+      yaxis: axis(colors, {
+        domain: [0, 0.79],
+        title: { text: plotlyText(yTitle), standoff: 6 },
+        anchor: "x",
+        rangemode: "tozero",
+      }),
+      yaxis2: axis(colors, {
+        domain: [0.81, 1],
+        anchor: "x",
+        showticklabels: false,
+        showgrid: false,
+        zeroline: false,
+      }),
+      xaxis2: axis(colors, {
+        domain: [0.835, 1],
+        anchor: "y",
+        showticklabels: false,
+        showgrid: false,
+        zeroline: false,
+      }),
+      shapes: rangeShapes(range, xRange, colors),
+    },
+  };
+}
+
+function categoryLabels(runs: readonly RunMeta[], widthPx: number): string[] {
+  const seen = new Map<string, number>();
+  // about 8.5 px per character (12 px font), a little space between neighbours
+  const max = Math.max(6, Math.min(40, Math.floor((widthPx - 80) / runs.length / 8.5) - 1));
+  return runs.map((run) => {
+    let label = shorten(run.name, max);
+    const count = seen.get(label) ?? 0;
+    seen.set(label, count + 1);
+    if (count > 0) label = `${label} (${count + 1})`;
+    return plotlyText(label);
+  });
+}
+
+/** Each run's usable values (display units, ascending) inside / outside the range. */
+export interface Split {
+  inside: Float64Array;
+  outside: Float64Array;
+}
+
+/** Split every run by the range (once per brush step; shared by the box and hist views). */
+export function splitRuns(prep: Prepared, range: TokenRange): Split[] {
+  return prep.sorted.map((rows) => splitSorted(rows, range));
+}
+
+/** Box plots of the selected rows per run, the rows outside the range as a faint wider box. */
+export function boxFigure(
+  prep: Prepared,
+  runs: readonly RunMeta[],
+  splits: readonly Split[],
+  range: TokenRange,
+  logAxis: boolean,
+  colors: PlotColors,
+  widthPx = 500,
+): Figure {
+  const data: Record<string, unknown>[] = [];
+  const labels = categoryLabels(runs, widthPx);
+  runs.forEach((run, i) => {
+    const split = splits[i] as Split;
+    const name = plotlyText(run.name);
+    const box = (values: Float64Array, selected: boolean): void => {
+      const s = boxSummary(logAxis ? values.filter((v) => v > 0) : values, true);
+      if (s === null) return;
+      data.push({
+        type: "box",
+        x: [i],
+        q1: [s.q1],
+        median: [s.median],
+        q3: [s.q3],
+        lowerfence: [s.lowerfence],
+        upperfence: [s.upperfence],
+        mean: [s.mean],
+        boxmean: selected,
+        boxpoints: false,
+        width: selected ? 0.42 : 0.7,
+        name: selected ? name : `${name} (outside the range)`,
+        marker: { color: run.color },
+        line: { color: selected ? run.color : withAlpha(run.color, 0.35), width: selected ? 1.6 : 1 },
+        fillcolor: withAlpha(run.color, selected ? 0.3 : 0.07),
+        hoverinfo: "y",
+        hoverlabel: { namelength: -1 },
+        showlegend: false,
+      });
+    };
+    if (split.outside.length > 0) box(split.outside, false);
+    box(split.inside, true);
+  });
+  const title = axisTitle(prep.dimension, prep.yUnit, true);
+  return {
+    data,
+    layout: {
+      ...baseLayout(colors),
+      boxmode: "overlay",
+      margin: { l: 60, r: 10, t: 30, b: 10 },
+      title: {
+        text: range === null ? "All requests per run" : "Selected requests per run (faint: outside the range)",
+        font: { size: 12, color: colors.muted },
+        x: 0.01,
+        xanchor: "left",
+        y: 0.98,
+        yanchor: "top",
+      },
+      xaxis: axis(colors, {
+        tickvals: runs.map((_, i) => i),
+        ticktext: labels,
+        range: [-0.6, runs.length - 0.4],
+        tickangle: 0,
+        showgrid: false,
+        zeroline: false,
+      }),
+      yaxis: axis(colors, {
+        type: logAxis ? "log" : "linear",
+        title: { text: plotlyText(title), standoff: 6 },
+      }),
+      hovermode: "closest",
+    },
+  };
+}
+
+/** Overlaid step histograms (shared bins, share of requests) of the selected rows per run. */
+export function histFigure(
+  prep: Prepared,
+  runs: readonly RunMeta[],
+  splits: readonly Split[],
+  range: TokenRange,
+  logAxis: boolean,
+  colors: PlotColors,
+): Figure {
+  const edges = logAxis ? prep.edges.log : prep.edges.linear;
+  const data: Record<string, unknown>[] = [];
+  if (edges !== null) {
+    runs.forEach((run, i) => {
+      const split = splits[i] as Split;
+      const name = plotlyText(run.name);
+      if (split.outside.length > 0) {
+        const line = stepLine(edges, binShares(split.outside, edges, logAxis));
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          x: line.x,
+          y: line.y,
+          line: { shape: "hv", color: withAlpha(run.color, 0.45), width: 1, dash: "dot" },
+          name: `${name} (outside the range)`,
+          hovertemplate: `${name} (outside the range)<br>%{y:.1%}<extra></extra>`,
+          showlegend: false,
+        });
+      }
+      if (split.inside.length > 0) {
+        const line = stepLine(edges, binShares(split.inside, edges, logAxis));
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          x: line.x,
+          y: line.y,
+          line: { shape: "hv", color: run.color, width: 1.6 },
+          fill: "tozeroy",
+          fillcolor: withAlpha(run.color, 0.16),
+          name,
+          hovertemplate: `${name}<br>%{x:.3~f}: %{y:.1%}<extra></extra>`,
+          showlegend: false,
+        });
+      }
+    });
+  }
+  const title = axisTitle(prep.dimension, prep.yUnit, true);
+  return {
+    data,
+    layout: {
+      ...baseLayout(colors),
+      margin: { l: 55, r: 10, t: 30, b: 10 },
+      title: {
+        text:
+          range === null
+            ? "Share of requests per bin"
+            : "Share of selected requests per bin (dotted: outside the range)",
+        font: { size: 12, color: colors.muted },
+        x: 0.01,
+        xanchor: "left",
+        y: 0.98,
+        yanchor: "top",
+      },
+      xaxis: axis(colors, {
+        type: logAxis ? "log" : "linear",
+        title: { text: plotlyText(title), standoff: 6 },
+      }),
+      yaxis: axis(colors, { tickformat: ".0%", rangemode: "tozero" }),
+      hovermode: "closest",
+    },
+  };
+}

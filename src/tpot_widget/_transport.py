@@ -1,0 +1,84 @@
+"""Binary column transport between the widget's kernel side and the browser.
+
+Columns travel once, as raw little-endian buffers (float32 values, uint8 flags) next to a
+small JSON header `{"dtype", "shape"}`; never as JSON lists. js/codecs.ts is the mirror.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .run import NUMERIC_COLUMNS, Run
+
+#: dtypes the front end can decode (js/codecs.ts), by name.
+DTYPES: dict[str, np.dtype[Any]] = {
+    "float32": np.dtype("<f4"),
+    "float64": np.dtype("<f8"),
+    "int32": np.dtype("<i4"),
+    "uint8": np.dtype("u1"),
+}
+#: The pseudo-column holding 1 where a request failed (errors are excluded from statistics).
+ERROR_FLAG = "error"
+
+
+def encode_array(values: np.ndarray, dtype: str) -> tuple[dict[str, Any], memoryview]:
+    """`values` as (header, buffer): a contiguous little-endian copy in `dtype`, zero JSON."""
+    if dtype not in DTYPES:
+        raise ValueError(f"unsupported dtype {dtype!r}; one of {sorted(DTYPES)}")
+    array = np.ascontiguousarray(values, dtype=DTYPES[dtype])
+    header = {"dtype": dtype, "shape": list(array.shape)}
+    return header, memoryview(array.reshape(-1).view(np.uint8))
+
+
+def decode_array(header: dict[str, Any], buffer: bytes | memoryview) -> np.ndarray:
+    """The inverse of `encode_array` (used by tests and tools that read the messages)."""
+    dtype = DTYPES[header["dtype"]]
+    return np.frombuffer(buffer, dtype=dtype).reshape(header["shape"])
+
+
+def column_key(run_index: int, column: str) -> str:
+    """The key the browser caches a column under: "run_index/column"."""
+    return f"{run_index}/{column}"
+
+
+def parse_key(key: str, n_runs: int) -> tuple[int, str]:
+    """(run_index, column) from a key; ValueError for anything the browser may not ask for."""
+    index_text, _, column = key.partition("/")
+    if not index_text.isdigit() or not 0 <= int(index_text) < n_runs:
+        raise ValueError(f"bad column key {key!r}: run index out of range")
+    if column != ERROR_FLAG and column not in NUMERIC_COLUMNS:
+        raise ValueError(f"bad column key {key!r}: unknown column")
+    return int(index_text), column
+
+
+def column_array(run: Run, column: str) -> tuple[dict[str, Any], memoryview]:
+    """One Run column ready to send: numbers as float32 (NaN = missing), errors as uint8 flags."""
+    if column == ERROR_FLAG:
+        return encode_array(run.errors.astype(np.uint8), "uint8")
+    return encode_array(run[column], "float32")
+
+
+def columns_message(
+    runs: Sequence[Run], keys: Iterable[str]
+) -> tuple[dict[str, Any], list[memoryview]]:
+    """The custom message answering a request for `keys`: content + one buffer per column.
+
+    `content["columns"][i]` is `{"key", "dtype", "shape"}` and describes `buffers[i]`; keys
+    that are not valid are reported in `content["rejected"]` instead of failing the batch.
+    """
+    described: list[dict[str, Any]] = []
+    buffers: list[memoryview] = []
+    rejected: list[str] = []
+    for key in dict.fromkeys(keys):  # dedupe, keep order
+        try:
+            run_index, column = parse_key(key, len(runs))
+        except ValueError:
+            rejected.append(key)
+            continue
+        header, buffer = column_array(runs[run_index], column)
+        described.append({"key": key, **header})
+        buffers.append(buffer)
+    return {"type": "columns", "columns": described, "rejected": rejected}, buffers

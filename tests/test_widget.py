@@ -1,0 +1,295 @@
+"""TPOTCompare's kernel side: the synced model, brushing handshake, selection and transport."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tpot_widget import Run, TPOTCompare, compare
+from tpot_widget._transport import decode_array
+from tpot_widget.run import COLUMNS
+
+
+def _run(name: str, n: int, seed: int, tpot_scale: float, error_rate: float) -> Run:
+    """A synthetic run whose TPOT grows with the output length, with a few failed requests."""
+    rng = np.random.default_rng(seed)
+    output = rng.integers(2, 1200, n).astype(float)
+    ttft = rng.gamma(2.0, 0.05, n)
+    tpot = tpot_scale * (1 + output / 2000) * rng.lognormal(0, 0.2, n)
+    e2e = ttft + tpot * (output - 1)
+    failed = rng.random(n) < error_rate
+    errors = np.where(failed, "HTTP 503: <b>overloaded</b>", None)
+    # Some failed requests still report numbers: they must be excluded all the same.
+    ttft[failed[: n // 2].nonzero()[0]] = np.nan
+    return Run.from_columns(
+        name,
+        time_to_first_token=ttft,
+        time_to_last_token=e2e,
+        num_tokens_output=output,
+        num_tokens_input=rng.integers(10, 4000, n).astype(float),
+        error=errors,
+    )
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[Run]:
+    return [
+        _run("baseline", 1500, 1, 0.020, 0.02),
+        _run("candidate", 1400, 2, 0.017, 0.03),
+        _run("other <img src=x onerror=alert(1)>", 1300, 3, 0.021, 0.0),
+    ]
+
+
+@pytest.fixture
+def widget(runs: list[Run]) -> TPOTCompare:
+    return TPOTCompare(*runs)
+
+
+def _mask(run: Run, column: str, lo: float | None, hi: float | None) -> np.ndarray:
+    """Independent selection: lo <= x <= hi over all rows (errors included)."""
+    x = np.asarray(run[column], dtype=float)
+    mask = ~np.isnan(x)
+    if lo is not None:
+        mask &= x >= lo
+    if hi is not None:
+        mask &= x <= hi
+    return mask
+
+
+def _usable(run: Run, dimension: str) -> np.ndarray:
+    errors = np.array([e is not None for e in run["error"]])
+    return ~errors & ~np.isnan(np.asarray(run[dimension], dtype=float))
+
+
+def test_initial_stats_are_compare_for_all_rows(widget: TPOTCompare, runs: list[Run]) -> None:
+    assert widget.token_range is None
+    assert widget.stats == compare(*runs).to_dict()
+    assert [r["name"] for r in widget.stats["runs"]] == [r.name for r in runs]
+    assert len(widget.stats["differences"]) == 2
+    json.dumps(widget.stats)  # JSON-safe, as synced
+
+
+def test_token_range_recomputes_stats_like_compare(widget: TPOTCompare, runs: list[Run]) -> None:
+    widget.token_range = (200, 700)
+    assert widget.stats == compare(*runs, token_range=(200, 700)).to_dict()
+    assert widget.stats["token_range"] == [200, 700]
+    for run, row in zip(runs, widget.stats["runs"], strict=True):
+        expected_n = int(
+            (
+                _mask(run, "num_tokens_output", 200, 700) & _usable(run, "time_per_output_token")
+            ).sum()
+        )
+        assert row["n"] == expected_n
+        assert row["n_errors"] == run.n_errors
+    # the comparison object behind the numbers
+    assert widget.comparison.to_dict() == widget.stats
+
+
+def test_open_ended_range_and_reset(widget: TPOTCompare, runs: list[Run]) -> None:
+    widget.token_range = (None, 300)
+    assert widget.stats == compare(*runs, token_range=(None, 300)).to_dict()
+    widget.reset_selection()
+    assert widget.token_range is None
+    assert widget.stats == compare(*runs).to_dict()
+
+
+def test_errors_are_excluded_from_statistics(widget: TPOTCompare, runs: list[Run]) -> None:
+    baseline = runs[0]
+    assert baseline.n_errors > 0
+    row = widget.stats["runs"][0]
+    assert row["n_errors"] == baseline.n_errors
+    assert row["n"] == int(_usable(baseline, "time_per_output_token").sum())
+    values = np.asarray(baseline["time_per_output_token"])[
+        _usable(baseline, "time_per_output_token")
+    ]
+    assert row["estimate"] == pytest.approx(float(np.median(values)))
+    # the header data says how many failed, and why (text, never markup interpreted here)
+    meta = widget.runs_meta[0]
+    assert meta["n_errors"] == baseline.n_errors
+    assert meta["top_errors"][0][0] == "HTTP 503: <b>overloaded</b>"
+
+
+def test_selection_df_matches_an_independent_mask(widget: TPOTCompare, runs: list[Run]) -> None:
+    widget.token_range = (150, 450)
+    df = widget.selection_df()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == ["run", *COLUMNS]
+    for run in runs:
+        part = df[df["run"] == run.name]
+        mask = _mask(run, "num_tokens_output", 150, 450)
+        assert len(part) == int(mask.sum())
+        np.testing.assert_array_equal(
+            part["num_tokens_output"].to_numpy(), np.asarray(run["num_tokens_output"])[mask]
+        )
+        np.testing.assert_array_equal(
+            part["time_per_output_token"].to_numpy(),
+            np.asarray(run["time_per_output_token"])[mask],
+        )
+    # failed requests in range are part of the selection, with their error text
+    assert df["error"].notna().any()
+
+
+def test_selection_df_polars(widget: TPOTCompare, runs: list[Run]) -> None:
+    pl = pytest.importorskip("polars")
+    widget.token_range = (150, 450)
+    df = widget.selection_df(backend="polars")
+    assert isinstance(df, pl.DataFrame)
+    assert df.columns == ["run", *COLUMNS]
+    pandas_df = widget.selection_df()
+    assert df.height == len(pandas_df)
+    counts = dict(df.group_by("run").len().iter_rows())
+    for run in runs:
+        assert counts[run.name] == int(_mask(run, "num_tokens_output", 150, 450).sum())
+    with pytest.raises(ValueError, match="backend"):
+        widget.selection_df(backend="arrow")  # type: ignore[arg-type]
+
+
+def test_empty_selection_says_not_enough_data(widget: TPOTCompare) -> None:
+    widget.token_range = (100_000, 200_000)
+    stats = widget.stats
+    assert all(r["n"] == 0 and r["estimate"] is None for r in stats["runs"])
+    assert all(r["ci_low"] is None and r["ci_high"] is None for r in stats["runs"])
+    assert [d["verdict"] for d in stats["differences"]] == ["not enough data"] * 2
+    assert len(widget.selection_df()) == 0
+
+
+def test_dimension_statistic_and_confidence_changes(widget: TPOTCompare, runs: list[Run]) -> None:
+    widget.token_range = (100, 900)
+    widget.dimension = "time_to_first_token"
+    assert (
+        widget.stats
+        == compare(*runs, dimension="time_to_first_token", token_range=(100, 900)).to_dict()
+    )
+    widget.statistic = "p90"
+    widget.confidence_level = 0.9
+    assert (
+        widget.stats
+        == compare(
+            *runs,
+            dimension="time_to_first_token",
+            statistic="p90",
+            confidence_level=0.9,
+            token_range=(100, 900),
+        ).to_dict()
+    )
+    widget.x_dimension = "num_tokens_input"
+    assert (
+        widget.stats
+        == compare(
+            *runs,
+            dimension="time_to_first_token",
+            x_dimension="num_tokens_input",
+            statistic="p90",
+            confidence_level=0.9,
+            token_range=(100, 900),
+        ).to_dict()
+    )
+    # the selection follows the x dimension
+    mask = _mask(runs[1], "num_tokens_input", 100, 900)
+    assert (widget.selection_df()["run"] == runs[1].name).sum() == int(mask.sum())
+
+
+def test_observe_stats(widget: TPOTCompare) -> None:
+    seen: list[dict[str, Any]] = []
+    widget.observe(lambda change: seen.append(change["new"]), "stats")
+    widget.token_range = (300, 600)
+    widget.token_range = (300, 800)
+    assert [s["token_range"] for s in seen] == [[300, 600], [300, 800]]
+
+
+def test_browser_brush_handshake_answers_every_request(
+    widget: TPOTCompare, runs: list[Run]
+) -> None:
+    # what the front end sends while brushing: the range plus a sequence number
+    widget.set_state({"token_range": [120.0, 480.0], "_request_seq": 7})
+    assert widget.token_range == (120, 480)
+    assert widget._stats_seq == 7
+    assert widget.stats == compare(*runs, token_range=(120, 480)).to_dict()
+    # the same range again still gets an answer (so the browser can clear "stale")
+    widget.set_state({"token_range": [120, 480], "_request_seq": 8})
+    assert widget._stats_seq == 8
+    widget.set_state({"statistic": "mean", "_request_seq": 9})
+    assert widget._stats_seq == 9
+    assert widget.stats["statistic"] == "mean"
+
+
+def test_invalid_input_gives_clear_errors(runs: list[Run]) -> None:
+    with pytest.raises(ValueError, match="2 to 8 runs"):
+        TPOTCompare(runs[0])
+    with pytest.raises(ValueError, match="2 to 8 runs"):
+        TPOTCompare(*(runs * 3))
+    w = TPOTCompare(*runs[:2])
+    with pytest.raises(ValueError, match="lower bound is above"):
+        w.token_range = (500, 100)
+    with pytest.raises(ValueError, match="pair"):
+        w.token_range = 100  # type: ignore[assignment]
+    with pytest.raises(Exception, match="statistic"):
+        w.statistic = "mode"
+    with pytest.raises(Exception, match="not a numeric Run column"):
+        w.dimension = "error"
+    assert w.token_range is None  # a rejected value leaves the state alone
+    assert w.stats == compare(*runs[:2]).to_dict()
+
+
+def test_accepts_dataframes(runs: list[Run]) -> None:
+    a, b = runs[0].to_pandas(), runs[1].to_pandas()
+    w = TPOTCompare(a, b)
+    assert [m["n_requests"] for m in w.runs_meta] == [len(runs[0]), len(runs[1])]
+    assert w.stats["runs"][0]["n"] == compare(runs[0], runs[1]).to_dict()["runs"][0]["n"]
+
+
+def test_columns_travel_as_binary_buffers(widget: TPOTCompare, runs: list[Run]) -> None:
+    sent: list[tuple[Any, Any]] = []
+    widget.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    keys = ["0/num_tokens_output", "2/time_per_output_token", "1/error", "9/num_tokens_output"]
+    widget._on_custom_msg(widget, {"type": "columns", "keys": keys}, [])
+    (content, buffers) = sent[0]
+    assert [c["key"] for c in content["columns"]] == keys[:3]
+    assert content["rejected"] == ["9/num_tokens_output"]
+    assert all(isinstance(b, memoryview) for b in buffers)
+    assert [c["dtype"] for c in content["columns"]] == ["float32", "float32", "uint8"]
+    tokens = decode_array(content["columns"][0], buffers[0])
+    np.testing.assert_array_equal(tokens, np.asarray(runs[0]["num_tokens_output"], np.float32))
+    tpot = decode_array(content["columns"][1], buffers[1])
+    np.testing.assert_allclose(tpot, runs[2]["time_per_output_token"], rtol=1e-6)
+    flags = decode_array(content["columns"][2], buffers[2])
+    assert int(flags.sum()) == runs[1].n_errors
+    # and nothing column-sized is in the JSON state
+    state = json.dumps({k: v for k, v in widget.get_state().items() if k != "_esm"})
+    assert len(state) < 20_000
+
+
+def test_widget_ships_the_built_front_end(widget: TPOTCompare) -> None:
+    esm = widget._esm
+    assert isinstance(esm, str) and "plotly" in esm.lower()
+    assert "data-testid" in esm or "testid" in esm
+    assert widget.choices["dimensions"][0] == "time_per_output_token"
+    assert "num_tokens_output" in widget.choices["x_dimensions"]
+
+
+def test_transport_round_trip_and_key_checks(runs: list[Run]) -> None:
+    from tpot_widget import _transport
+
+    values = np.array([0.5, np.nan, 3.0])
+    header, buffer = _transport.encode_array(values, "float32")
+    assert header == {"dtype": "float32", "shape": [3]}
+    assert buffer.nbytes == 12
+    np.testing.assert_array_equal(_transport.decode_array(header, buffer), values.astype("f4"))
+    with pytest.raises(ValueError, match="unsupported dtype"):
+        _transport.encode_array(values, "float16")
+    assert _transport.parse_key("1/time_to_first_token", 3) == (1, "time_to_first_token")
+    for bad in ("3/time_to_first_token", "-1/error", "x/error", "0/__class__", "0"):
+        with pytest.raises(ValueError, match="bad column key"):
+            _transport.parse_key(bad, 3)
+
+
+def test_to_html_writes_the_current_comparison(widget: TPOTCompare, tmp_path: Any) -> None:
+    widget.token_range = (100, 600)
+    out = widget.to_html(tmp_path / "report.html")
+    text = out.read_text(encoding="utf-8")
+    assert out.exists() and "candidate" in text
+    assert "<img src=x onerror=alert(1)>" not in text  # the run name is escaped
