@@ -1,0 +1,1 @@
+"""Real JupyterLab + headless Chromium tests of the widget and the HTML report."""

@@ -1,0 +1,160 @@
+"""The offline HTML report in headless Chromium with every network request refused.
+
+A report must render from the file alone (plotly inlined, no CDN), show the statistics
+`compare()` gives, and show run names as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Route
+
+from tpot_widget import Run, compare
+from tpot_widget.demo import demo_runs
+from tpot_widget.report import write_html
+
+pytestmark = pytest.mark.e2e
+
+XSS_NAME = '<img src=x onerror="window.__xss=1">'
+TOKEN_RANGE = (100.0, 700.0)
+
+
+class OfflinePage:
+    """A page whose every non-file:// request is aborted (and recorded)."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1300, "height": 1000})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page: Page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith("file:"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, path: Path) -> Page:
+        """Load the report and wait until every plot says it has rendered."""
+        self.page.goto(path.resolve().as_uri(), wait_until="load")
+        self.page.wait_for_function(
+            """() => {
+              const plots = document.querySelectorAll(
+                '[data-testid="scatter"], [data-testid="compare"]');
+              return plots.length >= 2 && Array.from(plots).every((p) =>
+                p.getAttribute('data-rendered') === 'true' && p.querySelector('svg.main-svg'));
+            }""",
+            timeout=30_000,
+        )
+        return self.page
+
+
+@pytest.fixture
+def offline(browser: Browser) -> Iterator[OfflinePage]:
+    """An offline page (closed after the test); `.page` is screenshotted on failure."""
+    opener = OfflinePage(browser)
+    try:
+        yield opener
+    finally:
+        opener.context.close()
+
+
+@pytest.fixture
+def page(offline: OfflinePage) -> Page:
+    """The offline page itself (so a failure leaves a screenshot)."""
+    return offline.page
+
+
+def _number(text: str | None) -> float | None:
+    assert text is not None, "attribute missing"
+    return None if text == "" else float(text)
+
+
+def _same(shown: float | None, expected: float | None) -> bool:
+    if shown is None or expected is None:
+        return shown is None and expected is None
+    return math.isclose(shown, expected, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def _ms(value: float) -> str:
+    """A seconds value as the report prints it in milliseconds (four significant digits)."""
+    text = f"{value * 1e3:#.4g}"
+    return text[:-1] if text.endswith(".") else text
+
+
+def check_stats(page: Page, runs: Sequence[Run], expected: dict[str, Any]) -> None:
+    """The statistics tables show `expected` (a Comparison.to_dict()) for `runs`."""
+    rows = page.locator('table[data-testid="stats-table"] tr[data-testid="stat-run"]')
+    assert rows.count() == len(runs)
+    for row, run, want in zip(rows.all(), runs, expected["runs"], strict=True):
+        assert row.locator("td").first.text_content().strip().startswith(run.name)
+        assert row.get_attribute("data-n") == str(want["n"])
+        for attr, key in (("data-estimate", "estimate"), ("data-ci-low", "ci_low"),
+                          ("data-ci-high", "ci_high")):  # fmt: skip
+            assert _same(_number(row.get_attribute(attr)), want[key]), (run.name, key)
+        text = row.inner_text()
+        assert _ms(want["estimate"]) in text, f"{_ms(want['estimate'])} not shown in {text!r}"
+    diffs = page.locator('table[data-testid="diff-table"] tr[data-testid="stat-diff"]')
+    assert diffs.count() == len(runs) - 1
+    for row, want in zip(diffs.all(), expected["differences"], strict=True):
+        assert row.get_attribute("data-verdict") == want["verdict"]
+        assert _same(_number(row.get_attribute("data-estimate")), want["estimate"])
+        assert _same(_number(row.get_attribute("data-relative")), want["relative"])
+        assert want["name"] in row.inner_text()
+
+
+def test_report_renders_offline(offline: OfflinePage, page: Page, tmp_path: Path) -> None:
+    """Plots and statistics of a brushed range render with the network cut off."""
+    runs = demo_runs(n=1500)
+    path = write_html(runs, tmp_path / "report.html", token_range=TOKEN_RANGE)
+    offline.open(path)
+
+    for testid in ("scatter", "compare"):
+        plot = page.locator(f'[data-testid="{testid}"]')
+        assert plot.locator("svg.main-svg").count() > 0, f"{testid}: no plotly SVG"
+        assert plot.locator(".trace").count() >= len(runs), f"{testid}: traces missing"
+    legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+    for run in runs:
+        assert run.name in legend, f"legend {legend!r} lacks {run.name!r}"
+    header = page.locator('[data-testid="report-header"]').inner_text()
+    assert all(run.name in header for run in runs)
+    assert page.locator('[data-testid="synthetic-note"]').is_visible()
+
+    check_stats(page, runs, compare(*runs, token_range=TOKEN_RANGE).to_dict())
+    assert offline.blocked == [], f"the report tried the network: {offline.blocked}"
+    assert offline.errors == [], f"script errors: {offline.errors}"
+
+
+def test_report_run_names_are_text(offline: OfflinePage, page: Page, tmp_path: Path) -> None:
+    """A run named like an HTML tag shows literally in the tables and legend, never runs."""
+    base, other = demo_runs(n=400)
+    runs = [base, Run.from_frame(other.to_pandas(), name=XSS_NAME)]
+    path = write_html(runs, tmp_path / "xss.html")
+    offline.open(path)
+
+    page.wait_for_timeout(300)  # an injected <img onerror> fires asynchronously
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert page.locator('img[src="x"]').count() == 0
+    header = page.locator('[data-testid="report-header"]').inner_text()
+    assert XSS_NAME in header
+    check_stats(page, runs, compare(*runs).to_dict())
+    legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+    assert XSS_NAME in legend, f"the legend does not show the name literally: {legend!r}"
+    # Hovering shows tooltips with the name: still text.
+    box = page.locator('[data-testid="scatter"] .nsewdrag').first.bounding_box()
+    assert box is not None
+    for i in range(1, 12):
+        page.mouse.move(box["x"] + box["width"] * i / 12, box["y"] + box["height"] * 0.5)
+        page.wait_for_timeout(10)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert offline.blocked == []

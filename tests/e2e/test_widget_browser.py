@@ -1,0 +1,561 @@
+"""The TPOTCompare widget in a real JupyterLab + headless Chromium, driven like a user would.
+
+Tests generate notebooks, run them in Lab and check what the page shows against the numbers
+`compare()` gives in this process for the same runs, and against what Python holds (the notebook
+writes the widget's state to a JSON file on every change; see lab.state_dump_code). To stay
+fast, the tests share two notebooks (synthetic runs, real fixture runs) per module and reset the
+widget from Python before each test; the run-name test opens its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from tpot_widget import Run, compare, load_run
+from tpot_widget.demo import demo_runs
+
+from .conftest import NotebookPages, state_file
+from .lab import (
+    LabServer,
+    execute_in_kernel,
+    read_state,
+    state_dump_code,
+    wait_for_state,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+
+#: Small real runs (24 requests each) for the render checks.
+FIXTURE_FILES = (
+    "vllm/vllm-0.33.0_mock_openai-chat_c4_detailed.json",
+    "sglang/sglang-0.5.23_mock_concurrency4_output-details.jsonl",
+)
+#: Synthetic runs with long and short answers: brushing changes the numbers.
+DEMO_N = 2000
+XSS_NAME = '<img src=x onerror="window.__xss=1">'
+WAIT_S = 60.0
+
+#: JS: everything the stats panel shows, as raw attribute strings.
+READ_PANEL_JS = """
+(root) => {
+  const panel = root.querySelector('[data-testid="stats-panel"]');
+  const rows = (sel) => Array.from(panel.querySelectorAll(sel));
+  return {
+    stale: panel.getAttribute('data-stale'),
+    runs: rows('[data-testid="stat-run"]').map((r) => ({
+      n: r.getAttribute('data-n'), estimate: r.getAttribute('data-estimate'),
+      ci_low: r.getAttribute('data-ci-low'), ci_high: r.getAttribute('data-ci-high'),
+    })),
+    diffs: rows('[data-testid="stat-diff"]').map((r) => ({
+      estimate: r.getAttribute('data-estimate'), ci_low: r.getAttribute('data-ci-low'),
+      ci_high: r.getAttribute('data-ci-high'), verdict: r.getAttribute('data-verdict'),
+      relative: r.getAttribute('data-relative'),
+    })),
+  };
+}
+"""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _number(text: str | None) -> float | None:
+    """A data-* attribute (JS String(x), "" for None) as a Python float or None."""
+    assert text is not None, "attribute missing on a stats panel row"
+    return None if text == "" else float(text)
+
+
+def _close(shown: float | None, expected: float | None) -> bool:
+    """Same number as Python's (JS prints the shortest round-trip repr; allow 1e-12)."""
+    if shown is None or expected is None:
+        return shown is None and expected is None
+    return math.isclose(shown, expected, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def read_panel(root: Locator) -> dict[str, Any]:
+    """The stats panel's attributes: stale flag, per-run and per-difference numbers."""
+    return root.evaluate(READ_PANEL_JS)
+
+
+def panel_mismatches(panel: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Where the panel differs from `expected` (a Comparison.to_dict()); empty if it agrees."""
+    problems: list[str] = []
+    if len(panel["runs"]) != len(expected["runs"]):
+        return [f"{len(panel['runs'])} stat-run rows, expected {len(expected['runs'])}"]
+    if len(panel["diffs"]) != len(expected["differences"]):
+        return [f"{len(panel['diffs'])} stat-diff rows, expected {len(expected['differences'])}"]
+    for i, (shown, want) in enumerate(zip(panel["runs"], expected["runs"], strict=True)):
+        if shown["n"] != str(want["n"]):
+            problems.append(f"run {i}: data-n={shown['n']!r}, expected {want['n']}")
+        for key in ("estimate", "ci_low", "ci_high"):
+            if not _close(_number(shown[key]), want[key]):
+                problems.append(f"run {i} {key}: shown {shown[key]!r}, expected {want[key]!r}")
+    for j, (shown, want) in enumerate(zip(panel["diffs"], expected["differences"], strict=True)):
+        if shown["verdict"] != want["verdict"]:
+            problems.append(f"diff {j}: verdict {shown['verdict']!r}, expected {want['verdict']!r}")
+        for key in ("estimate", "ci_low", "ci_high", "relative"):
+            if not _close(_number(shown[key]), want[key]):
+                problems.append(f"diff {j} {key}: shown {shown[key]!r}, expected {want[key]!r}")
+    return problems
+
+
+def stats_mismatches(stats: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Where Python's `w.stats` differs from `expected` (both Comparison.to_dict())."""
+    problems: list[str] = []
+    for key in ("dimension", "statistic", "method", "confidence_level", "token_range"):
+        if stats.get(key) != expected[key]:
+            problems.append(f"stats[{key!r}] = {stats.get(key)!r}, expected {expected[key]!r}")
+    for part in ("runs", "differences"):
+        got, want = stats.get(part, []), expected[part]
+        if len(got) != len(want):
+            problems.append(f"{len(got)} {part}, expected {len(want)}")
+            continue
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            for key, value in w.items():
+                ok = _close(g.get(key), value) if isinstance(value, float) else g.get(key) == value
+                if not ok:
+                    problems.append(f"{part}[{i}].{key} = {g.get(key)!r}, expected {value!r}")
+    return problems
+
+
+def wait_settled(
+    root: Locator, expected: dict[str, Any], what: str, state_path: Path | None = None
+) -> dict[str, Any]:
+    """Wait until the panel is not stale and shows `expected`; return the panel.
+
+    With `state_path`, a failure also shows the history of Python's token_range.
+    """
+    last: dict[str, Any] = {}
+
+    def settled() -> bool:
+        nonlocal last
+        last = read_panel(root)
+        return last["stale"] == "false" and not panel_mismatches(last, expected)
+
+    try:
+        wait_until(settled, WAIT_S, what)
+    except AssertionError:
+        problems = panel_mismatches(last, expected)
+        state = read_state(state_path) if state_path is not None else None
+        history = None if state is None else state.get("history")
+        raise AssertionError(
+            f"{what}: panel stale={last.get('stale')!r}, mismatches: {problems}; "
+            f"widget shows range {shown_range(root)}; Python's token_range history "
+            f"[changed trait, token_range, stats.token_range]: {history}"
+        ) from None
+    return last
+
+
+def shown_range(root: Locator) -> tuple[str, str]:
+    """The token range the widget's inputs show."""
+    return (
+        root.locator('[data-testid="token-min"]').input_value(),
+        root.locator('[data-testid="token-max"]').input_value(),
+    )
+
+
+def wait_converged(root: Locator, state_path: Path, what: str) -> dict[str, Any]:
+    """Wait until the panel is idle and Python's token_range (and stats) = the shown range."""
+    last: dict[str, Any] = {}
+
+    def converged() -> dict[str, Any] | None:
+        state = read_state(state_path)
+        shown = shown_range(root)
+        last.update(state=state, shown=shown, stale=read_panel(root)["stale"])
+        if state is None or state["token_range"] is None or last["stale"] != "false":
+            return None
+        as_numbers = [None if v == "" else float(v) for v in shown]
+        if as_numbers != state["token_range"] or state["stats"]["token_range"] != as_numbers:
+            return None
+        return state
+
+    try:
+        return wait_until(converged, WAIT_S, what)
+    except AssertionError:
+        state = last.get("state") or {}
+        raise AssertionError(
+            f"{what}: the widget shows range {last.get('shown')} (panel stale="
+            f"{last.get('stale')!r}) but Python's token_range is {state.get('token_range')}; "
+            f"history [changed trait, token_range, stats.token_range]: {state.get('history')}"
+        ) from None
+
+
+def widget_cells(runs_code: str, state_path: Path, widget_args: str = "") -> list[str]:
+    """Notebook cells: build `runs`, create `w`, dump its state on change, display it."""
+    return [
+        "from tpot_widget import TPOTCompare, Run, load_run\n"
+        "from tpot_widget.demo import demo_runs\n" + runs_code,
+        f"w = TPOTCompare(*runs{', ' + widget_args if widget_args else ''})",
+        state_dump_code("w", state_path),
+        "w",
+    ]
+
+
+def fixture_runs(fixtures_dir: Path) -> list[Run]:
+    """The small real runs of FIXTURE_FILES, loaded in this process."""
+    return [load_run(fixtures_dir / name) for name in FIXTURE_FILES]
+
+
+def fixture_runs_code(fixtures_dir: Path) -> str:
+    """Notebook code building the same `runs` as fixture_runs()."""
+    paths = [str(fixtures_dir / name) for name in FIXTURE_FILES]
+    return f"runs = [load_run(p) for p in {paths!r}]"
+
+
+def main_plot_area(root: Locator) -> dict[str, float]:
+    """Bounding box of the scatter's main (x, y) plot area: the drag target of a brush."""
+    area = root.locator('[data-testid="scatter"] .draglayer g.xy > .nsewdrag').first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    assert box is not None, "the scatter's plot area is not visible"
+    return box
+
+
+def drag_horizontally(page: Page, box: dict[str, float], start: float, end: float) -> None:
+    """A user's mouse drag across the plot area from fraction `start` to `end` of its width."""
+    y = box["y"] + box["height"] * 0.5
+    x0 = box["x"] + box["width"] * start
+    x1 = box["x"] + box["width"] * end
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for i in range(1, 21):
+        page.mouse.move(x0 + (x1 - x0) * i / 20, y)
+        page.wait_for_timeout(15)
+    page.mouse.up()
+
+
+def pixel_to_x(root: Locator, fraction: float) -> float:
+    """Data x at `fraction` of the scatter's main plot width (plotly's own axis conversion)."""
+    return root.evaluate(
+        """(root, f) => {
+          const gd = root.querySelector('[data-testid="scatter"]');
+          const gd2 = gd.classList.contains('js-plotly-plot') ? gd
+            : gd.querySelector('.js-plotly-plot');
+          const ax = gd2._fullLayout.xaxis;
+          return ax.p2d(ax._length * f);
+        }""",
+        fraction,
+    )
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@dataclass
+class SharedWidget:
+    """A widget several tests of this module share: its page, root and state file."""
+
+    page: Page
+    root: Locator
+    state_path: Path
+    runs: list[Run]
+    #: compare(*runs).to_dict(): what the panel shows with every row selected.
+    full: dict[str, Any]
+
+
+def _open_shared(
+    opener: NotebookPages, lab: LabServer, name: str, runs: list[Run], runs_code: str
+) -> SharedWidget:
+    state_path = state_file(lab, name)
+    page = opener.open_widget(f"{name}.ipynb", widget_cells(runs_code, state_path))
+    root = page.locator(".tpot-widget").last
+    return SharedWidget(page, root, state_path, runs, compare(*runs).to_dict())
+
+
+def _reset(widget: SharedWidget) -> SharedWidget:
+    """Back to every row and TPOT (set from Python), settled."""
+    execute_in_kernel(widget.page, "w.token_range = None\nw.dimension = 'time_per_output_token'")
+    wait_for_state(
+        widget.state_path,
+        lambda s: (
+            s["token_range"] is None
+            and s["dimension"] == s["stats"]["dimension"] == "time_per_output_token"
+            and s["stats"]["token_range"] is None
+        ),
+        WAIT_S,
+        "the reset from Python",
+    )
+    wait_settled(widget.root, widget.full, "panel after the reset from Python")
+    return widget
+
+
+@pytest.fixture(scope="module")
+def demo_module(module_notebooks: NotebookPages, lab: LabServer) -> SharedWidget:
+    """Synthetic runs with long and short answers (brushing changes the numbers)."""
+    return _open_shared(
+        module_notebooks, lab, "demo", demo_runs(n=DEMO_N), f"runs = demo_runs(n={DEMO_N})"
+    )
+
+
+@pytest.fixture
+def demo(demo_module: SharedWidget) -> SharedWidget:
+    """The shared demo widget, reset to every row and TPOT."""
+    return _reset(demo_module)
+
+
+@pytest.fixture(scope="module")
+def real_module(
+    module_notebooks: NotebookPages, lab: LabServer, fixtures_dir: Path
+) -> SharedWidget:
+    """Two small real runs (vLLM and SGLang benchmark outputs)."""
+    return _open_shared(
+        module_notebooks,
+        lab,
+        "real",
+        fixture_runs(fixtures_dir),
+        fixture_runs_code(fixtures_dir),
+    )
+
+
+@pytest.fixture
+def real(real_module: SharedWidget) -> SharedWidget:
+    """The shared real-runs widget, reset to every row and TPOT."""
+    return _reset(real_module)
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+def test_views_render_fixture_runs(real: SharedWidget) -> None:
+    """Two real runs: header names and counts, the three plots with both runs, the stats."""
+    root, runs = real.root, real.runs
+    headers = root.locator('[data-testid="run-header"]')
+    assert headers.count() == len(runs)
+    for header, run in zip(headers.all(), runs, strict=True):
+        assert header.locator('[data-testid="run-name"]').text_content() == run.name
+        count = re.sub(
+            r"[\s,.\u202f\u2009]", "", header.locator('[data-testid="run-count"]').inner_text()
+        )
+        assert str(len(run)) in count, f"run-count {count!r} does not show {len(run)} requests"
+        errors = header.locator('[data-testid="run-errors"]').inner_text()
+        assert str(run.n_errors) in errors, f"run-errors {errors!r} does not show {run.n_errors}"
+
+    for testid in ("scatter", "box", "hist"):
+        plot = root.locator(f'[data-testid="{testid}"]')
+        assert plot.locator("svg.main-svg").count() > 0, f"{testid}: no plotly SVG"
+    scatter = root.locator('[data-testid="scatter"]')
+    assert scatter.locator("canvas").count() + scatter.locator(".scatterlayer .point").count() > 0
+    legend = scatter.locator(".legend .legendtext").all_text_contents()
+    for run in runs:
+        assert run.name in legend, f"legend {legend!r} lacks {run.name!r}"
+    # One drawn trace per run at least (box: box traces; hist: bars or step lines).
+    for testid in ("box", "hist"):
+        traces = root.locator(f'[data-testid="{testid}"] .cartesianlayer .trace').count()
+        assert traces >= len(runs), f"{testid}: {traces} traces drawn for {len(runs)} runs"
+
+    panel = wait_settled(root, real.full, "initial stats of the fixture runs")
+    assert [int(r["n"]) for r in panel["runs"]] == [r["n"] for r in real.full["runs"]]
+    state = read_state(real.state_path)
+    assert state is not None and state["token_range"] is None
+    assert stats_mismatches(state["stats"], real.full) == []
+
+
+def test_brush_sets_token_range_and_stats(demo: SharedWidget) -> None:
+    """A mouse drag over the scatter sets Python's token_range; panel == compare() on it."""
+    page, root = demo.page, demo.root
+    before = read_panel(root)
+
+    box = main_plot_area(root)
+    lo_x, hi_x = pixel_to_x(root, 0.55), pixel_to_x(root, 0.9)
+    drag_horizontally(page, box, 0.55, 0.9)
+
+    # A drag sends several ranges; wait until the widget is idle and Python holds the range
+    # the widget shows (its inputs), with stats for it.
+    state = wait_converged(root, demo.state_path, "the brush to reach Python")
+    lo, hi = state["token_range"]
+    # The range is where the mouse went (plotly's own pixel → data conversion, ±5 %).
+    assert lo < hi
+    assert abs(lo - lo_x) <= 0.05 * lo_x + 1, f"brush start {lo} vs dragged {lo_x:.1f}"
+    assert abs(hi - hi_x) <= 0.05 * hi_x + 1, f"brush end {hi} vs dragged {hi_x:.1f}"
+
+    expected = compare(*demo.runs, token_range=(lo, hi)).to_dict()
+    assert stats_mismatches(state["stats"], expected) == []
+    after = wait_settled(root, expected, f"panel for token_range {(lo, hi)}", demo.state_path)
+    assert after["runs"] != before["runs"], "the panel's numbers did not change with the brush"
+    selected = sum(int(r["n"]) for r in after["runs"])
+    assert 0 < selected < sum(int(r["n"]) for r in before["runs"])
+
+
+def test_range_inputs_and_reset(demo: SharedWidget) -> None:
+    """Typing a token range sets token_range (panel marked stale meanwhile); reset clears it."""
+    page, root, state_path = demo.page, demo.root, demo.state_path
+    # Record every value data-stale takes from here on.
+    root.evaluate(
+        """(root) => {
+          const panel = root.querySelector('[data-testid="stats-panel"]');
+          window.__staleSeen = [];
+          new MutationObserver(() => window.__staleSeen.push(panel.getAttribute('data-stale')))
+            .observe(panel, {attributes: true, attributeFilter: ['data-stale']});
+        }"""
+    )
+    # Typing a bound and pressing Enter applies it (without leaving the field).
+    root.locator('[data-testid="token-min"]').fill("200")
+    root.locator('[data-testid="token-min"]').press("Enter")
+    wait_for_state(
+        state_path,
+        lambda s: s["token_range"] == [200, None],
+        WAIT_S,
+        "token_range (200, None) after typing 200 + Enter in token-min",
+    )
+    root.locator('[data-testid="token-max"]').fill("700")
+    root.locator('[data-testid="token-max"]').press("Enter")
+    state = wait_for_state(
+        state_path,
+        lambda s: s["token_range"] == [200, 700] and s["stats"]["token_range"] == [200, 700],
+        WAIT_S,
+        "token_range (200, 700) from the range inputs",
+    )
+    expected = compare(*demo.runs, token_range=(200, 700)).to_dict()
+    assert stats_mismatches(state["stats"], expected) == []
+    wait_settled(root, expected, "panel for the typed range", state_path)
+    seen = page.evaluate("() => window.__staleSeen")
+    assert "true" in seen, f"data-stale never became 'true' while recomputing (saw {seen})"
+    assert seen[-1] == "false"
+
+    root.locator('[data-testid="reset-selection"]').click()
+    wait_for_state(
+        state_path,
+        lambda s: s["token_range"] is None and s["stats"]["token_range"] is None,
+        WAIT_S,
+        "reset to clear token_range",
+    )
+    wait_settled(root, demo.full, "panel after reset")
+    assert shown_range(root) == ("", "")
+
+
+def test_dimension_switch_follows(demo: SharedWidget) -> None:
+    """A range set from Python shows in the inputs; switching to TTFT recomputes on that range."""
+    root, runs = demo.root, demo.runs
+    execute_in_kernel(demo.page, "w.token_range = (100, 400)")
+    wait_until(
+        lambda: shown_range(root) in {("100", "400"), ("100.0", "400.0")},
+        WAIT_S,
+        "the range inputs to show the token_range set from Python",
+    )
+    tpot = compare(*runs, token_range=(100, 400)).to_dict()
+    tpot_panel = wait_settled(root, tpot, "TPOT stats on (100, 400)")
+
+    root.locator('[data-testid="dimension-select"]').select_option("time_to_first_token")
+    state = wait_for_state(
+        demo.state_path,
+        lambda s: s["dimension"] == s["stats"]["dimension"] == "time_to_first_token",
+        WAIT_S,
+        "w.dimension and w.stats to follow the dropdown",
+    )
+    assert state["token_range"] == [100, 400]
+    ttft = compare(*runs, dimension="time_to_first_token", token_range=(100, 400)).to_dict()
+    assert stats_mismatches(state["stats"], ttft) == []
+    panel = wait_settled(root, ttft, "panel for TTFT")
+    assert panel["runs"] != tpot_panel["runs"]
+
+
+def test_run_names_are_text_not_html(
+    notebooks: NotebookPages, fixtures_dir: Path, state_path: Path
+) -> None:
+    """A run named like an HTML tag shows literally and never executes, even on hover."""
+    code = (
+        fixture_runs_code(fixtures_dir)
+        + f"\nruns[1] = Run.from_frame(runs[1].to_pandas(), name={XSS_NAME!r})"
+    )
+    page = notebooks.open_widget("xss.ipynb", widget_cells(code, state_path))
+    root = page.locator(".tpot-widget").last
+
+    names = root.locator('[data-testid="run-name"]').all_text_contents()
+    assert names[1] == XSS_NAME
+    assert page.locator('img[src="x"]').count() == 0
+    page.wait_for_timeout(300)  # an injected <img onerror> fires asynchronously
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+
+    # Hover across the plots: tooltips and legends must not inject it either.
+    for testid in ("scatter", "box", "hist"):
+        area = root.locator(f'[data-testid="{testid}"] .nsewdrag').first
+        area.scroll_into_view_if_needed()
+        box = area.bounding_box()
+        assert box is not None
+        for i in range(1, 8):
+            page.mouse.move(box["x"] + box["width"] * i / 8, box["y"] + box["height"] * 0.6)
+            page.wait_for_timeout(20)
+    page.wait_for_timeout(300)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    legend = root.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+    assert XSS_NAME in legend, f"the legend does not show the name literally: {legend!r}"
+
+
+def _luminance(css_color: str) -> float:
+    """Relative luminance (0 black .. 1 white) of a CSS rgb()/rgba() color."""
+    values = [float(v) for v in re.findall(r"[\d.]+", css_color)[:3]]
+    assert len(values) == 3, f"not an rgb color: {css_color!r}"
+    r, g, b = (v / 255 for v in values)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+#: JS: the colors a user sees: the root's effective background and the scatter's tick labels.
+COLORS_JS = """
+(root) => {
+  let el = root, bg = 'rgba(0, 0, 0, 0)';
+  while (el) {
+    const c = getComputedStyle(el).backgroundColor;
+    if (c && c !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(c)) { bg = c; break; }
+    el = el.parentElement;
+  }
+  const tick = root.querySelector('[data-testid="scatter"] .xtick text');
+  return {
+    theme: root.getAttribute('data-theme'),
+    ownBackground: getComputedStyle(root).backgroundColor,
+    background: bg,
+    tick: tick ? getComputedStyle(tick).fill : null,
+  };
+}
+"""
+
+
+def test_dark_theme(real: SharedWidget) -> None:
+    """Switching JupyterLab to dark turns the widget and its plots dark."""
+    page, root = real.page, real.root
+    light = root.evaluate(COLORS_JS)
+    assert light["theme"] == "light"
+    assert _luminance(light["background"]) > 0.7
+    try:
+        page.evaluate(
+            "() => window.jupyterapp.commands.execute("
+            "'apputils:change-theme', {theme: 'JupyterLab Dark'})"
+        )
+        page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'false'", timeout=WAIT_S * 1000
+        )
+        page.wait_for_function(
+            "(root) => root.getAttribute('data-theme') === 'dark'",
+            arg=root.element_handle(),
+            timeout=WAIT_S * 1000,
+        )
+        # Plots are re-laid out with the theme's colors; give plotly a moment.
+        dark = wait_until(
+            lambda: (
+                (c := root.evaluate(COLORS_JS))
+                and c["tick"] is not None
+                and _luminance(c["tick"]) > 0.5
+                and c
+            ),
+            WAIT_S,
+            "the scatter's tick labels to turn light on dark",
+        )
+        assert _luminance(dark["background"]) < 0.3, f"background {dark['background']}"
+        assert light["tick"] is not None and _luminance(light["tick"]) < 0.5
+    finally:
+        # The theme is a user setting stored by the server: put it back for the other tests.
+        page.evaluate(
+            "() => window.jupyterapp.commands.execute("
+            "'apputils:change-theme', {theme: 'JupyterLab Light'})"
+        )
+        page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'true'", timeout=WAIT_S * 1000
+        )
