@@ -270,9 +270,9 @@ def _run(argv: Sequence[str] | None) -> int:
     )
     stats = comparison.to_dict()
     if args.format == "json":
-        print(json.dumps(stats, indent=2, allow_nan=False))
+        print(json.dumps(stats, indent=2, allow_nan=False), flush=True)
     else:
-        print(format_table(stats, args.n_resamples, args.x_dimension))
+        print(format_table(stats, args.n_resamples, args.x_dimension), flush=True)
     if args.output:
         written = write_html(
             runs,
