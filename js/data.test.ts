@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  argsortFloat32,
+  binCounts,
   binShares,
+  binSharesSorted,
   boxSummary,
+  coverBins,
   extent,
   inRange,
   plotlyText,
+  positivePart,
   quantileSorted,
   sharedEdges,
   shorten,
@@ -124,5 +129,116 @@ describe("text for plotly", () => {
     expect(s.length).toBe(20);
     expect(s).toContain("\u2026");
     expect(shorten("short", 20)).toBe("short");
+  });
+});
+
+/** A small deterministic pseudo-random generator (tests must not flake). */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe("fast sorting and binning", () => {
+  it("bins sorted values by binary search exactly like the per-value binning", () => {
+    const rand = lcg(3);
+    const values = Float64Array.from({ length: 4000 }, () => (rand() < 0.01 ? -1 : 5 + 40 * rand() ** 2));
+    values.sort();
+    for (const log of [false, true]) {
+      const edges = sharedEdges([values], 60, log)!;
+      const fast = binSharesSorted(values, edges);
+      const slow = binShares(values, edges, log);
+      for (let b = 0; b < 60; b++) expect(fast[b]).toBeCloseTo(slow[b] as number, 3);
+      expect(fast.reduce((a, v) => a + v, 0)).toBeCloseTo(slow.reduce((a, v) => a + v, 0), 9);
+    }
+    expect(Array.from(binSharesSorted(new Float64Array(0), Float64Array.from([0, 1])))).toEqual([0]);
+  });
+
+  it("splits into reused scratch buffers; no range keeps every row without copying", () => {
+    const rows = sortRowsByY(run, 1000);
+    const scratch = { inside: new Float64Array(8), outside: new Float64Array(8) };
+    const s = splitSorted(rows, [null, 400], scratch);
+    expect(s.inside.buffer).toBe(scratch.inside.buffer);
+    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([10, 20, 40]);
+    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([50, 60]); // 401 and NaN x
+    const all = splitSorted(rows, null, scratch);
+    expect(all.inside).toBe(rows.y);
+    expect(all.outside.length).toBe(0);
+  });
+
+  it("orders indices like a comparator sort, negatives, zeros, ties and infinities included", () => {
+    const rand = lcg(7);
+    const keys = new Float32Array(5000);
+    for (let i = 0; i < keys.length; i++) {
+      const r = rand();
+      keys[i] = r < 0.1 ? -0 : r < 0.2 ? Math.round(r * 50) : (r - 0.5) * 1e6 * rand();
+    }
+    keys[3] = Number.POSITIVE_INFINITY;
+    keys[4] = Number.NEGATIVE_INFINITY;
+    keys[5] = 1e-40; // subnormal
+    const idx = Uint32Array.from({ length: keys.length }, (_, i) => i).filter((i) => i % 3 !== 0);
+    const order = argsortFloat32(keys, idx);
+    expect(order.length).toBe(idx.length);
+    expect(Array.from(order).sort((a, b) => a - b)).toEqual(Array.from(idx)); // a permutation
+    const sorted = Array.from(order, (i) => keys[i] as number);
+    const reference = Array.from(idx, (i) => keys[i] as number).sort((a, b) => a - b);
+    expect(sorted).toEqual(reference);
+  });
+
+  it("gives the same box numbers as a brute-force sort of the selected rows", () => {
+    const rand = lcg(11);
+    const n = 3000;
+    const cols = {
+      x: Float32Array.from({ length: n }, () => Math.floor(rand() * 1000)),
+      y: Float32Array.from({ length: n }, () => (rand() < 0.02 ? Number.NaN : 0.01 + rand() ** 3)),
+      error: Uint8Array.from({ length: n }, () => (rand() < 0.05 ? 1 : 0)),
+    };
+    const range: [number, number] = [200, 650];
+    const fast = splitSorted(sortRowsByY(cols, 1000), range);
+    const brute: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = cols.y[i] as number;
+      const x = cols.x[i] as number;
+      if (cols.error[i] === 1 || !Number.isFinite(v) || x < 200 || x > 650) continue;
+      brute.push(v * 1000);
+    }
+    brute.sort((a, b) => a - b);
+    expect(Array.from(fast.inside)).toEqual(brute);
+    const q = (p: number): number => {
+      const pos = (brute.length - 1) * p;
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, brute.length - 1);
+      return brute[lo]! + (brute[hi]! - brute[lo]!) * (pos - lo);
+    };
+    const box = boxSummary(fast.inside, true)!;
+    expect(box.q1).toBeCloseTo(q(0.25), 9);
+    expect(box.median).toBeCloseTo(q(0.5), 9);
+    expect(box.q3).toBeCloseTo(q(0.75), 9);
+    expect(box.mean).toBeCloseTo(brute.reduce((a, b) => a + b, 0) / brute.length, 9);
+    const limit = q(0.75) + 1.5 * (q(0.75) - q(0.25));
+    expect(box.upperfence).toBe(Math.max(...brute.filter((v) => v <= limit)));
+  });
+
+  it("takes the positive part of sorted values for log axes without copying", () => {
+    const v = Float64Array.from([-2, 0, 0, 0.5, 3]);
+    expect(Array.from(positivePart(v))).toEqual([0.5, 3]);
+    expect(positivePart(Float64Array.from([-1, 0])).length).toBe(0);
+    expect(positivePart(Float64Array.from([1, 2])).length).toBe(2);
+  });
+
+  it("bins every finite value once; integer data gets whole-number bins between integers", () => {
+    const b = coverBins(1, 100, 60, true);
+    expect(b.size).toBe(2);
+    expect(b.start).toBe(0.5);
+    expect(b.start + b.count * b.size).toBeGreaterThanOrEqual(100.5);
+    const values = Float32Array.from({ length: 100 }, (_, i) => i + 1);
+    const counts = binCounts(values, b);
+    expect(Array.from(counts).every((c) => c === 2)).toBe(true); // no comb pattern
+    const cont = coverBins(0, 1, 4);
+    const c2 = binCounts([0, 0.1, 0.3, 0.99, 1, Number.NaN, 7], cont);
+    expect(Array.from(c2)).toEqual([2, 1, 0, 3]); // the maximum and beyond go to the last bin
+    expect(coverBins(5, 5, 10).size).toBeGreaterThan(0); // constant data: still a visible bin
   });
 });

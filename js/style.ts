@@ -66,13 +66,22 @@ export const CSS = `
   .tpot-main, .tpot-bottom { grid-template-columns: minmax(0, 1fr); }
 }
 .tpot-plot { min-width: 0; border: 1px solid var(--tpot-border); border-radius: 6px; overflow: hidden; }
-.tpot-plot[data-testid="scatter"] { min-height: 440px; position: relative; touch-action: pan-y; }
+.tpot-plot[data-testid="scatter"] {
+  height: 460px; position: relative; touch-action: pan-y;
+  /* a fixed height, not stretched to the stats panel: new numbers must not resize (= replot)
+     the scatter, and plotly's autosize must not feed back into the div's own height */
+  align-self: start;
+}
 .tpot-brush {
   position: absolute; pointer-events: none; z-index: 5;
   background: color-mix(in srgb, var(--tpot-accent) 14%, transparent);
   border-left: 1px solid var(--tpot-accent); border-right: 1px solid var(--tpot-accent);
 }
 .tpot-brush[hidden] { display: none; }
+.tpot-veil { position: absolute; pointer-events: none; overflow: hidden; }
+.tpot-veil[hidden] { display: none; }
+.tpot-veil-side { position: absolute; top: 0; bottom: 0; }
+.tpot-veil-edge { position: absolute; top: 0; bottom: 0; width: 0; border-left: 1px dotted; }
 .tpot-plot[data-testid="box"], .tpot-plot[data-testid="hist"] { height: 300px; }
 .tpot-panel {
   border: 1px solid var(--tpot-border); border-radius: 6px; background: var(--tpot-panel);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta } from "./panel";
 import type { PlotColors } from "./theme";
-import { boxFigure, histFigure, prepare, rangeShapes, scatterFigure, splitRuns } from "./views";
+import {
+  boxFigure,
+  densityCells,
+  histFigure,
+  prepare,
+  scatterFigure,
+  splitRuns,
+  veilSpans,
+  zeroBasedRange,
+} from "./views";
+import { coverBins } from "./data";
 
 const colors: PlotColors = {
   font: "#000",
@@ -35,7 +45,7 @@ const columns = [
 describe("scatter", () => {
   it("draws one WebGL trace per run with escaped names, durations in ms, brush in select mode", () => {
     const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
-    const fig = scatterFigure(prep, runs, null, colors);
+    const fig = scatterFigure(prep, runs, colors);
     const gl = fig.data.filter((t) => t["type"] === "scattergl" && t["showlegend"] === false);
     expect(gl.map((t) => t["name"])).toEqual(["&lt;img src=x onerror=alert(1)&gt;", "b &amp; c"]);
     const legend = fig.data.filter((t) => t["showlegend"] === true).map((t) => t["name"]);
@@ -49,20 +59,63 @@ describe("scatter", () => {
   it("switches a run above the density threshold to a 2-D histogram, keeping its legend entry", () => {
     const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 3);
     expect(prep.density).toEqual([false, true]);
-    const fig = scatterFigure(prep, runs, null, colors);
+    const fig = scatterFigure(prep, runs, colors);
     const h2 = fig.data.filter((t) => t["type"] === "histogram2d");
     expect(h2.length).toBe(1);
     const legend = fig.data.filter((t) => t["showlegend"] === true).map((t) => t["name"]);
     expect(legend).toEqual(["&lt;img src=x onerror=alert(1)&gt;", "b &amp; c"]);
   });
 
-  it("veils the scatter outside the token range only", () => {
-    expect(rangeShapes(null, [0, 500], colors)).toEqual([]);
-    const shapes = rangeShapes([150, 350], [0, 500], colors);
-    const veils = shapes.filter((s) => s["type"] === "rect");
-    expect(veils.map((s) => [s["x1"], s["x0"]]).flat()).toContain(150);
-    expect(veils.map((s) => s["x0"])).toContain(350);
-    expect(rangeShapes([null, 350], [0, 500], colors).filter((s) => s["type"] === "rect").length).toBe(1);
+  it("bins the density view and the marginals itself: plotly gets small arrays", () => {
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 3);
+    const fig = scatterFigure(prep, runs, colors);
+    const h2 = fig.data.find((t) => t["type"] === "histogram2d")!;
+    expect(h2["histfunc"]).toBe("sum");
+    expect((h2["z"] as number[]).reduce((a, b) => a + b, 0)).toBe(4); // run 2's four points
+    const marginals = fig.data.filter((t) => t["type"] === "histogram");
+    for (const m of marginals) {
+      expect(m["histfunc"]).toBe("sum");
+      const shares = (m["xaxis"] === "x2" ? m["x"] : m["y"]) as number[];
+      expect(shares.length).toBeLessThanOrEqual(60);
+      expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    }
+    const yaxis = fig.layout["yaxis"] as Record<string, unknown>;
+    expect(yaxis["autorange"]).toBe(false);
+    expect((yaxis["range"] as number[])[0]).toBe(0);
+    expect((yaxis["range"] as number[])[1]).toBeGreaterThan(24); // the largest y, 24 ms
+  });
+
+  it("puts every point in exactly one density cell, at its bin's centre", () => {
+    const xs = [1, 2, 2, 10, Number.NaN];
+    const ys = [0.5, 0.5, 0.5, 3, 1];
+    const bx = coverBins(1, 10, 3, true);
+    const by = coverBins(0.5, 3, 2);
+    const cells = densityCells(xs, ys, bx, by);
+    expect(cells.z.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(cells.z).toEqual([3, 1]);
+    expect(cells.y[0]).toBeCloseTo(0.5 + 0.625, 9);
+  });
+
+  it("veils the scatter outside the token range only, clipped to the plot area", () => {
+    const toPixel = (x: number): number => x; // 1 px per token, axis 0..500 px
+    expect(veilSpans(null, toPixel, 500)).toEqual({ veils: [], edges: [] });
+    expect(veilSpans([150, 350], toPixel, 500)).toEqual({
+      veils: [
+        [0, 150],
+        [350, 500],
+      ],
+      edges: [150, 350],
+    });
+    expect(veilSpans([null, 350], toPixel, 500).veils).toEqual([[350, 500]]);
+    // an edge beyond the axis: the veil is clipped, no edge line drawn
+    expect(veilSpans([-20, 900], toPixel, 500)).toEqual({ veils: [], edges: [] });
+    expect(veilSpans([600, 900], toPixel, 500).veils).toEqual([[0, 500]]);
+  });
+
+  it("fixes the value axis from zero to just above the largest value", () => {
+    expect(zeroBasedRange([5, 100])).toEqual([0, 104]);
+    expect(zeroBasedRange(null)).toEqual([0, 1]);
+    expect(zeroBasedRange([-10, 10])[0]).toBeLessThan(-10);
   });
 });
 

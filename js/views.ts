@@ -6,9 +6,14 @@
 
 import type { TokenRange } from "./brush";
 import {
-  binShares,
+  binCentre,
+  binCounts,
+  binCounts2d,
+  binSharesSorted,
   boxSummary,
+  coverBins,
   extent,
+  positivePart,
   plotlyText,
   sharedEdges,
   shorten,
@@ -16,6 +21,7 @@ import {
   splitSorted,
   stepLine,
   usablePoints,
+  type Bins,
   type Points,
   type RunColumns,
   type SortedRows,
@@ -41,13 +47,20 @@ export interface Prepared {
   columns: RunColumns[];
   /** Usable rows per run sorted by y (display units): brush steps split without sorting. */
   sorted: SortedRows[];
+  /** Per-run buffers the brush splits are written into (no allocation per brush step). */
+  scratch: { inside: Float64Array; outside: Float64Array }[];
   points: Points[];
   density: boolean[];
   xExtent: [number, number] | null;
+  yExtent: [number, number] | null;
   edges: { linear: Float64Array | null; log: Float64Array | null };
 }
 
 export const HIST_BINS = 60;
+/** Bins of the scatter's marginal histograms and of the density (2-D histogram) view. */
+const MARGINAL_BINS = 60;
+const DENSITY_BINS_X = 90;
+const DENSITY_BINS_Y = 70;
 /** Colour-scale stops (share of the densest bin → opacity) of the 2-D histogram view. */
 const DENSITY_STOPS: readonly [number, number][] = [
   [0, 0],
@@ -78,6 +91,7 @@ export function prepare(
   const yScale = unitScale(yUnit).scale;
   const points = columns.map((c) => usablePoints(c, yScale));
   const ys = points.map((p) => p.y);
+  const sorted = columns.map((c) => sortRowsByY(c, yScale));
   return {
     dimension,
     xDimension,
@@ -85,10 +99,15 @@ export function prepare(
     xUnit,
     yScale,
     columns,
-    sorted: columns.map((c) => sortRowsByY(c, yScale)),
+    sorted,
+    scratch: sorted.map((r) => ({
+      inside: new Float64Array(r.y.length),
+      outside: new Float64Array(r.y.length),
+    })),
     points,
     density: points.map((p) => p.x.length > densityThreshold),
     xExtent: extent(points.map((p) => p.x)),
+    yExtent: extent(ys),
     edges: { linear: sharedEdges(ys, HIST_BINS, false), log: sharedEdges(ys, HIST_BINS, true) },
   };
 }
@@ -126,55 +145,98 @@ export function paddedRange(ext: [number, number] | null): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-/** Veils over the scatter and x marginal outside the token range (empty for no range). */
-export function rangeShapes(
+/** Pixel spans (from the plot area's left edge) of the range veil over the scatter. */
+export interface VeilSpans {
+  /** Veiled [from, to] pixel spans outside the range (clipped to the plot area). */
+  veils: [number, number][];
+  /** Pixel positions of the range's edges that fall inside the plot area. */
+  edges: number[];
+}
+
+/**
+ * Where to draw the veil outside the token range on an x axis `length` pixels long, given the
+ * axis' data → pixel map. Drawn as plain DOM boxes over the plot: moving them costs no plotly
+ * redraw (a `shapes` relayout re-lays out the whole WebGL figure).
+ */
+export function veilSpans(
   range: TokenRange,
-  xRange: [number, number],
-  colors: PlotColors,
-): Record<string, unknown>[] {
-  if (range === null) return [];
+  toPixel: (x: number) => number,
+  length: number,
+): VeilSpans {
+  const out: VeilSpans = { veils: [], edges: [] };
+  if (range === null) return out;
+  const clip = (p: number): number => Math.min(Math.max(p, 0), length);
   const [lo, hi] = range;
-  const shapes: Record<string, unknown>[] = [];
-  const veil = (x0: number, x1: number): Record<string, unknown> => ({
-    type: "rect",
-    xref: "x",
-    yref: "paper",
-    x0,
-    x1,
-    y0: 0,
-    y1: 1,
-    fillcolor: colors.veil,
-    line: { width: 0 },
-    layer: "above",
-  });
-  const far = xRange[1] - xRange[0];
-  if (lo !== null && lo > xRange[0]) shapes.push(veil(xRange[0] - far, lo));
-  if (hi !== null && hi < xRange[1]) shapes.push(veil(hi, xRange[1] + far));
-  for (const edge of [lo, hi]) {
-    if (edge === null) continue;
-    shapes.push({
-      type: "line",
-      xref: "x",
-      yref: "paper",
-      x0: edge,
-      x1: edge,
-      y0: 0,
-      y1: 1,
-      line: { color: colors.muted, width: 1, dash: "dot" },
-      layer: "above",
-    });
+  if (lo !== null) {
+    const p = toPixel(lo);
+    if (p > 0) out.veils.push([0, clip(p)]);
+    if (p >= 0 && p <= length) out.edges.push(p);
   }
-  return shapes;
+  if (hi !== null) {
+    const p = toPixel(hi);
+    if (p < length) out.veils.push([clip(p), length]);
+    if (p >= 0 && p <= length) out.edges.push(p);
+  }
+  return out;
+}
+
+/** Fixed [lo, hi] of a value axis starting at zero (plotly's "tozero" autorange, done once). */
+export function zeroBasedRange(ext: [number, number] | null): [number, number] {
+  if (ext === null) return [0, 1];
+  const lo = Math.min(0, ext[0]);
+  const hi = Math.max(0, ext[1]);
+  const pad = hi > lo ? (hi - lo) * 0.04 : 1;
+  return [lo < 0 ? lo - pad : 0, hi + pad];
+}
+
+function binsSpec(b: Bins): Record<string, number> {
+  return { start: b.start, end: b.start + b.count * b.size, size: b.size };
+}
+
+/** Share of `values` per bin (the marginal histograms, binned here not by plotly). */
+function marginal(values: Float32Array, b: Bins): { centres: number[]; shares: number[] } {
+  const counts = binCounts(values, b);
+  const total = values.length || 1;
+  const centres: number[] = [];
+  const shares: number[] = [];
+  counts.forEach((c, k) => {
+    centres.push(binCentre(b, k));
+    shares.push(c / total);
+  });
+  return { centres, shares };
+}
+
+/** The non-empty cells of a 2-D histogram as (x centre, y centre, count) columns. */
+export function densityCells(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  bx: Bins,
+  by: Bins,
+): { x: number[]; y: number[]; z: number[] } {
+  const counts = binCounts2d(xs, ys, bx, by);
+  const cells = { x: [] as number[], y: [] as number[], z: [] as number[] };
+  for (let j = 0; j < by.count; j++) {
+    for (let i = 0; i < bx.count; i++) {
+      const c = counts[j * bx.count + i] as number;
+      if (c === 0) continue;
+      cells.x.push(binCentre(bx, i));
+      cells.y.push(binCentre(by, j));
+      cells.z.push(c);
+    }
+  }
+  return cells;
 }
 
 /** Scatter of x vs y per run (WebGL or 2-D histogram), with marginal histograms. */
-export function scatterFigure(
-  prep: Prepared,
-  runs: readonly RunMeta[],
-  range: TokenRange,
-  colors: PlotColors,
-): Figure {
+export function scatterFigure(prep: Prepared, runs: readonly RunMeta[], colors: PlotColors): Figure {
   const data: Record<string, unknown>[] = [];
+  const integral = prep.xUnit === "tokens";
+  const [xLo, xHi] = prep.xExtent ?? [0, 1];
+  const [yLo, yHi] = prep.yExtent ?? [0, 1];
+  const xBins = coverBins(xLo, xHi, MARGINAL_BINS, integral);
+  const yBins = coverBins(yLo, yHi, MARGINAL_BINS);
+  const densityX = coverBins(xLo, xHi, DENSITY_BINS_X, integral);
+  const densityY = coverBins(yLo, yHi, DENSITY_BINS_Y);
   const total = prep.points.reduce((a, p) => a + p.x.length, 0);
   const size = total <= 5_000 ? 5 : total <= 50_000 ? 3.5 : 2.5;
   const opacity = total <= 5_000 ? 0.6 : total <= 50_000 ? 0.4 : 0.25;
@@ -187,12 +249,16 @@ export function scatterFigure(
     const hover =
       `${name}<br>${plotlyText(xTitle)}: %{x}<br>${plotlyText(yTitle)}: %{y${yFormat}}<extra></extra>`;
     if (prep.density[i]) {
+      // binned here (one pass over the points); plotly only sums the few non-empty cells
+      const cells = densityCells(pts.x, pts.y, densityX, densityY);
       data.push({
         type: "histogram2d",
-        x: pts.x,
-        y: pts.y,
-        nbinsx: 90,
-        nbinsy: 70,
+        x: cells.x,
+        y: cells.y,
+        z: cells.z,
+        histfunc: "sum",
+        xbins: binsSpec(densityX),
+        ybins: binsSpec(densityY),
         // steep at the low end: sparse regions stay visible next to a dense spike
         colorscale: DENSITY_STOPS.map(([stop, alpha]) => [stop, withAlpha(run.color, alpha) ?? run.color]),
         showscale: false,
@@ -215,9 +281,10 @@ export function scatterFigure(
         showlegend: false,
       });
     }
-    // The legend entry: an empty trace drawn at full opacity (the points themselves are faint).
+    // The legend entry: an empty trace drawn at full opacity (the points themselves are faint);
+    // SVG, so that the density view (no WebGL points) starts no WebGL context just for it.
     data.push({
-      type: "scattergl",
+      type: "scatter",
       mode: "markers",
       x: [null],
       y: [null],
@@ -230,12 +297,15 @@ export function scatterFigure(
   });
   runs.forEach((run, i) => {
     const pts = prep.points[i] as Points;
+    const mx = marginal(pts.x, xBins);
+    const my = marginal(pts.y, yBins);
     data.push({
       type: "histogram",
-      x: pts.x,
+      x: mx.centres,
+      y: mx.shares,
+      histfunc: "sum",
+      xbins: binsSpec(xBins),
       yaxis: "y2",
-      histnorm: "probability",
-      nbinsx: 60,
       bingroup: "xmarginal",
       marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
       name: plotlyText(run.name),
@@ -247,11 +317,12 @@ export function scatterFigure(
     });
     data.push({
       type: "histogram",
-      y: pts.y,
+      y: my.centres,
+      x: my.shares,
+      histfunc: "sum",
+      ybins: binsSpec(yBins),
       xaxis: "x2",
       orientation: "h",
-      histnorm: "probability",
-      nbinsy: 60,
       bingroup: "ymarginal",
       marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
       name: plotlyText(run.name),
@@ -292,7 +363,9 @@ export function scatterFigure(
         domain: [0, 0.79],
         title: { text: plotlyText(yTitle), standoff: 6 },
         anchor: "x",
-        rangemode: "tozero",
+        // fixed (computed once): plotly need not scan every point for its autorange
+        range: zeroBasedRange(prep.yExtent),
+        autorange: false,
       }),
       yaxis2: axis(colors, {
         domain: [0.81, 1],
@@ -308,7 +381,6 @@ export function scatterFigure(
         showgrid: false,
         zeroline: false,
       }),
-      shapes: rangeShapes(range, xRange, colors),
     },
   };
 }
@@ -334,7 +406,7 @@ export interface Split {
 
 /** Split every run by the range (once per brush step; shared by the box and hist views). */
 export function splitRuns(prep: Prepared, range: TokenRange): Split[] {
-  return prep.sorted.map((rows) => splitSorted(rows, range));
+  return prep.sorted.map((rows, i) => splitSorted(rows, range, prep.scratch[i]));
 }
 
 /** Box plots of the selected rows per run, the rows outside the range as a faint wider box. */
@@ -353,7 +425,7 @@ export function boxFigure(
     const split = splits[i] as Split;
     const name = plotlyText(run.name);
     const box = (values: Float64Array, selected: boolean): void => {
-      const s = boxSummary(logAxis ? values.filter((v) => v > 0) : values, true);
+      const s = boxSummary(logAxis ? positivePart(values) : values, true);
       if (s === null) return;
       data.push({
         type: "box",
@@ -427,7 +499,7 @@ export function histFigure(
       const split = splits[i] as Split;
       const name = plotlyText(run.name);
       if (split.outside.length > 0) {
-        const line = stepLine(edges, binShares(split.outside, edges, logAxis));
+        const line = stepLine(edges, binSharesSorted(split.outside, edges));
         data.push({
           type: "scatter",
           mode: "lines",
@@ -440,7 +512,7 @@ export function histFigure(
         });
       }
       if (split.inside.length > 0) {
-        const line = stepLine(edges, binShares(split.inside, edges, logAxis));
+        const line = stepLine(edges, binSharesSorted(split.inside, edges));
         data.push({
           type: "scatter",
           mode: "lines",

@@ -24,11 +24,10 @@ import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import {
   boxFigure,
   histFigure,
-  paddedRange,
   prepare,
-  rangeShapes,
   scatterFigure,
   splitRuns,
+  veilSpans,
   type Figure,
   type Prepared,
 } from "./views";
@@ -38,10 +37,12 @@ interface AxisInternals {
   _offset: number;
   _length: number;
   p2d(px: number): number;
+  l2p(v: number): number;
 }
 interface GraphInternals extends HTMLElement {
   _fullLayout?: {
     dragmode?: string;
+    _toppaper?: { node(): Element | null };
     xaxis?: AxisInternals;
     yaxis?: AxisInternals;
     yaxis2?: AxisInternals;
@@ -49,7 +50,10 @@ interface GraphInternals extends HTMLElement {
   on?(event: string, cb: (ev: unknown) => void): void;
 }
 
-/** Longest wait (ms) of the brushed box/hist views for the kernel's answer before drawing. */
+/**
+ * Longest wait (ms) of the box/hist views for the kernel's answer before drawing after a range
+ * change: their plotly redraws then never delay the numbers.
+ */
 const VIEWS_WAIT_MS = 90;
 
 const PLOT_CONFIG = {
@@ -79,6 +83,8 @@ class View {
   private readonly scatter: HTMLDivElement;
   private readonly box: HTMLDivElement;
   private readonly hist: HTMLDivElement;
+  /** The veil outside the token range over the scatter (DOM boxes, no plotly redraw). */
+  private readonly veil: HTMLDivElement;
   private readonly cleanups: (() => void)[] = [];
   private prep: Prepared | null = null;
   private prepKey = "";
@@ -121,6 +127,7 @@ class View {
     this.scatter = plotDiv("scatter");
     this.box = plotDiv("box");
     this.hist = plotDiv("hist");
+    this.veil = h("div", "tpot-veil");
     const main = h("div", "tpot-main");
     main.append(this.scatter, this.panel.root);
     const bottom = h("div", "tpot-bottom");
@@ -167,8 +174,9 @@ class View {
     on("change:runs_meta", () => renderHeader(this.header, this.model.get("runs_meta")));
     this.cleanups.push(
       this.ctx.onAnswerReceived((kind) => {
-        if (kind === "current") this.adoptModelRange();
+        // the numbers first: anything drawn after them must not delay them
         this.showStats();
+        if (kind === "current") this.adoptModelRange();
         if (this.viewsTimer) {
           // the brushed views were waiting for these numbers: draw them next
           window.clearTimeout(this.viewsTimer);
@@ -186,7 +194,16 @@ class View {
     );
     if (typeof ResizeObserver !== "undefined") {
       let frame = 0;
-      const observer = new ResizeObserver(() => {
+      // a resize replots the whole figure (all WebGL points): only when a size really changed
+      const sizes = new Map<Element, string>();
+      const observer = new ResizeObserver((entries) => {
+        const changed = entries.filter((e) => {
+          const size = `${Math.round(e.contentRect.width)}x${Math.round(e.contentRect.height)}`;
+          const before = sizes.get(e.target);
+          sizes.set(e.target, size);
+          return before !== undefined && before !== size;
+        });
+        if (changed.length === 0) return;
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => {
           for (const div of [this.scatter, this.box, this.hist]) {
@@ -207,7 +224,7 @@ class View {
     this.range = range;
     this.controls.setRange(range);
     this.drawSelectionViews();
-    this.drawScatterShapes();
+    this.drawVeil();
   }
 
   private updateControls(): void {
@@ -248,9 +265,18 @@ class View {
     this.range = range;
     this.controls.setRange(range);
     this.request({ token_range: range });
-    this.drawSelectionViews();
+    this.drawVeil();
+    this.drawViewsAfterAnswer();
     this.clearPlotlySelection();
-    this.drawScatterShapes();
+  }
+
+  /** Redraw the box/hist views once the kernel's answer is shown, or after VIEWS_WAIT_MS. */
+  private drawViewsAfterAnswer(): void {
+    if (this.viewsTimer) return;
+    this.viewsTimer = window.setTimeout(() => {
+      this.viewsTimer = 0;
+      this.drawSelectionViews();
+    }, VIEWS_WAIT_MS);
   }
 
   /**
@@ -264,12 +290,7 @@ class View {
     this.controls.setRange(range);
     this.ctx.scheduler.push({ token_range: range });
     setStale(this.panel, this.root, true);
-    if (!this.viewsTimer) {
-      this.viewsTimer = window.setTimeout(() => {
-        this.viewsTimer = 0;
-        this.drawSelectionViews();
-      }, VIEWS_WAIT_MS);
-    }
+    this.drawViewsAfterAnswer();
   }
 
   // --- data & drawing ---------------------------------------------------------------------
@@ -314,12 +335,13 @@ class View {
     if (this.prep === null) return;
     const prep = this.prep;
     if (!this.scatterReady) this.scatter.replaceChildren();
-    const fig = scatterFigure(prep, this.model.get("runs_meta"), this.range, this.colors);
+    const fig = scatterFigure(prep, this.model.get("runs_meta"), this.colors);
     void react(this.scatter, fig).then(() => {
       if (!this.scatterReady) {
         this.scatterReady = true;
         this.attachBrush();
       }
+      this.drawVeil();
     });
     this.drawSelectionViews(true);
   }
@@ -346,11 +368,45 @@ class View {
     }
   }
 
-  /** The veil outside the token range on the scatter (not while plotly is dragging). */
-  private drawScatterShapes(): void {
-    if (this.prep === null || !this.scatterReady || this.dragging) return;
-    const shapes = rangeShapes(this.range, paddedRange(this.prep.xExtent), this.colors);
-    void Plotly.relayout(this.scatter, { shapes } as never);
+  /**
+   * The veil outside the token range over the scatter and its x marginal (not while dragging:
+   * the brush band shows the new range then). Plain DOM boxes placed from plotly's axis, laid
+   * between the plot and plotly's top layers (legend, hover labels): no plotly redraw.
+   */
+  private drawVeil(): void {
+    const gd = this.scatter as GraphInternals;
+    const fl = gd._fullLayout;
+    if (!this.scatterReady || this.dragging || !fl?.xaxis || !fl.yaxis) return;
+    const top = fl._toppaper?.node() ?? null;
+    if (top?.parentNode) {
+      if (this.veil.nextSibling !== top) top.parentNode.insertBefore(this.veil, top);
+    } else if (this.veil.parentNode !== gd) {
+      gd.append(this.veil);
+    }
+    const xa = fl.xaxis;
+    const spans = veilSpans(this.range, (v) => xa.l2p(v), xa._length);
+    const upper = fl.yaxis2 ?? fl.yaxis;
+    const style = this.veil.style;
+    style.left = `${xa._offset}px`;
+    style.width = `${xa._length}px`;
+    style.top = `${upper._offset}px`;
+    style.height = `${fl.yaxis._offset + fl.yaxis._length - upper._offset}px`;
+    const boxes: HTMLElement[] = [];
+    for (const [a, b] of spans.veils) {
+      const box = h("div", "tpot-veil-side");
+      box.style.left = `${a}px`;
+      box.style.width = `${b - a}px`;
+      box.style.background = this.colors.veil;
+      boxes.push(box);
+    }
+    for (const p of spans.edges) {
+      const edge = h("div", "tpot-veil-edge");
+      edge.style.left = `${p}px`;
+      edge.style.borderLeftColor = this.colors.muted;
+      boxes.push(edge);
+    }
+    this.veil.replaceChildren(...boxes);
+    this.veil.hidden = boxes.length === 0;
   }
 
   private clearPlotlySelection(): void {
@@ -465,6 +521,9 @@ class View {
       this.brushTo(rangeFromDrag(a, b, integral()));
       this.finishBrush();
     });
+    // zoom, pan, autoscale and resizes move the axis: the veil follows
+    gd.on?.("plotly_relayout", () => this.drawVeil());
+    gd.on?.("plotly_afterplot", () => this.drawVeil());
     gd.on?.("plotly_deselect", () => {
       if (this.clearingSelection) return;
       if (this.range !== null) this.setRangeFromControl(null);
@@ -478,7 +537,7 @@ class View {
     window.setTimeout(() => {
       if (this.dragging || this.disposed) return;
       this.clearPlotlySelection();
-      this.drawScatterShapes();
+      this.drawVeil();
     }, 0);
   }
 
