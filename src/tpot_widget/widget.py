@@ -111,13 +111,23 @@ class TPOTCompare(anywidget.AnyWidget):
 
     _esm = _STATIC / "widget.js"
 
+    #: The compared column (y axis, box plots, histograms, statistics); a Run column name.
     dimension = traitlets.Unicode("time_per_output_token").tag(sync=True)
+    #: The brushed column (scatter x axis); `token_range` bounds apply to it.
     x_dimension = traitlets.Unicode("num_tokens_output").tag(sync=True)
+    #: "median", "mean" or a quantile such as "p90"; what the panel estimates.
     statistic = traitlets.Unicode("median").tag(sync=True)
+    #: Confidence level of every bootstrap CI, in (0, 1).
     confidence_level = traitlets.Float(0.95).tag(sync=True)
+    #: Log scale for `dimension` in the box plots and histograms.
     log_axis = traitlets.Bool(True).tag(sync=True)
+    #: (lo, hi) on `x_dimension`, inclusive, either bound None = open; None = every row.
+    #: The source of truth for the selection: brushing sets it, setting it moves the brush.
     token_range = traitlets.Any(None, allow_none=True).tag(sync=True)
+    #: `compare(...).to_dict()` for the current state; recomputed on every change. Read it,
+    #: observe it (`w.observe(cb, "stats")`), don't assign it.
     stats = traitlets.Dict().tag(sync=True)
+    #: Per run, baseline first: name, colour, request and error counts (for the header).
     runs_meta = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: {"dimensions": [...], "x_dimensions": [...], "units": {column: unit}} for the controls.
     choices = traitlets.Dict().tag(sync=True)
