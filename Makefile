@@ -28,10 +28,12 @@ src/tpot_widget/static/widget.js: node_modules/.installed $(JS_SOURCES)
 
 js: src/tpot_widget/static/widget.js
 
+# The bundle is built by the rule above: SKIP_JUPYTER_BUILDER stops the editable install from
+# running npm install/build again (which would touch package-lock.json and redo everything).
 $(VENV)/.installed: pyproject.toml src/tpot_widget/static/widget.js
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	SKIP_JUPYTER_BUILDER=1 $(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
 # Debian's Chromium drives the real-browser tests (browser downloads fail on these machines).
