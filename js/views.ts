@@ -126,6 +126,11 @@ function baseLayout(colors: PlotColors): Record<string, unknown> {
   };
 }
 
+/** A small muted title in the top-left corner of a plot panel. */
+function panelTitle(text: string, colors: PlotColors): Record<string, unknown> {
+  return { text, font: { size: 12, color: colors.muted }, x: 0.01, xanchor: "left", y: 0.98, yanchor: "top" };
+}
+
 function axis(colors: PlotColors, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     gridcolor: colors.grid,
@@ -458,14 +463,10 @@ export function boxFigure(
       ...baseLayout(colors),
       boxmode: "overlay",
       margin: { l: 60, r: 10, t: 30, b: 10 },
-      title: {
-        text: range === null ? "All requests per run" : "Selected requests per run (faint: outside the range)",
-        font: { size: 12, color: colors.muted },
-        x: 0.01,
-        xanchor: "left",
-        y: 0.98,
-        yanchor: "top",
-      },
+      title: panelTitle(
+        range === null ? "All requests per run" : "Selected requests per run (faint: outside the range)",
+        colors,
+      ),
       xaxis: axis(colors, {
         tickvals: runs.map((_, i) => i),
         ticktext: labels,
@@ -534,17 +535,12 @@ export function histFigure(
     layout: {
       ...baseLayout(colors),
       margin: { l: 55, r: 10, t: 30, b: 10 },
-      title: {
-        text:
-          range === null
-            ? "Share of requests per bin"
-            : "Share of selected requests per bin (dotted: outside the range)",
-        font: { size: 12, color: colors.muted },
-        x: 0.01,
-        xanchor: "left",
-        y: 0.98,
-        yanchor: "top",
-      },
+      title: panelTitle(
+        range === null
+          ? "Share of requests per bin"
+          : "Share of selected requests per bin (dotted: outside the range)",
+        colors,
+      ),
       xaxis: axis(colors, {
         type: logAxis ? "log" : "linear",
         title: { text: plotlyText(title), standoff: 6 },

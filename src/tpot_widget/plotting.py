@@ -381,36 +381,34 @@ def scatter_histogram_2d_runs(
                 ),
             )
         )
-        fig.add_trace(
+        common = {
+            "name": name,
+            "legendgroup": group,
+            "showlegend": False,
+            "marker": {"color": color},
+            "opacity": 0.5,
+            "histnorm": "probability",
+        }
+        fig.add_trace(  # top marginal: x values, bars up
             go.Histogram(
                 x=x,
                 xaxis="x2",
                 yaxis="y2",
-                name=name,
-                legendgroup=group,
-                showlegend=False,
-                marker={"color": color},
-                opacity=0.5,
-                histnorm="probability",
                 xbins=xbins,
                 autobinx=xbins is None,
                 hovertemplate=f"{x_hover}: %{{y:.1%}}<extra>{name}</extra>",
+                **common,
             )
         )
-        fig.add_trace(
+        fig.add_trace(  # right marginal: y values, bars sideways
             go.Histogram(
                 y=y,
                 xaxis="x3",
                 yaxis="y3",
-                name=name,
-                legendgroup=group,
-                showlegend=False,
-                marker={"color": color},
-                opacity=0.5,
-                histnorm="probability",
                 ybins=ybins,
                 autobiny=ybins is None,
                 hovertemplate=f"{y_hover}: %{{x:.1%}}<extra>{name}</extra>",
+                **common,
             )
         )
     xaxis: dict[str, Any] = {"domain": [0.0, 0.8], "anchor": "y", "zeroline": False}
