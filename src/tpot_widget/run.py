@@ -11,6 +11,7 @@ import math
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -221,12 +222,14 @@ class Run:
         """LLMeter's name for `name`."""
         return self.name
 
-    @property
+    @cached_property
     def errors(self) -> np.ndarray:
-        """Boolean mask of the failed requests."""
-        return np.array([e is not None for e in self.columns["error"]], dtype=bool)
+        """Read-only boolean mask of the failed requests (computed once: the Run is immutable)."""
+        mask = np.array([e is not None for e in self.columns["error"]], dtype=bool)
+        mask.flags.writeable = False
+        return mask
 
-    @property
+    @cached_property
     def n_errors(self) -> int:
         """How many requests failed (kept in the data, excluded from statistics)."""
         return int(self.errors.sum())
