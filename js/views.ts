@@ -304,35 +304,34 @@ export function scatterFigure(prep: Prepared, runs: readonly RunMeta[], colors: 
     const pts = prep.points[i] as Points;
     const mx = marginal(pts.x, xBins);
     const my = marginal(pts.y, yBins);
-    data.push({
+    // Marginals are pre-binned shares, drawn as histograms summing one value per bin.
+    const marginalTrace = {
       type: "histogram",
-      x: mx.centres,
-      y: mx.shares,
       histfunc: "sum",
-      xbins: binsSpec(xBins),
-      yaxis: "y2",
-      bingroup: "xmarginal",
       marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
       name: plotlyText(run.name),
       legendgroup: `run${i}`,
       showlegend: false,
+    };
+    data.push({
+      ...marginalTrace,
+      x: mx.centres,
+      y: mx.shares,
+      xbins: binsSpec(xBins),
+      yaxis: "y2",
+      bingroup: "xmarginal",
       hovertemplate: `${plotlyText(run.name)}<br>%{x}: %{y:.1%}<extra></extra>`,
       selected: { marker: { opacity: 1 } },
       unselected: { marker: { opacity: 1 } },
     });
     data.push({
-      type: "histogram",
+      ...marginalTrace,
       y: my.centres,
       x: my.shares,
-      histfunc: "sum",
       ybins: binsSpec(yBins),
       xaxis: "x2",
       orientation: "h",
       bingroup: "ymarginal",
-      marker: { color: withAlpha(run.color, 0.5) ?? run.color, line: { width: 0 } },
-      name: plotlyText(run.name),
-      legendgroup: `run${i}`,
-      showlegend: false,
       hovertemplate: `${plotlyText(run.name)}<br>%{y${yFormat}}: %{x:.1%}<extra></extra>`,
     });
   });
