@@ -134,3 +134,94 @@ def test_sniff_by_content(fixtures_dir: Path) -> None:
     head = _fixture(fixtures_dir).read_bytes()[:65536]
     assert aiperf.sniff(Path("whatever.txt"), head)
     assert not aiperf.sniff(Path("profile_export.jsonl"), b'{"time_to_first_token": 1}\n')
+
+
+# --- the earlier record layout (AIPerf's example artifacts of October 2025) ----------------
+
+EARLY = Path("aiperf") / "2025-10-layout" / "profile_export.jsonl"
+
+
+def test_earlier_layout_values_match_raw_fields(fixtures_dir: Path) -> None:
+    path = fixtures_dir / EARLY
+    raw = _raw(path)
+    profiling = [r for r in raw if r["metadata"]["credit_phase"] == "profiling"]
+    run = tpot_widget.load_run(path)  # detected by content
+    assert run.format == "aiperf"
+    assert len(run) == len(profiling) == 4
+    assert run.metadata["warmup_records_dropped"] == 1
+    assert run.metadata["earlier_field_names"] == ["credit_phase", "timestamp_ns", "ttft"]
+    first = min(r["metadata"]["timestamp_ns"] for r in profiling)
+    for i, record in enumerate(profiling):
+        m = record["metrics"]
+        assert run["request_start"][i] == pytest.approx(
+            (record["metadata"]["timestamp_ns"] - first) / 1e9, abs=1e-9
+        )
+        if record["error"] is not None:
+            assert np.isnan(run["time_to_first_token"][i])
+            continue
+        ttft = m["ttft"]["value"] / 1e3
+        e2e = m["request_latency"]["value"] / 1e3
+        n = m["output_sequence_length"]["value"]
+        assert run["time_to_first_token"][i] == pytest.approx(ttft, rel=1e-12)
+        assert run["time_to_last_token"][i] == pytest.approx(e2e, rel=1e-12)
+        assert run["time_per_output_token"][i] == pytest.approx((e2e - ttft) / (n - 1))
+        assert run["num_tokens_input"][i] == m["input_sequence_length"]["value"]
+        assert run["num_tokens_output"][i] == n
+    # by hand, from the file: (1402.25 - 152.25) ms / (51 - 1) tokens
+    assert run["time_per_output_token"][0] == pytest.approx(0.025)
+    assert run["request_start"].tolist() == pytest.approx([0.0, 1.25, 2.0, 3.5])
+    assert run["error"].tolist()[2] == (
+        "RequestCancellationError (499): Request was cancelled after 0.000 seconds"
+    )
+    assert run.n_errors == 1
+
+
+def test_name_from_the_summary_next_to_the_records(fixtures_dir: Path, tmp_path: Path) -> None:
+    # the summary names model and load: readable in a comparison table
+    run = aiperf.load(fixtures_dir / EARLY)[0]
+    assert run.name == "Llama-3.1-8B-Instruct · concurrency 4"
+    assert run.metadata["model"] == "meta-llama/Llama-3.1-8B-Instruct"
+    # without a summary, AIPerf's artifact folder names the run
+    lonely = tmp_path / "llama-8b-openai-chat-concurrency4" / "profile_export.jsonl"
+    lonely.parent.mkdir()
+    lonely.write_bytes((fixtures_dir / EARLY).read_bytes())
+    assert aiperf.load(lonely)[0].name == "llama-8b-openai-chat-concurrency4"
+    # a request-rate run
+    summary = {"input_config": {"endpoint": {"model_names": ["org/m"]}, "loadgen": {}}}
+    summary["input_config"]["loadgen"]["request_rate"] = 2.5
+    (lonely.parent / "profile_export_aiperf.json").write_text(json.dumps(summary))
+    assert aiperf.load(lonely)[0].name == "m · 2.5 req/s"
+
+
+def test_ttft_with_benchmark_phase_is_read(tmp_path: Path) -> None:
+    """The layout of early October 2025: `ttft` metric but current metadata names."""
+    records = [_record(10**18), _record(10**18 + 10**9, ttft=250.0, latency=650.0)]
+    for r in records:
+        r["metrics"]["ttft"] = r["metrics"].pop("time_to_first_token")
+    run = aiperf.load(_write(tmp_path / "x.jsonl", records))[0]
+    assert run["time_to_first_token"].tolist() == pytest.approx([0.1, 0.25])
+    assert run["time_per_output_token"][1] == pytest.approx((0.65 - 0.25) / 40)
+    assert run.metadata["earlier_field_names"] == ["ttft"]
+
+
+def test_no_ttft_anywhere_warns(tmp_path: Path) -> None:
+    records = [_record(0), _record(10**9)]
+    for r in records:
+        del r["metrics"]["time_to_first_token"]
+    with pytest.warns(UserWarning, match=r"x\.jsonl: none of the 2 successful.*`ttft`"):
+        run = aiperf.load(_write(tmp_path / "x.jsonl", records))[0]
+    assert np.isnan(run["time_to_first_token"]).all()
+
+
+def test_lines_without_aiperf_fields_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "profile_export.jsonl"
+    path.write_text("{}\n{}\n")
+    with pytest.raises(LoadError, match=r"profile_export\.jsonl: no AIPerf record.*`metrics`"):
+        aiperf.load(path)
+
+
+def test_sniff_earlier_layout(fixtures_dir: Path) -> None:
+    head = (fixtures_dir / EARLY).read_bytes()[:65536]
+    assert aiperf.sniff(Path("anything.jsonl"), head)
+    summary = (fixtures_dir / EARLY).with_name("profile_export_aiperf.json")
+    assert not aiperf.sniff(summary, summary.read_bytes())

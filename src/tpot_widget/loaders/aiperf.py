@@ -4,10 +4,16 @@ Each record has `metadata` (epoch-ns `request_start_ns`, `benchmark_phase`...), 
 (`{name: {"value", "unit"}}`) and `error` (null, or `{code, type, message}`). Warm-up
 records are dropped; times are converted by the unit each metric gives. AIPerf's
 `inter_token_latency` (its per-request TPOT) goes to `tpot_reported`.
+
+Also reads the earlier record layout of October 2025 (AIPerf's own example artifacts):
+metric `ttft` instead of `time_to_first_token`, metadata `credit_phase` instead of
+`benchmark_phase` and `timestamp_ns` instead of `request_start_ns`.
 """
 
 from __future__ import annotations
 
+import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +38,18 @@ TIME_UNITS: dict[str, float] = {
     "second": 1.0,
     "seconds": 1.0,
 }
-_TIMES = {
-    "time_to_first_token": "time_to_first_token",
-    "time_to_last_token": "request_latency",
-    "tpot_reported": "inter_token_latency",
+#: Column → AIPerf metric names, newest first (`ttft` until October 2025).
+_TIMES: dict[str, tuple[str, ...]] = {
+    "time_to_first_token": ("time_to_first_token", "ttft"),
+    "time_to_last_token": ("request_latency",),
+    "tpot_reported": ("inter_token_latency",),
 }
+#: Metadata names, newest first: the phase and the epoch-ns start of a request.
+_PHASE_KEYS = ("benchmark_phase", "credit_phase")
+_START_KEYS = ("request_start_ns", "timestamp_ns")
+#: The aggregate file AIPerf writes next to profile_export.jsonl (model, load settings).
+_SUMMARY_NAME = "profile_export_aiperf.json"
+_SUMMARY_MAX_BYTES = 8 << 20
 _TOKENS = {
     "num_tokens_input": "input_sequence_length",
     "num_tokens_output": "output_sequence_length",
@@ -50,18 +63,30 @@ def sniff(path: Path, head: bytes) -> bool:
     if not start.startswith(b"{"):
         return False
     first = start.split(b"\n", 1)[0]
-    return b'"metrics"' in first and (
-        b'"request_start_ns"' in first or b'"benchmark_phase"' in first
+    return (
+        b'"metrics"' in first
+        and b'"metadata"' in first
+        and any(
+            key in first
+            for key in (
+                b'"request_start_ns"',
+                b'"benchmark_phase"',
+                b'"credit_phase"',
+                b'"timestamp_ns"',
+            )
+        )
     )
 
 
 def load(path: Path) -> list[Run]:
     """The one run of a profile_export.jsonl (profiling-phase records only)."""
     path = Path(path)
-    columns: dict[str, list[float]] = {k: [] for k in (*_TIMES, *_TOKENS)}
+    columns: dict[str, list[float | None]] = {k: [] for k in (*_TIMES, *_TOKENS)}
     starts: list[int | None] = []  # epoch ns, kept as ints until the first is subtracted
     errors: list[str | None] = []
     warmup = cancelled = 0
+    layouts: set[str] = set()
+    seen_metrics = False
     for line, record in iter_json_lines(path):
         at = where(path, line)
         if not isinstance(record, dict):
@@ -70,29 +95,40 @@ def load(path: Path) -> list[Run]:
         metrics = record.get("metrics") or {}
         if not isinstance(meta, dict) or not isinstance(metrics, dict):
             raise LoadError(f"{at}: `metadata` and `metrics` should be JSON objects")
-        if meta.get("benchmark_phase", "profiling") != "profiling":
+        seen_metrics = seen_metrics or "metrics" in record or "metadata" in record
+        if _first_present(meta, _PHASE_KEYS, "profiling") != "profiling":
             warmup += 1
             continue
-        for column, metric in _TIMES.items():
-            columns[column].append(_time_value(metrics.get(metric), metric, at))
+        for column, names in _TIMES.items():
+            name = next((n for n in names if n in metrics), names[0])
+            if name == "ttft":
+                layouts.add("ttft")
+            columns[column].append(_time_value(metrics.get(name), name, at))
         for column, metric in _TOKENS.items():
             columns[column].append(_plain_value(metrics.get(metric), metric, at))
-        start = meta.get("request_start_ns")
+        start = _first_present(meta, _START_KEYS, None)
+        layouts.update(k for k in ("credit_phase", "timestamp_ns") if k in meta)
         starts.append(start if isinstance(start, int) and not isinstance(start, bool) else None)
         error = _error_text(record.get("error"))
         if error is None and meta.get("was_cancelled"):
             error = "cancelled"
             cancelled += 1
         errors.append(error)
+    if not seen_metrics:
+        raise LoadError(
+            f"{path}: no AIPerf record here: expected JSON lines with `metadata` "
+            "(request_start_ns or timestamp_ns, benchmark_phase or credit_phase) and "
+            "`metrics` (time_to_first_token or ttft, request_latency, output_sequence_length)"
+        )
     if not errors:
         raise LoadError(
             f"{path}: no profiling-phase record in this AIPerf export "
             f"({warmup} warm-up record(s) dropped); did the profiling phase run?"
         )
-    name = path.parent.name if path.name == "profile_export.jsonl" else path.stem
+    _warn_if_no_ttft(path, columns["time_to_first_token"], errors)
     return [
         Run.from_columns(
-            name or path.stem,
+            _run_name(path),
             time_to_first_token=columns["time_to_first_token"],
             time_to_last_token=columns["time_to_last_token"],
             tpot_reported=columns["tpot_reported"],
@@ -104,11 +140,100 @@ def load(path: Path) -> list[Run]:
             source=str(path),
             metadata={
                 "tool": "AIPerf",
+                # the October 2025 names this file uses (empty: the current layout)
+                "earlier_field_names": sorted(layouts),
                 "warmup_records_dropped": warmup,
                 "cancelled_requests": cancelled,
+                **_summary_metadata(path),
             },
         )
     ]
+
+
+def _first_present(mapping: dict[str, Any], keys: tuple[str, ...], default: Any) -> Any:
+    """The value of the first of `keys` that `mapping` holds, else `default`."""
+    for key in keys:
+        if key in mapping:
+            return mapping[key]
+    return default
+
+
+def _warn_if_no_ttft(path: Path, ttft: list[float | None], errors: list[str | None]) -> None:
+    """Warn when no successful record has a TTFT metric under either of its names."""
+    ok = [t for t, e in zip(ttft, errors, strict=True) if e is None]
+    if ok and all(t is None for t in ok):
+        warnings.warn(
+            f"{path}: none of the {len(ok)} successful AIPerf record(s) has a TTFT metric "
+            "(`time_to_first_token` or `ttft`); TTFT and TPOT are missing (was the run "
+            "made without --streaming?)",
+            stacklevel=3,
+        )
+
+
+def _short_model(model: Any) -> str | None:
+    """A model id without its organisation ("openai/gpt-oss-20b" → "gpt-oss-20b")."""
+    if not isinstance(model, str) or not model.strip():
+        return None
+    return model.strip().rstrip("/").rsplit("/", 1)[-1]
+
+
+def _read_summary(path: Path) -> dict[str, Any]:
+    """The `input_config` of the profile_export_aiperf.json next to `path`, or {}.
+
+    Only names the run: a missing, huge or unreadable summary gives {} (the records
+    themselves are complete without it).
+    """
+    summary = path.with_name(_SUMMARY_NAME)
+    try:
+        if not summary.is_file() or summary.stat().st_size > _SUMMARY_MAX_BYTES:
+            return {}
+        data = json.loads(summary.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    config = data.get("input_config") if isinstance(data, dict) else None
+    return config if isinstance(config, dict) else {}
+
+
+def _summary_metadata(path: Path) -> dict[str, Any]:
+    """Model and load settings from the summary next to the records, when there is one."""
+    config = _read_summary(path)
+    endpoint = config.get("endpoint") if isinstance(config.get("endpoint"), dict) else {}
+    loadgen = config.get("loadgen") if isinstance(config.get("loadgen"), dict) else {}
+    models = endpoint.get("model_names")
+    out: dict[str, Any] = {}
+    if isinstance(models, list) and models and isinstance(models[0], str):
+        out["model"] = models[0]
+    for key in ("concurrency", "request_rate", "request_count", "streaming"):
+        source = loadgen if key != "streaming" else endpoint
+        value = source.get(key)
+        if isinstance(value, (int, float, str, bool)):
+            out[key] = value
+    return out
+
+
+def _fmt(value: Any) -> str:
+    """A number without a trailing '.0' (10.0 → '10', 2.5 → '2.5')."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _run_name(path: Path) -> str:
+    """ "model · concurrency N" (or "· R req/s") from the summary next to the records;
+    without one, AIPerf's artifact folder (it names it after model, endpoint and load)."""
+    folder = path.parent.name if path.name.startswith("profile_export") else ""
+    base = folder or path.stem
+    meta = _summary_metadata(path)
+    model = _short_model(meta.get("model"))
+    if "concurrency" in meta:
+        load = f"concurrency {_fmt(meta['concurrency'])}"
+    elif "request_rate" in meta:
+        load = f"{_fmt(meta['request_rate'])} req/s"
+    else:
+        load = None
+    if model is None:
+        return f"{base} · {load}" if load else base
+    return f"{model} · {load}" if load else f"{model} · {base}"
 
 
 def _metric(entry: Any, metric: str, at: str) -> tuple[Any, Any]:
