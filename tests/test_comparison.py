@@ -8,13 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from factories import make_run
 from scipy import stats as sps
 
 from tpot_widget import Comparison, Run, compare
 from tpot_widget.comparison import Comparer
 from tpot_widget.demo import demo_runs
 
-RUN_KEYS = {"name", "n", "n_errors", "estimate", "ci_low", "ci_high"}
+RUN_KEYS = {
+    "name",
+    "n",
+    "n_errors",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n_runs",
+    "between_run_share",
+}
 DIFF_KEYS = {
     "name",
     "baseline",
@@ -25,28 +35,14 @@ DIFF_KEYS = {
     "relative_ci_low",
     "relative_ci_high",
     "p_value",
+    "p_value_adjusted",
     "verdict",
+    "prob_faster",
+    "hl_estimate",
+    "hl_ci_low",
+    "hl_ci_high",
 }
 N_RES = 1999  # enough for the behaviour checked here, and quick
-
-
-def make_run(name: str, n: int, tpot_median: float, seed: int, error_rate: float = 0.0) -> Run:
-    """A Run whose TPOT is lognormal around `tpot_median` seconds."""
-    rng = np.random.default_rng(seed)
-    out = rng.integers(2, 1000, n).astype(float)
-    ttft = rng.uniform(0.05, 0.3, n)
-    tpot = tpot_median * rng.lognormal(0, 0.2, n)
-    e2e = ttft + tpot * (out - 1)
-    failed = rng.random(n) < error_rate
-    errors = np.where(failed, "HTTP 500", None)
-    e2e[failed] = np.nan
-    return Run.from_columns(
-        name,
-        time_to_first_token=ttft,
-        time_to_last_token=e2e,
-        num_tokens_output=out,
-        error=errors,
-    )
 
 
 def assert_json_safe(d: dict) -> None:
@@ -80,12 +76,21 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
     d = c.to_dict()
     assert set(d) == {
         "dimension",
+        "x_dimension",
         "statistic",
         "method",
         "confidence_level",
+        "n_resamples",
         "token_range",
+        "time_range",
+        "threshold",
+        "match",
         "runs",
         "differences",
+        "notes",
+        "slo",
+        "warm_up",
+        "shift_function",
     }
     assert (d["dimension"], d["statistic"], d["method"], d["confidence_level"]) == (
         "time_per_output_token",
@@ -140,7 +145,7 @@ def test_compare_equals_comparer_bit_for_bit(
     kw = {"statistic": statistic, "n_resamples": n_res, "token_range": token_range}
     expected = compare(*runs, **kw).to_dict()
     comparer = Comparer(runs)
-    comparer.compare(token_range=(1, 2), n_resamples=99)  # an earlier brush changes nothing
+    comparer.compare(token_range=(1, 2), n_resamples=199)  # an earlier brush changes nothing
     assert comparer.compare(**kw).to_dict() == expected
     assert compare(*runs, **kw, random_state=0).to_dict() == expected  # None = seed 0
 
@@ -197,7 +202,8 @@ def test_nan_values_of_a_run_are_counted_not_dropped_silently() -> None:
     )
     c = compare(broken, run, n_resamples=N_RES)
     assert (c.runs[0].n, c.runs[0].n_missing) == (193, 7)
-    assert c.to_frame().loc["r", "n_missing"].tolist() == [7, 0]
+    # two runs named "r" stay two rows, made distinct by the one naming rule
+    assert c.to_frame()["n_missing"].to_dict() == {"r (1)": 7, "r (2)": 0}
 
 
 @pytest.mark.parametrize("statistic", ["median", "mean", "p90"])
@@ -244,15 +250,15 @@ def test_number_of_runs_and_parameters_are_checked(runs: tuple[Run, Run, Run]) -
         compare(runs[0])
     with pytest.raises(ValueError, match="2 to 8 runs"):
         compare(*([runs[0]] * 9))
-    with pytest.raises(ValueError, match="unknown statistic"):
+    with pytest.raises(ValueError, match="statistic='p200' is not supported"):
         compare(*runs, statistic="p200")
-    with pytest.raises(ValueError, match="unknown method"):
+    with pytest.raises(ValueError, match="method='bca-ish' is not supported"):
         compare(*runs, method="bca-ish")
-    with pytest.raises(ValueError, match="lo must be <= hi"):
+    with pytest.raises(ValueError, match="lower bound is above the upper"):
         compare(*runs, token_range=(400, 100))
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(ValueError, match="not a numeric Run column"):
         compare(*runs, dimension="tpot")
-    eight = compare(*([runs[0]] * 8), n_resamples=99)
+    eight = compare(*([runs[0]] * 8), n_resamples=199)
     assert len(eight.runs) == 8 and len(eight.differences) == 7
 
 
@@ -289,6 +295,7 @@ def test_to_frame_has_one_row_per_run(runs: tuple[Run, Run, Run]) -> None:
 def test_llmeter_run_folders_are_loaded(fixtures_dir: Path) -> None:
     folder = fixtures_dir / "llmeter" / "v0.1.12-tiny-run-a"
     c = compare(folder, str(folder), n_resamples=N_RES)
-    assert c.runs[0].name == "run-a" and c.runs[0].n_errors == 2
+    assert [r.name for r in c.runs] == ["run-a (1)", "run-a (2)"]
+    assert c.runs[0].n_errors == 2
     assert c.runs[0].n == 6
     assert c.differences[0].estimate == 0.0

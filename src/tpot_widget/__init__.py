@@ -8,18 +8,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from importlib.metadata import PackageNotFoundError, version
+
+from .arm import Arm
 from .comparison import Comparison, compare
 from .loaders import FORMATS, LoadError, load_run, load_runs
+from .params import Parameters
 from .run import Run
 
 if TYPE_CHECKING:
     from .widget import TPOTCompare
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("tpot_widget")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
+    __version__ = "0.0.0+unknown"
 __all__ = [
     "FORMATS",
+    "Arm",
     "Comparison",
     "LoadError",
+    "Parameters",
     "Run",
     "TPOTCompare",
     "__version__",

@@ -1,35 +1,57 @@
 """Compare runs: per-run estimates with bootstrap CIs and each run against the baseline.
 
-`compare(a, b, ...)` is the one-call form; `Comparer` pre-sorts the runs once so that the
-widget can recompute on every brush in milliseconds. Both give identical numbers.
+`compare(a, b, ...)` is the one-call form; `Comparer` prepares the runs once (sorted by the
+brushed column) so the widget can recompute on every brush in milliseconds. Both give
+identical numbers. Every parameter is validated by `params`, the one place that owns them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from . import stats
+from . import params, stats
+from .arm import Arm, as_arm_or_run
+from .display import format_percent
+from .params import DEFAULTS, Parameters, Range
 from .run import Run
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Verdict = Literal["faster", "slower", "no significant difference", "not enough data"]
-TokenRange = tuple[float | None, float | None]
-MIN_RUNS, MAX_RUNS = 2, 8
+Verdict = Literal[
+    "faster",
+    "slower",
+    "no significant difference",
+    "equivalent",
+    "inconclusive",
+    "not enough data",
+]
+#: Kept for callers of the first version: a (lo, hi) range with open ends as None.
+TokenRange = Range
+
+#: The note every comparison of single runs carries: what its intervals cover.
+REQUEST_NOISE_NOTE = (
+    "Intervals cover request-to-request noise within each run only, not run-to-run "
+    "variation: repeat each configuration (an Arm of several runs) before trusting a small "
+    "difference."
+)
 
 
 @dataclass(frozen=True)
 class RunEstimate:
-    """One run's statistic with its CI; estimate and CI are None below 2 values.
+    """One run's (or arm's) statistic with its CI; estimate and CI are None below 2 values.
 
     `n` counts the rows used (selected, not failed, value present); `n_errors` the run's
     failed requests; `n_missing` selected non-failed rows whose value is NaN (excluded).
+    For an arm, `n_runs` > 1 and `between_run_share` is the share of the variance of a
+    run's statistic that comes from run-to-run variation (None for a single run).
     """
 
     name: str
@@ -39,6 +61,8 @@ class RunEstimate:
     ci_low: float | None
     ci_high: float | None
     n_missing: int = 0
+    n_runs: int = 1
+    between_run_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-safe dict of the contract (no `n_missing`)."""
@@ -49,14 +73,20 @@ class RunEstimate:
             "estimate": self.estimate,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
+            "n_runs": self.n_runs,
+            "between_run_share": self.between_run_share,
         }
 
 
 @dataclass(frozen=True)
 class Difference:
-    """A run against the baseline: b − a and b / a − 1 with CIs, Mann–Whitney p, verdict.
+    """A run against the baseline: b − a and b / a − 1 with CIs, p-values, effect sizes, verdict.
 
-    "faster" means the CI of b − a lies entirely below 0 (lower times are better).
+    Without a threshold, "faster" means the CI of b − a lies entirely below 0 (lower times
+    are better). With `threshold` t, the relative CI decides: below −t "faster", above +t
+    "slower", inside [−t, t] "equivalent", otherwise "inconclusive". `prob_faster` is
+    P(a request of this run is faster than one of the baseline) (ties count half);
+    `hl_*` the Hodges–Lehmann shift (median of pairwise differences) with its CI.
     """
 
     name: str
@@ -69,6 +99,11 @@ class Difference:
     relative_ci_high: float | None
     p_value: float | None
     verdict: Verdict
+    p_value_adjusted: float | None = None
+    prob_faster: float | None = None
+    hl_estimate: float | None = None
+    hl_ci_low: float | None = None
+    hl_ci_high: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-safe dict of the contract."""
@@ -82,73 +117,124 @@ class Difference:
             "relative_ci_low": self.relative_ci_low,
             "relative_ci_high": self.relative_ci_high,
             "p_value": self.p_value,
+            "p_value_adjusted": self.p_value_adjusted,
             "verdict": self.verdict,
+            "prob_faster": self.prob_faster,
+            "hl_estimate": self.hl_estimate,
+            "hl_ci_low": self.hl_ci_low,
+            "hl_ci_high": self.hl_ci_high,
         }
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """The result of `compare`: `.runs` (baseline first) and `.differences` vs the baseline."""
+    """The result of `compare`: `.runs` (baseline first) and `.differences` vs the baseline.
+
+    `parameters` are the validated parameters it was computed with; `notes` say in words what
+    the intervals cover and what to watch (confounded workloads, warm-up, ...); `slo` is the
+    SLO attainment table when objectives were given; `warm_up` a suggested time cut or None.
+    """
 
     runs: tuple[RunEstimate, ...]
     differences: tuple[Difference, ...]
-    dimension: str
-    statistic: str
-    method: str
-    confidence_level: float
-    token_range: TokenRange | None
-    n_resamples: int = 9999
+    parameters: Parameters = DEFAULTS
+    notes: tuple[str, ...] = ()
+    slo: dict[str, Any] | None = None
+    warm_up: dict[str, Any] | None = None
+    shift_function: tuple[dict[str, Any], ...] = ()
+
+    # The parameters most callers read, as attributes of the comparison itself.
+    @property
+    def dimension(self) -> str:
+        """The compared column."""
+        return self.parameters.dimension
+
+    @property
+    def statistic(self) -> str:
+        """The estimated statistic ("median", "mean", "p90"...)."""
+        return self.parameters.statistic
+
+    @property
+    def method(self) -> str:
+        """The bootstrap interval method."""
+        return self.parameters.method
+
+    @property
+    def confidence_level(self) -> float:
+        """The confidence level of every interval."""
+        return self.parameters.confidence_level
+
+    @property
+    def token_range(self) -> Range | None:
+        """The selection on `x_dimension` (None = every row)."""
+        return self.parameters.token_range
+
+    @property
+    def time_range(self) -> Range | None:
+        """The selection on `request_start` (None = every row)."""
+        return self.parameters.time_range
+
+    @property
+    def n_resamples(self) -> int:
+        """Bootstrap resamples per interval."""
+        return self.parameters.n_resamples
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN)."""
-        return {
-            "dimension": self.dimension,
-            "statistic": self.statistic,
-            "method": self.method,
-            "confidence_level": self.confidence_level,
-            "token_range": None if self.token_range is None else list(self.token_range),
-            "runs": [r.to_dict() for r in self.runs],
-            "differences": [d.to_dict() for d in self.differences],
-        }
+        """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN/inf).
+
+        The parameters at the top level (ranges as [lo, hi] with None for an open end), then
+        "runs", "differences", "notes", "slo" ({"objectives", "runs", "differences"} or None),
+        "warm_up" and "shift_function" (one entry per non-baseline run).
+        """
+        out = self.parameters.to_dict()
+        out.pop("slo")
+        out.update(
+            {
+                "runs": [r.to_dict() for r in self.runs],
+                "differences": [d.to_dict() for d in self.differences],
+                "notes": list(self.notes),
+                "slo": self.slo,
+                "warm_up": self.warm_up,
+                "shift_function": [dict(s) for s in self.shift_function],
+            }
+        )
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: its estimate and CI, then its difference vs the baseline."""
         import pandas as pd
 
-        by_name = {d.name: d for d in self.differences}
         rows = []
-        for i, r in enumerate(self.runs):
+        diffs: list[Difference | None] = [None, *self.differences]
+        for r, d in zip(self.runs, diffs, strict=True):
             row: dict[str, Any] = {**r.to_dict(), "n_missing": r.n_missing}
-            d = by_name.get(r.name) if i > 0 else None
+            for key in ("estimate", "ci_low", "ci_high"):
+                row[f"diff_{key}"] = None if d is None else getattr(d, key)
             for key in (
-                "estimate",
-                "ci_low",
-                "ci_high",
                 "relative",
                 "relative_ci_low",
                 "relative_ci_high",
                 "p_value",
+                "p_value_adjusted",
+                "prob_faster",
+                "hl_estimate",
+                "hl_ci_low",
+                "hl_ci_high",
             ):
-                value = None if d is None else getattr(d, key)
-                row[key if key.startswith(("relative", "p_")) else f"diff_{key}"] = value
+                row[key] = None if d is None else getattr(d, key)
             row["verdict"] = None if d is None else d.verdict
             rows.append(row)
         frame = pd.DataFrame(rows).set_index("name")
-        frame.attrs.update(
-            {
-                "dimension": self.dimension,
-                "statistic": self.statistic,
-                "method": self.method,
-                "confidence_level": self.confidence_level,
-                "token_range": self.token_range,
-            }
-        )
+        frame.attrs.update(self.parameters.to_dict())
+        frame.attrs["notes"] = list(self.notes)
         return frame
 
     def __repr__(self) -> str:
+        p = self.parameters
         lines = [
-            f"Comparison({self.statistic} of {self.dimension}, {self.method} "
-            f"{self.confidence_level:.0%} CI, token_range={self.token_range})"
+            f"Comparison({p.statistic} of {p.dimension}, {p.method} "
+            f"{p.confidence_level:.0%} CI, token_range={p.token_range}, "
+            f"time_range={p.time_range})"
         ]
         for r in self.runs:
             if r.estimate is None:
@@ -161,14 +247,16 @@ class Comparison:
             if d.estimate is None:
                 lines.append(f"  {d.name} − {d.baseline}: not enough data")
             else:
+                p_text = "?" if d.p_value is None else f"{d.p_value:.3g}"
                 lines.append(
                     f"  {d.name} − {d.baseline}: {d.estimate:+.6g} [{d.ci_low:+.6g}, "
-                    f"{d.ci_high:+.6g}] p={d.p_value:.3g} → {d.verdict}"
+                    f"{d.ci_high:+.6g}] p={p_text} → {d.verdict}"
                 )
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
-def _clean(value: float | None) -> float | None:
+def clean(value: Any) -> float | None:
     """A Python float, or None for None/NaN/inf (the JSON-safe contract)."""
     if value is None:
         return None
@@ -176,19 +264,36 @@ def _clean(value: float | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _verdict(ci_low: float | None, ci_high: float | None) -> Verdict:
-    if ci_low is None or ci_high is None:
+def verdict(
+    ci_low: float | None,
+    ci_high: float | None,
+    relative_ci_low: float | None = None,
+    relative_ci_high: float | None = None,
+    threshold: float | None = None,
+) -> Verdict:
+    """The verdict of a difference: by its CI against 0, or by the relative CI against ±t."""
+    if threshold is None:
+        if ci_low is None or ci_high is None:
+            return "not enough data"
+        if ci_high < 0.0:
+            return "faster"
+        if ci_low > 0.0:
+            return "slower"
+        return "no significant difference"
+    if relative_ci_low is None or relative_ci_high is None:
         return "not enough data"
-    if ci_high < 0.0:
+    if relative_ci_high < -threshold:
         return "faster"
-    if ci_low > 0.0:
+    if relative_ci_low > threshold:
         return "slower"
-    return "no significant difference"
+    if -threshold <= relative_ci_low and relative_ci_high <= threshold:
+        return "equivalent"
+    return "inconclusive"
 
 
 def _is_array_like(obj: Any) -> bool:
     """Plain 1-D numbers (ndarray, pandas Series, list of numbers), not a run source."""
-    if isinstance(obj, (Run, str, bytes)) or hasattr(obj, "columns"):
+    if isinstance(obj, (Run, Arm, str, bytes)) or hasattr(obj, "columns"):
         return False
     if isinstance(obj, np.ndarray):
         return True
@@ -196,197 +301,358 @@ def _is_array_like(obj: Any) -> bool:
         return True
     if isinstance(obj, (list, tuple)):
         try:
-            return np.asarray(obj).dtype.kind in "fiub"
+            return np.asarray(obj).dtype.kind in "fiu"
         except (ValueError, TypeError):
             return False
     return False
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    name: str
-    n_errors: int
-    selector: stats.SortedSelector
-    missing_x: np.ndarray  # sorted x of the rows (not failed) whose value is NaN
+def _bounds(rng: Range | None) -> tuple[float, float]:
+    if rng is None:
+        return -math.inf, math.inf
+    lo, hi = rng
+    return (-math.inf if lo is None else float(lo)), (math.inf if hi is None else float(hi))
 
-    def n_missing(self, token_range: TokenRange | None) -> int:
-        """How many non-failed rows in the range have no value (NaN) and are left out."""
-        if token_range is None:
-            return len(self.missing_x)
-        lo = -np.inf if token_range[0] is None else token_range[0]
-        hi = np.inf if token_range[1] is None else token_range[1]
-        return int(
-            np.searchsorted(self.missing_x, hi, side="right")
-            - np.searchsorted(self.missing_x, lo, side="left")
-        )
+
+class _Prepared:
+    """One run's rows ready for fast selection: by x (token range) and by request start."""
+
+    def __init__(
+        self, name: str, values: np.ndarray, x: np.ndarray | None, t: np.ndarray | None, ok: Any
+    ) -> None:
+        self.name = name
+        ok = np.asarray(ok, dtype=bool)
+        self.n_errors = int((~ok).sum())
+        self._values = np.asarray(values, dtype=np.float64)
+        self._x = x
+        self._t = t
+        self._ok = ok
+        self.selector = stats.SortedSelector(self._values, x, ok)
+        nan_value = ok & np.isnan(self._values)
+        self._missing_x = None if x is None else np.sort(x[nan_value])
+        self._n_missing = int(nan_value.sum())
+
+    @property
+    def has_x(self) -> bool:
+        return self._x is not None
+
+    @property
+    def has_time(self) -> bool:
+        """Whether the run knows when its requests started."""
+        return self._t is not None and bool(np.isfinite(self._t).any())
+
+    @cached_property
+    def _by_value(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sorted usable values, their x, their request start): a time filter keeps order."""
+        usable = self._ok & ~np.isnan(self._values)
+        order = np.argsort(self._values[usable], kind="stable")
+        x = np.full(len(self._values), np.nan) if self._x is None else self._x
+        t = np.full(len(self._values), np.nan) if self._t is None else self._t
+        return self._values[usable][order], x[usable][order], t[usable][order]
+
+    def select(self, token_range: Range | None, time_range: Range | None) -> np.ndarray:
+        """Sorted usable values inside both ranges."""
+        if time_range is None:
+            return self.selector.select(token_range)
+        values, x, t = self._by_value
+        t_lo, t_hi = _bounds(time_range)
+        with np.errstate(invalid="ignore"):
+            keep = (t >= t_lo) & (t <= t_hi)
+            if token_range is not None:
+                x_lo, x_hi = _bounds(token_range)
+                keep &= (x >= x_lo) & (x <= x_hi)
+        return values[keep]
+
+    def mask(self, token_range: Range | None, time_range: Range | None) -> np.ndarray:
+        """Boolean mask over all rows (errors included) inside both ranges."""
+        mask = self.selector.mask(token_range)
+        if time_range is not None and self._t is not None:
+            lo, hi = _bounds(time_range)
+            with np.errstate(invalid="ignore"):
+                mask = mask & (self._t >= lo) & (self._t <= hi)
+        return mask
+
+    def n_missing(self, token_range: Range | None, time_range: Range | None) -> int:
+        """How many non-failed rows in the ranges have no value (NaN) and are left out."""
+        if token_range is None and time_range is None:
+            return self._n_missing
+        if time_range is None and self._missing_x is not None:
+            lo, hi = _bounds(token_range)
+            return int(
+                np.searchsorted(self._missing_x, hi, side="right")
+                - np.searchsorted(self._missing_x, lo, side="left")
+            )
+        nan_value = self._ok & np.isnan(self._values)
+        return int((nan_value & self.mask(token_range, time_range)).sum())
+
+
+@dataclass
+class _Unit:
+    """A compared unit: one run, or an arm of repeated runs (each prepared on its own)."""
+
+    name: str
+    source: Run | Arm | np.ndarray
+    parts: list[_Prepared]
+    pooled: _Prepared
+
+    @property
+    def n_errors(self) -> int:
+        return self.pooled.n_errors
+
+
+def _named(item: Run | Arm, name: str) -> Run | Arm:
+    if item.name == name:
+        return item
+    if isinstance(item, Arm):
+        return item.renamed(name)
+    return dataclasses.replace(item, name=name)
 
 
 class Comparer:
-    """Runs prepared once (pre-sorted by `x_dimension`) for fast repeated `compare` calls.
+    """Runs prepared once (sorted by `x_dimension`) for fast repeated `compare` calls.
 
-    `runs`: 2..8 Runs, LLMeter Results, paths, or 1-D arrays of `dimension` values.
+    Parameters
+    ----------
+    runs
+        2..8 runs or arms, the first is the baseline: `Run`s, `Arm`s (or plain lists of runs),
+        LLMeter Results, paths / URLs, or 1-D arrays of `dimension` values. Repeated names are
+        made distinct by `params.unique_names` (" (2)", " (3)"...).
+    dimension
+        The compared column.
+    x_dimension
+        The column `token_range` selects on.
     """
 
     def __init__(
         self,
         runs: Sequence[Any],
-        dimension: str = "time_per_output_token",
-        x_dimension: str = "num_tokens_output",
+        dimension: str = DEFAULTS.dimension,
+        x_dimension: str = DEFAULTS.x_dimension,
     ) -> None:
-        runs = list(runs)
-        if not MIN_RUNS <= len(runs) <= MAX_RUNS:
-            raise ValueError(
-                f"compare needs 2 to 8 runs (the first is the baseline), got {len(runs)}"
-            )
-        self.dimension = dimension
-        self.x_dimension = x_dimension
-        self._prepared: list[_Prepared] = []
-        self.runs: list[Run | np.ndarray] = []
-        for i, item in enumerate(runs):
+        items = [as_arm_or_run(item) for item in runs]
+        params.check_run_count(len(items))
+        self.dimension = params.normalize_column(dimension, "dimension")
+        self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
+        sources: list[Run | Arm | np.ndarray] = []
+        for item in items:
             if _is_array_like(item):
-                values = np.asarray(item, dtype=np.float64).ravel()
-                usable = ~np.isnan(values)
-                self.runs.append(values)
-                self._prepared.append(
-                    _Prepared(
-                        name=f"run {i + 1}",
-                        n_errors=0,
-                        selector=stats.SortedSelector(values, None, usable),
-                        missing_x=np.full(int((~usable).sum()), np.nan),
-                    )
-                )
+                sources.append(np.asarray(item, dtype=np.float64).ravel())
+            elif isinstance(item, (Run, Arm)):
+                sources.append(item)
+            else:
+                sources.append(_load(item))
+        raw_names = [
+            f"run {i + 1}" if isinstance(s, np.ndarray) else s.name for i, s in enumerate(sources)
+        ]
+        names = params.unique_names(raw_names)
+        self._units: list[_Unit] = []
+        for name, source in zip(names, sources, strict=True):
+            if isinstance(source, np.ndarray):
+                part = _Prepared(name, source, None, None, np.ones(len(source), dtype=bool))
+                self._units.append(_Unit(name, source, [part], part))
                 continue
-            run = item if isinstance(item, Run) else _load(item)
-            self.runs.append(run)
-            values = np.asarray(run[dimension], dtype=np.float64)
-            x = np.asarray(run[x_dimension], dtype=np.float64)
-            ok = ~run.errors
-            nan_value = ok & np.isnan(values)
-            self._prepared.append(
-                _Prepared(
-                    name=run.name,
-                    n_errors=run.n_errors,
-                    selector=stats.SortedSelector(values, x, ok),
-                    missing_x=np.sort(x[nan_value]),
-                )
-            )
-        self.names = [p.name for p in self._prepared]
+            source = _named(source, name)
+            runs_of = list(source.runs) if isinstance(source, Arm) else [source]
+            parts = [self._prepare(r) for r in runs_of]
+            pooled_run = source.pooled if isinstance(source, Arm) else source
+            pooled = parts[0] if len(parts) == 1 else self._prepare(pooled_run)
+            pooled.name = name
+            self._units.append(_Unit(name, source, parts, pooled))
+        self.names: list[str] = names
 
-    def selection_mask(self, run_index: int, token_range: TokenRange | None) -> np.ndarray:
-        """Boolean mask over run `run_index`'s rows (errors included) with x in the range."""
-        return self._prepared[run_index].selector.mask(_check_range(token_range))
+    def _prepare(self, run: Run) -> _Prepared:
+        values = np.asarray(run[self.dimension], dtype=np.float64)
+        x = np.asarray(run[self.x_dimension], dtype=np.float64)
+        t = np.asarray(run["request_start"], dtype=np.float64)
+        return _Prepared(run.name, values, x, t, ~run.errors)
 
-    def selected_values(self, run_index: int, token_range: TokenRange | None) -> np.ndarray:
-        """Sorted values used for statistics of run `run_index` in the range (read-only)."""
-        token_range = _check_range(token_range)
-        self._check_has_x(token_range)
-        return self._prepared[run_index].selector.select(token_range)
+    @property
+    def runs(self) -> list[Run | np.ndarray]:
+        """The compared runs (an arm as its pooled Run), baseline first, names made unique."""
+        return [u.source.pooled if isinstance(u.source, Arm) else u.source for u in self._units]
 
-    def _check_has_x(self, token_range: TokenRange | None) -> None:
-        if token_range is not None and not all(p.selector.has_x for p in self._prepared):
+    @property
+    def units(self) -> list[Run | Arm | np.ndarray]:
+        """The compared runs and arms as given (names made unique), baseline first."""
+        return [u.source for u in self._units]
+
+    def selection_mask(
+        self, run_index: int, token_range: Any = None, time_range: Any = None
+    ) -> np.ndarray:
+        """Boolean mask over run `run_index`'s rows (errors included) inside both ranges."""
+        token_range = params.normalize_range(token_range, "token_range")
+        time_range = params.normalize_range(time_range, "time_range")
+        self._check_ranges(token_range, time_range)
+        return self._units[run_index].pooled.mask(token_range, time_range)
+
+    def selected_values(
+        self, run_index: int, token_range: Any = None, time_range: Any = None
+    ) -> np.ndarray:
+        """Sorted values used for statistics of run `run_index` in the ranges (read-only)."""
+        token_range = params.normalize_range(token_range, "token_range")
+        time_range = params.normalize_range(time_range, "time_range")
+        self._check_ranges(token_range, time_range)
+        return self._units[run_index].pooled.select(token_range, time_range)
+
+    def _check_ranges(self, token_range: Range | None, time_range: Range | None) -> None:
+        if token_range is not None and not all(u.pooled.has_x for u in self._units):
             raise ValueError(
                 "token_range needs Runs (with an x column such as num_tokens_output); "
                 "plain arrays hold only the values of the dimension"
             )
+        if time_range is not None:
+            without = [u.name for u in self._units if not u.pooled.has_time]
+            if without:
+                raise ValueError(
+                    f"time_range needs request start times, and {', '.join(map(repr, without))} "
+                    "has none (its tool did not record when each request started); compare "
+                    "without time_range, or trim the run before loading it"
+                )
 
-    def compare(
-        self,
-        token_range: TokenRange | None = None,
-        statistic: str = "median",
-        confidence_level: float = 0.95,
-        method: str = "BCa",
-        n_resamples: int = 9999,
-        random_state: int | np.random.Generator | None = None,
-    ) -> Comparison:
-        """Estimates and CIs for the rows with x in `token_range`, each run vs the first."""
-        method = stats.bootstrap.check_method(method, confidence_level, n_resamples)
-        stat = stats.parse_statistic(statistic)
-        token_range = _check_range(token_range)
-        self._check_has_x(token_range)
-        confidence_level = float(confidence_level)
-        n_resamples = int(n_resamples)
-        rng = stats.make_rng(random_state)
+    def compare(self, parameters: Parameters | None = None, **values: Any) -> Comparison:
+        """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
-        samples: list[np.ndarray] = []
-        thetas: list[float | None] = []
-        reps: list[np.ndarray | None] = []
-        estimates: list[RunEstimate] = []
-        for p in self._prepared:
-            seeds = stats.draw_seeds(rng)  # drawn for every run, so runs keep their streams
-            x = p.selector.select(token_range)
-            samples.append(x)
-            missing = p.n_missing(token_range)
-            if len(x) < 2:
-                thetas.append(None)
-                reps.append(None)
-                estimates.append(RunEstimate(p.name, len(x), p.n_errors, None, None, None, missing))
-                continue
-            theta = stats.estimate(x, stat)
-            r = stats.replicates(x, stat, n_resamples, seeds)
-            lo, hi = stats.interval(
-                r,
-                theta,
-                confidence_level,
-                method,
-                lambda x=x: stats.acceleration([stats.jackknife(x, stat)]),
+        Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
+        `params`); `random_state` None means the fixed seed 0.
+        """
+        random_state = values.pop("random_state", None)
+        if parameters is None:
+            parameters = Parameters.from_user(
+                dimension=self.dimension, x_dimension=self.x_dimension, **values
             )
-            thetas.append(theta)
-            reps.append(r)
+        elif values:
+            raise TypeError("pass either a Parameters or keyword arguments, not both")
+        p = parameters
+        if (p.dimension, p.x_dimension) != (self.dimension, self.x_dimension):
+            raise ValueError(
+                f"this Comparer was prepared for dimension={self.dimension!r}, "
+                f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
+            )
+        self._check_ranges(p.token_range, p.time_range)
+        return _compute(self._units, p, stats.make_rng(random_state))
+
+
+def _compute(units: Sequence[_Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
+    """The statistics of `units` for parameters `p` (see `compare`)."""
+    stat = stats.parse_statistic(p.statistic)
+    samples: list[np.ndarray] = []
+    thetas: list[float | None] = []
+    reps: list[np.ndarray | None] = []
+    estimates: list[RunEstimate] = []
+    for u in units:
+        seeds = stats.draw_seeds(rng)  # drawn for every run, so runs keep their streams
+        x = u.pooled.select(p.token_range, p.time_range)
+        samples.append(x)
+        missing = u.pooled.n_missing(p.token_range, p.time_range)
+        if len(x) < 2:
+            thetas.append(None)
+            reps.append(None)
             estimates.append(
-                RunEstimate(
-                    p.name, len(x), p.n_errors, _clean(theta), _clean(lo), _clean(hi), missing
-                )
+                RunEstimate(u.name, len(x), u.n_errors, None, None, None, missing, len(u.parts))
             )
-
-        differences: list[Difference] = []
-        base = self._prepared[0].name
-        for i in range(1, len(self._prepared)):
-            name = self._prepared[i].name
-            theta_a, theta_b = thetas[0], thetas[i]
-            reps_a, reps_b = reps[0], reps[i]
-            if theta_a is None or theta_b is None or reps_a is None or reps_b is None:
-                differences.append(
-                    Difference(
-                        name, base, None, None, None, None, None, None, None, "not enough data"
-                    )
-                )
-                continue
-            d = stats.difference_from_replicates(
-                samples[0],
-                samples[i],
-                stat,
-                theta_a,
-                theta_b,
-                reps_a,
-                reps_b,
-                confidence_level,
-                method,
-            )
-            lo, hi = _clean(d.ci_low), _clean(d.ci_high)
-            differences.append(
-                Difference(
-                    name=name,
-                    baseline=base,
-                    estimate=_clean(d.estimate),
-                    ci_low=lo,
-                    ci_high=hi,
-                    relative=_clean(d.relative),
-                    relative_ci_low=_clean(d.relative_ci_low),
-                    relative_ci_high=_clean(d.relative_ci_high),
-                    p_value=_clean(stats.mann_whitney_p(samples[0], samples[i])),
-                    verdict=_verdict(lo, hi),
-                )
-            )
-        return Comparison(
-            runs=tuple(estimates),
-            differences=tuple(differences),
-            dimension=self.dimension,
-            statistic=stat.name,
-            method=method,
-            confidence_level=confidence_level,
-            token_range=token_range,
-            n_resamples=n_resamples,
+            continue
+        theta = stats.estimate(x, stat)
+        r = stats.replicates(x, stat, p.n_resamples, seeds)
+        lo, hi = stats.interval(
+            r,
+            theta,
+            p.confidence_level,
+            p.method,
+            lambda x=x: stats.acceleration([stats.jackknife(x, stat)]),
         )
+        thetas.append(theta)
+        reps.append(r)
+        estimates.append(
+            RunEstimate(
+                u.name,
+                len(x),
+                u.n_errors,
+                clean(theta),
+                clean(lo),
+                clean(hi),
+                missing,
+                len(u.parts),
+            )
+        )
+
+    differences: list[Difference] = []
+    base = units[0].name
+    for i in range(1, len(units)):
+        name = units[i].name
+        theta_a, theta_b = thetas[0], thetas[i]
+        reps_a, reps_b = reps[0], reps[i]
+        if theta_a is None or theta_b is None or reps_a is None or reps_b is None:
+            differences.append(
+                Difference(name, base, None, None, None, None, None, None, None, "not enough data")
+            )
+            continue
+        d = stats.difference_from_replicates(
+            samples[0],
+            samples[i],
+            stat,
+            theta_a,
+            theta_b,
+            reps_a,
+            reps_b,
+            p.confidence_level,
+            p.method,
+        )
+        lo, hi = clean(d.ci_low), clean(d.ci_high)
+        rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
+        differences.append(
+            Difference(
+                name=name,
+                baseline=base,
+                estimate=clean(d.estimate),
+                ci_low=lo,
+                ci_high=hi,
+                relative=clean(d.relative),
+                relative_ci_low=rel_lo,
+                relative_ci_high=rel_hi,
+                p_value=clean(stats.mann_whitney_p(samples[0], samples[i])),
+                verdict=verdict(lo, hi, rel_lo, rel_hi, p.threshold),
+            )
+        )
+    differences = _with_adjusted_p(differences)
+    return Comparison(
+        runs=tuple(estimates),
+        differences=tuple(differences),
+        parameters=p,
+        notes=tuple(_notes(units, p)),
+    )
+
+
+def _with_adjusted_p(differences: list[Difference]) -> list[Difference]:
+    """Holm-adjusted p-values across the non-baseline runs (equal to p with one run)."""
+    ps = [d.p_value for d in differences]
+    known = [i for i, v in enumerate(ps) if v is not None]
+    adjusted: list[float | None] = [None] * len(ps)
+    if known:
+        order = sorted(known, key=lambda i: ps[i])  # type: ignore[arg-type, return-value]
+        m = len(order)
+        running = 0.0
+        for rank, i in enumerate(order):
+            value = ps[i]
+            assert value is not None
+            running = max(running, min(1.0, (m - rank) * value))
+            adjusted[i] = running
+    return [
+        dataclasses.replace(d, p_value_adjusted=a)
+        for d, a in zip(differences, adjusted, strict=True)
+    ]
+
+
+def _notes(units: Sequence[_Unit], p: Parameters) -> list[str]:
+    """What the intervals cover and what to watch, in words."""
+    notes: list[str] = []
+    if all(len(u.parts) == 1 for u in units):
+        notes.append(REQUEST_NOISE_NOTE)
+    if p.threshold is not None:
+        notes.append(
+            f"Verdicts use a practical threshold of ±{format_percent(p.threshold, signed=False)}:"
+            " 'equivalent' = the relative CI lies inside it, 'inconclusive' = it crosses it."
+        )
+    return notes
 
 
 def _load(source: Any) -> Run:
@@ -395,52 +661,79 @@ def _load(source: Any) -> Run:
     return load_run(source)
 
 
-def _check_range(token_range: Any) -> TokenRange | None:
-    """Validate (lo, hi) with either end None; returns a tuple of Python numbers or None."""
-    if token_range is None:
-        return None
-    try:
-        lo, hi = token_range
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"token_range must be None or a pair (lo, hi), got {token_range!r}"
-        ) from None
-
-    def number(v: Any) -> float | None:
-        if v is None:
-            return None
-        f = float(v)
-        if math.isnan(f):
-            return None
-        return int(f) if f.is_integer() else f
-
-    lo_n, hi_n = number(lo), number(hi)
-    if lo_n is not None and hi_n is not None and lo_n > hi_n:
-        raise ValueError(f"token_range ({lo}, {hi}) is empty: lo must be <= hi")
-    return (lo_n, hi_n)
-
-
 def compare(
     *runs: Any,
-    dimension: str = "time_per_output_token",
-    statistic: str = "median",
-    confidence_level: float = 0.95,
-    method: str = "BCa",
-    n_resamples: int = 9999,
-    token_range: TokenRange | None = None,
-    x_dimension: str = "num_tokens_output",
+    dimension: str = DEFAULTS.dimension,
+    statistic: str = DEFAULTS.statistic,
+    confidence_level: float = DEFAULTS.confidence_level,
+    method: str = DEFAULTS.method,
+    n_resamples: int = DEFAULTS.n_resamples,
+    token_range: Range | None = None,
+    x_dimension: str = DEFAULTS.x_dimension,
+    time_range: Range | None = None,
+    threshold: float | None = None,
+    match: str | Sequence[str] | None = None,
+    slo: dict[str, float | str] | None = None,
     random_state: int | np.random.Generator | None = None,
 ) -> Comparison:
-    """Compare 2..8 runs (the first is the baseline) on `statistic` of `dimension`.
+    """Compare 2..8 runs or arms (the first is the baseline) on `statistic` of `dimension`.
 
-    Same numbers as `Comparer(runs, dimension, x_dimension).compare(...)`; random_state
-    None means the fixed seed 0, so the same input always gives the same result.
+    Parameters
+    ----------
+    *runs
+        `Run`s, `Arm`s of repeated runs (a plain list of runs counts as an arm), LLMeter
+        Results, paths / URLs, or 1-D arrays of `dimension` values (then ranges and matching
+        are unavailable). Repeated names are made distinct (" (2)", " (3)"...).
+    dimension
+        The compared column, e.g. "time_per_output_token" (seconds).
+    statistic
+        "median", "mean", or a percentile strictly between 0 and 100 such as "p90", "p99.9".
+    confidence_level
+        Of every interval, in [0.5, 0.9999].
+    method
+        "BCa" (default) or "percentile" bootstrap intervals.
+    n_resamples
+        Bootstrap resamples, 100 to 1,000,000.
+    token_range
+        (lo, hi) on `x_dimension`, inclusive, None = open end; None = every row.
+    x_dimension
+        The column `token_range` selects on (default "num_tokens_output").
+    time_range
+        (lo, hi) on `request_start` (seconds since the run's first request), e.g. (30, None)
+        to drop a 30 s warm-up. Needs runs with start times.
+    threshold
+        A relative practical threshold, e.g. 0.02: verdicts become "faster" / "slower" /
+        "equivalent" / "inconclusive" by the relative CI against ±2%.
+    match
+        "num_tokens_output", "num_tokens_input" or both: compare matched workloads.
+    slo
+        Objectives per duration column in seconds (or texts such as "500ms"), e.g.
+        ``{"time_to_first_token": 0.5, "time_per_output_token": 0.05}``: adds attainment.
+    random_state
+        None (the fixed seed 0: the same input always gives the same numbers), an int seed
+        or a numpy Generator.
+
+    Returns
+    -------
+    Comparison
+        `.runs`, `.differences`, `.notes`, `.parameters`; `to_dict()` is JSON-safe.
+
+    Notes
+    -----
+    An interval from single runs covers request-to-request noise only (said in `notes`);
+    with arms, run-to-run variation enters the intervals.
     """
-    return Comparer(runs, dimension, x_dimension).compare(
-        token_range=token_range,
+    p = Parameters.from_user(
+        dimension=dimension,
         statistic=statistic,
         confidence_level=confidence_level,
         method=method,
         n_resamples=n_resamples,
-        random_state=random_state,
+        token_range=token_range,
+        x_dimension=x_dimension,
+        time_range=time_range,
+        threshold=threshold,
+        match=match,
+        slo=slo,
     )
+    return Comparer(runs, p.dimension, p.x_dimension).compare(p, random_state=random_state)

@@ -1,0 +1,278 @@
+"""How things are shown to people: the run palette, short run labels, column and statistic
+labels, and number formatting, shared by the widget, the report and the CLI.
+
+The front end's js/format.ts mirrors the formatting functions (same units, digits and
+words); the widget sends `PALETTE` colours and `short_labels` to the browser, so a run has
+one colour and one label on every surface.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from .run import DURATION_COLUMNS, TOKEN_COLUMNS
+
+__all__ = [
+    "MAX_LABEL",
+    "PALETTE",
+    "column_label",
+    "common_prefix",
+    "format_ci",
+    "format_count",
+    "format_delta",
+    "format_p",
+    "format_percent",
+    "format_percent_ci",
+    "format_range",
+    "format_value",
+    "middle_ellipsis",
+    "short_column_label",
+    "short_labels",
+    "statistic_label",
+    "unit_of",
+]
+
+#: One colour per run (baseline first); readable on light and dark backgrounds.
+PALETTE: tuple[str, ...] = (
+    "#4C78A8",
+    "#F58518",
+    "#54A24B",
+    "#E45756",
+    "#B279A2",
+    "#72B7B2",
+    "#EECA3B",
+    "#9D755D",
+)
+
+#: Longest short label (characters) before it is shortened with a middle ellipsis.
+MAX_LABEL = 24
+_ELLIPSIS = "…"
+_MINUS = "\u2212"
+_SEGMENT = re.compile(r"\s*(?:/|\||·|,|;)\s*")
+
+_COLUMN_LABELS = {
+    "time_per_output_token": "time per output token (TPOT)",
+    "time_to_first_token": "time to first token (TTFT)",
+    "time_to_last_token": "end-to-end latency",
+    "tpot_reported": "TPOT as reported by the tool",
+    "num_tokens_output": "output tokens",
+    "num_tokens_input": "input tokens",
+    "request_start": "request start (s into the run)",
+}
+_SHORT_COLUMN_LABELS = {
+    "time_per_output_token": "TPOT",
+    "time_to_first_token": "TTFT",
+    "time_to_last_token": "E2E latency",
+    "tpot_reported": "TPOT (tool's own)",
+    "num_tokens_output": "output tokens",
+    "num_tokens_input": "input tokens",
+    "request_start": "request start",
+}
+
+
+# --- run labels ----------------------------------------------------------------------------
+
+
+def common_prefix(texts: Sequence[str]) -> str:
+    """The longest string every text starts with (character by character)."""
+    if not texts:
+        return ""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def middle_ellipsis(text: str, max_len: int = MAX_LABEL) -> str:
+    """`text` cut in the middle to `max_len` characters, keeping more of the end."""
+    if len(text) <= max_len:
+        return text
+    keep = max_len - 1
+    head = keep // 3
+    return text[:head] + _ELLIPSIS + text[len(text) - (keep - head) :]
+
+
+def _differing_segments(names: Sequence[str]) -> list[str] | None:
+    """The segments ("a / b / c") that differ between the names, if they split alike."""
+    parts = [_SEGMENT.split(n) for n in names]
+    if len({len(p) for p in parts}) != 1 or len(parts[0]) < 2:
+        return None
+    differing = [i for i in range(len(parts[0])) if len({p[i] for p in parts}) > 1]
+    if not differing:
+        return None
+    return [" / ".join(p[i] for i in differing) for p in parts]
+
+
+def _window(label: str, prefix: int, suffix: int, max_len: int) -> str:
+    """`label` shortened around its differing characters [prefix, len - suffix)."""
+    start, end = prefix, len(label) - suffix
+    if end - start >= max_len - 2:
+        return middle_ellipsis(label[start:end], max_len)
+    budget = max_len - (end - start) - 2  # context around the difference; two ellipses
+    right = min(len(label) - end, budget // 2)
+    left = min(start, budget - right)
+    right = min(len(label) - end, budget - left)
+    start, end = start - left, end + right
+    head = _ELLIPSIS if start > 0 else ""
+    tail = _ELLIPSIS if end < len(label) else ""
+    return head + label[start:end] + tail
+
+
+def short_labels(names: Sequence[str], max_len: int = MAX_LABEL) -> list[str]:
+    """Short, distinct labels for run names: the part that tells them apart.
+
+    Names that split alike on " / " (or "|", "·", ",", ";") keep only the differing
+    segments ("… / tp4 / max_num_seqs=256" → "max_num_seqs=256"); a label still longer than
+    `max_len` is cut around its differing characters, keeping the end. Names already short
+    stay whole. The full name stays everywhere else (hover titles, `stats`, exports).
+    """
+    names = [str(n) for n in names]
+    if len(names) < 2 or len(set(names)) < len(names):
+        return [middle_ellipsis(n, max_len) for n in names]
+    if all(len(n) <= max_len for n in names):
+        return list(names)
+    labels = _differing_segments(names) or list(names)
+    if any(len(label) > max_len for label in labels):
+        prefix = len(common_prefix(labels))
+        suffix = len(common_prefix([label[::-1] for label in labels]))
+        shortest = min(len(label) for label in labels)
+        if prefix + suffix > shortest:
+            suffix = max(shortest - prefix, 0)
+        labels = [
+            label if len(label) <= max_len else _window(label, prefix, suffix, max_len)
+            for label in labels
+        ]
+    if len(set(labels)) < len(labels):  # shortening merged two: fall back to the names
+        return [middle_ellipsis(n, max_len) for n in names]
+    return labels
+
+
+# --- column and statistic labels -----------------------------------------------------------
+
+
+def column_label(column: str) -> str:
+    """A column in words: "time_per_output_token" → "time per output token (TPOT)"."""
+    return _COLUMN_LABELS.get(column, column.replace("_", " "))
+
+
+def short_column_label(column: str) -> str:
+    """A short axis label: "TPOT", "TTFT", "E2E latency", "output tokens"..."""
+    return _SHORT_COLUMN_LABELS.get(column, column.replace("_", " "))
+
+
+def statistic_label(statistic: str) -> str:
+    """ "median", "mean", "p90" → "median", "mean", "90th percentile"."""
+    match = re.fullmatch(r"p(\d+(?:\.\d+)?)", statistic)
+    return f"{match.group(1)}th percentile" if match else statistic
+
+
+def unit_of(column: str) -> str:
+    """How a column is shown: "s" (seconds, shown as ms), "tokens" or "s-offset" (seconds)."""
+    if column in DURATION_COLUMNS:
+        return "s"
+    if column in TOKEN_COLUMNS:
+        return "tokens"
+    return "s-offset"
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _significant(x: float, digits: int = 3, trim_zeros: bool = False) -> str:
+    """`x` with `digits` significant digits, thousands grouped (as js/format.ts)."""
+    if not math.isfinite(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{abs(x):,.{decimals}f}"
+    if trim_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return (_MINUS if x < 0 else "") + text
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or not math.isfinite(x)
+
+
+def format_value(x: float | None, unit: str) -> str:
+    """A value in its unit: seconds as "21.4 ms", tokens as "1,024 tokens"; None → "n/a"."""
+    if x is None or _missing(x):
+        return "n/a"
+    if unit == "s":
+        return f"{_significant(x * 1000)} ms"
+    if unit == "tokens":
+        return f"{_significant(x, 4, True)} tokens"
+    return f"{_significant(x)} s"
+
+
+def format_delta(x: float | None, unit: str) -> str:
+    """A signed difference: "+1.23 ms" / "−0.520 ms"."""
+    if x is None or _missing(x):
+        return "n/a"
+    sign = "+" if x > 0 else _MINUS if x < 0 else "±"
+    return sign + format_value(abs(x), unit)
+
+
+def format_ci(lo: float | None, hi: float | None, unit: str, signed: bool = False) -> str:
+    """A CI as "[20.9, 22.0] ms" (one unit at the end); "n/a" when a bound is missing."""
+    if lo is None or hi is None or _missing(lo) or _missing(hi):
+        return "n/a"
+    scale = 1000.0 if unit == "s" else 1.0
+    suffix = {"s": " ms", "tokens": " tokens"}.get(unit, " s")
+
+    def one(v: float) -> str:
+        text = _significant(v * scale, 4 if unit == "tokens" else 3, unit == "tokens")
+        return f"+{text}" if signed and v > 0 else text
+
+    return f"[{one(lo)}, {one(hi)}]{suffix}"
+
+
+def format_percent(x: float | None, signed: bool = True) -> str:
+    """A relative difference (b / a − 1) as "+5.10%" / "−12.3%"."""
+    if x is None or _missing(x):
+        return "n/a"
+    pct = abs(x * 100)
+    text = f"{pct:.0f}" if pct >= 100 else f"{pct:.1f}" if pct >= 10 else f"{pct:.2f}"
+    if not signed:
+        return f"{text}%"
+    return ("+" if x > 0 else _MINUS if x < 0 else "±") + f"{text}%"
+
+
+def format_percent_ci(lo: float | None, hi: float | None) -> str:
+    """A relative CI as "[−14.0%, −10.1%]"."""
+    if lo is None or hi is None:
+        return "n/a"
+    return f"[{format_percent(lo)}, {format_percent(hi)}]"
+
+
+def format_p(p: float | None) -> str:
+    """A p-value: "0.034", "< 0.001"; None → "n/a"."""
+    if p is None or _missing(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_count(n: int) -> str:
+    """A count with thousands separators: 12,345."""
+    return f"{int(n):,}"
+
+
+def format_range(rng: Sequence[float | None] | None, column: str) -> str:
+    """A selection in words: "all requests" or "output tokens in [200, 800]" ("≥ 200")."""
+    if rng is None:
+        return "all requests"
+    lo, hi = rng
+    what = short_column_label(column)
+    unit = "" if column in TOKEN_COLUMNS else " s"
+    if lo is None and hi is None:
+        return "all requests"
+    if lo is None:
+        return f"{what} ≤ {hi:g}{unit}"
+    if hi is None:
+        return f"{what} ≥ {lo:g}{unit}"
+    return f"{what} in [{lo:g}, {hi:g}]{unit}"

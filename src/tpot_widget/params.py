@@ -1,0 +1,287 @@
+"""The parameters of a comparison: their types, defaults, and the one validation every surface uses.
+
+`compare`, `Comparer`, `TPOTCompare`, the report and the CLI all call the functions here, so
+they accept and refuse exactly the same values with the same messages. `Parameters` is the
+validated set a `Comparison` carries and reports (`Comparison.parameters`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .durations import validate_slo
+from .run import NUMERIC_COLUMNS, TOKEN_COLUMNS
+
+__all__ = [
+    "DEFAULTS",
+    "MATCH_COLUMNS",
+    "MAX_RESAMPLES",
+    "MAX_RUNS",
+    "METHODS",
+    "MIN_RESAMPLES",
+    "MIN_RUNS",
+    "Parameters",
+    "Range",
+    "check_run_count",
+    "normalize_column",
+    "normalize_confidence_level",
+    "normalize_match",
+    "normalize_method",
+    "normalize_n_resamples",
+    "normalize_range",
+    "normalize_statistic",
+    "normalize_threshold",
+    "unique_names",
+]
+
+#: An inclusive (lo, hi) range on one column; either bound None = open on that side.
+Range = tuple[float | None, float | None]
+
+#: How many runs (or arms) one comparison holds; the first is the baseline.
+MIN_RUNS, MAX_RUNS = 2, 8
+#: Bounds of `n_resamples`: below 100 an interval's tails hold a handful of replicates; above
+#: a million the replicates alone need tens of MB per run and the brush stops being live.
+MIN_RESAMPLES, MAX_RESAMPLES = 100, 1_000_000
+#: Confidence levels offered: [0.5, 0.9999]; lower is not a confidence interval anyone uses.
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
+#: Bootstrap interval methods, by canonical name.
+METHODS: tuple[str, ...] = ("BCa", "percentile")
+#: Columns a comparison can be matched on (workload covariates).
+MATCH_COLUMNS: tuple[str, ...] = TOKEN_COLUMNS
+
+_STATISTIC = re.compile(r"^p(\d{1,2}(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A validated set of comparison parameters (the defaults are the documented ones).
+
+    Build it with `Parameters.from_user(...)`, which validates and normalises every value;
+    the constructor itself trusts its arguments.
+    """
+
+    dimension: str = "time_per_output_token"
+    x_dimension: str = "num_tokens_output"
+    statistic: str = "median"
+    confidence_level: float = 0.95
+    method: str = "BCa"
+    n_resamples: int = 9999
+    token_range: Range | None = None
+    time_range: Range | None = None
+    threshold: float | None = None
+    match: tuple[str, ...] | None = None
+    slo: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_user(cls, **values: Any) -> Parameters:
+        """Validate user-facing values (any subset; the rest take their defaults)."""
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"unknown comparison parameter(s): {', '.join(sorted(unknown))}")
+        d = DEFAULTS
+        return cls(
+            dimension=normalize_column(values.get("dimension", d.dimension), "dimension"),
+            x_dimension=normalize_column(values.get("x_dimension", d.x_dimension), "x_dimension"),
+            statistic=normalize_statistic(values.get("statistic", d.statistic)),
+            confidence_level=normalize_confidence_level(
+                values.get("confidence_level", d.confidence_level)
+            ),
+            method=normalize_method(values.get("method", d.method)),
+            n_resamples=normalize_n_resamples(values.get("n_resamples", d.n_resamples)),
+            token_range=normalize_range(values.get("token_range"), "token_range"),
+            time_range=normalize_range(values.get("time_range"), "time_range"),
+            threshold=normalize_threshold(values.get("threshold")),
+            match=normalize_match(values.get("match")),
+            slo=validate_slo(values.get("slo") or {}),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ranges as [lo, hi] lists (None = open), `match` as a list or None."""
+        return {
+            "dimension": self.dimension,
+            "x_dimension": self.x_dimension,
+            "statistic": self.statistic,
+            "confidence_level": self.confidence_level,
+            "method": self.method,
+            "n_resamples": self.n_resamples,
+            "token_range": None if self.token_range is None else list(self.token_range),
+            "time_range": None if self.time_range is None else list(self.time_range),
+            "threshold": self.threshold,
+            "match": None if self.match is None else list(self.match),
+            "slo": dict(self.slo),
+        }
+
+
+#: The defaults, written once.
+DEFAULTS = Parameters()
+
+
+def _is_number(value: Any) -> bool:
+    """A real number that is not a bool (True is not 1 token)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def normalize_range(value: Any, name: str = "token_range") -> Range | None:
+    """None or an inclusive (lo, hi) pair: numbers or None, ±inf = open, lo <= hi.
+
+    Ints stay ints (200, not 200.0); (None, None) and (-inf, inf) mean "everything" → None.
+    NaN, strings, booleans and anything but a pair are refused with a ValueError.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, Iterable)):
+        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {value!r}")
+    items = list(value)
+    if len(items) != 2:
+        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {value!r}")
+    bounds: list[float | None] = []
+    for bound in items:
+        if bound is None:
+            bounds.append(None)
+            continue
+        if not _is_number(bound):
+            raise ValueError(f"{name} bounds must be numbers or None, got {bound!r} in {value!r}")
+        try:
+            number = float(bound)
+        except OverflowError:  # an int beyond float range: as good as infinite
+            number = math.copysign(math.inf, bound)
+        if math.isnan(number):
+            raise ValueError(f"{name} bounds must be numbers or None (not NaN), got {value!r}")
+        if math.isinf(number):
+            bounds.append(None)
+        elif isinstance(bound, numbers.Integral) or number.is_integer():
+            bounds.append(int(number))
+        else:
+            bounds.append(number)
+    lo, hi = bounds
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"{name}=({lo}, {hi}) is empty: the lower bound is above the upper")
+    if lo is None and hi is None:
+        return None
+    return (lo, hi)
+
+
+def normalize_column(value: Any, name: str = "dimension") -> str:
+    """A numeric Run column name, else a ValueError listing them."""
+    if not isinstance(value, str) or value not in NUMERIC_COLUMNS:
+        raise ValueError(
+            f"{name}={value!r} is not a numeric Run column; choose one of {list(NUMERIC_COLUMNS)}"
+        )
+    return value
+
+
+def normalize_statistic(value: Any) -> str:
+    """ "median", "mean" or a percentile "pNN" with 0 < NN < 100 (case and spaces ignored).
+
+    p0 and p100 (the minimum and maximum) are refused: their bootstrap is degenerate.
+    """
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in ("median", "mean"):
+        return text
+    match = _STATISTIC.match(text or "")
+    if match and 0.0 < float(match.group(1)) < 100.0:
+        return f"p{float(match.group(1)):g}"
+    raise ValueError(
+        f"statistic={value!r} is not supported; use 'median', 'mean' or a percentile strictly "
+        "between 0 and 100 such as 'p90', 'p99' or 'p99.9'"
+    )
+
+
+def normalize_confidence_level(value: Any) -> float:
+    """A float in [0.5, 0.9999], e.g. 0.95."""
+    if not _is_number(value) or not MIN_CONFIDENCE <= float(value) <= MAX_CONFIDENCE:
+        raise ValueError(
+            f"confidence_level={value!r} must be a number in [{MIN_CONFIDENCE}, "
+            f"{MAX_CONFIDENCE}], e.g. 0.95"
+        )
+    return float(value)
+
+
+def normalize_method(value: Any) -> str:
+    """ "BCa" or "percentile" (case ignored)."""
+    canonical = {m.lower(): m for m in METHODS}.get(str(value).strip().lower())
+    if canonical is None:
+        raise ValueError(f"method={value!r} is not supported; use 'BCa' or 'percentile'")
+    return canonical
+
+
+def normalize_n_resamples(value: Any) -> int:
+    """An integer in [100, 1,000,000]: fewer make the CI's tails noise, more exhaust memory."""
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not is_int and not (_is_number(value) and float(value).is_integer()):
+        raise ValueError(f"n_resamples={value!r} must be an integer, e.g. 9999")
+    n = int(value)
+    if not MIN_RESAMPLES <= n <= MAX_RESAMPLES:
+        raise ValueError(
+            f"n_resamples={n} must be between {MIN_RESAMPLES:,} and {MAX_RESAMPLES:,} "
+            "(9999 is plenty for a 95% CI)"
+        )
+    return n
+
+
+def normalize_threshold(value: Any) -> float | None:
+    """None, or a relative practical threshold in (0, 1): 0.02 = ±2% is "equivalent"."""
+    if value is None:
+        return None
+    if not _is_number(value) or not 0.0 < float(value) < 1.0:
+        raise ValueError(
+            f"threshold={value!r} must be None or a relative difference in (0, 1), e.g. 0.02 "
+            "for ±2%"
+        )
+    return float(value)
+
+
+def normalize_match(value: Any) -> tuple[str, ...] | None:
+    """None, a token column, or several: the workload covariates to match the runs on."""
+    if value is None or value == () or value == []:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for item in items:
+        if item not in MATCH_COLUMNS:
+            raise ValueError(
+                f"match={value!r}: can match on {list(MATCH_COLUMNS)} (one or both), not {item!r}"
+            )
+        if item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+def check_run_count(n: int, what: str = "compare") -> None:
+    """Refuse fewer than 2 or more than 8 runs (the first is the baseline)."""
+    if not MIN_RUNS <= n <= MAX_RUNS:
+        raise ValueError(
+            f"{what} needs {MIN_RUNS} to {MAX_RUNS} runs or arms (the first is the baseline), "
+            f"got {n}"
+        )
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Names made distinct: repeats get " (2)", " (3)"... in order; unique names unchanged.
+
+    The one naming rule of every surface, so two runs with one name stay two runs in the
+    statistics, the widget, selections, the report and the CLI. A generated name never
+    collides with a name already present.
+    """
+    counts = Counter(names)
+    taken = set(names)
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for name in names:
+        if counts[name] == 1:
+            out.append(name)
+            continue
+        seen[name] += 1
+        candidate = f"{name} ({seen[name]})"
+        while candidate in taken and candidate != name:
+            seen[name] += 1
+            candidate = f"{name} ({seen[name]})"
+        taken.add(candidate)
+        out.append(candidate)
+    return out

@@ -1,0 +1,84 @@
+"""The one factory for synthetic test runs (every test module builds its runs here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from tpot_widget import Run
+
+
+def make_run(
+    name: str = "run",
+    n: int = 300,
+    tpot: float = 0.02,
+    seed: int = 0,
+    *,
+    error_rate: float = 0.0,
+    n_failed: int | None = None,
+    sigma: float = 0.2,
+    tokens: tuple[int, int] = (2, 1000),
+    tpot_per_token: float = 0.0,
+    duration: float | None = 60.0,
+    warm_up: tuple[float, float] | None = None,
+    ttft: tuple[float, float] = (0.05, 0.3),
+    output_tokens: np.ndarray | None = None,
+    tpot_of: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+) -> Run:
+    """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
+
+    Parameters
+    ----------
+    name, n, tpot, seed
+        Name, requests, median TPOT in seconds, random seed.
+    error_rate, n_failed
+        Failed requests (E2E NaN, error "HTTP 500"): a random share, or an exact count.
+    sigma
+        Lognormal spread of TPOT.
+    tokens, output_tokens
+        Output token counts: uniform integers in [lo, hi), or given exactly.
+    tpot_per_token
+        TPOT grows by this many seconds per output token (a workload confound).
+    duration
+        Request starts spread uniformly over this many seconds (None: no start times).
+    warm_up
+        (seconds, factor): requests starting in the first `seconds` are `factor` x slower.
+    ttft
+        TTFT uniform in this range, seconds.
+    tpot_of
+        Overrides TPOT: a function of (output tokens, rng).
+    """
+    rng = np.random.default_rng(seed)
+    out = (
+        np.asarray(output_tokens, dtype=float)
+        if output_tokens is not None
+        else rng.integers(tokens[0], tokens[1], n).astype(float)
+    )
+    n = len(out)
+    first = rng.uniform(ttft[0], ttft[1], n)
+    if tpot_of is not None:
+        per_token = tpot_of(out, rng)
+    else:
+        per_token = tpot * rng.lognormal(0, sigma, n) + tpot_per_token * out
+    start = None if duration is None else np.sort(rng.uniform(0, duration, n))
+    if warm_up is not None and start is not None:
+        per_token = np.where(start < warm_up[0], per_token * warm_up[1], per_token)
+    e2e = first + per_token * (out - 1)
+    if n_failed is not None:
+        failed = np.zeros(n, dtype=bool)
+        failed[rng.choice(n, size=n_failed, replace=False)] = True
+    else:
+        failed = rng.random(n) < error_rate
+    errors = np.where(failed, "HTTP 500", None)
+    e2e[failed] = np.nan
+    return Run.from_columns(
+        name,
+        time_to_first_token=first,
+        time_to_last_token=e2e,
+        num_tokens_output=out,
+        num_tokens_input=rng.integers(50, 2000, n).astype(float),
+        request_start=start,
+        error=errors,
+        format="synthetic",
+    )
