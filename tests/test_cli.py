@@ -42,14 +42,14 @@ def test_table_and_report(
     assert code == 0
     lines = stdout.splitlines()
     assert lines[0].startswith("time_per_output_token, median, 95% CI (BCa, 9999 resamples)")
-    assert any(line.startswith("concurrent 4 streams ") for line in lines)
-    assert any(line.startswith("vs concurrent 4 streams") for line in lines)
+    assert any(line.startswith("mock-model · concurrent 4 streams ") for line in lines)
+    assert any(line.startswith("vs mock-model · concurrent 4 streams") for line in lines)
     verdict_line = lines[-1]
     assert verdict_line.startswith("llm-load-test-b27aad1")
     assert "n=24+30" in verdict_line
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert "concurrent 4 streams" in html
+    assert "mock-model · concurrent 4 streams" in html
     assert f"wrote {out}" in stderr
 
 

@@ -61,7 +61,7 @@ def test_new_schema_values_match_raw_fields(fixtures_dir: Path) -> None:
     runs = guidellm.load(_path(fixtures_dir, NEW))
     assert len(runs) == len(raw["benchmarks"]) == 1
     run = runs[0]
-    assert run.name == "concurrent 4 streams"
+    assert run.name == "mock-model · concurrent 4 streams"
     requests = raw["benchmarks"][0]["requests"]["successful"]
     assert len(run) == len(requests) == 24
     assert run.n_errors == 0
@@ -94,7 +94,7 @@ def test_old_schema_values_match_raw_fields_and_sampling_warns(fixtures_dir: Pat
     # guidellm 0.2-0.3 saved only a sample of the 47 requests: say so instead of hiding it
     with pytest.warns(UserWarning, match=r"sample of the requests successful 1 of 46"):
         runs = guidellm.load(_path(fixtures_dir, OLD))
-    assert [r.name for r in runs] == ["synchronous"]
+    assert [r.name for r in runs] == ["example_model · synchronous"]
     run = runs[0]
     r = bench["requests"]["successful"][0]
     ttft = r["first_token_time"] - r["start_time"]
@@ -170,9 +170,9 @@ def test_errored_and_incomplete_requests_are_kept(fixtures_dir: Path, tmp_path: 
         runs = tpot_widget.load_runs(path)
     # one run per benchmark, unique names from the strategy / rate
     assert [r.name for r in runs] == [
-        "concurrent 4 streams",
-        "constant 2.5 req/s",
-        "concurrent 4 streams (2)",
+        "mock-model · concurrent 4 streams",
+        "mock-model · constant 2.5 req/s",
+        "mock-model · concurrent 4 streams (2)",
     ]
     run = runs[1]
     assert len(run) == 24
@@ -227,7 +227,7 @@ def test_old_schema_errored_and_incomplete(fixtures_dir: Path, tmp_path: Path) -
     bench["args"]["strategy"] = {"type_": "poisson", "rate": 4.0}
     with _no_warning():
         run = tpot_widget.load_run(_write(tmp_path, raw))
-    assert run.name == "poisson 4 req/s"
+    assert run.name == "example_model · poisson 4 req/s"
     assert list(run["error"]) == [None, "ReadTimeout", "incomplete: Request was cancelled"]
     # no time_to_first_token_ms: computed from the flat timestamps
     assert run["time_to_first_token"][1] == pytest.approx(
@@ -246,7 +246,7 @@ def test_old_schema_errored_and_incomplete(fixtures_dir: Path, tmp_path: Path) -
         ({"metadata": {"guidellm_version": "0.8.1"}}, "an object with 'benchmarks'"),
         (
             {"benchmarks": [{"config": {"strategy": {"type_": "synchronous"}}}]},
-            "benchmarks[0] (synchronous) has no per-request data",
+            "benchmarks[0] (benchmarks · synchronous) has no per-request data",
         ),
         (
             {
@@ -254,7 +254,7 @@ def test_old_schema_errored_and_incomplete(fixtures_dir: Path, tmp_path: Path) -
                     {"requests": {"successful": [], "errored": [], "incomplete": []}},
                 ]
             },
-            "benchmarks[0] (benchmark 0) holds no requests",
+            "benchmarks[0] (benchmarks · benchmark 0) holds no requests",
         ),
         (
             {
@@ -285,3 +285,27 @@ def test_report_without_benchmarks_is_detected_and_refused(tmp_path: Path) -> No
     with pytest.raises(LoadError, match="holds no run") as info:
         tpot_widget.load_runs(path)
     assert str(path) in str(info.value)
+
+
+def test_runs_of_two_files_are_told_apart_by_model(fixtures_dir: Path, tmp_path: Path) -> None:
+    """Two models run with the same strategy: the names say which model is which."""
+    raw = _raw(fixtures_dir, OLD)
+    other = copy.deepcopy(raw)
+    other["benchmarks"][0]["worker"]["backend_model"] = "meta-llama/Llama-3.1-8B-Instruct"
+    a = _write(tmp_path, raw, "qwen.json")
+    b = _write(tmp_path, other, "llama.json")
+    with pytest.warns(UserWarning, match="sample of the requests"):
+        runs = tpot_widget.load_runs([a, b])
+    assert [r.name for r in runs] == [
+        "example_model · synchronous",
+        "Llama-3.1-8B-Instruct · synchronous",
+    ]
+    assert runs[1].metadata["model"] == "meta-llama/Llama-3.1-8B-Instruct"
+
+
+def test_file_stem_names_a_run_without_model(fixtures_dir: Path, tmp_path: Path) -> None:
+    raw = _raw(fixtures_dir, NEW)
+    del raw["benchmarks"][0]["config"]["backend"]["model"]
+    with _no_warning():
+        run = tpot_widget.load_run(_write(tmp_path, raw, "h100-run.json"))
+    assert run.name == "h100-run · concurrent 4 streams"

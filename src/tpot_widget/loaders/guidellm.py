@@ -2,8 +2,10 @@
 
 Reads both schemas: 0.4+ (`request_start_time`, `request_latency`, `info.timings`,
 `info.error`) and 0.2–0.3 (flat `start_time`, `end_time`, `first_token_time`, `error`).
-Requests come from `successful`, `errored` and `incomplete`; the latter two keep an error
-text (incomplete ones say "incomplete: ..."), so they are counted but not used in statistics.
+Runs are named "model · strategy" (the file's stem stands in for a missing model), so
+that runs of two files stay apart. Requests come from `successful`, `errored` and
+`incomplete`; the latter two keep an error text (incomplete ones say "incomplete: ..."),
+so they are counted but not used in statistics.
 guidellm's own `time_per_output_token_ms` (it includes the TTFT) goes to `tpot_reported`.
 """
 
@@ -84,6 +86,25 @@ def _strategy(bench: Any) -> Any:
         if isinstance(part, dict) and part.get("strategy") is not None:
             return part["strategy"]
     return None
+
+
+def _model(bench: Any) -> Any:
+    """The benchmark's model: `config.backend.model` (0.4+) or `worker.backend_model`."""
+    if not isinstance(bench, dict):
+        return None
+    config = bench.get("config")
+    backend = config.get("backend") if isinstance(config, dict) else None
+    if isinstance(backend, dict) and backend.get("model"):
+        return backend["model"]
+    worker = bench.get("worker")
+    return worker.get("backend_model") if isinstance(worker, dict) else None
+
+
+def _short_model(model: Any) -> str | None:
+    """A model id without its organisation ("meta-llama/Llama-3.1-8B" → "Llama-3.1-8B")."""
+    if not isinstance(model, str) or not model.strip():
+        return None
+    return model.strip().rstrip("/").rsplit("/", 1)[-1]
 
 
 def _is_new_schema(request: dict[str, Any]) -> bool:
@@ -225,7 +246,8 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
 
 
 def load(path: Path) -> list[Run]:
-    """Every benchmark of a guidellm `benchmarks.json` as a Run, named by its strategy/rate."""
+    """Every benchmark of a guidellm `benchmarks.json` as a Run, named "model · strategy"
+    (the file's stem when the report names no model)."""
     path = Path(path)
     data = read_json(path)
     if not isinstance(data, dict) or "benchmarks" not in data:
@@ -236,7 +258,12 @@ def load(path: Path) -> list[Run]:
             f"{path}: the 'benchmarks' list is empty or missing; the report holds no run "
             "(did guidellm stop before the first benchmark finished?)"
         )
-    names = unique_names([_strategy_name(_strategy(b), i) for i, b in enumerate(benchmarks)])
+    names = unique_names(
+        [
+            f"{_short_model(_model(b)) or path.stem} · {_strategy_name(_strategy(b), i)}"
+            for i, b in enumerate(benchmarks)
+        ]
+    )
     return [
         _load_benchmark(path, index, bench, data, name)
         for index, (bench, name) in enumerate(zip(benchmarks, names, strict=True))
