@@ -26,20 +26,33 @@ from .bootstrap import (
     make_rng,
     parse_statistic,
     replicates,
+    replicates_from_moments,
     sorted_finite,
 )
 from .mannwhitney import mann_whitney_p
+from .moments import (
+    MomentPrefix,
+    Moments,
+    cornish_fisher_applies,
+    mean_acceleration,
+    mean_difference_acceleration,
+    mean_replicates_from_moments,
+    welch_p,
+)
 from .selection import SortedSelector, select_sorted
 
 __all__ = [
     "METHODS",
     "DifferenceInterval",
     "Interval",
+    "MomentPrefix",
+    "Moments",
     "SortedSelector",
     "Statistic",
     "acceleration",
     "bootstrap_ci",
     "compiled_kernels",
+    "cornish_fisher_applies",
     "difference_ci",
     "difference_from_replicates",
     "draw_seeds",
@@ -48,11 +61,16 @@ __all__ = [
     "jackknife",
     "make_rng",
     "mann_whitney_p",
+    "mean_acceleration",
+    "mean_difference_acceleration",
+    "mean_replicates_from_moments",
     "parse_statistic",
     "replicates",
+    "replicates_from_moments",
     "select_sorted",
     "sorted_finite",
     "warm_up",
+    "welch_p",
 ]
 
 
@@ -81,6 +99,7 @@ def warm_up() -> None:
         with bootstrap._PARALLEL_LOCK:
             kernels.mean_replicates(x, 4, seeds)
         kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
+        kernels.moment_prefix_sums(x, 2.0)
         for other in (True, False):
             kernels.rank_sum_with_ties(x, _array([2.0, 4.0], other))
             kernels.rank_sum_no_ties(x, _array([2.0, 4.0], other))

@@ -19,6 +19,13 @@ from typing import Literal
 import numpy as np
 
 from . import kernels
+from .moments import (
+    CF_MIN_N,
+    Moments,
+    cornish_fisher_applies,
+    mean_difference_acceleration,
+    mean_replicates_from_moments,
+)
 
 Method = Literal["BCa", "percentile"]
 METHODS: tuple[str, ...] = ("BCa", "percentile")
@@ -99,16 +106,36 @@ def replicates(
 ) -> np.ndarray:
     """`n_resamples` bootstrap replicates of the statistic of sorted data (len ≥ 1).
 
-    `seeds` holds N_CHUNKS uint32 seeds, one per block of replicates.
+    `seeds` holds N_CHUNKS uint32 seeds, one per block of replicates. The mean of a sample
+    where `cornish_fisher_applies` (n ≥ 500, near-normal resampling distribution) is drawn
+    from its moments (see `moments`); smaller or very skewed samples resample rows.
     """
     stat = parse_statistic(statistic)
     if x_sorted[0] == x_sorted[-1]:
         return np.full(n_resamples, float(x_sorted[0]))
     if stat.quantile is None:
+        if len(x_sorted) >= CF_MIN_N:
+            m = Moments.from_values(x_sorted)
+            if cornish_fisher_applies(m):
+                return mean_replicates_from_moments(m, n_resamples, seeds)
         with _PARALLEL_LOCK:
             return kernels.mean_replicates(x_sorted, n_resamples, seeds)
     j, g = _virtual_index(len(x_sorted), stat)
     return kernels.order_statistic_replicates(x_sorted, j, g, stat.midpoint, n_resamples, seeds)
+
+
+def replicates_from_moments(m: Moments, n_resamples: int, seeds: np.ndarray) -> np.ndarray | None:
+    """Replicates of the mean from a range's moments, or None when the rows must be resampled.
+
+    The brush's path for statistic="mean": `SortedSelector.moments(range)` then this; None
+    (n < 500 or a strongly skewed resampling distribution) means: select the rows and call
+    `replicates`. Same seeds, same draws as `replicates` on the rows gives.
+    """
+    if m.n >= 1 and m.s2 == 0.0:
+        return np.full(int(n_resamples), m.mean)
+    if not cornish_fisher_applies(m):
+        return None
+    return mean_replicates_from_moments(m, n_resamples, seeds)
 
 
 def jackknife(x_sorted: np.ndarray, statistic: str | Statistic) -> tuple[np.ndarray, np.ndarray]:
@@ -291,8 +318,8 @@ NOT_ENOUGH = DifferenceInterval(None, None, None, None, None, None)
 
 
 def difference_from_replicates(
-    a_sorted: np.ndarray,
-    b_sorted: np.ndarray,
+    a_sorted: np.ndarray | Moments,
+    b_sorted: np.ndarray | Moments,
     statistic: str | Statistic,
     theta_a: float,
     theta_b: float,
@@ -304,22 +331,35 @@ def difference_from_replicates(
     """CIs of b − a and b / a − 1 from independent replicates of each sample.
 
     BCa's acceleration mirrors scipy's multi-sample jackknife: leave one row out of one
-    sample while the other stays whole, and sum both samples' contributions.
+    sample while the other stays whole, and sum both samples' contributions. For the mean,
+    `a_sorted` and `b_sorted` may be `Moments` (the live brush): the acceleration then
+    comes from `mean_difference_acceleration`, without rows.
     """
     stat = parse_statistic(statistic)
     jack: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    from_moments = isinstance(a_sorted, Moments) or isinstance(b_sorted, Moments)
+    if from_moments:
+        if stat.quantile is not None:
+            raise TypeError("Moments stand in for the rows of a mean only")
+        ma = a_sorted if isinstance(a_sorted, Moments) else Moments.from_values(a_sorted)
+        mb = b_sorted if isinstance(b_sorted, Moments) else Moments.from_values(b_sorted)
 
     def jackknives() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
         if not jack:
+            assert isinstance(a_sorted, np.ndarray) and isinstance(b_sorted, np.ndarray)
             jack["a"] = jackknife(a_sorted, stat)
             jack["b"] = jackknife(b_sorted, stat)
         return jack["a"], jack["b"]
 
     def accel_difference() -> float:
+        if from_moments:
+            return mean_difference_acceleration(ma, mb)
         (va, ca), (vb, cb) = jackknives()
         return acceleration([(theta_b - va, ca), (vb - theta_a, cb)])
 
     def accel_relative() -> float:
+        if from_moments:
+            return mean_difference_acceleration(ma, mb, relative=True)
         (va, ca), (vb, cb) = jackknives()
         with np.errstate(divide="ignore", invalid="ignore"):
             return acceleration([(theta_b / va - 1.0, ca), (vb / theta_a - 1.0, cb)])

@@ -230,6 +230,33 @@ def rank_sum_with_ties(a_sorted: np.ndarray, b_sorted: np.ndarray) -> tuple[floa
     return rank_sum, tie_term
 
 
+@njit(cache=True)
+def moment_prefix_sums(values: np.ndarray, reference: float) -> np.ndarray:
+    """(4, n + 1) prefix sums of (v − reference)^k, k = 1..4, Neumaier-compensated.
+
+    Row k − 1, column i holds Σ_{j < i} (v_j − reference)^k rounded once from the
+    compensated sum, so a difference of two columns is accurate to ulps of the totals.
+    """
+    n = values.shape[0]
+    out = np.zeros((4, n + 1), dtype=np.float64)
+    sums = np.zeros(4)
+    comps = np.zeros(4)
+    for i in range(n):
+        y = values[i] - reference
+        p = y
+        for k in range(4):
+            s = sums[k]
+            t = s + p
+            if abs(s) >= abs(p):
+                comps[k] += (s - t) + p
+            else:
+                comps[k] += (p - t) + s
+            sums[k] = t
+            out[k, i + 1] = t + comps[k]
+            p *= y
+    return out
+
+
 #: Every kernel, for warm-up and for the "import compiles nothing" check.
 KERNELS = (
     interpolated,
@@ -238,4 +265,5 @@ KERNELS = (
     select_in_range,
     rank_sum_no_ties,
     rank_sum_with_ties,
+    moment_prefix_sums,
 )

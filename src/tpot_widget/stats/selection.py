@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from .moments import MomentPrefix, Moments
 
 #: Sort the slice when it holds fewer than n_usable / SORT_FRACTION rows, else filter.
 SORT_FRACTION = 10
@@ -51,6 +52,8 @@ class SortedSelector:
         self._values_by_x: np.ndarray | None = None
         self._x_by_value: np.ndarray | None = None
         self._large_selections = 0
+        self._prefix: MomentPrefix | None = None
+        self._all_moments: Moments | None = None
 
     def _by_x(self) -> tuple[np.ndarray, np.ndarray]:
         """(x ascending, values in that order) over usable rows with an x (built once)."""
@@ -98,6 +101,29 @@ class SortedSelector:
             if self._large_selections > 1:  # a brush: worth building the value order
                 return kernels.select_in_range(self._all_sorted, self._x_in_value_order(), lo, hi)
         return np.sort(values_by_x[start:stop])
+
+    def moments(self, token_range: tuple[float | None, float | None] | None) -> Moments:
+        """Moments of the usable values with lo <= x <= hi in O(1), without touching rows.
+
+        The x-sorted rows' prefix sums (`MomentPrefix`) are built on first use; the same
+        rows as `select` (equal to `Moments.from_values(select(token_range))` up to
+        rounding). Feeds the live mean (`replicates_from_moments`).
+        """
+        if token_range is None:
+            if self._all_moments is None:
+                self._all_moments = Moments.from_values(self._all_sorted)
+            return self._all_moments
+        if self._x is None:
+            raise ValueError("a token range needs an x column (runs, not plain arrays)")
+        lo, hi = _bounds(token_range)
+        x_sorted, values_by_x = self._by_x()
+        start = int(np.searchsorted(x_sorted, lo, side="left"))
+        stop = int(np.searchsorted(x_sorted, hi, side="right"))
+        if stop - start == len(self._all_sorted):
+            return self.moments(None)
+        if self._prefix is None:
+            self._prefix = MomentPrefix(values_by_x)
+        return self._prefix.range(start, stop)
 
     def mask(self, token_range: tuple[float | None, float | None] | None) -> np.ndarray:
         """Boolean mask over all rows (errors included) whose x is in the range."""

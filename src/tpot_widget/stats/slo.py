@@ -1,0 +1,439 @@
+"""SLO attainment: which requests meet every objective, Wilson and Newcombe CIs, goodput.
+
+Array-level (no Runs): columns are any mapping of column name → numpy array (a Run's
+``run.columns`` qualifies). Objectives are canonical duration columns → seconds, as returned
+by `tpot_widget.durations.validate_slo`.
+
+Definitions
+-----------
+- A request **meets the SLO** when it succeeded and its value is ``<= threshold`` for every
+  objective. A failed request misses. A missing (NaN) value misses too: an unmeasured latency
+  cannot be shown to meet the objective, and dropping it would flatter the run.
+- **Attainment** = met / n, where n counts every selected request, failed ones included;
+  its CI is Wilson's score interval.
+- The **difference** is attainment(run) − attainment(baseline), with Newcombe's hybrid score
+  interval (Newcombe 1998, method 10). Verdict "better" when the whole CI is above 0 (higher
+  attainment), "worse" when below, "not enough data" when a side has no request.
+- **Goodput** = requests (and their output tokens) that met the SLO per second of the run,
+  where the run's duration is the span from the first request start to the last request end
+  (start + E2E; a request without E2E, e.g. a failed one, ends at its start) over the selected
+  requests whose start time is known. None when no selected request has a start time, or the
+  span is 0. Output-token goodput is None when a request that met the SLO has no token count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from scipy.special import ndtri
+
+SLOVerdict = Literal["better", "worse", "no significant difference", "not enough data"]
+
+
+def _z(confidence_level: float) -> float:
+    """The two-sided normal quantile for `confidence_level` (0 < level < 1)."""
+    level = float(confidence_level)
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
+    return float(ndtri(0.5 + level / 2.0))
+
+
+def _wilson_bounds(
+    met: np.ndarray | float, n: np.ndarray | float, z: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised Wilson score bounds (n > 0), exact 0 and 1 at the edges."""
+    met = np.asarray(met, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    p = met / n
+    z2 = z * z
+    centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n)
+    half = z / (1.0 + z2 / n) * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
+    lo = np.where(met == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where(met == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return lo, hi
+
+
+def _check_counts(met: int, n: int, what: str) -> tuple[int, int]:
+    met_i, n_i = int(met), int(n)
+    if met_i != met or n_i != n or n_i < 0 or not 0 <= met_i <= n_i:
+        raise ValueError(f"{what}: need integers 0 <= met <= n, got met={met!r}, n={n!r}")
+    return met_i, n_i
+
+
+def wilson_interval(met: int, n: int, confidence_level: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion met / n (no continuity correction).
+
+    Parameters
+    ----------
+    met : int
+        Successes (requests that met the SLO), 0 <= met <= n.
+    n : int
+        Trials (requests).
+    confidence_level : float, default 0.95
+        Two-sided level, between 0 and 1.
+
+    Returns
+    -------
+    tuple of (float, float) or None
+        ``(low, high)`` within [0, 1] (exactly 0 when met = 0, exactly 1 when met = n);
+        None when n = 0. Same as
+        ``scipy.stats.binomtest(met, n).proportion_ci(confidence_level, method="wilson")``.
+    """
+    met, n = _check_counts(met, n, "wilson_interval")
+    z = _z(confidence_level)
+    if n == 0:
+        return None
+    lo, hi = _wilson_bounds(met, n, z)
+    return float(lo), float(hi)
+
+
+def newcombe_difference(
+    met_a: int, n_a: int, met_b: int, n_b: int, confidence_level: float = 0.95
+) -> tuple[float, float, float] | None:
+    """Difference of two proportions p_b − p_a with Newcombe's hybrid score interval.
+
+    Newcombe (1998), "Interval estimation for the difference between independent
+    proportions: comparison of eleven methods", Statistics in Medicine 17:873–890,
+    method 10: the Wilson intervals (l, u) of each proportion combine as
+    ``low = d − sqrt((p_b − l_b)² + (u_a − p_a)²)`` and
+    ``high = d + sqrt((u_b − p_b)² + (p_a − l_a)²)``.
+
+    Parameters
+    ----------
+    met_a, n_a : int
+        The baseline's successes and trials.
+    met_b, n_b : int
+        The other run's successes and trials.
+    confidence_level : float, default 0.95
+        Two-sided level, between 0 and 1.
+
+    Returns
+    -------
+    tuple of (float, float, float) or None
+        ``(difference, low, high)`` with −1 <= low <= difference <= high <= 1; None when
+        n_a or n_b is 0.
+    """
+    met_a, n_a = _check_counts(met_a, n_a, "newcombe_difference (a)")
+    met_b, n_b = _check_counts(met_b, n_b, "newcombe_difference (b)")
+    z = _z(confidence_level)
+    if n_a == 0 or n_b == 0:
+        return None
+    d, lo, hi = _newcombe_arrays(
+        np.array([met_a]), np.array([n_a]), np.array([met_b]), np.array([n_b]), z
+    )
+    return float(d[0]), float(lo[0]), float(hi[0])
+
+
+def _newcombe_arrays(
+    met_a: np.ndarray, n_a: np.ndarray, met_b: np.ndarray, n_b: np.ndarray, z: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised Newcombe method 10 for p_b − p_a (every n > 0)."""
+    p_a = np.asarray(met_a, dtype=np.float64) / n_a
+    p_b = np.asarray(met_b, dtype=np.float64) / n_b
+    lo_a, hi_a = _wilson_bounds(met_a, n_a, z)
+    lo_b, hi_b = _wilson_bounds(met_b, n_b, z)
+    d = p_b - p_a
+    lo = d - np.sqrt((p_b - lo_b) ** 2 + (hi_a - p_a) ** 2)
+    hi = d + np.sqrt((hi_b - p_b) ** 2 + (p_a - lo_a) ** 2)
+    return d, np.clip(lo, -1.0, 1.0), np.clip(hi, -1.0, 1.0)
+
+
+def attainment_verdict(ci_low: float | None, ci_high: float | None) -> SLOVerdict:
+    """The verdict for a difference in attainment (run − baseline) from its CI.
+
+    Parameters
+    ----------
+    ci_low, ci_high : float or None
+        The CI of the difference; None when there is not enough data.
+
+    Returns
+    -------
+    str
+        ``"better"`` (the CI lies above 0: higher attainment than the baseline),
+        ``"worse"`` (below 0), ``"no significant difference"`` (contains 0) or
+        ``"not enough data"``.
+    """
+    if ci_low is None or ci_high is None:
+        return "not enough data"
+    if ci_low > 0.0:
+        return "better"
+    if ci_high < 0.0:
+        return "worse"
+    return "no significant difference"
+
+
+def slo_met(
+    columns: Mapping[str, np.ndarray],
+    errors: np.ndarray,
+    objectives: Mapping[str, float],
+) -> np.ndarray:
+    """Which requests meet the SLO: succeeded and ``value <= threshold`` for every objective.
+
+    Parameters
+    ----------
+    columns : mapping of str to numpy.ndarray
+        Per-request columns (e.g. ``run.columns``), holding every objective's column.
+    errors : numpy.ndarray of bool
+        True where the request failed (``run.errors``); failed requests miss.
+    objectives : mapping of str to float
+        Column → threshold in seconds (see `tpot_widget.durations.validate_slo`). With no
+        objective every successful request meets the SLO.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One entry per request. A NaN value misses (an unmeasured latency does not meet an
+        objective).
+
+    Raises
+    ------
+    ValueError
+        If an objective's column is absent, its length differs from `errors`, or a threshold
+        is not a finite number.
+    """
+    errors = np.asarray(errors, dtype=bool)
+    met = ~errors
+    for column, threshold in objectives.items():
+        if column not in columns:
+            raise ValueError(
+                f"SLO objective {column!r} is not a column here; columns are {list(columns)}"
+            )
+        limit = float(threshold)
+        if not math.isfinite(limit):
+            raise ValueError(f"SLO objective {column!r}: threshold {threshold!r} is not finite")
+        values = np.asarray(columns[column], dtype=np.float64)
+        if values.shape != errors.shape:
+            raise ValueError(
+                f"SLO objective {column!r}: the column has {values.shape[0]} rows, the error "
+                f"mask {errors.shape[0]}"
+            )
+        met &= values <= limit  # NaN compares False: a missing value misses
+    return met
+
+
+def _clean(value: float | None) -> float | None:
+    """A Python float, or None for None/NaN/inf (the JSON-safe contract)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def run_duration(
+    request_start: np.ndarray | None, time_to_last_token: np.ndarray | None = None
+) -> float | None:
+    """The span of a set of requests: first start to last end (start + E2E), in seconds.
+
+    Parameters
+    ----------
+    request_start : numpy.ndarray or None
+        Start times in seconds (NaN where unknown); None when the tool records none.
+    time_to_last_token : numpy.ndarray, optional
+        E2E latency per request; a NaN E2E (a failed request) ends at its start.
+
+    Returns
+    -------
+    float or None
+        The span over the requests with a known start; None when none has one or the span
+        is not > 0.
+    """
+    if request_start is None:
+        return None
+    start = np.asarray(request_start, dtype=np.float64)
+    known = np.isfinite(start)
+    if not known.any():
+        return None
+    end = start
+    if time_to_last_token is not None:
+        e2e = np.asarray(time_to_last_token, dtype=np.float64)
+        end = np.where(np.isfinite(e2e), start + e2e, start)
+    span = float(np.max(end[known]) - np.min(start[known]))
+    return span if span > 0 else None
+
+
+def goodput(
+    met: np.ndarray,
+    request_start: np.ndarray | None,
+    time_to_last_token: np.ndarray | None = None,
+    num_tokens_output: np.ndarray | None = None,
+) -> tuple[float | None, float | None, float | None]:
+    """Requests and output tokens per second that met the SLO.
+
+    Parameters
+    ----------
+    met : numpy.ndarray of bool
+        `slo_met` of the requests (the selection, failed requests included).
+    request_start, time_to_last_token : numpy.ndarray or None
+        As for `run_duration`, which gives the duration.
+    num_tokens_output : numpy.ndarray, optional
+        Output tokens per request.
+
+    Returns
+    -------
+    tuple of (float or None, float or None, float or None)
+        ``(duration_s, goodput_rps, goodput_tokens_per_s)``. All None without a duration;
+        the token rate is None without token counts or when a request that met the SLO has
+        no token count (NaN), rather than counting it as 0.
+    """
+    met = np.asarray(met, dtype=bool)
+    duration = run_duration(request_start, time_to_last_token)
+    if duration is None:
+        return None, None, None
+    rps = float(met.sum()) / duration
+    tokens_per_s: float | None = None
+    if num_tokens_output is not None:
+        tokens = np.asarray(num_tokens_output, dtype=np.float64)[met]
+        if not np.isnan(tokens).any():
+            tokens_per_s = float(tokens.sum()) / duration
+    return duration, _clean(rps), _clean(tokens_per_s)
+
+
+def slo_summary(
+    names: Sequence[str],
+    columns: Sequence[Mapping[str, np.ndarray]],
+    errors: Sequence[np.ndarray],
+    objectives: Mapping[str, float],
+    *,
+    masks: Sequence[np.ndarray | None] | None = None,
+    met: Sequence[np.ndarray] | None = None,
+    confidence_level: float = 0.95,
+) -> dict[str, Any]:
+    """SLO attainment per run (Wilson CI), goodput, and each run against the first.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Run names; the first run is the baseline.
+    columns : sequence of mapping of str to numpy.ndarray
+        Each run's full columns (``run.columns``). Goodput uses ``request_start``,
+        ``time_to_last_token`` and ``num_tokens_output`` where present.
+    errors : sequence of numpy.ndarray of bool
+        Each run's failed-request mask (``run.errors``).
+    objectives : mapping of str to float
+        Canonical column → seconds, at least one (`tpot_widget.durations.validate_slo`).
+    masks : sequence of (numpy.ndarray of bool or None), optional
+        Each run's selection over all its rows (failed included), e.g. the token and time
+        ranges; None (or a None entry) selects every row.
+    met : sequence of numpy.ndarray of bool, optional
+        Precomputed ``slo_met(columns[i], errors[i], objectives)`` per run (full length), so
+        a brush only has to count; computed here when omitted.
+    confidence_level : float, default 0.95
+        Two-sided level of every CI.
+
+    Returns
+    -------
+    dict
+        JSON-safe (Python ints/floats/str, None, never NaN)::
+
+            {
+              "objectives": {"time_to_first_token": 0.5, ...},   # seconds
+              "confidence_level": 0.95,
+              "runs": [                                           # baseline first
+                {"name", "n", "met", "n_errors", "attainment", "ci_low", "ci_high",
+                 "duration_s", "goodput_rps", "goodput_tokens_per_s"}, ...],
+              "differences": [                                    # one per non-baseline run
+                {"name", "baseline", "estimate", "ci_low", "ci_high", "verdict"}, ...],
+            }
+
+        ``n`` counts the selected requests (failed included), ``met`` those meeting the SLO,
+        ``n_errors`` the failed ones among them; ``attainment`` = met / n with its Wilson CI
+        (None when n = 0). ``estimate`` is attainment(run) − attainment(baseline) as a
+        proportion (0.05 = 5 percentage points) with Newcombe's CI; ``verdict`` is one of
+        "better", "worse", "no significant difference", "not enough data".
+
+    Raises
+    ------
+    ValueError
+        With no objective, mismatched sequence lengths, or an objective missing from a run.
+    """
+    if not objectives:
+        raise ValueError(
+            "slo_summary needs at least one objective, e.g. {'time_to_first_token': 0.5}"
+        )
+    k = len(names)
+    if len(columns) != k or len(errors) != k:
+        raise ValueError(
+            f"slo_summary: {k} names but {len(columns)} column sets and {len(errors)} error masks"
+        )
+    if masks is not None and len(masks) != k:
+        raise ValueError(f"slo_summary: {k} names but {len(masks)} masks")
+    if met is not None and len(met) != k:
+        raise ValueError(f"slo_summary: {k} names but {len(met)} met masks")
+    z = _z(confidence_level)
+    objectives_out = {str(c): float(v) for c, v in objectives.items()}
+
+    runs: list[dict[str, Any]] = []
+    counts: list[tuple[int, int]] = []
+    for i, name in enumerate(names):
+        cols, err = columns[i], np.asarray(errors[i], dtype=bool)
+        ok = slo_met(cols, err, objectives) if met is None else np.asarray(met[i], dtype=bool)
+        mask = None if masks is None else masks[i]
+        if mask is not None:
+            mask = np.asarray(mask, dtype=bool)
+            if mask.shape != err.shape:
+                raise ValueError(
+                    f"slo_summary: run {name!r} has {err.shape[0]} rows, its mask {mask.shape[0]}"
+                )
+
+        def pick(column: str, mask: np.ndarray | None = mask, cols: Any = cols) -> Any:
+            if column not in cols:
+                return None
+            values = np.asarray(cols[column], dtype=np.float64)
+            return values if mask is None else values[mask]
+
+        ok_sel = ok if mask is None else ok[mask]
+        n = int(ok_sel.shape[0])
+        n_met = int(ok_sel.sum())
+        n_errors = int(err.sum() if mask is None else err[mask].sum())
+        duration, rps, tps = goodput(
+            ok_sel, pick("request_start"), pick("time_to_last_token"), pick("num_tokens_output")
+        )
+        if n > 0:
+            lo, hi = _wilson_bounds(n_met, n, z)
+            attainment, ci = n_met / n, (float(lo), float(hi))
+        else:
+            attainment, ci = None, (None, None)
+        counts.append((n_met, n))
+        runs.append(
+            {
+                "name": str(name),
+                "n": n,
+                "met": n_met,
+                "n_errors": n_errors,
+                "attainment": _clean(attainment),
+                "ci_low": _clean(ci[0]),
+                "ci_high": _clean(ci[1]),
+                "duration_s": _clean(duration),
+                "goodput_rps": rps,
+                "goodput_tokens_per_s": tps,
+            }
+        )
+
+    differences: list[dict[str, Any]] = []
+    base_met, base_n = counts[0]
+    for i in range(1, k):
+        met_b, n_b = counts[i]
+        row: dict[str, Any] = {
+            "name": str(names[i]),
+            "baseline": str(names[0]),
+            "estimate": None,
+            "ci_low": None,
+            "ci_high": None,
+        }
+        if base_n > 0 and n_b > 0:
+            d, lo, hi = _newcombe_arrays(
+                np.array([base_met]), np.array([base_n]), np.array([met_b]), np.array([n_b]), z
+            )
+            row.update(estimate=_clean(d[0]), ci_low=_clean(lo[0]), ci_high=_clean(hi[0]))
+        row["verdict"] = attainment_verdict(row["ci_low"], row["ci_high"])
+        differences.append(row)
+
+    return {
+        "objectives": objectives_out,
+        "confidence_level": float(confidence_level),
+        "runs": runs,
+        "differences": differences,
+    }
