@@ -1,31 +1,49 @@
-// Bundle js/widget.ts (+ the partial plotly.js) into the anywidget ESM the Python package ships.
-import { build } from "esbuild";
+// Bundle js/widget.ts (+ the partial plotly.js) into the anywidget ESM the Python package ships,
+// and js/widget.css into its stylesheet (the widget's _css).
+//   node esbuild.mjs            minified build (what the wheel ships)
+//   node esbuild.mjs --watch    unminified, inline source maps, rebuilt on every save
+//                               (`npm run dev`; with ANYWIDGET_HMR=1 the notebook reloads it)
+import { build, context } from "esbuild";
 import { statSync } from "node:fs";
 
-const outfile = "src/tpot_widget/static/widget.js";
+const outdir = "src/tpot_widget/static";
 const watch = process.argv.includes("--watch");
+const dev = watch || process.argv.includes("--dev");
 
-const options = {
-  entryPoints: ["js/widget.ts"],
-  outfile,
+const common = {
   bundle: true,
-  format: "esm",
-  minify: !process.argv.includes("--dev"),
-  target: ["es2020"],
-  platform: "browser",
+  minify: !dev,
+  sourcemap: dev ? "inline" : false,
   legalComments: "none",
-  // plotly.js is UMD/CommonJS inside: no AMD, and `global` is the browser's globalThis.
-  define: { "define.amd": "false", global: "globalThis" },
   logLevel: "warning",
 };
 
+const js = {
+  ...common,
+  entryPoints: ["js/widget.ts"],
+  outfile: `${outdir}/widget.js`,
+  format: "esm",
+  target: ["es2020"],
+  platform: "browser",
+  // plotly.js is UMD/CommonJS inside: no AMD, and `global` is the browser's globalThis.
+  define: { "define.amd": "false", global: "globalThis" },
+  // plotly's registry imports maplibre's CSS for map traces, which the partial bundle lacks
+  loader: { ".css": "empty" },
+};
+
+const css = {
+  ...common,
+  entryPoints: ["js/widget.css"],
+  outfile: `${outdir}/widget.css`,
+};
+
 if (watch) {
-  const { context } = await import("esbuild");
-  const ctx = await context(options);
-  await ctx.watch();
-  console.log(`watching; writing ${outfile}`);
+  const contexts = await Promise.all([context(js), context(css)]);
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log(`watching js/; writing ${outdir}/widget.js and widget.css`);
 } else {
-  await build(options);
-  const size = statSync(outfile).size;
-  console.log(`${outfile}: ${(size / 1024 / 1024).toFixed(2)} MB`);
+  await Promise.all([build(js), build(css)]);
+  for (const file of [js.outfile, css.outfile]) {
+    console.log(`${file}: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB`);
+  }
 }

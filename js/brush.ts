@@ -1,166 +1,149 @@
 /**
- * Brush → kernel request scheduling: debounce with a maxWait (stats flow while dragging),
- * sequence numbers on every request, at most one request in flight (no backlog in the
- * kernel), and classification of answers so that late answers to older brushes are dropped.
+ * The pointer brush: a horizontal drag over a plotly graph's plot area brushes a range of its
+ * x axis. In plotly's "select" drag mode the brush takes the drag over itself: it follows every
+ * pointer move (plotly throttles its selecting events to 100 ms and re-styles every WebGL point
+ * on each move), draws a light band while dragging, and reports the range on each move and at
+ * the end. A double click clears the range. Other drag modes (zoom, pan) stay plotly's.
  */
 
-/** A token range: [lo, hi] (either side may be null = open) or null = every row. */
-export type TokenRange = [number | null, number | null] | null;
+import { axisGeometry, dragMode, onPlotlyEvent } from "./plotly-adapter";
+import { rangeFromDrag, type Range } from "./range";
 
-/** What an answer means for the display. */
-export type AnswerKind =
-  /** answers the newest request: show it, nothing pending any more (unless more is queued) */
-  | "current"
-  /** answers an older request than the newest sent: show it but keep it marked stale */
-  | "intermediate"
-  /** older than an answer already shown: drop it */
-  | "late";
-
-export interface SchedulerOptions<P> {
-  /** Quiet time (ms) after the last push before sending. */
-  wait: number;
-  /** Longest time (ms) a push may wait while pushes keep coming (≈30 ms: live while dragging). */
-  maxWait: number;
-  /** After this long (ms) without an answer the in-flight request is given up on. */
-  timeout: number;
-  /** Sends the merged payload with its sequence number. */
-  send: (payload: P, seq: number) => void;
-  /**
-   * Send the first push of a burst at once when nothing is queued or in flight (the kernel is
-   * idle, so waiting would only add latency); the pushes after it are debounced as usual.
-   */
-  leading?: boolean;
+export interface BrushOptions {
+  /** The y axes whose plot areas start a brush (e.g. the scatter and its x marginal). */
+  yAxes: readonly string[];
+  /** Whole numbers only (token counts): a drag is shrunk to the integers inside it. */
+  integral(): boolean;
+  /** Every pointer move of a drag, with the range it covers now. */
+  onBrush(range: Range): void;
+  /** The drag ended (after at least one onBrush). */
+  onFinish(): void;
+  /** A double click: select everything again. */
+  onClear(): void;
+  /** Plotly cleared its own selection outline (the user's deselect, not the widget's). */
+  onDeselect?(): void;
 }
 
-export class RequestScheduler<P extends object> {
-  private readonly opts: SchedulerOptions<P>;
-  private sentSeq = 0;
-  private appliedSeq = 0;
-  private inflight: number | null = null;
-  private pending: P | null = null;
-  private due = false;
-  private waitTimer: ReturnType<typeof setTimeout> | null = null;
-  private maxTimer: ReturnType<typeof setTimeout> | null = null;
-  private inflightTimer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(opts: SchedulerOptions<P>) {
-    this.opts = opts;
-  }
-
-  /** Queue a change (merged into any queued one); sent after the debounce/maxWait. */
-  push(payload: P): void {
-    const idle = this.pending === null && this.inflight === null && this.waitTimer === null;
-    this.pending = { ...(this.pending ?? {}), ...payload } as P;
-    if (this.opts.leading && idle) {
-      this.transmit();
-      return;
-    }
-    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
-    this.waitTimer = setTimeout(() => this.fire(), this.opts.wait);
-    if (this.maxTimer === null) {
-      this.maxTimer = setTimeout(() => this.fire(), this.opts.maxWait);
-    }
-  }
-
-  /** Send a change right away (with anything queued), e.g. a dropdown or the end of a drag. */
-  sendNow(payload?: P): void {
-    if (payload !== undefined) this.pending = { ...(this.pending ?? {}), ...payload } as P;
-    this.clearTimers();
-    if (this.pending !== null) this.transmit();
-  }
-
-  /** Classify the kernel's answer to request `seq` and release the in-flight slot. */
-  receive(seq: number): AnswerKind {
-    if (seq <= this.appliedSeq) return "late";
-    this.appliedSeq = seq;
-    if (this.inflight !== null && seq >= this.inflight) {
-      this.inflight = null;
-      if (this.inflightTimer !== null) clearTimeout(this.inflightTimer);
-      this.inflightTimer = null;
-      if (this.due && this.pending !== null) this.transmit();
-    }
-    return seq >= this.sentSeq && !this.busy() ? "current" : "intermediate";
-  }
-
-  /** True while a change has no answer yet (queued, or sent and unanswered). */
-  busy(): boolean {
-    return this.pending !== null || this.inflight !== null;
-  }
-
-  /** The sequence number of the newest request sent. */
-  get lastSent(): number {
-    return this.sentSeq;
-  }
-
-  /** Forget everything queued (the widget is going away). */
-  dispose(): void {
-    this.clearTimers();
-    if (this.inflightTimer !== null) clearTimeout(this.inflightTimer);
-    this.pending = null;
-  }
-
-  private fire(): void {
-    this.clearTimers();
-    if (this.pending === null) return;
-    if (this.inflight !== null) {
-      this.due = true; // sent as soon as the in-flight request is answered
-      return;
-    }
-    this.transmit();
-  }
-
-  private transmit(): void {
-    const payload = this.pending;
-    if (payload === null) return;
-    this.pending = null;
-    this.due = false;
-    this.sentSeq += 1;
-    this.inflight = this.sentSeq;
-    if (this.inflightTimer !== null) clearTimeout(this.inflightTimer);
-    this.inflightTimer = setTimeout(() => {
-      this.inflight = null;
-      this.inflightTimer = null;
-      if (this.due && this.pending !== null) this.transmit();
-    }, this.opts.timeout);
-    this.opts.send(payload, this.sentSeq);
-  }
-
-  private clearTimers(): void {
-    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
-    if (this.maxTimer !== null) clearTimeout(this.maxTimer);
-    this.waitTimer = null;
-    this.maxTimer = null;
-  }
+/** A pointer brush attached to a drawn graph; `dragging` is true mid-drag. */
+export interface PointerBrush {
+  readonly dragging: boolean;
+  dispose(): void;
 }
 
-/** Two ranges select the same rows (null = open on that side). */
-export function rangesEqual(a: TokenRange, b: TokenRange): boolean {
-  if (a === null || b === null) return a === b;
-  return a[0] === b[0] && a[1] === b[1];
-}
+/** Attach a horizontal pointer brush to `gd` (a drawn plotly graph div). */
+export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): PointerBrush {
+  const band = document.createElement("div");
+  band.className = "tpot-brush";
+  band.hidden = true;
+  gd.append(band);
+  let dragging = false;
+  let moved = false;
+  let startPx = 0;
+  let lastClick = 0;
 
-/**
- * A drag's x extent as a token range: ordered, and shrunk to the whole tokens inside it when
- * the axis holds token counts (99.6..400.3 → 100..400: the same rows, readable numbers).
- */
-export function rangeFromDrag(x0: number, x1: number, integral: boolean): TokenRange {
-  if (!Number.isFinite(x0) || !Number.isFinite(x1)) return null;
-  let lo = Math.min(x0, x1);
-  let hi = Math.max(x0, x1);
-  if (integral) {
-    lo = Math.ceil(lo);
-    hi = Math.floor(hi);
-    if (hi < lo) hi = lo;
-  }
-  return [lo, hi];
-}
-
-/** Parse a token range from the kernel (a list, a tuple, or null). */
-export function parseRange(value: unknown): TokenRange {
-  if (!Array.isArray(value) || value.length !== 2) return null;
-  const num = (v: unknown): number | null =>
-    typeof v === "number" && Number.isFinite(v) ? v : null;
-  const lo = num(value[0]);
-  const hi = num(value[1]);
-  return lo === null && hi === null ? null : [lo, hi];
+  const local = (clientX: number, clientY: number): [number, number] => {
+    const rect = gd.getBoundingClientRect();
+    // plotly measures from inside the border
+    return [clientX - rect.left - gd.clientLeft, clientY - rect.top - gd.clientTop];
+  };
+  const yExtent = (): [number, number] | null => {
+    let top = Number.POSITIVE_INFINITY;
+    let bottom = Number.NEGATIVE_INFINITY;
+    for (const name of opts.yAxes) {
+      const a = axisGeometry(gd, name);
+      if (!a) continue;
+      top = Math.min(top, a.offset);
+      bottom = Math.max(bottom, a.offset + a.length);
+    }
+    return Number.isFinite(top) ? [top, bottom] : null;
+  };
+  const xPixel = (clientX: number): number | null => {
+    const xa = axisGeometry(gd, "xaxis");
+    if (!xa) return null;
+    const [px] = local(clientX, 0);
+    return Math.min(Math.max(px - xa.offset, 0), xa.length);
+  };
+  const inPlotArea = (clientX: number, clientY: number): boolean => {
+    const xa = axisGeometry(gd, "xaxis");
+    if (!xa) return false;
+    const [px, py] = local(clientX, clientY);
+    if (px < xa.offset || px > xa.offset + xa.length) return false;
+    return opts.yAxes.some((name) => {
+      const a = axisGeometry(gd, name);
+      return a !== null && py >= a.offset && py <= a.offset + a.length;
+    });
+  };
+  const showBand = (p0: number, p1: number): void => {
+    const xa = axisGeometry(gd, "xaxis");
+    const ys = yExtent();
+    if (!xa || !ys) return;
+    band.style.left = `${xa.offset + Math.min(p0, p1)}px`;
+    band.style.width = `${Math.abs(p1 - p0)}px`;
+    band.style.top = `${ys[0]}px`;
+    band.style.height = `${ys[1] - ys[0]}px`;
+    band.hidden = false;
+  };
+  const onMove = (e: PointerEvent): void => {
+    if (!dragging) return;
+    const p1 = xPixel(e.clientX);
+    const xa = axisGeometry(gd, "xaxis");
+    if (p1 === null || !xa) return;
+    if (!moved && Math.abs(p1 - startPx) < 4) return;
+    moved = true;
+    showBand(startPx, p1);
+    opts.onBrush(rangeFromDrag(xa.toData(startPx), xa.toData(p1), opts.integral()));
+  };
+  const stopListening = (): void => {
+    window.removeEventListener("pointermove", onMove, true);
+    window.removeEventListener("pointerup", onUp, true);
+    window.removeEventListener("pointercancel", onUp, true);
+  };
+  const onUp = (e: PointerEvent): void => {
+    stopListening();
+    if (!dragging) return;
+    dragging = false;
+    band.hidden = true;
+    if (moved) {
+      opts.onFinish();
+    } else if (e.timeStamp - lastClick < 450) {
+      lastClick = 0;
+      opts.onClear(); // double click: select all
+    } else {
+      lastClick = e.timeStamp;
+    }
+  };
+  const onDown = (e: PointerEvent): void => {
+    if (e.button !== 0 || dragMode(gd) !== "select") return;
+    if (!inPlotArea(e.clientX, e.clientY)) return;
+    const p = xPixel(e.clientX);
+    if (p === null) return;
+    e.preventDefault(); // no mousedown: plotly's own select drag does not start
+    dragging = true;
+    moved = false;
+    startPx = p;
+    window.addEventListener("pointermove", onMove, true);
+    window.addEventListener("pointerup", onUp, true);
+    window.addEventListener("pointercancel", onUp, true);
+  };
+  gd.addEventListener("pointerdown", onDown, true);
+  // Should plotly run a selection itself (e.g. a touch drag), its final range counts too.
+  onPlotlyEvent(gd, "plotly_selected", (ev) => {
+    const r = (ev as { range?: { x?: unknown } } | undefined)?.range?.x;
+    if (dragging || !Array.isArray(r) || r.length !== 2) return;
+    const [a, b] = r as [unknown, unknown];
+    if (typeof a !== "number" || typeof b !== "number") return;
+    opts.onBrush(rangeFromDrag(a, b, opts.integral()));
+    opts.onFinish();
+  });
+  onPlotlyEvent(gd, "plotly_deselect", () => opts.onDeselect?.());
+  return {
+    get dragging() {
+      return dragging;
+    },
+    dispose(): void {
+      gd.removeEventListener("pointerdown", onDown, true);
+      stopListening();
+      band.remove();
+    },
+  };
 }

@@ -18,6 +18,10 @@ export interface ColumnsMessage {
   type: "columns";
   columns: ColumnHeader[];
   rejected: string[];
+  /** Set when the kernel failed to answer the request: what went wrong, as text. */
+  error?: string;
+  /** The keys of the failed request (with `error`). */
+  keys?: string[];
 }
 
 type BufferLike = DataView | ArrayBuffer | ArrayBufferView;
@@ -92,9 +96,9 @@ export function columnKey(runIndex: number, column: string): string {
   return `${runIndex}/${column}`;
 }
 
-/** Runtime check that a custom message is a columns answer. */
+/** Runtime check that a custom message is a columns answer (or a failed columns request). */
 export function isColumnsMessage(msg: unknown): msg is ColumnsMessage {
   if (typeof msg !== "object" || msg === null) return false;
   const m = msg as Record<string, unknown>;
-  return m["type"] === "columns" && Array.isArray(m["columns"]);
+  return m["type"] === "columns" && (Array.isArray(m["columns"]) || typeof m["error"] === "string");
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AnyModel } from "@anywidget/types";
 import { encodeColumn } from "./codecs";
-import { ModelContext, type WidgetModel } from "./context";
+import { COLUMNS_TIMEOUT_MS, ModelContext, type WidgetModel } from "./context";
 
 /** A minimal stand-in for the widget manager's model (Backbone-like events). */
 function fakeModel(initial: Partial<WidgetModel>) {
@@ -19,7 +19,9 @@ function fakeModel(initial: Partial<WidgetModel>) {
     on: (event: string, cb: (...a: unknown[]) => void) => {
       listeners.set(event, [...(listeners.get(event) ?? []), cb]);
     },
-    off: () => undefined,
+    off: (event: string, cb: (...a: unknown[]) => void) => {
+      listeners.set(event, (listeners.get(event) ?? []).filter((f) => f !== cb));
+    },
     save_changes: () => saved.push({ ...state }),
     send: (msg: unknown) => sentMessages.push(msg),
     widget_manager: {} as never,
@@ -84,5 +86,37 @@ describe("ModelContext", () => {
     f.emit("change:stats");
     await flush();
     expect(kinds).toEqual(["current"]);
+  });
+
+  it("rejects a column request the kernel answers with an error, with the kernel's text", async () => {
+    const f = fakeModel({});
+    const ctx = new ModelContext(f.model);
+    const p = ctx.ensure(["0/time_to_first_token"]);
+    f.emit("msg:custom", { type: "columns", error: "MemoryError: too big", keys: ["0/time_to_first_token"] }, []);
+    await expect(p).rejects.toThrow("MemoryError: too big");
+    // a later request asks the kernel again instead of waiting on the failed one
+    void ctx.ensure(["0/time_to_first_token"]).catch(() => undefined);
+    expect(f.sentMessages.length).toBe(2);
+  });
+
+  it("never waits forever: an unanswered column request fails after the timeout", async () => {
+    const f = fakeModel({});
+    const ctx = new ModelContext(f.model);
+    const p = ctx.ensure(["1/error"]);
+    vi.advanceTimersByTime(COLUMNS_TIMEOUT_MS + 1);
+    await expect(p).rejects.toThrow(/did not send/);
+  });
+
+  it("dispose removes its model listeners and fails what still waits", async () => {
+    const f = fakeModel({});
+    const ctx = new ModelContext(f.model);
+    const kinds: string[] = [];
+    ctx.onAnswerReceived((k) => kinds.push(k));
+    const p = ctx.ensure(["0/error"]);
+    ctx.dispose();
+    await expect(p).rejects.toThrow(/closed/);
+    f.answer(5, { runs: [] });
+    await flush();
+    expect(kinds).toEqual([]);
   });
 });

@@ -5,12 +5,22 @@
  */
 
 import type { AnyModel } from "@anywidget/types";
-import { RequestScheduler, type AnswerKind } from "./brush";
+import { RequestScheduler, type AnswerKind } from "./scheduler";
 import { decodeColumnsMessage, isColumnsMessage, type Column } from "./codecs";
 import type { Stats, RunMeta } from "./panel";
 import type { Unit } from "./format";
 
-/** The synced traits of TPOTCompare (src/tpot_widget/widget.py). */
+/** What the controls offer: dimensions, x dimensions and each column's unit. */
+export interface Choices {
+  dimensions: string[];
+  x_dimensions: string[];
+  units: Record<string, Unit>;
+}
+
+/**
+ * The synced traits of TPOTCompare (src/tpot_widget/widget.py). Traits a kernel may not have
+ * yet (time_range, slo, _summary_markdown) are optional: missing = the feature is hidden.
+ */
 export interface WidgetModel {
   dimension: string;
   x_dimension: string;
@@ -18,9 +28,15 @@ export interface WidgetModel {
   confidence_level: number;
   log_axis: boolean;
   token_range: [number | null, number | null] | null;
+  time_range?: [number | null, number | null] | null;
+  slo?: Record<string, number>;
   stats: Stats | Record<string, never>;
-  runs_meta: RunMeta[];
-  choices: { dimensions: string[]; x_dimensions: string[]; units: Record<string, Unit> };
+  _runs_meta: RunMeta[];
+  _choices: Choices;
+  /** The names before issue 8 (kernels of an older tpot_widget). */
+  runs_meta?: RunMeta[];
+  choices?: Choices;
+  _summary_markdown?: string;
   error_message: string;
   density_threshold: number;
   _request_seq: number;
@@ -28,8 +44,40 @@ export interface WidgetModel {
 }
 
 export type Payload = Partial<
-  Pick<WidgetModel, "dimension" | "x_dimension" | "statistic" | "confidence_level" | "log_axis" | "token_range">
+  Pick<
+    WidgetModel,
+    | "dimension"
+    | "x_dimension"
+    | "statistic"
+    | "confidence_level"
+    | "log_axis"
+    | "token_range"
+    | "time_range"
+    | "slo"
+  >
 >;
+
+/** The runs' metadata (baseline first), under the trait's current or former name. */
+export function runsMeta(model: AnyModel<WidgetModel>): RunMeta[] {
+  const runs = model.get("_runs_meta") ?? model.get("runs_meta");
+  return Array.isArray(runs) ? runs : [];
+}
+
+/** The controls' choices, under the trait's current or former name. */
+export function choicesOf(model: AnyModel<WidgetModel>): Choices {
+  const c = model.get("_choices") ?? model.get("choices");
+  return {
+    dimensions: Array.isArray(c?.dimensions) ? c.dimensions : [],
+    x_dimensions: Array.isArray(c?.x_dimensions) ? c.x_dimensions : [],
+    units: c?.units ?? {},
+  };
+}
+
+/** Longest wait (ms) for the kernel's columns before the request is reported as failed. */
+export const COLUMNS_TIMEOUT_MS = 60_000;
+
+/** A column request that failed (the kernel's error text, or no answer in time). */
+export class ColumnsError extends Error {}
 
 type AnswerListener = (kind: Exclude<AnswerKind, "late">) => void;
 
@@ -37,7 +85,8 @@ export class ModelContext {
   readonly model: AnyModel<WidgetModel>;
   readonly columns = new Map<string, Column>();
   readonly scheduler: RequestScheduler<Payload>;
-  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }[]>();
+  private readonly cleanups: (() => void)[] = [];
   private readonly requested = new Set<string>();
   private readonly listeners = new Set<AnswerListener>();
   private readonly offset: number;
@@ -62,7 +111,12 @@ export class ModelContext {
         model.save_changes();
       },
     });
-    model.on("msg:custom", (msg: unknown, buffers: DataView[]) => this.onMessage(msg, buffers));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const on = (event: string, cb: (...args: any[]) => void): void => {
+      model.on(event, cb);
+      this.cleanups.push(() => model.off(event as never, cb));
+    };
+    on("msg:custom", (msg: unknown, buffers: DataView[]) => this.onMessage(msg, buffers));
     const queue = (): void => {
       if (this.answerQueued) return;
       this.answerQueued = true;
@@ -71,12 +125,24 @@ export class ModelContext {
         this.onAnswer();
       });
     };
-    model.on("change:_stats_seq", queue);
-    model.on("change:stats", queue);
-    model.on("change:error_message", queue);
+    on("change:_stats_seq", queue);
+    on("change:stats", queue);
+    on("change:error_message", queue);
   }
 
-  /** Resolve once every key is in the cache (asking the kernel only for missing ones). */
+  /** Remove every listener, stop the request scheduler, fail what still waits for columns. */
+  dispose(): void {
+    this.cleanups.forEach((fn) => fn());
+    this.cleanups.length = 0;
+    this.scheduler.dispose();
+    this.fail([...this.waiters.keys()], "the widget was closed");
+    this.listeners.clear();
+  }
+
+  /**
+   * Resolve once every key is in the cache (asking the kernel only for missing ones). Rejects
+   * with a ColumnsError when the kernel answers with an error or not within COLUMNS_TIMEOUT_MS.
+   */
   ensure(keys: readonly string[]): Promise<void> {
     const missing = keys.filter((k) => !this.columns.has(k));
     if (missing.length === 0) return Promise.resolve();
@@ -84,9 +150,9 @@ export class ModelContext {
     const done = Promise.all(
       missing.map(
         (k) =>
-          new Promise<void>((resolve) => {
+          new Promise<void>((resolve, reject) => {
             const list = this.waiters.get(k) ?? [];
-            list.push(resolve);
+            list.push({ resolve, reject });
             this.waiters.set(k, list);
           }),
       ),
@@ -94,8 +160,28 @@ export class ModelContext {
     if (toRequest.length > 0) {
       toRequest.forEach((k) => this.requested.add(k));
       this.model.send({ type: "columns", keys: toRequest });
+      const timer = setTimeout(() => {
+        const late = toRequest.filter((k) => this.waiters.has(k));
+        this.fail(late, `the kernel did not send the columns within ${COLUMNS_TIMEOUT_MS / 1000} s`);
+      }, COLUMNS_TIMEOUT_MS);
+      void done.then(
+        () => clearTimeout(timer),
+        () => clearTimeout(timer),
+      );
     }
     return done;
+  }
+
+  /** Reject everyone waiting for `keys` with `text`. */
+  private fail(keys: readonly string[], text: string): void {
+    if (keys.length === 0) return;
+    const error = new ColumnsError(text);
+    for (const key of keys) {
+      this.requested.delete(key);
+      const list = this.waiters.get(key);
+      this.waiters.delete(key);
+      list?.forEach((w) => w.reject(error));
+    }
   }
 
   /** Subscribe a view to the kernel's answers; returns the unsubscribe function. */
@@ -106,20 +192,31 @@ export class ModelContext {
 
   private onMessage(msg: unknown, buffers: DataView[]): void {
     if (!isColumnsMessage(msg)) return;
-    const decoded = decodeColumnsMessage(msg, buffers);
+    if (typeof msg.error === "string") {
+      const keys = Array.isArray(msg.keys) ? msg.keys : [...this.waiters.keys()];
+      this.fail(keys, msg.error);
+    }
+    let decoded: Map<string, Column>;
+    try {
+      decoded = decodeColumnsMessage({ ...msg, columns: msg.columns ?? [] }, buffers ?? []);
+    } catch (exc) {
+      const keys = (msg.columns ?? []).map((c) => c.key);
+      this.fail(keys, `could not read the kernel's columns: ${String(exc)}`);
+      return;
+    }
     for (const [key, column] of decoded) {
       this.columns.set(key, column);
       this.requested.delete(key);
       const list = this.waiters.get(key);
       this.waiters.delete(key);
-      list?.forEach((resolve) => resolve());
+      list?.forEach((w) => w.resolve());
     }
-    for (const key of msg.rejected) {
+    for (const key of msg.rejected ?? []) {
       console.warn(`tpot_widget: the kernel has no column ${key}`);
       this.requested.delete(key);
       const list = this.waiters.get(key);
       this.waiters.delete(key);
-      list?.forEach((resolve) => resolve()); // the view then reports the missing column
+      list?.forEach((w) => w.resolve()); // the view then reports the missing column
     }
   }
 
@@ -150,4 +247,10 @@ export function contextFor(model: AnyModel<WidgetModel>): ModelContext {
     contexts.set(model, ctx);
   }
   return ctx;
+}
+
+/** Dispose `model`'s context (the model is going away, or the module is being replaced). */
+export function disposeContext(model: AnyModel<WidgetModel>): void {
+  contexts.get(model)?.dispose();
+  contexts.delete(model);
 }

@@ -3,7 +3,7 @@
  * the numeric token range (mirrors the brush) and "reset selection".
  */
 
-import type { TokenRange } from "./brush";
+import type { TokenRange } from "./range";
 import { columnLabel } from "./format";
 import { h } from "./panel";
 

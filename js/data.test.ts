@@ -242,3 +242,33 @@ describe("fast sorting and binning", () => {
     expect(coverBins(5, 5, 10).size).toBeGreaterThan(0); // constant data: still a visible bin
   });
 });
+
+describe("time range", () => {
+  it("splits by both ranges: inside needs x in the token range and t in the time range", () => {
+    const run = {
+      x: new Float32Array([100, 200, 300, 400]),
+      y: new Float32Array([0.04, 0.03, 0.02, 0.01]),
+      error: new Uint8Array([0, 0, 0, 0]),
+      t: new Float32Array([1, 5, Number.NaN, 20]),
+    };
+    const rows = sortRowsByY(run, 1000);
+    expect(Array.from(rows.t ?? [])).toEqual([20, Number.NaN, 5, 1]);
+    const s = splitSorted(rows, [150, 500], undefined, [2, 30]);
+    // 200 (t=5) and 400 (t=20) are inside; 300 has no start time, 100 is outside the tokens
+    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([10, 30]);
+    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([20, 40]);
+    const timeOnly = splitSorted(rows, null, undefined, [null, 4]);
+    expect(Array.from(timeOnly.inside).map((v) => Math.round(v))).toEqual([40]);
+  });
+
+  it("leaves the scatter's points outside the time range out", () => {
+    const run = {
+      x: new Float32Array([1, 2, 3]),
+      y: new Float32Array([1, 2, 3]),
+      error: new Uint8Array([0, 0, 0]),
+      t: new Float32Array([0, 10, 20]),
+    };
+    expect(Array.from(usablePoints(run, 1, [5, null]).x)).toEqual([2, 3]);
+    expect(Array.from(usablePoints(run, 1, null).x)).toEqual([1, 2, 3]);
+  });
+});

@@ -4,7 +4,9 @@
  * bins, and the text escaping plotly needs. Pure functions (unit-tested).
  */
 
-import type { TokenRange } from "./brush";
+import { inRange, type TokenRange } from "./range";
+
+export { inRange };
 
 /** One run's columns for the current x / y dimensions (float32; NaN = missing). */
 export interface RunColumns {
@@ -12,20 +14,14 @@ export interface RunColumns {
   y: Float32Array;
   /** 1 where the request failed (excluded from statistics and views). */
   error: Uint8Array;
+  /** request_start (s since the run's first request; NaN = unknown), when loaded. */
+  t?: Float32Array;
 }
 
 /** The usable points of a run: no error, x and y finite (for the scatter). */
 export interface Points {
   x: Float32Array;
   y: Float32Array;
-}
-
-/** Rows the kernel would select: lo <= x <= hi (null = open); null range = every row. */
-export function inRange(x: number, range: TokenRange): boolean {
-  if (range === null) return true;
-  if (Number.isNaN(x)) return false;
-  const [lo, hi] = range;
-  return (lo === null || x >= lo) && (hi === null || x <= hi);
 }
 
 /** Usable (no error, finite y) values of `y`, split into inside / outside the range, × scale. */
@@ -48,10 +44,12 @@ export function splitByRange(
   return { inside: inside.subarray(0, a), outside: outside.subarray(0, b) };
 }
 
-/** A run's usable rows (no error, finite y) ordered by y: x and y × scale, ascending y. */
+/** A run's usable rows (no error, finite y) ordered by y: x, t and y × scale, ascending y. */
 export interface SortedRows {
   x: Float32Array;
   y: Float64Array;
+  /** Request start times (s) of the rows, when the run has them. */
+  t: Float32Array | null;
 }
 
 /** Float32 bits → an unsigned key with the same order (negatives reversed, below positives). */
@@ -116,31 +114,36 @@ export function argsortFloat32(keys: Float32Array, idx: Uint32Array): Uint32Arra
 
 /**
  * Sort the usable rows by y once per dimension, so every brush step splits in O(n), no sort.
- * The x values ride along the radix sort (read in order, no random gathers).
+ * The row indices ride along the radix sort; x (and t) are gathered once afterwards.
  */
 export function sortRowsByY(run: RunColumns, scale = 1): SortedRows {
   const n = run.y.length;
   const yBits = new Uint32Array(run.y.buffer, run.y.byteOffset, n);
-  const xBits = new Uint32Array(run.x.buffer, run.x.byteOffset, run.x.length);
   const keys = new Uint32Array(n);
   const vals = new Uint32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) {
     if (run.error[i] === 1 || !Number.isFinite(run.y[i] as number)) continue;
     keys[m] = orderKey(yBits[i] as number);
-    vals[m] = xBits[i] as number;
+    vals[m] = i;
     m++;
   }
-  const [sk, sv] = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m));
-  const x = new Float32Array(sv.buffer, sv.byteOffset, m);
+  const [sk, idx] = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m));
+  const x = new Float32Array(m);
+  const t = run.t ? new Float32Array(m) : null;
   const yOut = new Float64Array(m);
   const one = new Uint32Array(1);
   const asFloat = new Float32Array(one.buffer);
+  const xs = run.x;
+  const ts = run.t;
   for (let k = 0; k < m; k++) {
+    const i = idx[k] as number;
+    x[k] = xs[i] as number;
+    if (t !== null && ts) t[k] = ts[i] as number;
     one[0] = keyBits(sk[k] as number);
     yOut[k] = (asFloat[0] as number) * scale;
   }
-  return { x, y: yOut };
+  return { x, y: yOut, t };
 }
 
 /** The part of ascending `sorted` above 0 (for log axes), without copying. */
@@ -156,42 +159,70 @@ export function positivePart(sorted: Float64Array): Float64Array {
 }
 
 /**
- * `splitByRange` for rows sorted by y: both halves come out sorted ascending. `scratch` (two
- * arrays at least as long as the rows) is filled instead of allocating anew on every brush.
+ * `splitByRange` for rows sorted by y: both halves come out sorted ascending. A row is inside
+ * when its x is in `range` and its start time in `timeRange` (rows without a start time are
+ * inside only when there is no time range). `scratch` (two arrays at least as long as the
+ * rows) is filled instead of allocating anew on every brush.
  */
 export function splitSorted(
   rows: SortedRows,
   range: TokenRange,
   scratch?: { inside: Float64Array; outside: Float64Array },
+  timeRange: TokenRange = null,
 ): { inside: Float64Array; outside: Float64Array } {
   const n = rows.y.length;
-  if (range === null) return { inside: rows.y, outside: rows.y.subarray(0, 0) };
+  if (range === null && (timeRange === null || rows.t === null)) {
+    return { inside: rows.y, outside: rows.y.subarray(0, 0) };
+  }
   const inside = scratch?.inside ?? new Float64Array(n);
   const outside = scratch?.outside ?? new Float64Array(n);
-  const lo = range[0] ?? Number.NEGATIVE_INFINITY;
-  const hi = range[1] ?? Number.POSITIVE_INFINITY;
+  const lo = range?.[0] ?? Number.NEGATIVE_INFINITY;
+  const hi = range?.[1] ?? Number.POSITIVE_INFINITY;
   const xs = rows.x;
   const ys = rows.y;
   let a = 0;
   let b = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i] as number;
-    if (x >= lo && x <= hi) inside[a++] = ys[i] as number;
-    else outside[b++] = ys[i] as number; // NaN x too: the kernel selects it only without a range
+  const ts = timeRange === null ? null : rows.t;
+  if (ts === null) {
+    for (let i = 0; i < n; i++) {
+      const x = xs[i] as number;
+      if (x >= lo && x <= hi) inside[a++] = ys[i] as number;
+      else outside[b++] = ys[i] as number; // NaN x too: the kernel selects it only without a range
+    }
+  } else {
+    const xOpen = range === null;
+    const tLo = timeRange?.[0] ?? Number.NEGATIVE_INFINITY;
+    const tHi = timeRange?.[1] ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const x = xs[i] as number;
+      const t = ts[i] as number;
+      if ((xOpen || (x >= lo && x <= hi)) && t >= tLo && t <= tHi) inside[a++] = ys[i] as number;
+      else outside[b++] = ys[i] as number;
+    }
   }
   return { inside: inside.subarray(0, a), outside: outside.subarray(0, b) };
 }
 
-/** Points with no error and finite x and y, y × scale (what the scatter draws). */
-export function usablePoints(run: RunColumns, scale = 1): Points {
+/**
+ * Points with no error and finite x and y, y × scale (what the scatter draws); with a time
+ * range, only the rows whose start time is inside it.
+ */
+export function usablePoints(run: RunColumns, scale = 1, timeRange: TokenRange = null): Points {
   const n = run.y.length;
   const xs = new Float32Array(n);
   const ys = new Float32Array(n);
+  const ts = timeRange === null ? undefined : run.t;
+  const tLo = timeRange?.[0] ?? Number.NEGATIVE_INFINITY;
+  const tHi = timeRange?.[1] ?? Number.POSITIVE_INFINITY;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const x = run.x[i] as number;
     const y = run.y[i] as number;
     if (run.error[i] === 1 || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (ts) {
+      const t = ts[i] as number;
+      if (!(t >= tLo && t <= tHi)) continue;
+    }
     xs[k] = x;
     ys[k] = y * scale;
     k++;

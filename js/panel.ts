@@ -3,7 +3,7 @@
  * texts are user data, never HTML), with the data-* attributes of the DOM contract.
  */
 
-import type { TokenRange } from "./brush";
+import type { TokenRange } from "./range";
 import {
   columnLabel,
   formatCI,
@@ -21,7 +21,13 @@ import {
 
 export interface RunMeta {
   name: string;
+  /** The short label (the part of the names that differs), computed by the kernel. */
+  label?: string;
   color: string;
+  /** Runs pooled into this arm (> 1: "arm of N runs"). */
+  n_runs?: number;
+  /** false when the run has no request start times (no time view, no time range). */
+  has_start_times?: boolean;
   n_requests: number;
   n_errors: number;
   top_errors: [string, number][];

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta } from "./panel";
 import type { PlotColors } from "./theme";
-import {
-  boxFigure,
-  densityCells,
-  histFigure,
-  prepare,
-  scatterFigure,
-  splitRuns,
-  veilSpans,
-  zeroBasedRange,
-} from "./views";
+import { boxFigure } from "./views/box";
+import { zeroBasedRange } from "./views/common";
+import { histFigure } from "./views/hist";
+import { densityCells, scatterFigure } from "./views/scatter";
+import { prepare, splitRuns } from "./prepared";
+import { veilSpans } from "./veil";
 import { coverBins } from "./data";
 
 const colors: PlotColors = {

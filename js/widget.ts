@@ -1,14 +1,24 @@
 /**
- * TPOTCompare's front end (anywidget AFM): builds the DOM, draws the linked plotly views,
- * turns scatter drags into token ranges and shows the kernel's statistics.
+ * TPOTCompare's front end (anywidget AFM): builds the DOM, draws the registered views
+ * (js/views/registry.ts), turns drags on them into token / time ranges and shows the kernel's
+ * statistics. The stylesheet is the widget's `_css` (js/widget.css), not injected here.
  */
 
 import type { AnyModel, RenderProps } from "@anywidget/types";
-import { parseRange, rangeFromDrag, rangesEqual, type TokenRange } from "./brush";
+import { attachPointerBrush, type PointerBrush } from "./brush";
 import { columnKey } from "./codecs";
-import { contextFor, type ModelContext, type Payload, type WidgetModel } from "./context";
+import {
+  choicesOf,
+  contextFor,
+  disposeContext,
+  runsMeta,
+  type ModelContext,
+  type Payload,
+  type WidgetModel,
+} from "./context";
 import { createControls, type Controls } from "./controls";
 import type { RunColumns } from "./data";
+import { LineOverlay } from "./overlay";
 import {
   createPanel,
   h,
@@ -19,39 +29,19 @@ import {
   type Stats,
 } from "./panel";
 import Plotly from "./plotly";
-import { CSS } from "./style";
+import { hasSelections, isDrawn, onPlotlyEvent } from "./plotly-adapter";
+import { prepare, refilterPoints, splitRuns, type Prepared, type Split } from "./prepared";
+import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
-import {
-  boxFigure,
-  histFigure,
-  prepare,
-  scatterFigure,
-  splitRuns,
-  veilSpans,
-  type Figure,
-  type Prepared,
-} from "./views";
+import { RangeVeil } from "./veil";
+import type { DrawState, Figure, Trigger, ViewSpec } from "./views/common";
+import { VIEWS } from "./views/registry";
 
-/** Plotly's internal axis fields used to turn pointer positions into data values. */
-interface AxisInternals {
-  _offset: number;
-  _length: number;
-  p2d(px: number): number;
-  l2p(v: number): number;
-}
-interface GraphInternals extends HTMLElement {
-  _fullLayout?: {
-    dragmode?: string;
-    _toppaper?: { node(): Element | null };
-    xaxis?: AxisInternals;
-    yaxis?: AxisInternals;
-    yaxis2?: AxisInternals;
-  };
-  on?(event: string, cb: (ev: unknown) => void): void;
-}
+/** The two brushable ranges (traits of the same name). */
+type RangeKey = "token_range" | "time_range";
 
 /**
- * Longest wait (ms) of the box/hist views for the kernel's answer before drawing after a range
+ * Longest wait (ms) of the brushed views for the kernel's answer before drawing after a range
  * change: their plotly redraws then never delay the numbers.
  */
 const VIEWS_WAIT_MS = 90;
@@ -63,90 +53,108 @@ const PLOT_CONFIG = {
   modeBarButtonsToRemove: ["lasso2d", "toImage", "sendDataToCloud"],
 } as const;
 
-function plotDiv(testid: string): HTMLDivElement {
-  const div = h("div", "tpot-plot");
-  div.dataset["testid"] = testid;
-  return div;
-}
-
 function react(div: HTMLElement, fig: Figure): Promise<unknown> {
   return Plotly.react(div, fig.data as never, fig.layout as never, PLOT_CONFIG as never);
 }
 
-class View {
+/** One registered view in the page: its plot div, note line and interactive extras. */
+interface Slot {
+  spec: ViewSpec;
+  /** The view's box (note + plot). */
+  box: HTMLDivElement;
+  /** The plotly graph div (data-testid = the view's id). */
+  plot: HTMLDivElement;
+  /** A sentence shown instead of (or above) the plot. */
+  note: HTMLDivElement;
+  ready: boolean;
+  brush: PointerBrush | null;
+  veil: RangeVeil | null;
+  overlay: LineOverlay | null;
+}
+
+class WidgetView {
   private readonly ctx: ModelContext;
   private readonly model: AnyModel<WidgetModel>;
   private readonly root: HTMLDivElement;
   private readonly header: HTMLDivElement;
   private readonly controls: Controls;
   private readonly panel: PanelElements;
-  private readonly scatter: HTMLDivElement;
-  private readonly box: HTMLDivElement;
-  private readonly hist: HTMLDivElement;
-  /** The veil outside the token range over the scatter (DOM boxes, no plotly redraw). */
-  private readonly veil: HTMLDivElement;
+  private readonly slots: Slot[];
   private readonly cleanups: (() => void)[] = [];
   private prep: Prepared | null = null;
   private prepKey = "";
-  private range: TokenRange;
+  private ranges: Record<RangeKey, Range>;
+  private splits: { token: Range; time: Range; prep: Prepared; value: Split[] } | null = null;
   private colors: PlotColors;
-  private dragging = false;
-  private dragMoved = false;
+  private dragging: RangeKey | null = null;
   private selectionFrame = 0;
   private viewsTimer = 0;
   private clearingSelection = false;
-  private scatterReady = false;
   private disposed = false;
 
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
     this.ctx = contextFor(model);
-    this.range = parseRange(model.get("token_range"));
+    this.ranges = {
+      token_range: parseRange(model.get("token_range")),
+      time_range: parseRange(model.get("time_range")),
+    };
 
     this.root = h("div", "tpot-widget");
     const theme = detectTheme();
     this.root.dataset["theme"] = theme;
     this.root.dataset["stale"] = "false";
-    const style = h("style");
-    style.textContent = CSS;
     this.header = h("div", "tpot-header");
-    const choices = model.get("choices");
-    this.controls = createControls(choices, {
+    this.controls = createControls(choicesOf(model), {
       onDimension: (v) => this.request({ dimension: v }, true),
       onXDimension: (v) => this.request({ x_dimension: v }, true),
       onStatistic: (v) => this.request({ statistic: v }),
       onConfidence: (v) => this.request({ confidence_level: v }),
       onLogAxis: (v) => {
         this.request({ log_axis: v });
-        this.drawSelectionViews();
+        this.redraw("selection");
       },
-      onRange: (r) => this.setRangeFromControl(r),
-      onReset: () => this.setRangeFromControl(null),
+      onRange: (r) => this.setRangeFromControl("token_range", r),
+      onReset: () => {
+        this.setRangeFromControl("token_range", null);
+        if (this.hasTimeRange()) this.setRangeFromControl("time_range", null);
+      },
     });
     this.panel = createPanel();
-    this.scatter = plotDiv("scatter");
-    this.box = plotDiv("box");
-    this.hist = plotDiv("hist");
-    this.veil = h("div", "tpot-veil");
+    this.slots = VIEWS.map((spec) => this.createSlot(spec));
     const main = h("div", "tpot-main");
-    main.append(this.scatter, this.panel.root);
-    const bottom = h("div", "tpot-bottom");
-    bottom.append(this.box, this.hist);
+    const grid = h("div", "tpot-grid");
+    for (const slot of this.slots) (slot.spec.area === "main" ? main : grid).append(slot.box);
+    main.append(this.panel.root);
     const note = h("div", "tpot-note");
-    if (model.get("runs_meta").some((r) => r.synthetic)) {
+    if (runsMeta(model).some((r) => r.synthetic)) {
       note.textContent = "Synthetic demo data (generated by tpot_widget.demo), not a measurement.";
     }
-    this.root.append(style, this.header, this.controls.root, main, bottom, note);
+    this.root.append(this.header, this.controls.root, main, grid, note);
     el.append(this.root);
 
     this.colors = plotColors(this.root, theme);
-    renderHeader(this.header, model.get("runs_meta"));
+    renderHeader(this.header, runsMeta(model));
     this.updateControls();
     this.showStats();
-    this.scatter.append(h("div", "tpot-note", "loading columns\u2026"));
+    for (const slot of this.slots) slot.note.textContent = "loading columns\u2026";
 
     this.listen();
     void this.refreshData();
+  }
+
+  private createSlot(spec: ViewSpec): Slot {
+    const box = h("div", "tpot-view");
+    box.dataset["view"] = spec.id;
+    const note = h("div", "tpot-view-note");
+    const plot = h("div", "tpot-plot");
+    plot.dataset["testid"] = spec.id;
+    box.append(note, plot);
+    return { spec, box, plot, note, ready: false, brush: null, veil: null, overlay: null };
+  }
+
+  private hasTimeRange(): boolean {
+    return this.model.get("time_range") !== undefined;
   }
 
   // --- model → view -----------------------------------------------------------------------
@@ -156,32 +164,38 @@ class View {
       this.model.on(event, cb);
       this.cleanups.push(() => this.model.off(event as never, cb));
     };
-    on("change:dimension", () => {
+    const onDims = (): void => {
       this.updateControls();
       void this.refreshData();
-    });
-    on("change:x_dimension", () => {
-      this.updateControls();
-      void this.refreshData();
-    });
+    };
+    on("change:dimension", onDims);
+    on("change:x_dimension", onDims);
     on("change:statistic", () => this.updateControls());
     on("change:confidence_level", () => this.updateControls());
     on("change:log_axis", () => {
       this.updateControls();
-      this.drawSelectionViews();
+      this.redraw("selection");
     });
-    on("change:token_range", () => this.adoptModelRange());
-    on("change:runs_meta", () => renderHeader(this.header, this.model.get("runs_meta")));
+    on("change:slo", () => {
+      this.updateControls();
+      this.drawAll();
+    });
+    on("change:token_range", () => this.adoptModelRanges());
+    on("change:time_range", () => this.adoptModelRanges());
+    const onMeta = (): void => renderHeader(this.header, runsMeta(this.model));
+    on("change:_runs_meta", onMeta);
+    on("change:runs_meta", onMeta);
     this.cleanups.push(
       this.ctx.onAnswerReceived((kind) => {
         // the numbers first: anything drawn after them must not delay them
         this.showStats();
-        if (kind === "current") this.adoptModelRange();
+        if (kind === "current") this.adoptModelRanges();
+        window.setTimeout(() => this.redraw("stats"), 0);
         if (this.viewsTimer) {
           // the brushed views were waiting for these numbers: draw them next
           window.clearTimeout(this.viewsTimer);
           this.viewsTimer = 0;
-          window.setTimeout(() => this.drawSelectionViews(), 0);
+          window.setTimeout(() => this.redraw("selection"), 0);
         }
       }),
     );
@@ -206,25 +220,34 @@ class View {
         if (changed.length === 0) return;
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => {
-          for (const div of [this.scatter, this.box, this.hist]) {
-            if ((div as GraphInternals)._fullLayout) void Plotly.Plots.resize(div);
+          for (const slot of this.slots) {
+            if (isDrawn(slot.plot)) void Plotly.Plots.resize(slot.plot);
           }
         });
       });
-      [this.scatter, this.box, this.hist].forEach((d) => observer.observe(d));
-      this.cleanups.push(() => observer.disconnect());
+      this.slots.forEach((s) => observer.observe(s.plot));
+      this.cleanups.push(() => {
+        cancelAnimationFrame(frame);
+        observer.disconnect();
+      });
     }
   }
 
-  /** Take the kernel's token_range (set from Python, or normalised) unless the user is mid-brush. */
-  private adoptModelRange(): void {
-    if (this.dragging || this.ctx.scheduler.busy()) return;
-    const range = parseRange(this.model.get("token_range"));
-    if (rangesEqual(range, this.range)) return;
-    this.range = range;
-    this.controls.setRange(range);
-    this.drawSelectionViews();
-    this.drawVeil();
+  /** Take the kernel's ranges (set from Python, or normalised) unless the user is mid-brush. */
+  private adoptModelRanges(): void {
+    if (this.dragging !== null || this.ctx.scheduler.busy()) return;
+    let changed = false;
+    for (const key of ["token_range", "time_range"] as const) {
+      const range = parseRange(this.model.get(key));
+      if (rangesEqual(range, this.ranges[key])) continue;
+      this.ranges[key] = range;
+      changed = true;
+    }
+    if (!changed) return;
+    this.updateControls();
+    this.redraw("selection");
+    this.settleTimeFilter();
+    this.drawVeils();
   }
 
   private updateControls(): void {
@@ -234,17 +257,21 @@ class View {
       statistic: this.model.get("statistic"),
       confidence_level: this.model.get("confidence_level"),
       log_axis: this.model.get("log_axis"),
-      token_range: this.range,
+      token_range: this.ranges.token_range,
     });
   }
 
-  private showStats(): void {
+  private currentStats(): Stats | null {
     const stats = this.model.get("stats");
+    return stats && Array.isArray((stats as Stats).runs) ? (stats as Stats) : null;
+  }
+
+  private showStats(): void {
     renderStats(
       this.panel,
-      stats && Array.isArray((stats as Stats).runs) ? (stats as Stats) : null,
-      this.model.get("runs_meta"),
-      this.model.get("choices").units,
+      this.currentStats(),
+      runsMeta(this.model),
+      choicesOf(this.model).units,
       this.model.get("x_dimension"),
       this.model.get("error_message") ?? "",
     );
@@ -259,38 +286,58 @@ class View {
     if (reloadData) void this.refreshData();
   }
 
-  private setRangeFromControl(range: TokenRange): void {
-    const modelRange = parseRange(this.model.get("token_range"));
-    if (rangesEqual(range, this.range) && rangesEqual(range, modelRange)) return;
-    this.range = range;
-    this.controls.setRange(range);
-    this.request({ token_range: range });
-    this.drawVeil();
-    this.drawViewsAfterAnswer();
-    this.clearPlotlySelection();
+  private setRange(key: RangeKey, range: Range): void {
+    this.ranges[key] = range;
+    if (key === "token_range") this.controls.setRange(range);
   }
 
-  /** Redraw the box/hist views once the kernel's answer is shown, or after VIEWS_WAIT_MS. */
+  private setRangeFromControl(key: RangeKey, range: Range): void {
+    const modelRange = parseRange(this.model.get(key));
+    if (rangesEqual(range, this.ranges[key]) && rangesEqual(range, modelRange)) return;
+    this.setRange(key, range);
+    this.request({ [key]: range });
+    this.drawVeils();
+    this.drawViewsAfterAnswer();
+    this.clearPlotlySelections();
+    if (key === "time_range") this.settleTimeFilter();
+  }
+
+  /** Redraw the brushed views once the kernel's answer is shown, or after VIEWS_WAIT_MS. */
   private drawViewsAfterAnswer(): void {
+    this.drawOverlays();
     if (this.viewsTimer) return;
     this.viewsTimer = window.setTimeout(() => {
       this.viewsTimer = 0;
-      this.drawSelectionViews();
+      this.redraw("selection");
     }, VIEWS_WAIT_MS);
   }
 
   /**
-   * One brush step: the kernel is asked first (debounced), then the box and histogram views
-   * are redrawn as soon as its answer is shown or after VIEWS_WAIT_MS, whichever is first, so
-   * that drawing them does not delay the numbers.
+   * One brush step: the kernel is asked first (debounced), then the brushed views are redrawn
+   * as soon as its answer is shown or after VIEWS_WAIT_MS, whichever is first, so that
+   * drawing them does not delay the numbers.
    */
-  private brushTo(range: TokenRange): void {
-    if (rangesEqual(range, this.range)) return;
-    this.range = range;
-    this.controls.setRange(range);
-    this.ctx.scheduler.push({ token_range: range });
+  private brushTo(key: RangeKey, range: Range): void {
+    this.dragging = key;
+    if (rangesEqual(range, this.ranges[key])) return;
+    this.setRange(key, range);
+    this.ctx.scheduler.push({ [key]: range });
     setStale(this.panel, this.root, true);
+    for (const slot of this.slots) if (slot.spec.brush?.range === key) slot.veil?.hide();
     this.drawViewsAfterAnswer();
+  }
+
+  /** End of a drag: send the final range now, swap plotly's outline for the range veil. */
+  private finishBrush(key: RangeKey): void {
+    this.dragging = null;
+    this.ctx.scheduler.sendNow();
+    setStale(this.panel, this.root, this.ctx.scheduler.busy());
+    window.setTimeout(() => {
+      if (this.dragging !== null || this.disposed) return;
+      this.clearPlotlySelections();
+      this.drawVeils();
+      if (key === "time_range") this.settleTimeFilter();
+    }, 0);
   }
 
   // --- data & drawing ---------------------------------------------------------------------
@@ -300,245 +347,190 @@ class View {
     const xDimension = this.model.get("x_dimension");
     const key = `${dimension}|${xDimension}`;
     if (key === this.prepKey) return;
-    const runs = this.model.get("runs_meta");
+    const runs = runsMeta(this.model);
+    const wantTimes = this.slots.some((s) => s.spec.needs?.includes("request_start"));
+    const hasTimes = (i: number): boolean => wantTimes && runs[i]?.has_start_times !== false;
     const keys = runs.flatMap((_, i) => [
       columnKey(i, xDimension),
       columnKey(i, dimension),
       columnKey(i, "error"),
+      ...(hasTimes(i) ? [columnKey(i, "request_start")] : []),
     ]);
-    await this.ctx.ensure(keys);
+    try {
+      await this.ctx.ensure(keys);
+    } catch (exc) {
+      if (this.disposed) return;
+      const text = exc instanceof Error ? exc.message : String(exc);
+      this.panel.error.textContent = `Could not load the data: ${text}`;
+      for (const slot of this.slots) slot.note.textContent = "no data (see the panel)";
+      return;
+    }
     if (this.disposed) return;
     const current = `${this.model.get("dimension")}|${this.model.get("x_dimension")}`;
     if (current !== key) return; // switched again meanwhile
-    const missing = keys.filter((k) => !this.ctx.columns.has(k));
+    const missing = keys.filter((k) => !this.ctx.columns.has(k) && !k.endsWith("/request_start"));
     if (missing.length > 0) {
       this.panel.error.textContent = `The kernel did not send the column(s) ${missing.join(", ")}.`;
       return;
     }
-    const columns: RunColumns[] = runs.map((_, i) => ({
-      x: this.ctx.columns.get(columnKey(i, xDimension)) as Float32Array,
-      y: this.ctx.columns.get(columnKey(i, dimension)) as Float32Array,
-      error: this.ctx.columns.get(columnKey(i, "error")) as Uint8Array,
-    }));
+    const columns: RunColumns[] = runs.map((_, i) => {
+      const t = this.ctx.columns.get(columnKey(i, "request_start"));
+      return {
+        x: this.ctx.columns.get(columnKey(i, xDimension)) as Float32Array,
+        y: this.ctx.columns.get(columnKey(i, dimension)) as Float32Array,
+        error: this.ctx.columns.get(columnKey(i, "error")) as Uint8Array,
+        ...(t instanceof Float32Array ? { t } : {}),
+      };
+    });
     this.prep = prepare(
       columns,
       dimension,
       xDimension,
-      this.model.get("choices").units,
+      choicesOf(this.model).units,
       this.model.get("density_threshold"),
+      this.ranges.time_range,
     );
     this.prepKey = key;
+    this.splits = null;
     this.drawAll();
+  }
+
+  /** Each run split by the current ranges (computed once per brush step). */
+  private currentSplits(prep: Prepared): Split[] {
+    const token = this.ranges.token_range;
+    const time = this.ranges.time_range;
+    const s = this.splits;
+    if (s && s.prep === prep && rangesEqual(s.token, token) && rangesEqual(s.time, time)) {
+      return s.value;
+    }
+    const value = splitRuns(prep, token, time);
+    this.splits = { token, time, prep, value };
+    return value;
+  }
+
+  private drawState(prep: Prepared, slot: Slot): DrawState {
+    return {
+      prep,
+      runs: runsMeta(this.model),
+      colors: this.colors,
+      logAxis: this.model.get("log_axis"),
+      tokenRange: this.ranges.token_range,
+      timeRange: this.ranges.time_range,
+      splits: this.currentSplits(prep),
+      stats: this.currentStats(),
+      slo: this.model.get("slo") ?? {},
+      width: slot.plot.clientWidth || 500,
+    };
   }
 
   private drawAll(): void {
     if (this.prep === null) return;
-    const prep = this.prep;
-    if (!this.scatterReady) this.scatter.replaceChildren();
-    const fig = scatterFigure(prep, this.model.get("runs_meta"), this.colors);
-    void react(this.scatter, fig).then(() => {
-      if (!this.scatterReady) {
-        this.scatterReady = true;
-        this.attachBrush();
-      }
-      this.drawVeil();
-    });
-    this.drawSelectionViews(true);
+    for (const slot of this.slots) this.drawSlot(slot);
   }
 
-  /** Redraw the box and histogram views for the current range (once per animation frame). */
-  private drawSelectionViews(now = false): void {
+  /** Redraw the views that redraw on `trigger` (selection: once per animation frame). */
+  private redraw(trigger: Trigger): void {
     if (this.prep === null) return;
-    const draw = (): void => {
+    const slots = this.slots.filter((s) => s.spec.redrawOn.includes(trigger));
+    if (trigger !== "selection") {
+      slots.forEach((s) => this.drawSlot(s));
+      return;
+    }
+    this.drawOverlays();
+    if (this.selectionFrame) return;
+    this.selectionFrame = requestAnimationFrame(() => {
       this.selectionFrame = 0;
-      if (this.prep === null || this.disposed) return;
-      const runs = this.model.get("runs_meta");
-      const log = this.model.get("log_axis");
-      const splits = splitRuns(this.prep, this.range);
-      const width = this.box.clientWidth || 500;
-      const box = boxFigure(this.prep, runs, splits, this.range, log, this.colors, width);
-      void react(this.box, box);
-      void react(this.hist, histFigure(this.prep, runs, splits, this.range, log, this.colors));
-    };
-    if (now) {
-      if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
-      draw();
-    } else if (!this.selectionFrame) {
-      this.selectionFrame = requestAnimationFrame(draw);
-    }
-  }
-
-  /**
-   * The veil outside the token range over the scatter and its x marginal (not while dragging:
-   * the brush band shows the new range then). Plain DOM boxes placed from plotly's axis, laid
-   * between the plot and plotly's top layers (legend, hover labels): no plotly redraw.
-   */
-  private drawVeil(): void {
-    const gd = this.scatter as GraphInternals;
-    const fl = gd._fullLayout;
-    if (!this.scatterReady || this.dragging || !fl?.xaxis || !fl.yaxis) return;
-    const top = fl._toppaper?.node() ?? null;
-    if (top?.parentNode) {
-      if (this.veil.nextSibling !== top) top.parentNode.insertBefore(this.veil, top);
-    } else if (this.veil.parentNode !== gd) {
-      gd.append(this.veil);
-    }
-    const xa = fl.xaxis;
-    const spans = veilSpans(this.range, (v) => xa.l2p(v), xa._length);
-    const upper = fl.yaxis2 ?? fl.yaxis;
-    const style = this.veil.style;
-    style.left = `${xa._offset}px`;
-    style.width = `${xa._length}px`;
-    style.top = `${upper._offset}px`;
-    style.height = `${fl.yaxis._offset + fl.yaxis._length - upper._offset}px`;
-    const boxes: HTMLElement[] = [];
-    for (const [a, b] of spans.veils) {
-      const box = h("div", "tpot-veil-side");
-      box.style.left = `${a}px`;
-      box.style.width = `${b - a}px`;
-      box.style.background = this.colors.veil;
-      boxes.push(box);
-    }
-    for (const p of spans.edges) {
-      const edge = h("div", "tpot-veil-edge");
-      edge.style.left = `${p}px`;
-      edge.style.borderLeftColor = this.colors.muted;
-      boxes.push(edge);
-    }
-    this.veil.replaceChildren(...boxes);
-    this.veil.hidden = boxes.length === 0;
-  }
-
-  private clearPlotlySelection(): void {
-    const gd = this.scatter as GraphInternals & { layout?: { selections?: unknown[] } };
-    if (!this.scatterReady || !gd.layout?.selections?.length) return;
-    this.clearingSelection = true;
-    void Plotly.relayout(this.scatter, { selections: [] } as never).finally(() => {
-      this.clearingSelection = false;
+      if (this.disposed) return;
+      slots.forEach((s) => this.drawSlot(s));
     });
   }
 
-  // --- brushing ---------------------------------------------------------------------------
-
-  /**
-   * A horizontal drag on the scatter (or its x marginal) brushes the token range. In plotly's
-   * "select" drag mode the widget takes the drag over itself: it follows every pointer move
-   * (plotly throttles its selecting events to 100 ms and re-styles every WebGL point on each
-   * move), draws a light band while dragging and the range veil when done. A double click
-   * selects everything again. Other drag modes (zoom, pan from the mode bar) stay plotly's.
-   */
-  private attachBrush(): void {
-    const gd = this.scatter as GraphInternals;
-    const band = h("div", "tpot-brush");
-    band.hidden = true;
-    gd.append(band);
-    const integral = (): boolean => this.prep?.xUnit === "tokens";
-    const local = (clientX: number, clientY: number): [number, number] => {
-      const rect = gd.getBoundingClientRect();
-      // plotly measures from inside the border
-      return [clientX - rect.left - gd.clientLeft, clientY - rect.top - gd.clientTop];
-    };
-    const xPixel = (clientX: number): number | null => {
-      const xa = gd._fullLayout?.xaxis;
-      if (!xa) return null;
-      const [px] = local(clientX, 0);
-      return Math.min(Math.max(px - xa._offset, 0), xa._length);
-    };
-    const inPlotArea = (clientX: number, clientY: number): boolean => {
-      const fl = gd._fullLayout;
-      if (!fl?.xaxis || !fl.yaxis) return false;
-      const [px, py] = local(clientX, clientY);
-      const inX = px >= fl.xaxis._offset && px <= fl.xaxis._offset + fl.xaxis._length;
-      const inY = (a: AxisInternals | undefined): boolean =>
-        a !== undefined && py >= a._offset && py <= a._offset + a._length;
-      return inX && (inY(fl.yaxis) || inY(fl.yaxis2));
-    };
-    const showBand = (p0: number, p1: number): void => {
-      const fl = gd._fullLayout;
-      if (!fl?.xaxis || !fl.yaxis) return;
-      const top = fl.yaxis2 ? fl.yaxis2._offset : fl.yaxis._offset;
-      band.style.left = `${fl.xaxis._offset + Math.min(p0, p1)}px`;
-      band.style.width = `${Math.abs(p1 - p0)}px`;
-      band.style.top = `${top}px`;
-      band.style.height = `${fl.yaxis._offset + fl.yaxis._length - top}px`;
-      band.hidden = false;
-    };
-    let startPx = 0;
-    let lastClick = 0;
-    const onMove = (e: PointerEvent): void => {
-      if (!this.dragging) return;
-      const p0 = startPx;
-      const p1 = xPixel(e.clientX);
-      const xa = gd._fullLayout?.xaxis;
-      if (p1 === null || !xa) return;
-      if (!this.dragMoved && Math.abs(p1 - p0) < 4) return;
-      this.dragMoved = true;
-      showBand(p0, p1);
-      this.brushTo(rangeFromDrag(xa.p2d(p0), xa.p2d(p1), integral()));
-    };
-    const onUp = (e: PointerEvent): void => {
-      window.removeEventListener("pointermove", onMove, true);
-      window.removeEventListener("pointerup", onUp, true);
-      window.removeEventListener("pointercancel", onUp, true);
-      if (!this.dragging) return;
-      this.dragging = false;
-      band.hidden = true;
-      if (this.dragMoved) {
-        this.finishBrush();
-      } else if (e.timeStamp - lastClick < 450) {
-        lastClick = 0;
-        if (this.range !== null) this.setRangeFromControl(null); // double click: select all
-      } else {
-        lastClick = e.timeStamp;
+  private drawSlot(slot: Slot): void {
+    const prep = this.prep;
+    if (prep === null || this.disposed) return;
+    const fig = slot.spec.figure(this.drawState(prep, slot));
+    if (typeof fig === "string") {
+      slot.note.textContent = fig;
+      slot.plot.hidden = true;
+      return;
+    }
+    slot.plot.hidden = false;
+    if (!slot.ready) slot.note.textContent = "";
+    void react(slot.plot, fig).then(() => {
+      if (this.disposed) return;
+      if (!slot.ready) {
+        slot.ready = true;
+        this.attachExtras(slot);
       }
-    };
-    const onDown = (e: PointerEvent): void => {
-      if (e.button !== 0 || gd._fullLayout?.dragmode !== "select") return;
-      if (!inPlotArea(e.clientX, e.clientY)) return;
-      const p = xPixel(e.clientX);
-      if (p === null) return;
-      e.preventDefault(); // no mousedown: plotly's own select drag does not start
-      this.dragging = true;
-      this.dragMoved = false;
-      startPx = p;
-      window.addEventListener("pointermove", onMove, true);
-      window.addEventListener("pointerup", onUp, true);
-      window.addEventListener("pointercancel", onUp, true);
-    };
-    gd.addEventListener("pointerdown", onDown, true);
-    this.cleanups.push(() => {
-      gd.removeEventListener("pointerdown", onDown, true);
-      window.removeEventListener("pointermove", onMove, true);
-      window.removeEventListener("pointerup", onUp, true);
-      window.removeEventListener("pointercancel", onUp, true);
-    });
-    // Should plotly run a selection itself (e.g. a touch drag), its final range counts too.
-    gd.on?.("plotly_selected", (ev) => {
-      const r = (ev as { range?: { x?: unknown } } | undefined)?.range?.x;
-      if (this.dragging || !Array.isArray(r) || r.length !== 2) return;
-      const [a, b] = r as [unknown, unknown];
-      if (typeof a !== "number" || typeof b !== "number") return;
-      this.brushTo(rangeFromDrag(a, b, integral()));
-      this.finishBrush();
-    });
-    // zoom, pan, autoscale and resizes move the axis: the veil follows
-    gd.on?.("plotly_relayout", () => this.drawVeil());
-    gd.on?.("plotly_afterplot", () => this.drawVeil());
-    gd.on?.("plotly_deselect", () => {
-      if (this.clearingSelection) return;
-      if (this.range !== null) this.setRangeFromControl(null);
+      this.drawSlotExtras(slot);
     });
   }
 
-  /** End of a drag: send the final range now, swap plotly's outline for the range veil. */
-  private finishBrush(): void {
-    this.ctx.scheduler.sendNow();
-    setStale(this.panel, this.root, this.ctx.scheduler.busy());
-    window.setTimeout(() => {
-      if (this.dragging || this.disposed) return;
-      this.clearPlotlySelection();
-      this.drawVeil();
-    }, 0);
+  /** After the first draw: the view's brush and veil, its overlay, and their redraw hooks. */
+  private attachExtras(slot: Slot): void {
+    const spec = slot.spec;
+    const gd = slot.plot;
+    if (spec.brush) {
+      const key = spec.brush.range;
+      slot.veil = new RangeVeil(gd, spec.brush.yAxes);
+      slot.brush = attachPointerBrush(gd, {
+        yAxes: spec.brush.yAxes,
+        integral: () => key === "token_range" && this.prep?.xUnit === "tokens",
+        onBrush: (range) => this.brushTo(key, range),
+        onFinish: () => this.finishBrush(key),
+        onClear: () => {
+          this.dragging = null;
+          if (this.ranges[key] !== null) this.setRangeFromControl(key, null);
+        },
+        onDeselect: () => {
+          if (this.clearingSelection) return;
+          if (this.ranges[key] !== null) this.setRangeFromControl(key, null);
+        },
+      });
+      this.cleanups.push(() => slot.brush?.dispose());
+    }
+    if (spec.overlay) slot.overlay = new LineOverlay(gd);
+    // zoom, pan, autoscale and resizes move the axes: veils and overlays follow
+    onPlotlyEvent(gd, "plotly_relayout", () => this.drawSlotExtras(slot));
+    onPlotlyEvent(gd, "plotly_afterplot", () => this.drawSlotExtras(slot));
+  }
+
+  private drawSlotExtras(slot: Slot): void {
+    if (!slot.ready || this.prep === null) return;
+    const key = slot.spec.brush?.range;
+    if (slot.veil && key && this.dragging !== key) {
+      slot.veil.draw(this.ranges[key], this.colors.veil, this.colors.muted);
+    }
+    if (slot.overlay && slot.spec.overlay) {
+      slot.overlay.draw(slot.spec.overlay(this.drawState(this.prep, slot)));
+    }
+  }
+
+  private drawVeils(): void {
+    for (const slot of this.slots) if (slot.veil) this.drawSlotExtras(slot);
+  }
+
+  private drawOverlays(): void {
+    for (const slot of this.slots) if (slot.overlay) this.drawSlotExtras(slot);
+  }
+
+  /** Once a time range is settled, the views that leave its rows out redraw (not mid-drag). */
+  private settleTimeFilter(): void {
+    const prep = this.prep;
+    if (prep === null || this.dragging === "time_range") return;
+    if (rangesEqual(prep.pointsTimeRange, this.ranges.time_range)) return;
+    refilterPoints(prep, this.ranges.time_range);
+    this.redraw("filter");
+  }
+
+  private clearPlotlySelections(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || !hasSelections(slot.plot)) continue;
+      this.clearingSelection = true;
+      void Plotly.relayout(slot.plot, { selections: [] } as never).finally(() => {
+        this.clearingSelection = false;
+      });
+    }
   }
 
   dispose(): void {
@@ -546,18 +538,20 @@ class View {
     if (this.viewsTimer) window.clearTimeout(this.viewsTimer);
     if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
     this.cleanups.forEach((fn) => fn());
-    for (const div of [this.scatter, this.box, this.hist]) Plotly.purge(div);
+    for (const slot of this.slots) Plotly.purge(slot.plot);
     this.root.remove();
   }
 }
 
 function render({ model, el }: RenderProps<WidgetModel>): () => void {
-  const view = new View(model, el);
+  const view = new WidgetView(model, el);
   return () => view.dispose();
 }
 
-function initialize({ model }: { model: AnyModel<WidgetModel> }): void {
+/** Create the model's shared state; the returned cleanup removes its listeners and scheduler. */
+function initialize({ model }: { model: AnyModel<WidgetModel> }): () => void {
   contextFor(model);
+  return () => disposeContext(model);
 }
 
 export default { initialize, render };

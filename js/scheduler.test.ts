@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseRange, rangeFromDrag, rangesEqual, RequestScheduler, type TokenRange } from "./brush";
+import type { TokenRange } from "./range";
+import { RequestScheduler } from "./scheduler";
 
 type P = { token_range?: TokenRange; statistic?: string };
 
@@ -119,26 +120,5 @@ describe("RequestScheduler", () => {
     vi.advanceTimersByTime(400);
     expect(sent.length).toBe(2);
     expect(sent[1]).toEqual([{ token_range: [1, 9] }, 2]);
-  });
-});
-
-describe("ranges", () => {
-  it("orders a drag and shrinks it to whole tokens", () => {
-    expect(rangeFromDrag(400.3, 99.6, true)).toEqual([100, 400]);
-    expect(rangeFromDrag(1.25, 3.5, false)).toEqual([1.25, 3.5]);
-    expect(rangeFromDrag(10.2, 10.7, true)).toEqual([11, 11]);
-    expect(rangeFromDrag(Number.NaN, 3, true)).toBeNull();
-  });
-
-  it("compares and parses ranges", () => {
-    expect(rangesEqual(null, null)).toBe(true);
-    expect(rangesEqual([1, null], [1, null])).toBe(true);
-    expect(rangesEqual([1, 2], [1, 3])).toBe(false);
-    expect(rangesEqual([1, 2], null)).toBe(false);
-    expect(parseRange([100, 400])).toEqual([100, 400]);
-    expect(parseRange([null, 400])).toEqual([null, 400]);
-    expect(parseRange([null, null])).toBeNull();
-    expect(parseRange(null)).toBeNull();
-    expect(parseRange("100-400")).toBeNull();
   });
 });

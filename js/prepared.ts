@@ -1,0 +1,134 @@
+/**
+ * Per-dimension-pair data the views share: usable points, rows sorted by y (with x and start
+ * time carried along), extents and shared histogram edges, computed once per (dimension,
+ * x dimension); and the per-brush split of every run into rows inside / outside the ranges.
+ */
+
+import {
+  extent,
+  sharedEdges,
+  sortRowsByY,
+  splitSorted,
+  usablePoints,
+  type Points,
+  type RunColumns,
+  type SortedRows,
+} from "./data";
+import type { Unit } from "./format";
+import type { Range } from "./range";
+
+export const HIST_BINS = 60;
+
+/** Everything that depends only on (runs, dimension, x dimension): computed once per pair. */
+export interface Prepared {
+  dimension: string;
+  xDimension: string;
+  yUnit: Unit;
+  xUnit: Unit;
+  /** Multiplier from kernel units to display units (seconds → ms). */
+  yScale: number;
+  /** Multiplier of the x axis (seconds → ms when x is a duration). */
+  xScale: number;
+  columns: RunColumns[];
+  /** Usable rows per run sorted by y (display units): brush steps split without sorting. */
+  sorted: SortedRows[];
+  /** Per-run buffers the brush splits are written into (no allocation per brush step). */
+  scratch: { inside: Float64Array; outside: Float64Array }[];
+  /** The scatter's points (rows outside `pointsTimeRange` left out). */
+  points: Points[];
+  /** The time range the points were filtered with. */
+  pointsTimeRange: Range;
+  /** (start time, y) points per run for the time view; null where the run has no times. */
+  timePoints: (Points | null)[];
+  density: boolean[];
+  xExtent: [number, number] | null;
+  yExtent: [number, number] | null;
+  tExtent: [number, number] | null;
+  edges: { linear: Float64Array | null; log: Float64Array | null };
+  densityThreshold: number;
+}
+
+/** Display scale and axis suffix for a unit. */
+export function unitScale(unit: Unit): { scale: number; suffix: string } {
+  if (unit === "s") return { scale: 1000, suffix: " (ms)" };
+  if (unit === "s-offset") return { scale: 1, suffix: " (s)" };
+  return { scale: 1, suffix: "" };
+}
+
+/** (t, y × scale) of the rows with no error and finite t and y; null when no t is finite. */
+export function timePointsOf(run: RunColumns, scale: number): Points | null {
+  const t = run.t;
+  if (!t) return null;
+  const n = run.y.length;
+  const xs = new Float32Array(n);
+  const ys = new Float32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const tv = t[i] as number;
+    const y = run.y[i] as number;
+    if (run.error[i] === 1 || !Number.isFinite(tv) || !Number.isFinite(y)) continue;
+    xs[k] = tv;
+    ys[k] = y * scale;
+    k++;
+  }
+  return k === 0 ? null : { x: xs.subarray(0, k), y: ys.subarray(0, k) };
+}
+
+/** Prepare the per-run data for a dimension pair (filters, extents, shared bins). */
+export function prepare(
+  columns: RunColumns[],
+  dimension: string,
+  xDimension: string,
+  units: Record<string, Unit>,
+  densityThreshold: number,
+  timeRange: Range = null,
+): Prepared {
+  const yUnit = units[dimension] ?? "s";
+  const xUnit = units[xDimension] ?? "tokens";
+  const yScale = unitScale(yUnit).scale;
+  const points = columns.map((c) => usablePoints(c, yScale, timeRange));
+  const sorted = columns.map((c) => sortRowsByY(c, yScale));
+  const ys = sorted.map((r) => r.y);
+  const timePoints = columns.map((c) => timePointsOf(c, yScale));
+  return {
+    dimension,
+    xDimension,
+    yUnit,
+    xUnit,
+    yScale,
+    xScale: 1,
+    columns,
+    sorted,
+    scratch: sorted.map((r) => ({
+      inside: new Float64Array(r.y.length),
+      outside: new Float64Array(r.y.length),
+    })),
+    points,
+    pointsTimeRange: timeRange,
+    timePoints,
+    density: points.map((p) => p.x.length > densityThreshold),
+    xExtent: extent(points.map((p) => p.x)),
+    yExtent: extent(points.map((p) => p.y)),
+    tExtent: extent(timePoints.flatMap((p) => (p === null ? [] : [p.x]))),
+    edges: { linear: sharedEdges(ys, HIST_BINS, false), log: sharedEdges(ys, HIST_BINS, true) },
+    densityThreshold,
+  };
+}
+
+/** The scatter's points again for another time range (the rest of `prep` is unchanged). */
+export function refilterPoints(prep: Prepared, timeRange: Range): void {
+  prep.points = prep.columns.map((c) => usablePoints(c, prep.yScale, timeRange));
+  prep.density = prep.points.map((p) => p.x.length > prep.densityThreshold);
+  prep.pointsTimeRange = timeRange;
+}
+
+/** Each run's usable values (display units, ascending) inside / outside the ranges. */
+export interface Split {
+  inside: Float64Array;
+  outside: Float64Array;
+}
+
+/** Split every run by both ranges (once per brush step; shared by the selection views). */
+export function splitRuns(prep: Prepared, range: Range, timeRange: Range = null): Split[] {
+  return prep.sorted.map((rows, i) => splitSorted(rows, range, prep.scratch[i], timeRange));
+}

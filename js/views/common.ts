@@ -1,0 +1,153 @@
+/**
+ * What every view shares: the figure type, the draw state handed to views, plotly layout
+ * pieces (theme colours, axes, titles), run labels, and the SLO threshold lines.
+ */
+
+import { plotlyText } from "../data";
+import { columnLabel, shortColumnLabel, type Unit } from "../format";
+import type { RunMeta, Stats } from "../panel";
+import type { Prepared, Split } from "../prepared";
+import { unitScale } from "../prepared";
+import type { Range } from "../range";
+import type { PlotColors } from "../theme";
+
+/** A plotly figure spec (typed loosely here; plotly validates it). */
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/** Everything a view draws from (one object per draw; views never mutate it). */
+export interface DrawState {
+  prep: Prepared;
+  runs: readonly RunMeta[];
+  colors: PlotColors;
+  logAxis: boolean;
+  tokenRange: Range;
+  timeRange: Range;
+  /** Each run's values inside / outside both ranges (display units, ascending). */
+  splits: readonly Split[];
+  /** The kernel's statistics (null before the first answer). */
+  stats: Stats | null;
+  /** SLO objectives: column → seconds ({} = none). */
+  slo: Readonly<Record<string, number>>;
+  /** The plot div's width in pixels (for label lengths). */
+  width: number;
+}
+
+/** Why a view redraws: new data (dimension pair, theme, SLO), a brush step, a settled time range, new stats. */
+export type Trigger = "data" | "selection" | "filter" | "stats";
+
+/** A polyline drawn over a view without a plotly redraw (in data coordinates). */
+export interface OverlayLine {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  color: string;
+  width: number;
+  dash?: string;
+}
+
+/** One registered view: a plot div in the widget, redrawn on its triggers. */
+export interface ViewSpec {
+  /** data-testid of the plot div. */
+  id: string;
+  /** "main" = beside the stats panel (the scatter); "grid" = the views below. */
+  area: "main" | "grid";
+  /** What redraws the figure. */
+  redrawOn: readonly Trigger[];
+  /** Columns the view needs besides the x / y dimensions and the error flags. */
+  needs?: readonly ("request_start")[];
+  /** A pointer brush on the view's x axis sets this range (over these y axes). */
+  brush?: { range: "token_range" | "time_range"; yAxes: readonly string[] };
+  /** The figure, or a sentence saying why the view has nothing to draw. */
+  figure(state: DrawState): Figure | string;
+  /** Lines that follow every brush step, drawn over the figure (no plotly redraw). */
+  overlay?(state: DrawState): OverlayLine[];
+}
+
+/** The short label of a run (Python's differing part of the names), the name as fallback. */
+export function runLabel(run: RunMeta | undefined): string {
+  if (run === undefined) return "";
+  return typeof run.label === "string" && run.label !== "" ? run.label : run.name;
+}
+
+/** An axis title for a column in its display unit. */
+export function axisTitle(column: string, unit: Unit, short = false): string {
+  return (short ? shortColumnLabel(column) : columnLabel(column)) + unitScale(unit).suffix;
+}
+
+/** The layout every figure starts from (transparent, theme font, no legend). */
+export function baseLayout(colors: PlotColors): Record<string, unknown> {
+  return {
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { color: colors.font, family: colors.fontFamily, size: 12 },
+    hoverlabel: { bgcolor: colors.hoverBg, font: { color: colors.font }, bordercolor: colors.line },
+    showlegend: false,
+    // the mode bar sits on hover in the top margin, above the plot area (never over a trace)
+    modebar: { orientation: "h", bgcolor: "rgba(0,0,0,0)", color: colors.muted, activecolor: colors.font },
+  };
+}
+
+/** A small muted title in the top-left corner of a plot panel. */
+export function panelTitle(text: string, colors: PlotColors): Record<string, unknown> {
+  return { text, font: { size: 12, color: colors.muted }, x: 0.01, xanchor: "left", y: 0.98, yanchor: "top" };
+}
+
+/** An axis in the theme's colours. */
+export function axis(colors: PlotColors, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    gridcolor: colors.grid,
+    linecolor: colors.line,
+    zerolinecolor: colors.line,
+    tickcolor: colors.line,
+    automargin: true,
+    ...extra,
+  };
+}
+
+/** Padded [min, max] of the x data (fixed, so the range veil never moves the axis). */
+export function paddedRange(ext: [number, number] | null): [number, number] {
+  if (ext === null) return [0, 1];
+  const [lo, hi] = ext;
+  const pad = hi > lo ? (hi - lo) * 0.02 : Math.max(1, Math.abs(lo) * 0.05);
+  return [lo - pad, hi + pad];
+}
+
+/** Fixed [lo, hi] of a value axis starting at zero (plotly's "tozero" autorange, done once). */
+export function zeroBasedRange(ext: [number, number] | null): [number, number] {
+  if (ext === null) return [0, 1];
+  const lo = Math.min(0, ext[0]);
+  const hi = Math.max(0, ext[1]);
+  const pad = hi > lo ? (hi - lo) * 0.04 : 1;
+  return [lo < 0 ? lo - pad : 0, hi + pad];
+}
+
+/**
+ * Dashed SLO threshold lines as layout shapes: vertical on the x axis when it shows an
+ * objective's column, horizontal on the y axis likewise. Values in seconds → display units.
+ */
+export function sloShapes(
+  slo: Readonly<Record<string, number>>,
+  colors: PlotColors,
+  axes: { x?: { column: string; scale: number; ref?: string }; y?: { column: string; scale: number; ref?: string } },
+): Record<string, unknown>[] {
+  const shapes: Record<string, unknown>[] = [];
+  const line = { color: colors.muted, width: 1.2, dash: "dash" };
+  const xs = axes.x;
+  const ys = axes.y;
+  if (xs && typeof slo[xs.column] === "number") {
+    const v = (slo[xs.column] as number) * xs.scale;
+    shapes.push({ type: "line", xref: xs.ref ?? "x", yref: "paper", x0: v, x1: v, y0: 0, y1: 1, line });
+  }
+  if (ys && typeof slo[ys.column] === "number") {
+    const v = (slo[ys.column] as number) * ys.scale;
+    shapes.push({ type: "line", yref: ys.ref ?? "y", xref: "paper", y0: v, y1: v, x0: 0, x1: 1, line });
+  }
+  return shapes;
+}
+
+/** A run's name ready for plotly text (legend, hover): the short label. */
+export function plotLabel(run: RunMeta): string {
+  return plotlyText(runLabel(run));
+}

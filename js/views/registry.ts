@@ -1,0 +1,12 @@
+/**
+ * Every view of the widget, in display order: adding a view is one file in js/views/ and one
+ * entry here (the widget creates its plot div, feeds it the draw state and redraws it on the
+ * triggers it names).
+ */
+
+import { boxView } from "./box";
+import type { ViewSpec } from "./common";
+import { histView } from "./hist";
+import { scatterView } from "./scatter";
+
+export const VIEWS: readonly ViewSpec[] = [scatterView, boxView, histView];
