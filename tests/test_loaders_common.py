@@ -190,10 +190,11 @@ def test_folder_of_llmeter_run_folders(fixtures_dir: Path, tmp_path: Path) -> No
     # LLMeter experiments nest runs one level deeper
     shutil.copytree(fixtures_dir / "llmeter" / "v0.1.12-tiny-run-a", root / "sweep" / "c1")
     (root / "notes.txt").write_text("not a run")
-    runs = tpot_widget.load_runs(root)
+    with pytest.warns(UserWarning, match=r"(?s)skipped 1 path.*notes\.txt: not recognised"):
+        runs = tpot_widget.load_runs(root)
     assert [r.name for r in runs] == ["run a", "run b", "run-a"]
     assert [len(r) for r in runs] == [5, 3, 10]
-    with pytest.raises(LoadError, match="found 3"):
+    with pytest.raises(LoadError, match="found 3"), pytest.warns(UserWarning):
         tpot_widget.load_run(root)
     empty = tmp_path / "empty"
     empty.mkdir()

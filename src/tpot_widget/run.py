@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,18 @@ NUMERIC_COLUMNS: tuple[str, ...] = (*DURATION_COLUMNS, *TOKEN_COLUMNS, "request_
 #: Every column of a Run, in order; `error` holds str or None.
 COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, "error")
 
+#: Plausibility bounds, the one place they are set: a duration above `MAX_DURATION_S`
+#: (about 11.6 days) or a token count above `MAX_TOKENS` is not a measurement; it becomes
+#: NaN with a warning, as do TTFT > E2E (by more than `TIME_TOLERANCE_S`) and
+#: TTFT = E2E = 0 on a request without error.
+MAX_DURATION_S = 1e6
+MAX_TOKENS = 1e9
+TIME_TOLERANCE_S = 1e-6
+#: How many row numbers a warning lists before "...".
+_ROWS_SHOWN = 5
+#: Schema-metadata key of `Run.to_parquet` files (name, format, source, metadata as JSON).
+PARQUET_KEY = b"tpot_widget"
+
 
 def recompute_tpot(ttft: np.ndarray, e2e: np.ndarray, output_tokens: np.ndarray) -> np.ndarray:
     """TPOT = (E2E − TTFT) / (output tokens − 1) where output tokens > 1, else NaN."""
@@ -49,11 +62,23 @@ def _as_float_column(values: Any, n: int | None, name: str) -> np.ndarray:
     """A float64 copy of `values` with None → NaN; raises if the length is wrong.
 
     A NaN written as a value (not None) is turned into -inf here so that
-    `_clean_bad_values` counts it with the other bad values before it becomes NaN.
+    `_clean_bad_values` counts it with the other bad values before it becomes NaN. Text
+    and booleans are not numbers: a ValueError names the column and row.
     """
-    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+    if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        raise ValueError(f"column {name!r} holds booleans, not numbers")
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
         array = values.astype(np.float64, copy=True)
     else:
+        values = list(values) if not isinstance(values, list) else values
+        for row, v in enumerate(values):
+            if isinstance(v, (bool, np.bool_, str, bytes)) or not (
+                v is None or isinstance(v, (int, float, np.integer, np.floating))
+            ):
+                raise ValueError(
+                    f"column {name!r}, row {row}: {v!r} is not a number (numbers or None only; "
+                    "text and booleans are not read as numbers)"
+                )
         array = np.array(
             [np.nan if v is None else (-np.inf if v != v else v) for v in values],
             dtype=np.float64,
@@ -66,18 +91,82 @@ def _as_float_column(values: Any, n: int | None, name: str) -> np.ndarray:
 
 
 def _as_error_column(values: Any, n: int) -> np.ndarray:
-    """An object array of str-or-None error texts (empty strings and NaN mean no error)."""
+    """An object array of str-or-None error texts.
+
+    No error: None, NaN, "", False and 0. An error: any other string (its text), True
+    ("error") or another number (e.g. an HTTP status, as text). Lists, dicts and other
+    objects are a ValueError naming the row.
+    """
     if values is None:
         return np.full(n, None, dtype=object)
     out = np.empty(n, dtype=object)
-    values = list(values)
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
     if len(values) != n:
         raise ValueError(f"column 'error' has {len(values)} rows, expected {n}")
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:  # the usual case, fast for big runs
+        out[:] = values
+        if str in kinds:
+            out[out == ""] = None
+        return out
     for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        if v is None or v is False or (isinstance(v, str) and v == ""):
             out[i] = None
+        elif isinstance(v, str):
+            out[i] = v
+        elif v is True or isinstance(v, np.bool_):
+            out[i] = "error" if v else None
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            out[i] = None if v == 0 or v != v else str(v)
         else:
-            out[i] = str(v)
+            raise ValueError(
+                f"column 'error', row {i}: {v!r} is not an error text (expected a string, "
+                "None, or a boolean/number flag)"
+            )
+    return out
+
+
+def _frame_seconds(series: Any, name: str) -> np.ndarray:
+    """One DataFrame column as float64 seconds / counts, by the number rule.
+
+    Timedeltas → seconds; a datetime `request_start` → seconds since its first value
+    (other datetime columns are refused); booleans, text, lists... name the column and
+    the first bad row.
+    """
+    import pandas as pd
+
+    kind = series.dtype.kind
+    if kind == "m":
+        return series.dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan)
+    if kind == "M" or isinstance(series.dtype, pd.DatetimeTZDtype):
+        if name != "request_start":
+            raise ValueError(
+                f"column {name!r} holds dates/times; durations should be seconds or timedeltas"
+            )
+        elapsed = series - series.min()
+        return elapsed.dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan)
+    if kind == "b":
+        raise ValueError(f"column {name!r} holds booleans, not numbers")
+    if kind in "fiu":
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = series.tolist()
+    out = np.empty(len(values), dtype=np.float64)
+    for row, v in enumerate(values):
+        if v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+            out[row] = np.nan
+        elif isinstance(v, pd.Timedelta) or hasattr(v, "total_seconds"):
+            out[row] = v.total_seconds()
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
+            v, (bool, np.bool_)
+        ):
+            out[row] = float(v)
+        else:
+            label = series.index[row]
+            at = f"row {row}" if label == row else f"row {row} (index {label!r})"
+            raise ValueError(
+                f"column {name!r}, {at}: {v!r} is not a number (numbers, timedeltas or "
+                "None only; text and booleans are not read as numbers)"
+            )
     return out
 
 
@@ -113,8 +202,10 @@ class Run:
     ) -> Run:
         """Build a Run from per-request sequences (seconds, token counts, error texts).
 
-        Recomputes `time_per_output_token`; turns NaN, ±Infinity and negative durations
-        into NaN and warns with their count, naming `source`.
+        Recomputes `time_per_output_token`; turns NaN, ±Infinity, negative and
+        impossible values (TTFT > E2E, TTFT = E2E = 0, beyond `MAX_DURATION_S` /
+        `MAX_TOKENS`) into NaN and warns with their count and rows, naming `source`.
+        Text and booleans in number columns are a ValueError (see `_as_float_column`).
         """
         ttft = _as_float_column(time_to_first_token, None, "time_to_first_token")
         n = len(ttft)
@@ -132,13 +223,15 @@ class Run:
             "num_tokens_output": out_tokens,
             "request_start": optional(request_start, "request_start"),
         }
-        _clean_bad_values(columns, name=name, source=source)
+        error_column = _as_error_column(error, n)
+        failed = np.fromiter((e is not None for e in error_column), dtype=bool, count=n)
+        _clean_bad_values(columns, name=name, source=source, failed=failed)
         columns["time_per_output_token"] = recompute_tpot(
             columns["time_to_first_token"],
             columns["time_to_last_token"],
             columns["num_tokens_output"],
         )
-        columns["error"] = _as_error_column(error, n)
+        columns["error"] = error_column
         ordered = {c: columns[c] for c in COLUMNS}
         for array in ordered.values():
             array.flags.writeable = False
@@ -164,9 +257,18 @@ class Run:
 
         Needs `time_to_first_token`, `time_to_last_token` and `num_tokens_output`; the
         other columns are optional. `time_per_output_token` is recomputed, not read.
+        Timedelta columns are converted to seconds; a datetime `request_start` to seconds
+        since the first request. In `error`, None, NaN, "", False and 0 mean no error.
+        A cell that is not a number (text, list, dict...) or a duplicate column is a
+        ValueError naming the column and row.
         """
         if hasattr(frame, "to_pandas") and not hasattr(frame, "iloc"):
             frame = frame.to_pandas()  # polars
+        duplicated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        if duplicated:
+            raise ValueError(
+                f"the DataFrame has duplicate column(s) {duplicated}; keep one of each"
+            )
         required = ("time_to_first_token", "time_to_last_token", "num_tokens_output")
         missing = [c for c in required if c not in frame.columns]
         if missing:
@@ -179,10 +281,9 @@ class Run:
         def col(c: str) -> Any:
             if c not in frame.columns:
                 return None
-            series = frame[c]
             if c == "error":
-                return series.tolist()
-            return series.to_numpy(dtype=np.float64, na_value=np.nan)
+                return frame[c].tolist()
+            return _frame_seconds(frame[c], c)
 
         if name is None:
             name = str(frame.attrs.get("name", "run")) if hasattr(frame, "attrs") else "run"
@@ -270,6 +371,45 @@ class Run:
         data["error"] = pl.Series("error", list(self.columns["error"]), dtype=pl.Utf8)
         return pl.DataFrame(data)
 
+    def to_parquet(self, path: str | Path, *, compression: str = "zstd") -> Path:
+        """Write the run to a Parquet file that `load_run` reads back exactly.
+
+        Parameters
+        ----------
+        path
+            The file to write (overwritten).
+        compression
+            Parquet codec (``"zstd"``, ``"snappy"``, ``"none"``...).
+
+        Returns
+        -------
+        Path
+            The file written. Its columns are `COLUMNS` (float64, `error` as text); the
+            name, format, source and metadata are JSON in the schema metadata under
+            `PARQUET_KEY` (metadata values that are not JSON are written as text).
+        """
+        import json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrays = [pa.array(np.asarray(self.columns[c]), type=pa.float64()) for c in NUMERIC_COLUMNS]
+        arrays.append(pa.array(list(self.columns["error"]), type=pa.string()))
+        header = {
+            "version": 1,
+            "name": self.name,
+            "format": self.format,
+            "source": self.source,
+            "metadata": dict(self.metadata),
+        }
+        schema = pa.schema(
+            [pa.field(c, pa.float64()) for c in NUMERIC_COLUMNS] + [pa.field("error", pa.string())],
+            metadata={PARQUET_KEY: json.dumps(header, default=str).encode()},
+        )
+        path = Path(path)
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path, compression=compression)
+        return path
+
     def __repr__(self) -> str:
         tpot = self.columns["time_per_output_token"][self.valid("time_per_output_token")]
         median = f"{np.median(tpot) * 1e3:.3g} ms" if len(tpot) else "n/a"
@@ -279,23 +419,69 @@ class Run:
         )
 
 
-def _clean_bad_values(columns: dict[str, np.ndarray], *, name: str, source: str | None) -> None:
-    """NaN-out non-finite and negative durations in place; warn once with the count."""
-    bad = 0
-    for column in ("time_to_first_token", "time_to_last_token", "tpot_reported"):
+def _rows(mask: np.ndarray) -> str:
+    """'rows 3, 8, 12' (0-based, file order) with '...' after `_ROWS_SHOWN` of them."""
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(str(r) for r in rows[:_ROWS_SHOWN])
+    more = ", ..." if len(rows) > _ROWS_SHOWN else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
+def _clean_bad_values(
+    columns: dict[str, np.ndarray],
+    *,
+    name: str,
+    source: str | None,
+    failed: np.ndarray | None = None,
+) -> None:
+    """NaN-out bad values in place, the one place where values are sanitised.
+
+    Non-finite and negative durations/token counts; durations above `MAX_DURATION_S` and
+    token counts above `MAX_TOKENS`; and, on requests without error, TTFT > E2E or
+    TTFT = E2E = 0 (both set to NaN). Each kind is warned about once, with its count and
+    first rows (0-based, in file order), naming `source`.
+    """
+    n = len(columns["time_to_first_token"])
+    bad = np.zeros(n, dtype=bool)
+    bad_count = 0
+    absurd = np.zeros(n, dtype=bool)
+    for column in (*DURATION_COLUMNS[:2], "tpot_reported", *TOKEN_COLUMNS):
         array = columns[column]
         mask = np.isinf(array) | (array < 0)
-        bad += int(mask.sum())
+        bad |= mask
+        bad_count += int(mask.sum())
         array[mask] = np.nan
-    for column in TOKEN_COLUMNS:
-        array = columns[column]
-        mask = np.isinf(array) | (array < 0)
-        bad += int(mask.sum())
-        array[mask] = np.nan
-    if bad:
-        where = f"{source}" if source else f"run {name!r}"
+        limit = MAX_TOKENS if column in TOKEN_COLUMNS else MAX_DURATION_S
+        too_big = array > limit
+        absurd |= too_big
+        array[too_big] = np.nan
+    ok = np.ones(n, dtype=bool) if failed is None else ~failed
+    ttft, e2e = columns["time_to_first_token"], columns["time_to_last_token"]
+    with np.errstate(invalid="ignore"):
+        after_end = ok & (ttft > e2e + TIME_TOLERANCE_S)
+        both_zero = ok & (ttft == 0) & (e2e == 0)
+    impossible = after_end | both_zero
+    ttft[impossible] = np.nan
+    e2e[impossible] = np.nan
+    where = f"{source}" if source else f"run {name!r}"
+    if bad_count:
         warnings.warn(
-            f"{where}: {bad} NaN, infinite or negative duration/token value(s) set to NaN "
-            "(they are treated as missing)",
+            f"{where}: {bad_count} NaN, infinite or negative duration/token value(s) set to NaN "
+            f"({_rows(bad)}; they are treated as missing)",
+            stacklevel=3,
+        )
+    parts = []
+    if after_end.any():
+        parts.append(f"TTFT > E2E in {int(after_end.sum())} ({_rows(after_end)})")
+    if both_zero.any():
+        parts.append(f"TTFT = E2E = 0 in {int(both_zero.sum())} ({_rows(both_zero)})")
+    if absurd.any():
+        parts.append(
+            f"a duration above {MAX_DURATION_S:g} s or a token count above {MAX_TOKENS:g} in "
+            f"{int(absurd.sum())} ({_rows(absurd)})"
+        )
+    if parts:
+        warnings.warn(
+            f"{where}: impossible values set to NaN (treated as missing): " + "; ".join(parts),
             stacklevel=3,
         )

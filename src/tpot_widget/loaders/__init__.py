@@ -1,25 +1,59 @@
-"""Turn benchmark outputs (files, folders, objects) into `Run`s.
+"""Turn benchmark outputs (files, folders, URLs, objects) into `Run`s.
 
-One module per tool; each exposes `FORMAT` (its name), `sniff(path, head) -> bool` (does
-this file or folder look like mine, judged from its content) and `load(path) -> list[Run]`.
-This module only detects and dispatches.
+One module per tool, each a `Loader`: `FORMAT` (its name), `sniff(path, head) -> bool`
+(does this file or folder look like mine, judged from its content; `head` is the first
+64 KiB, decompressed, b"" for a folder) and `load(path) -> list[Run]`. Register a new
+module by adding it to `LOADERS` (one line). This module only detects and dispatches;
+files are opened by `._io` (regular files only, compression, BOM), URLs staged by
+`._remote`.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from ..run import Run
-from . import aiperf, genai_perf, guidellm, llm_load_test, llmeter, llmperf, sglang, vllm
-from ._common import LoadError
+from . import (
+    aiperf,
+    genai_perf,
+    guidellm,
+    llm_load_test,
+    llmeter,
+    llmperf,
+    parquet,
+    sglang,
+    vllm,
+)
+from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
+from ._remote import load_remote
 
-__all__ = ["FORMATS", "LoadError", "load_run", "load_runs"]
+__all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
 
-#: Loader modules in detection order (most specific signatures first).
-LOADERS: tuple[ModuleType, ...] = (
+
+class Loader(Protocol):
+    """What a loader module provides (modules satisfy it structurally)."""
+
+    #: The format's name, accepted by `format=`.
+    FORMAT: str
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True when `path` (a file, or a folder with `head == b""`) is this format's."""
+        ...
+
+    def load(self, path: Path) -> list[Run]:
+        """Every run that `path` holds."""
+        ...
+
+
+#: Loader modules in detection order (most specific signatures first); one line each.
+LOADERS: list[Loader] = [
+    parquet,
     llmeter,
     vllm,
     sglang,
@@ -28,26 +62,15 @@ LOADERS: tuple[ModuleType, ...] = (
     guidellm,
     llmperf,
     llm_load_test,
-)
+]
 #: Format name → loader module; the values accepted by `format=`.
-FORMATS: dict[str, ModuleType] = {m.FORMAT: m for m in LOADERS}
-
-_HEAD_BYTES = 1 << 16
+FORMATS: dict[str, Loader] = {m.FORMAT: m for m in LOADERS}
 
 
-def _read_head(path: Path) -> bytes:
-    if path.is_dir():
-        return b""
-    try:
-        with path.open("rb") as f:
-            return f.read(_HEAD_BYTES)
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
-
-
-def _detect(path: Path) -> ModuleType:
-    head = _read_head(path)
-    if not path.is_dir() and not head.strip():
+def _detect(path: Path) -> Loader:
+    """The loader that claims the file `path` (content-based), or a LoadError."""
+    head = read_head(path)
+    if not is_dir(path) and not head.strip():
         raise LoadError(
             f"{path}: the file is empty; was the benchmark interrupted before it wrote?"
         )
@@ -61,70 +84,169 @@ def _detect(path: Path) -> ModuleType:
     )
 
 
-def _load_path(path: Path, format: str | None) -> list[Run]:
-    if not path.exists():
-        raise LoadError(f"{path}: no such file or folder")
+def _module(format: str) -> Loader:
+    """The loader named `format`, or a LoadError listing the names."""
+    try:
+        return FORMATS[format]
+    except KeyError:
+        raise LoadError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}") from None
+
+
+def _load_local(path: Path, format: str | None) -> list[Run]:
+    """The runs of a local file or folder (the format detected unless given)."""
+    folder = is_dir(path)  # raises for a missing path or a symlink loop
+    if not folder:
+        check_file(path)  # a FIFO, socket or device is refused, never opened
     if format is not None:
-        try:
-            module = FORMATS[format]
-        except KeyError:
-            raise LoadError(
-                f"unknown format {format!r}; choose one of {', '.join(FORMATS)}"
-            ) from None
-        return module.load(path)
-    if path.is_dir() and not llmeter.sniff(path, b""):
+        return _module(format).load(path)
+    if folder and not llmeter.sniff(path, b""):
         return _load_folder_of_runs(path)
     return _detect(path).load(path)
-
-
-def _load_folder_of_runs(folder: Path) -> list[Run]:
-    """Every run in a folder that is not itself a run (e.g. LLMeter's output root)."""
-    runs = _runs_below(folder, depth=_MAX_DEPTH)
-    if not runs:
-        raise LoadError(
-            f"{folder}: found no benchmark run in this folder or its subfolders (looked for "
-            f"LLMeter run folders and files of: {', '.join(FORMATS)})"
-        )
-    return runs
 
 
 #: How deep `load_runs(folder)` looks (LLMeter experiments nest runs two levels down).
 _MAX_DEPTH = 3
 
 
-def _runs_below(folder: Path, depth: int) -> list[Run]:
-    """The runs of `folder`'s run subfolders and recognised files, sorted by name."""
-    runs: list[Run] = []
-    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+@dataclass
+class _FolderPlan:
+    """What a folder holds: (loader, path) to load, and (path, reason) skipped."""
+
+    todo: list[tuple[Loader, Path]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    seen: dict[tuple[int, int], Path] = field(default_factory=dict)
+
+
+def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
+    """Fill `plan` with the runs below `folder`: each real file and folder once (links
+    resolved), never opening anything that is not a regular file."""
+    try:
+        entries = sorted(
+            (e for e in os.scandir(folder) if not e.name.startswith(".")), key=lambda e: e.name
+        )
+    except OSError as exc:
+        plan.skipped.append((folder, f"cannot list the folder ({exc.strerror})"))
+        return
     for entry in entries:
-        if entry.is_dir():
-            if llmeter.sniff(entry, b""):
-                runs.extend(llmeter.load(entry))
+        path = Path(entry.path)
+        try:
+            st = stat_path(path)
+        except LoadError as exc:
+            plan.skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in plan.seen:
+            plan.skipped.append((path, f"the same {_what(st)} as {plan.seen[key]} (a link)"))
+            continue
+        plan.seen[key] = path
+        if stat.S_ISDIR(st.st_mode):
+            if llmeter.sniff(path, b""):
+                plan.todo.append((llmeter, path))
             elif depth > 1:
-                runs.extend(_runs_below(entry, depth - 1))
+                _plan_folder(path, plan, depth - 1)
+            else:
+                plan.skipped.append((path, f"deeper than {_MAX_DEPTH} levels; not searched"))
             continue
-        if entry.suffix.lower() not in (".json", ".jsonl"):
+        if not stat.S_ISREG(st.st_mode):
+            plan.skipped.append((path, "not a regular file (e.g. a named pipe); not opened"))
             continue
-        head = _read_head(entry)
-        module = next((m for m in LOADERS if head.strip() and m.sniff(entry, head)), None)
-        if module is not None:
-            runs.extend(module.load(entry))
+        try:
+            module = _detect(path)
+        except LoadError as exc:
+            reason = str(exc).removeprefix(f"{path}: ")
+            if reason.startswith("not a benchmark output"):
+                reason = "not recognised as any format"
+            plan.skipped.append((path, reason))
+            continue
+        plan.todo.append((module, path))
+
+
+def _what(st: os.stat_result) -> str:
+    return "folder" if stat.S_ISDIR(st.st_mode) else "file"
+
+
+def _load_folder_of_runs(folder: Path) -> list[Run]:
+    """Every run in a folder that is not itself a run (e.g. LLMeter's output root).
+
+    Loads what it can; one warning names every file skipped and why. A file that fails
+    to load is skipped (named in that warning), not the end of the folder.
+    """
+    root = os.stat(folder)
+    plan = _FolderPlan(seen={(root.st_dev, root.st_ino): folder})
+    _plan_folder(folder, plan, depth=_MAX_DEPTH)
+    runs: list[Run] = []
+    bar = progress(plan.todo, desc=folder.name or str(folder), unit="file")
+    try:
+        for module, path in bar:
+            try:
+                runs.extend(module.load(path))
+            except LoadError as exc:
+                plan.skipped.append((path, str(exc).removeprefix(f"{path}: ")))
+    finally:
+        bar.close()
+    if not runs:
+        details = "".join(f"\n  {p}: {why}" for p, why in plan.skipped)
+        raise LoadError(
+            f"{folder}: found no benchmark run in this folder or its subfolders (looked for "
+            f"LLMeter run folders and files of: {', '.join(FORMATS)})"
+            + (f"; skipped:{details}" if details else "")
+        )
+    if plan.skipped:
+        warnings.warn(_skipped_message(folder, plan.skipped), stacklevel=4)
     return runs
 
 
-def load_runs(source: Any, format: str | None = None) -> list[Run]:
+def _skipped_message(folder: Path, skipped: Sequence[tuple[Path, str]]) -> str:
+    """'<folder>: skipped N file(s): ...' with one line per file (at most 20)."""
+    shown = skipped[:20]
+    lines = "".join(f"\n  {p}: {why}" for p, why in shown)
+    more = f"\n  ... and {len(skipped) - len(shown)} more" if len(skipped) > len(shown) else ""
+    return f"{folder}: loaded the runs found; skipped {len(skipped)} path(s):{lines}{more}"
+
+
+def load_runs(
+    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+) -> list[Run]:
     """Every run that `source` holds.
 
-    `source` is a path (file or folder), a `Run`, an LLMeter `Result` (duck-typed), a
-    pandas/polars DataFrame with the canonical columns, or a list of those. The format is
-    detected from the content; `format=` (one of `FORMATS`) overrides the detection.
+    Parameters
+    ----------
+    source
+        A path (file or folder; compressed files too), an fsspec URL (``s3://``,
+        ``gs://``, ``https://``... to a file or folder), a `Run`, an LLMeter `Result`
+        (duck-typed), a pandas/polars DataFrame with the canonical columns, or a list of
+        those.
+    format
+        One of `FORMATS` to skip detection (it is otherwise read from the content).
+    storage_options
+        Passed to fsspec for URLs (credentials, ``endpoint_url``...).
+
+    Returns
+    -------
+    list[Run]
+        The runs, in file order (folders: sorted by path).
     """
     if isinstance(source, Run):
         return [source]
     if isinstance(source, (str, os.PathLike)):
-        return _load_path(Path(source), format)
+        text = os.fspath(source)
+        if isinstance(text, bytes):
+            text = os.fsdecode(text)
+        if not text.strip():
+            raise LoadError(
+                "an empty path was given; pass a file or folder (use '.' for the current folder)"
+            )
+        if is_url(text):
+            return load_remote(text, storage_options, lambda p: _load_local(p, format))
+        if text.lower().startswith("file://"):
+            text = text[len("file://") :]
+        return _load_local(Path(text), format)
     if isinstance(source, (list, tuple)):
-        return [run for item in source for run in load_runs(item, format)]
+        return [
+            run
+            for item in source
+            for run in load_runs(item, format, storage_options=storage_options)
+        ]
     if llmeter.is_result_object(source):
         return [llmeter.load_result_object(source)]
     if hasattr(source, "columns") and (hasattr(source, "iloc") or hasattr(source, "to_pandas")):
@@ -136,9 +258,11 @@ def load_runs(source: Any, format: str | None = None) -> list[Run]:
     )
 
 
-def load_run(source: Any, format: str | None = None) -> Run:
+def load_run(
+    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+) -> Run:
     """Exactly one run from `source` (see `load_runs`); an error lists the runs found."""
-    runs = load_runs(source, format)
+    runs = load_runs(source, format, storage_options=storage_options)
     if len(runs) != 1:
         names = ", ".join(repr(r.name) for r in runs)
         raise LoadError(

@@ -1,15 +1,26 @@
-"""What every loader shares: the error type, and JSON / JSON-lines readers that name the
-file and line of anything they cannot read."""
+"""What every loader shares: the error type, the number rule, and JSON / JSON-lines
+readers that name the file and line of anything they cannot read.
+
+Stable helpers for loader modules (documented in each docstring): `LoadError`, `where`,
+`parse_json`, `read_bytes`, `read_json`, `iter_json_lines`, `read_json_documents`,
+`as_number`, `field_number`, `number_array`, `error_texts`, `as_row`, `expect_fields`,
+`since_first_start`, `seconds_since_first`, `iso_to_epoch`, `unique_names`,
+`scalar_metadata`, `read_json_lines_columns`; files are opened only through `._io`
+(`open_data`, `data_stem`, `find_member`...), which handles compression, BOMs and links.
+
+The number rule (every loader): a number field holds a JSON number or null. Text such as
+"14" and the booleans true/false are not numbers: they are a LoadError naming the file,
+the line (or request) and the field, never coerced.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import operator
-import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,10 +29,13 @@ import numpy as np
 import orjson
 
 from ..run import Run
+from ._io import LoadError, open_data, progress, read_all
 
-
-class LoadError(ValueError):
-    """A benchmark file or folder that cannot be read; the message says where and what to do."""
+#: What a number field must hold, said in every number error.
+NUMBER_RULE = (
+    'a number field must hold a JSON number or null (text such as "14" and true/false '
+    "are not read as numbers); fix the file or the tool that wrote it"
+)
 
 
 def where(path: Path | str, line: int | None = None) -> str:
@@ -39,6 +53,13 @@ def parse_json(data: bytes | str, path: Path | str, line: int | None = None) -> 
     except orjson.JSONDecodeError as fast_error:
         try:
             return json.loads(data)  # accepts NaN / Infinity, which some tools write
+        except UnicodeDecodeError as exc:
+            at = f"byte {exc.start + 1}" if line is None else f"column {exc.start + 1}"
+            raise LoadError(
+                f"{where(path, line)}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at "
+                f"{at}); binary or corrupted data? Benchmark outputs are UTF-8 JSON: "
+                "re-save the file as UTF-8 or restore a clean copy"
+            ) from None
         except json.JSONDecodeError as exc:
             at = f"line {exc.lineno} column {exc.colno}" if line is None else f"column {exc.colno}"
             raise LoadError(
@@ -48,11 +69,9 @@ def parse_json(data: bytes | str, path: Path | str, line: int | None = None) -> 
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; an empty (or whitespace-only) file is a LoadError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    """The file's (decompressed, BOM-less) bytes via `_io.open_data`; an empty (or
+    whitespace-only) file is a LoadError."""
+    data = read_all(path)
     if not data.strip():
         raise LoadError(
             f"{path}: the file is empty; was the benchmark interrupted before it wrote?"
@@ -130,14 +149,85 @@ def as_number(value: Any, where: str, what: str | None = None) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if what is None:
-            raise LoadError(f"{where}: expected a number, got {value!r}")
-        raise LoadError(f"{where}: {what} should be a number, got {value!r}")
+            raise LoadError(f"{where}: expected a number, got {value!r}; {NUMBER_RULE}")
+        raise LoadError(f"{where}: {what} should be a number, got {value!r}; {NUMBER_RULE}")
     return float(value)
 
 
 def field_number(row: Mapping[str, Any], key: str, where: str) -> float | None:
     """row[key] through `as_number` (a missing key is None); errors name the field."""
     return as_number(row.get(key), where, key)
+
+
+_NUMBER_TYPES = frozenset((int, float, type(None)))
+
+
+def number_array(values: Sequence[Any], where_of: Callable[[int], str]) -> np.ndarray:
+    """float64 array of a per-request list of JSON numbers, by the number rule.
+
+    None → NaN; a NaN literal → `BAD_NUMBER` (so that `Run.from_columns` counts it as a bad
+    value); text, booleans, lists... are a LoadError "`where_of(i)` is ..., not a number",
+    where `where_of(i)` names the file, position and field of entry i (e.g.
+    "runs.json:3: ttfts[7]"). Fast for big lists (one type scan, one numpy conversion).
+    """
+    values = values if isinstance(values, list) else list(values)
+    if not set(map(type, values)) <= _NUMBER_TYPES:
+        for index, value in enumerate(values):
+            if type(value) not in _NUMBER_TYPES:
+                raise LoadError(f"{where_of(index)} is {value!r}, not a number; {NUMBER_RULE}")
+    try:
+        array = np.array(values, dtype=np.float64)
+    except OverflowError:
+        big = next(i for i, v in enumerate(values) if isinstance(v, int) and abs(v) > 1e308)
+        raise LoadError(
+            f"{where_of(big)} is {values[big]}, too large to be a real measurement"
+        ) from None
+    missing = np.isnan(array)
+    if missing.any() and int(missing.sum()) != values.count(None):  # NaN literals written
+        written = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        array[missing & written] = BAD_NUMBER
+    return array
+
+
+def error_texts(values: Sequence[Any], where_of: Callable[[int], str]) -> list[str | None]:
+    """Per-request error fields that hold a message or nothing, by one rule.
+
+    None (or a missing field) and "" mean success; any other string is the error text.
+    Anything else (0, false, {}, [], numbers) is not what these tools write and is a
+    LoadError naming `where_of(i)` (file, position, field), so that no request is counted
+    failed or successful by guesswork.
+    """
+    values = values if isinstance(values, list) else list(values)
+    kinds = set(map(type, values))
+    if not kinds <= {str, type(None)}:
+        for index, value in enumerate(values):
+            if value is not None and not isinstance(value, str):
+                raise LoadError(
+                    f"{where_of(index)} is {value!r}; expected an error message (a string) "
+                    "or null for success"
+                )
+    if str not in kinds:
+        return [None] * len(values)
+    return [v if v else None for v in values]
+
+
+def expect_fields(
+    found: Iterable[str], expected: Sequence[str], path: Path | str, *, tool: str, hint: str = ""
+) -> None:
+    """LoadError when none of `expected` (a format's per-request fields) was found.
+
+    A file forced with the wrong `format=`, another tool's file under this tool's file
+    name, or a file of `{}` lines would otherwise load as a run of NaN.
+    """
+    found = set(found)
+    if found & set(expected):
+        return
+    seen = ", ".join(sorted(found)[:12]) or "none"
+    tail = f" {hint}" if hint else ""
+    raise LoadError(
+        f"{path}: none of {tool}'s per-request fields is present (expected "
+        f"{', '.join(expected)}; found: {seen}); is this really a {tool} file?{tail}"
+    )
 
 
 def diff_or_none(end: float | None, start: float | None) -> float | None:
@@ -316,9 +406,17 @@ class JsonLinesColumns:
     values: dict[str, list[Any]]
     #: the file's line number of every row (1-based), for messages
     lines: np.ndarray
+    #: the wanted fields that appear (even as null) in at least one line
+    present: set[str] = field(default_factory=set)
+    #: the keys of the first line, in order (for "is this the right format?" messages)
+    first_keys: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.lines)
+
+
+#: Files at least this big show a progress bar (bytes read) if the load lasts long enough.
+PROGRESS_MIN_BYTES = 64 << 20
 
 
 def read_json_lines_columns(
@@ -334,12 +432,16 @@ def read_json_lines_columns(
     (as line 1 orders them; LLMeter writes the long texts first, so the cut skips them),
     and the tails are parsed by a single orjson call. A chunk where anything does not fit (blank
     lines, other key orders, NaN literals, a broken line) is re-read line by line, which
-    gives the usual file:line errors and the truncated-last-line warning.
+    gives the usual file:line errors and the truncated-last-line warning. Numeric fields
+    follow the number rule (`number_array`). The file is opened by `_io.open_data`
+    (compressed files, BOM); big files show a progress bar once the load is slow.
     """
     wanted = (*numeric, *other)
     numbers: dict[str, list[np.ndarray]] = {k: [] for k in numeric}
     values: dict[str, list[Any]] = {k: [] for k in other}
     line_parts: list[np.ndarray] = []
+    present: set[str] = set()
+    first_keys: list[str] = []
     anchor: bytes | None = None
     anchor_known = False
     expected: tuple[str, ...] = ()
@@ -352,12 +454,16 @@ def read_json_lines_columns(
         for key in wanted:
             try:
                 columns[key] = list(map(getters[key], rows))
+                if rows:
+                    present.add(key)
             except KeyError:
                 if chunk_cut is not None and (
                     key in expected or buffer.find(quoted[key], 0, chunk_cut) >= 0
                 ):
                     return False  # lines not laid out like line 1: the field may precede the cut
                 columns[key] = [row.get(key) for row in rows]
+                if key not in present and any(key in row for row in rows):
+                    present.add(key)
         for key in numeric:
             numbers[key].append(_float_column(columns[key], key, path, lines))
         for key in other:
@@ -374,6 +480,8 @@ def read_json_lines_columns(
                     f"{where(path, number)}: expected one JSON object per line, "
                     f"got a {type(obj).__name__}"
                 )
+            if not first_keys and not line_parts and not rows:
+                first_keys.extend(obj)
             for key in numeric:
                 value = obj.get(key)
                 if isinstance(value, float) and value != value:
@@ -386,44 +494,50 @@ def read_json_lines_columns(
     view = memoryview(buffer)
     filled = 0
     next_line = 1
-    try:
-        handle = path.open("rb", buffering=0)
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    with handle:
-        size = os.fstat(handle.fileno()).st_size
+    with open_data(path) as handle:
+        # a plain file's size tells where it ends; a compressed one ends at a short read
+        size = handle.size if handle.compression is None else None
+        bar = progress(total=handle.size, desc=path.name, unit="B")
+        if handle.size < PROGRESS_MIN_BYTES:
+            bar.disable = True
         consumed = 0
-        while True:
-            if filled == len(buffer):  # a line longer than the buffer: grow it
-                view.release()
-                buffer.extend(bytes(len(buffer)))
-                view = memoryview(buffer)
-            count = handle.readinto(view[filled:]) or 0
-            consumed += count
-            at_eof = not count or consumed >= size
-            end = filled + count
-            if end == 0:
-                break
-            cut = end if at_eof else buffer.rfind(b"\n", 0, end) + 1
-            if cut == 0:
-                filled = end
-                continue
-            if not anchor_known:
-                anchor, expected = _anchor_from_first_line(buffer, cut, wanted)
-                anchor_known = True
-            rows = _fast_rows(buffer, cut, anchor) if anchor is not None else None
-            if rows is not None and take(
-                rows, np.arange(next_line, next_line + len(rows), dtype=np.int64), cut
-            ):
-                next_line += len(rows)
-            else:
-                slow(buffer[:cut], next_line, at_eof)
-                next_line += buffer.count(b"\n", 0, cut) + (buffer[cut - 1] != 0x0A)
-            rest = end - cut
-            buffer[:rest] = buffer[cut:end]
-            filled = rest
-            if at_eof:
-                break
+        try:
+            while True:
+                if filled == len(buffer):  # a line longer than the buffer: grow it
+                    view.release()
+                    buffer.extend(bytes(len(buffer)))
+                    view = memoryview(buffer)
+                wanted_bytes = len(buffer) - filled
+                count = handle.readinto(view[filled:])
+                consumed += count
+                at_eof = count < wanted_bytes or (size is not None and consumed >= size)
+                end = filled + count
+                if end == 0:
+                    break
+                cut = end if at_eof else buffer.rfind(b"\n", 0, end) + 1
+                if cut == 0:
+                    filled = end
+                    continue
+                if not anchor_known:
+                    anchor, expected, keys = _anchor_from_first_line(buffer, cut, wanted)
+                    first_keys.extend(keys)
+                    anchor_known = True
+                rows = _fast_rows(buffer, cut, anchor) if anchor is not None else None
+                if rows is not None and take(
+                    rows, np.arange(next_line, next_line + len(rows), dtype=np.int64), cut
+                ):
+                    next_line += len(rows)
+                else:
+                    slow(buffer[:cut], next_line, at_eof)
+                    next_line += buffer.count(b"\n", 0, cut) + (buffer[cut - 1] != 0x0A)
+                bar.update(handle.position() - bar.n)
+                rest = end - cut
+                buffer[:rest] = buffer[cut:end]
+                filled = rest
+                if at_eof:
+                    break
+        finally:
+            bar.close()
     view.release()
     if next_line == 1 or not line_parts or sum(len(p) for p in line_parts) == 0:
         read_bytes(path)  # raises the usual "empty file" error if blank
@@ -434,31 +548,35 @@ def read_json_lines_columns(
         },
         values=values,
         lines=np.concatenate(line_parts),
+        present=present,
+        first_keys=tuple(dict.fromkeys(first_keys)),
     )
 
 
 def _anchor_from_first_line(
     buffer: bytearray, cut: int, wanted: Sequence[str]
-) -> tuple[bytes | None, tuple[str, ...]]:
+) -> tuple[bytes | None, tuple[str, ...], tuple[str, ...]]:
     """The bytes (`"key":`) just before which every line is cut: the first wanted field
-    in the first line's order. Also the wanted fields that line has. (None, ()) when the
-    first line gives no usable anchor (then every line is parsed whole)."""
+    in the first line's order; the wanted fields that line has; and all its keys.
+    (None, (), keys) when the first line gives no usable anchor (then every line is
+    parsed whole)."""
     first = bytes(buffer[:cut]).lstrip().split(b"\n", 1)[0].strip()
     try:
         obj = orjson.loads(first)
     except orjson.JSONDecodeError:
-        return None, ()  # the line-by-line path will say what is wrong
+        return None, (), ()  # the line-by-line path will say what is wrong
     if not isinstance(obj, dict):
-        return None, ()
+        return None, (), ()
+    keys = tuple(obj)
     present = [k for k in obj if k in wanted]
     if not present:
-        return None, ()
+        return None, (), keys
     key = orjson.dumps(present[0])
     start = first.rfind(key)
     colon = first.find(b":", start + len(key))
     if start < 0 or colon < 0 or first[start + len(key) : colon].strip():
-        return None, ()
-    return first[start : colon + 1], tuple(present)
+        return None, (), keys
+    return first[start : colon + 1], tuple(present), keys
 
 
 def _fast_rows(buffer: bytearray, cut: int, anchor: bytes) -> list[Any] | None:
@@ -490,45 +608,46 @@ def _fast_rows(buffer: bytearray, cut: int, anchor: bytes) -> list[Any] | None:
 
 
 def _float_column(values: list[Any], key: str, path: Path, lines: np.ndarray) -> np.ndarray:
-    """float64 array of `values` (None → NaN); a non-number is a LoadError at its line."""
-    try:
-        return np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        for index, value in enumerate(values):
-            if value is None or isinstance(value, (int, float)):
-                continue
-            try:
-                float(value)
-            except (TypeError, ValueError):
-                raise LoadError(
-                    f"{where(path, int(lines[index]))}: {key} is {value!r}, not a number"
-                ) from None
-        raise
+    """float64 array of `values` by the number rule (None → NaN); anything that is not a
+    JSON number is a LoadError at its line."""
+    return number_array(values, lambda i: f"{where(path, int(lines[i]))}: {key}")
 
 
 # --- vLLM / SGLang style: one object per run with parallel per-request arrays --------------
 
 
 def runs_with_arrays(
-    path: Path, detail_keys: Sequence[str], *, kind: str, no_details: str, skip_advice: str
+    path: Path,
+    detail_keys: Sequence[str],
+    *,
+    kind: str,
+    no_details: str,
+    skip_advice: str,
+    known_keys: Sequence[str] = (),
+    tool: str = "",
 ) -> list[tuple[int | None, dict[str, Any]]]:
     """(line or None, object) of every run of a vLLM/SGLang-style result file that holds
     all `detail_keys` (per-request arrays).
 
     A non-object is a LoadError ("expected a JSON object (`kind`)"); a file with no detailed
     run is a LoadError "`path`: `no_details`"; runs without the arrays are skipped with one
-    warning that lists them and ends with `skip_advice`.
+    warning that lists them and ends with `skip_advice`. When no object has any of
+    `known_keys` (the format's fields) the file is not the `tool`'s at all: `expect_fields`.
     """
     runs: list[tuple[int | None, dict[str, Any]]] = []
     summaries: list[str] = []
+    found: set[str] = set()
     for line, obj in read_json_documents(path):
         if not isinstance(obj, dict):
             raise LoadError(f"{where(path, line)}: expected a JSON object ({kind})")
+        found.update(obj)
         if all(k in obj for k in detail_keys):
             runs.append((line, obj))
         else:
             summaries.append(where(path, line))
     if not runs:
+        if known_keys:
+            expect_fields(found, known_keys, path, tool=tool or kind)
         raise LoadError(f"{path}: {no_details}")
     if summaries:
         warnings.warn(
@@ -587,19 +706,15 @@ def parallel_arrays_run(
     latencies = _array_field(obj, "latencies", at, n, required=False)
     start_times = _array_field(obj, "start_times", at, n, required=False)
     errors = _array_field(obj, "errors", at, n, required=False)
-    if errors is None:
-        errors = [None] * n
-    error_text = [e if e else None for e in errors]
+    error_text = (
+        [None] * n if errors is None else error_texts(errors, lambda i: f"{at}: errors[{i}]")
+    )
 
     ttft = _floats(ttfts, "ttfts", at)
     if latencies is not None:
         e2e = _floats(latencies, "latencies", at)
     elif itls is not None:
-        try:
-            sums = [None if gaps is None else math.fsum(gaps) for gaps in itls]
-        except TypeError:
-            raise LoadError(f"{at}: `itls` should hold one list of numbers per request") from None
-        e2e = ttft + _floats(sums, "itls", at)
+        e2e = ttft + _itl_sums(itls, at)
     else:
         raise LoadError(
             f"{at}: neither `latencies` nor `itls` is present, so the end-to-end latency "
@@ -617,8 +732,8 @@ def parallel_arrays_run(
         name,
         time_to_first_token=ttft,
         time_to_last_token=e2e,
-        num_tokens_output=output_lens,
-        num_tokens_input=input_lens,
+        num_tokens_output=_floats(output_lens, "output_lens", at),
+        num_tokens_input=None if input_lens is None else _floats(input_lens, "input_lens", at),
         request_start=request_start,
         error=error_text,
         format=format,
@@ -647,12 +762,17 @@ def _array_field(
 
 
 def _floats(values: list[Any], key: str, at: str) -> np.ndarray:
-    """float64 array of a per-request list: None → NaN, a NaN literal → -inf (so that
-    `Run.from_columns` counts it as a bad value); a non-number is a LoadError."""
-    try:
-        return np.array(
-            [np.nan if v is None else (BAD_NUMBER if v != v else v) for v in values],
-            dtype=np.float64,
-        )
-    except (TypeError, ValueError):
-        raise LoadError(f"{at}: `{key}` should hold numbers (or null), one per request") from None
+    """float64 array of a per-request list by the number rule (`number_array`)."""
+    return number_array(values, lambda i: f"{at}: {key}[{i}]")
+
+
+def _itl_sums(itls: list[Any], at: str) -> np.ndarray:
+    """Sum of each request's inter-token gaps (None → NaN), by the number rule."""
+    sums = np.full(len(itls), np.nan)
+    for index, gaps in enumerate(itls):
+        if gaps is None:
+            continue
+        if not isinstance(gaps, list):
+            raise LoadError(f"{at}: itls[{index}] should be a list of numbers (one per gap)")
+        sums[index] = math.fsum(number_array(gaps, lambda j, i=index: f"{at}: itls[{i}][{j}]"))
+    return sums

@@ -19,6 +19,7 @@ from ._common import (
     read_json_object_list,
     since_first_start,
 )
+from ._io import data_stem
 
 FORMAT = "llm-load-test"
 
@@ -84,7 +85,7 @@ def load(path: Path) -> list[Run]:
     load_options = config.get("load_options") or {}
     return [
         Run.from_columns(
-            path.stem,
+            data_stem(path),
             time_to_first_token=ttft,
             time_to_last_token=e2e,
             tpot_reported=tpot,

@@ -19,12 +19,17 @@ import numpy as np
 from ..run import Run
 from ._common import (
     LoadError,
+    error_texts,
+    expect_fields,
     iso_to_epoch,
+    number_array,
     read_json,
     read_json_lines_columns,
     scalar_metadata,
     seconds_since_first,
+    where,
 )
+from ._io import data_name, data_stem, find_member
 
 FORMAT = "llmeter"
 
@@ -40,6 +45,8 @@ _NUMERIC = (
     "time_per_output_token",
 )
 _OTHER = ("error", "request_time")
+#: A responses file with none of these in any line is not LLMeter's.
+_CORE = ("time_to_first_token", "time_to_last_token", "num_tokens_output")
 #: Run-level fields of summary.json / Result kept as metadata.
 _SUMMARY_FIELDS = (
     "run_name",
@@ -59,9 +66,10 @@ _SUMMARY_FIELDS = (
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A folder with `responses.jsonl`, or JSON lines with LLMeter's per-request fields."""
-    if path.is_dir():
-        return (path / RESPONSES).is_file()
+    """A folder with `responses.jsonl` (or .gz, .bz2, .xz, .zst), or JSON lines with
+    LLMeter's per-request fields."""
+    if not head and path.is_dir():
+        return find_member(path, RESPONSES) is not None
     start = head.lstrip()
     if not start.startswith(b"{"):
         return False
@@ -80,28 +88,27 @@ def load(path: Path) -> list[Run]:
     path = Path(path)
     summary_path: Path | None
     if path.is_dir():
-        responses = path / RESPONSES
-        if not responses.is_file():
+        found = find_member(path, RESPONSES)
+        if found is None:
             raise LoadError(
                 f"{path}: no {RESPONSES} in this folder; LLMeter writes the per-request "
                 "data there (is this a run folder, and did the run finish writing?)"
             )
-        summary_path = path / SUMMARY
+        responses = found
+        summary_path = find_member(path, SUMMARY)
         default_name = path.name
     else:
         responses = path
-        beside = path.name == RESPONSES  # a run folder's file: its summary may be there
-        summary_path = path.parent / SUMMARY if beside else None
-        default_name = path.parent.name if beside and path.parent.name else path.stem
+        beside = data_name(path) == RESPONSES  # a run folder's file: its summary may be there
+        summary_path = find_member(path.parent, SUMMARY) if beside else None
+        default_name = path.parent.name if beside and path.parent.name else data_stem(path)
     summary = _read_summary(summary_path) if summary_path is not None else {}
     name = summary.get("run_name") or default_name
     return [_load_responses(responses, str(name), summary, source=str(path))]
 
 
 def _read_summary(path: Path) -> dict[str, Any]:
-    """summary.json as a dict, {} when absent (interrupted runs have none)."""
-    if not path.is_file():
-        return {}
+    """summary.json as a dict (interrupted runs have none: the caller passes None)."""
     summary = read_json(path)
     if not isinstance(summary, dict):
         raise LoadError(f"{path}: expected a JSON object (LLMeter's run summary)")
@@ -110,7 +117,15 @@ def _read_summary(path: Path) -> dict[str, Any]:
 
 def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, source: str) -> Run:
     columns = read_json_lines_columns(responses, _NUMERIC, _OTHER)
+    expect_fields(
+        columns.present | set(columns.first_keys),
+        _CORE,
+        responses,
+        tool="LLMeter",
+        hint="Pass format=... for another tool's file.",
+    )
     numbers = columns.numbers
+    lines = columns.lines
     request_times = columns.values["request_time"]
     metadata = {"tool": "LLMeter", **_summary_metadata(summary)}
     return Run.from_columns(
@@ -121,7 +136,9 @@ def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, s
         num_tokens_input=numbers["num_tokens_input"],
         tpot_reported=numbers["time_per_output_token"],
         request_start=_request_start(request_times, responses),
-        error=columns.values["error"],
+        error=error_texts(
+            columns.values["error"], lambda i: f"{where(responses, int(lines[i]))}: error"
+        ),
         format=FORMAT,
         source=source,
         metadata=metadata,
@@ -162,10 +179,9 @@ def load_result_object(obj: Any) -> Run:
     name = getattr(obj, "run_name", None) or (
         Path(str(output_path)).name if output_path else "llmeter run"
     )
-    if not responses and output_path and (Path(str(output_path)) / RESPONSES).is_file():
-        return _load_responses(
-            Path(str(output_path)) / RESPONSES, str(name), summary, source=str(output_path)
-        )
+    stored = find_member(Path(str(output_path)), RESPONSES) if output_path else None
+    if not responses and stored is not None:
+        return _load_responses(stored, str(name), summary, source=str(output_path))
     if not responses:
         raise LoadError(
             f"LLMeter result {name!r} has no responses (and no {RESPONSES} at its "
@@ -177,8 +193,11 @@ def load_result_object(obj: Any) -> Run:
             return response.get(key)
         return getattr(response, key, None)
 
-    def numbers(key: str) -> list[Any]:
-        return [field(response, key) for response in responses]
+    def numbers(key: str) -> Any:
+        return number_array(
+            [field(response, key) for response in responses],
+            lambda i: f"LLMeter result {name!r}: responses[{i}].{key}",
+        )
 
     request_times = [field(r, "request_time") for r in responses]
     return Run.from_columns(
@@ -189,7 +208,10 @@ def load_result_object(obj: Any) -> Run:
         num_tokens_input=numbers("num_tokens_input"),
         tpot_reported=numbers("time_per_output_token"),
         request_start=_request_start(request_times, f"LLMeter result {name!r}"),
-        error=[field(r, "error") for r in responses],
+        error=error_texts(
+            [field(r, "error") for r in responses],
+            lambda i: f"LLMeter result {name!r}: responses[{i}].error",
+        ),
         format=FORMAT,
         source=None if output_path is None else str(output_path),
         metadata={"tool": "LLMeter", **_summary_metadata(summary)},

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..run import Run
 from ._common import LoadError, as_row, field_number, read_json
+from ._io import data_name, data_stem
 
 FORMAT = "llmperf"
 
@@ -28,7 +29,8 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def run_name(path: Path) -> str:
     """The file name before `_individual_responses` (LLMPerf's run prefix), else the stem."""
-    stem = path.name[: -len(".json")] if path.name.endswith(".json") else path.stem
+    name = data_name(path)
+    stem = name[: -len(".json")] if name.endswith(".json") else data_stem(path)
     cut = stem.rfind(_SUFFIX)
     return stem[:cut] if cut > 0 else stem
 

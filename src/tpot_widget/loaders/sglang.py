@@ -12,11 +12,21 @@ from typing import Any
 
 from ..run import Run
 from ._common import parallel_arrays_runs, runs_with_arrays, unique_names
+from ._io import data_stem
 from .vllm import SGLANG_KEYS
 
 FORMAT = "sglang"
 
 _DETAIL_KEYS = ("ttfts", "output_lens", "itls")
+#: Run-level fields of every SGLang result.
+_HEADER_FIELDS = (
+    "backend",
+    "dataset_name",
+    "completed",
+    "total_output_tokens_retokenized",
+    "mean_e2e_latency_ms",
+    "mean_ttft_ms",
+)
 _ARRAY_KEYS = ("input_lens", "output_lens", "ttfts", "itls", "generated_texts", "errors")
 
 
@@ -43,6 +53,8 @@ def load(path: Path) -> list[Run]:
             "(SGLang 0.4.7 or later) to keep them."
         ),
         skip_advice="rerun sglang.bench_serving with --output-details to keep them",
+        known_keys=(*_ARRAY_KEYS, *_HEADER_FIELDS),
+        tool="SGLang",
     )
     several = len(runs) > 1
     names = unique_names(
@@ -58,7 +70,7 @@ def _run_name(obj: dict[str, Any], path: Path, index: int, several: bool) -> str
     if obj.get("tag"):
         return str(obj["tag"])
     if not several:
-        return path.stem
+        return data_stem(path)
     rate = obj.get("request_rate")
     concurrency = obj.get("max_concurrency")
-    return f"{path.stem} #{index} (rate={rate}, max_concurrency={concurrency})"
+    return f"{data_stem(path)} #{index} (rate={rate}, max_concurrency={concurrency})"

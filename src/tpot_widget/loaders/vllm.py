@@ -13,6 +13,7 @@ from typing import Any
 
 from ..run import Run
 from ._common import parallel_arrays_runs, runs_with_arrays, unique_names
+from ._io import data_stem
 
 FORMAT = "vllm"
 
@@ -22,6 +23,16 @@ _VLLM_KEYS = (b'"tokenizer_id"', b'"num_prompts"', b'"model_id"', b'"date"')
 SGLANG_KEYS = (b'"total_output_tokens_retokenized"', b'"mean_e2e_latency_ms"')
 #: Per-request arrays; `latencies` alone is what vLLM keeps without --save-detailed.
 _DETAIL_KEYS = ("ttfts", "output_lens")
+#: Run-level fields of every vLLM result (with or without the per-request arrays).
+_HEADER_FIELDS = (
+    "date",
+    "model_id",
+    "tokenizer_id",
+    "num_prompts",
+    "completed",
+    "request_throughput",
+    "mean_ttft_ms",
+)
 _ARRAY_KEYS = (
     "input_lens",
     "output_lens",
@@ -62,6 +73,8 @@ def load(path: Path) -> list[Run]:
             "--save-detailed` to keep the per-request arrays."
         ),
         skip_advice="per-request TTFT and token counts need `vllm bench serve --save-detailed`",
+        known_keys=(*_ARRAY_KEYS, *_HEADER_FIELDS),
+        tool="vLLM",
     )
     names = unique_names([_run_name(obj, path) for _, obj in runs])
     return parallel_arrays_runs(
@@ -74,4 +87,4 @@ def _run_name(obj: dict[str, Any], path: Path) -> str:
     if obj.get("label"):
         return str(obj["label"])
     parts = [str(obj[k]) for k in ("model_id", "date") if obj.get(k)]
-    return " ".join(parts) if parts else path.stem
+    return " ".join(parts) if parts else data_stem(path)
