@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import bootstrap, kernels
+from .arms import ArmDifference, ArmInterval, arm_ci, arm_difference
 from .bootstrap import (
     METHODS,
     DifferenceInterval,
@@ -43,6 +44,8 @@ from .selection import SortedSelector, select_sorted
 
 __all__ = [
     "METHODS",
+    "ArmDifference",
+    "ArmInterval",
     "DifferenceInterval",
     "Interval",
     "MomentPrefix",
@@ -50,6 +53,8 @@ __all__ = [
     "SortedSelector",
     "Statistic",
     "acceleration",
+    "arm_ci",
+    "arm_difference",
     "bootstrap_ci",
     "compiled_kernels",
     "cornish_fisher_applies",
