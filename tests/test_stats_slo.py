@@ -59,7 +59,7 @@ def test_slo_met_on_a_run_agrees_with_a_plain_loop() -> None:
 def test_slo_met_refuses_unknown_columns_and_bad_thresholds() -> None:
     columns = {"time_to_first_token": np.array([0.1])}
     errors = np.array([False])
-    with pytest.raises(ValueError, match="'time_to_last_token'.*columns are"):
+    with pytest.raises(ValueError, match=r"'time_to_last_token'.*columns are"):
         slo_met(columns, errors, {"time_to_last_token": 1.0})
     with pytest.raises(ValueError, match="not finite"):
         slo_met(columns, errors, {"time_to_first_token": math.nan})
