@@ -152,7 +152,7 @@ def rolling_quantiles(
     count = np.bincount(bins, minlength=n_bins)
     ends = np.cumsum(count)
     first = ends - count
-    for start, stop in zip(first[count > 1].tolist(), ends[count > 1].tolist()):
+    for start, stop in zip(first[count > 1].tolist(), ends[count > 1].tolist(), strict=True):
         sorted_v[start:stop].sort()  # each bin's values in order, in place
     out = np.full((len(qs), n_bins), np.nan)
     ok = count >= max(int(min_count), 1)
