@@ -30,6 +30,13 @@ from .bootstrap import (
     replicates_from_moments,
     sorted_finite,
 )
+from .effects import (
+    ShiftEstimate,
+    hodges_lehmann,
+    holm,
+    kth_pairwise_difference,
+    probability_faster,
+)
 from .mannwhitney import mann_whitney_p
 from .moments import (
     MomentPrefix,
@@ -50,6 +57,7 @@ __all__ = [
     "Interval",
     "MomentPrefix",
     "Moments",
+    "ShiftEstimate",
     "SortedSelector",
     "Statistic",
     "acceleration",
@@ -62,14 +70,18 @@ __all__ = [
     "difference_from_replicates",
     "draw_seeds",
     "estimate",
+    "hodges_lehmann",
+    "holm",
     "interval",
     "jackknife",
+    "kth_pairwise_difference",
     "make_rng",
     "mann_whitney_p",
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
     "parse_statistic",
+    "probability_faster",
     "replicates",
     "replicates_from_moments",
     "select_sorted",
@@ -105,6 +117,8 @@ def warm_up() -> None:
             kernels.mean_replicates(x, 4, seeds)
         kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
         kernels.moment_prefix_sums(x, 2.0)
+        for other in (True, False):
+            kernels.count_pairwise_le(x, _array([2.0, 4.0], other), 0.5)
         for other in (True, False):
             kernels.rank_sum_with_ties(x, _array([2.0, 4.0], other))
             kernels.rank_sum_no_ties(x, _array([2.0, 4.0], other))
