@@ -108,7 +108,7 @@ def test_errors_are_excluded_from_statistics(widget: TPOTCompare, runs: list[Run
     ]
     assert row["estimate"] == pytest.approx(float(np.median(values)))
     # the header data says how many failed, and why (text, never markup interpreted here)
-    meta = widget.runs_meta[0]
+    meta = widget._runs_meta[0]
     assert meta["n_errors"] == baseline.n_errors
     assert meta["top_errors"][0][0] == "HTTP 503: <b>overloaded</b>"
 
@@ -238,7 +238,7 @@ def test_invalid_input_gives_clear_errors(runs: list[Run]) -> None:
 def test_accepts_dataframes(runs: list[Run]) -> None:
     a, b = runs[0].to_pandas(), runs[1].to_pandas()
     w = TPOTCompare(a, b)
-    assert [m["n_requests"] for m in w.runs_meta] == [len(runs[0]), len(runs[1])]
+    assert [m["n_requests"] for m in w._runs_meta] == [len(runs[0]), len(runs[1])]
     assert w.stats["runs"][0]["n"] == compare(runs[0], runs[1]).to_dict()["runs"][0]["n"]
 
 
@@ -267,8 +267,8 @@ def test_widget_ships_the_built_front_end(widget: TPOTCompare) -> None:
     esm = widget._esm
     assert isinstance(esm, str) and "plotly" in esm.lower()
     assert "data-testid" in esm or "testid" in esm
-    assert widget.choices["dimensions"][0] == "time_per_output_token"
-    assert "num_tokens_output" in widget.choices["x_dimensions"]
+    assert widget._choices["dimensions"][0] == "time_per_output_token"
+    assert "num_tokens_output" in widget._choices["x_dimensions"]
 
 
 def test_transport_round_trip_and_key_checks(runs: list[Run]) -> None:

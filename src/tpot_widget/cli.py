@@ -1,14 +1,19 @@
 """`tpot-compare RUN_A RUN_B [RUN...] -o report.html`: compare runs from the terminal.
 
 Loads every run (any supported tool's output; the first is the baseline), prints the
-statistics table benchstat-style (`~` = no significant difference) or as JSON
-(`--format json`, for CI pipelines), and writes the offline HTML report with `-o`.
-Bad arguments or unreadable runs give one line on stderr and a non-zero exit code.
+statistics benchstat-style (`~` = no significant difference), as JSON (`--format json`) or
+as Markdown for a pull request (`--format markdown`), and writes the offline HTML report with
+`-o`. A glob matching several files (`'a/*.json'`) or a repeated `--arm` is an arm of
+repeated runs. `--fail-on slower,inconclusive` makes a CI job fail on those verdicts.
+
+Exit codes: 0 done; 1 a run could not be loaded / compared / written; 2 bad arguments;
+3 a verdict named by `--fail-on` occurred.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import sys
@@ -16,13 +21,36 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
-from .run import DURATION_COLUMNS, NUMERIC_COLUMNS
+from . import params
+from .durations import parse_slos
+from .run import NUMERIC_COLUMNS
+from .tables import markdown_table, text_table
 
-__all__ = ["format_table", "main", "parse_tokens"]
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_VERDICT",
+    "format_table",
+    "main",
+    "parse_range",
+    "parse_threshold",
+    "parse_tokens",
+]
 
 PROG = "tpot-compare"
-#: Exit codes: 0 done, 1 a run could not be loaded / compared / written, 2 bad arguments.
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+#: Exit codes: 0 done, 1 a run could not be loaded / compared / written, 2 bad arguments,
+#: 3 a verdict named by --fail-on occurred (the comparison itself succeeded).
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_VERDICT = 0, 1, 2, 3
+#: Verdicts --fail-on accepts.
+VERDICTS: tuple[str, ...] = (
+    "faster",
+    "slower",
+    "equivalent",
+    "inconclusive",
+    "no significant difference",
+    "not enough data",
+)
 
 
 class UsageError(Exception):
@@ -36,24 +64,48 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def parse_tokens(text: str) -> tuple[float | None, float | None]:
-    """`LO:HI` (either side may be empty) → (lo, hi); raises UsageError when malformed."""
+def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
+    """`LO:HI` (either side may be empty, `inf` allowed) → a range, validated by `params`."""
     lo_text, sep, hi_text = text.partition(":")
     if not sep:
-        raise UsageError(f"--tokens expects LO:HI (e.g. 100:400, 100: or :400), got {text!r}")
+        raise UsageError(f"{option} expects LO:HI (e.g. 100:400, 100: or :400), got {text!r}")
     try:
         lo = float(lo_text) if lo_text.strip() else None
         hi = float(hi_text) if hi_text.strip() else None
-    except ValueError:
+        return params.normalize_range((lo, hi), option.lstrip("-") + " range")
+    except ValueError as exc:
+        raise UsageError(f"{option} {text}: {exc}" if sep else str(exc)) from None
+
+
+def parse_tokens(text: str) -> tuple[float | None, float | None]:
+    """`--tokens LO:HI` → (lo, hi) (both None for an unbounded range)."""
+    return parse_range(text, "--tokens") or (None, None)
+
+
+def parse_threshold(text: str) -> float:
+    """`2%` or `0.02` → 0.02 (validated by `params`)."""
+    body = text.strip()
+    try:
+        value = float(body[:-1]) / 100 if body.endswith("%") else float(body)
+        threshold = params.normalize_threshold(value)
+    except ValueError as exc:
+        raise UsageError(f"--threshold {text}: {exc}") from None
+    assert threshold is not None
+    return threshold
+
+
+def _parse_fail_on(text: str) -> set[str]:
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = names - set(VERDICTS)
+    if unknown or not names:
         raise UsageError(
-            f"--tokens expects numbers as LO:HI (e.g. 100:400), got {text!r}"
-        ) from None
-    if lo is not None and hi is not None and lo > hi:
-        raise UsageError(f"--tokens {text}: LO is above HI")
-    return lo, hi
+            f"--fail-on {text!r}: use verdicts from {', '.join(VERDICTS)} (comma-separated)"
+        )
+    return names
 
 
 def _build_parser() -> _Parser:
+    d = params.DEFAULTS
     parser = _Parser(
         prog=PROG,
         description=(
@@ -63,52 +115,90 @@ def _build_parser() -> _Parser:
     )
     parser.add_argument(
         "runs",
-        nargs="+",
+        nargs="*",
         metavar="RUN",
-        help="a benchmark output file or folder (LLMeter, vLLM, SGLang, AIPerf, GenAI-Perf, "
-        "GuideLLM, LLMPerf, llm-load-test); a file holding several runs adds them all",
+        help="a benchmark output file, folder or URL (LLMeter, vLLM, SGLang, AIPerf, "
+        "GenAI-Perf, GuideLLM, LLMPerf, llm-load-test, ...); a file holding several runs adds "
+        "them all; a quoted glob matching several files ('a/*.json') is an arm of repeated runs",
+    )
+    parser.add_argument(
+        "--arm",
+        action="append",
+        default=[],
+        metavar="RUNS",
+        help="an arm of repeated runs of one configuration: a glob or comma-separated paths "
+        "(repeat for each arm; added after the positional runs)",
     )
     parser.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report")
     parser.add_argument(
         "--dimension",
-        default="time_per_output_token",
+        default=d.dimension,
         choices=NUMERIC_COLUMNS,
         help="the value compared (default: %(default)s)",
     )
     parser.add_argument(
         "--x-dimension",
-        default="num_tokens_output",
+        default=d.x_dimension,
         choices=NUMERIC_COLUMNS,
         help="the value --tokens selects on (default: %(default)s)",
     )
     parser.add_argument(
         "--tokens",
         metavar="LO:HI",
-        type=str,
         help="only requests with LO <= x-dimension <= HI (either side may be empty)",
     )
     parser.add_argument(
-        "--statistic", default="median", help="median, mean or a quantile such as p90, p99"
+        "--time",
+        metavar="LO:HI",
+        help="only requests that started LO..HI seconds into their run (e.g. 30: drops warm-up)",
+    )
+    parser.add_argument(
+        "--statistic", default=d.statistic, help="median, mean or a percentile such as p90, p99"
     )
     parser.add_argument(
         "--confidence",
         type=float,
-        default=0.95,
+        default=d.confidence_level,
         metavar="LEVEL",
         help="confidence level of the intervals (default: %(default)s)",
     )
     parser.add_argument(
-        "--method", default="BCa", choices=("BCa", "percentile"), help="bootstrap CI method"
+        "--method", default=d.method, choices=params.METHODS, help="bootstrap CI method"
     )
     parser.add_argument(
-        "--n-resamples", type=int, default=9999, metavar="N", help="bootstrap resamples"
+        "--n-resamples", type=int, default=d.n_resamples, metavar="N", help="bootstrap resamples"
+    )
+    parser.add_argument(
+        "--threshold",
+        metavar="T",
+        help="practical threshold, e.g. 2%% or 0.02: verdicts faster / slower / equivalent / "
+        "inconclusive by the relative CI against ±T",
+    )
+    parser.add_argument(
+        "--match",
+        action="append",
+        choices=params.MATCH_COLUMNS,
+        help="compare matched workloads on this column (repeat for both)",
+    )
+    parser.add_argument(
+        "--slo",
+        action="append",
+        default=[],
+        metavar="COLUMN=DURATION",
+        help="an SLO objective, e.g. --slo ttft=500ms --slo tpot=50ms (adds attainment)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        metavar="VERDICTS",
+        help="exit with code 3 when any difference has one of these verdicts "
+        "(comma-separated, e.g. slower,inconclusive)",
     )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
     parser.add_argument(
         "--format",
         default="text",
-        choices=("text", "json"),
-        help="stdout: a table (text) or the statistics as JSON",
+        choices=("text", "json", "markdown"),
+        help="stdout: a table (text), the statistics as JSON, or a Markdown table",
     )
     parser.add_argument(
         "--linear", action="store_true", help="linear instead of log axis for the box plots"
@@ -119,120 +209,50 @@ def _build_parser() -> _Parser:
     return parser
 
 
-# --- the table ---------------------------------------------------------------------------
-
-
-def _unit(dimension: str, values: Sequence[float | None]) -> tuple[str, float]:
-    if dimension not in (*DURATION_COLUMNS, "request_start"):
-        return "", 1.0
-    top = max((abs(v) for v in values if v is not None), default=0.0)
-    if top >= 1.0:
-        return "s", 1.0
-    if top >= 1e-3:
-        return "ms", 1e3
-    return "µs", 1e6
-
-
-def _num(value: float | None, unit: tuple[str, float], signed: bool = False) -> str:
-    if value is None:
-        return "?"
-    name, factor = unit
-    text = f"{value * factor:+#.4g}" if signed else f"{value * factor:#.4g}"
-    return f"{text.removesuffix('.')}{name}"
-
-
-def _pct(value: float | None) -> str:
-    return "?" if value is None else f"{value * 100:+.2f}%"
-
-
-def _align(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
-def format_table(
-    stats: Mapping[str, Any],
-    n_resamples: int | None = None,
-    x_dimension: str = "num_tokens_output",
-) -> str:
+def format_table(stats: Mapping[str, Any], *_: Any, **__: Any) -> str:
     """The statistics (`Comparison.to_dict()`) as a benchstat-style text table."""
-    dimension = str(stats["dimension"])
-    statistic = str(stats["statistic"])
-    level = float(stats["confidence_level"])
-    runs = list(stats["runs"])
-    diffs = list(stats["differences"])
-    unit = _unit(dimension, [r.get("estimate") for r in runs])
-    ci = f"{level:.0%} CI"
-    resamples = f", {n_resamples} resamples" if n_resamples else ""
-    selection = stats.get("token_range")
-    if selection is None:
-        where = "all requests"
-    else:
-        lo, hi = selection
-        lo_text = "-inf" if lo is None else f"{lo:g}"
-        hi_text = "inf" if hi is None else f"{hi:g}"
-        where = f"requests with {x_dimension} in [{lo_text}, {hi_text}]"
-    lines = [f"{dimension}, {statistic}, {ci} ({stats['method']}{resamples}); {where}", ""]
-    rows = [["run", "n", "errors", statistic, ci]]
-    for r in runs:
-        rows.append(
-            [
-                str(r["name"]),
-                str(r["n"]),
-                str(r["n_errors"]),
-                _num(r.get("estimate"), unit),
-                f"[{_num(r.get('ci_low'), unit)}, {_num(r.get('ci_high'), unit)}]",
-            ]
-        )
-    lines += _align(rows, right={1, 2, 3})
-    if diffs:
-        lines.append("")
-        base_n = runs[0]["n"]
-        rows = [[f"vs {diffs[0]['baseline']}", "delta", ci, "", ""]]
-        for d, r in zip(diffs, runs[1:], strict=False):
-            p = d.get("p_value")
-            p_text = "p=?" if p is None else f"p={p:.3f}"
-            n_text = f"n={base_n}+{r['n']}"
-            verdict = d.get("verdict")
-            if verdict == "no significant difference":
-                rows.append([str(d["name"]), "~", "", f"({p_text} {n_text})", ""])
-            elif verdict in ("faster", "slower"):
-                rows.append(
-                    [
-                        str(d["name"]),
-                        _pct(d.get("relative")),
-                        f"[{_pct(d.get('relative_ci_low'))}, {_pct(d.get('relative_ci_high'))}]",
-                        f"({p_text} {n_text})",
-                        f"{verdict} ({_num(d.get('estimate'), unit, signed=True)})",
-                    ]
-                )
-            else:
-                rows.append([str(d["name"]), "?", "", f"({n_text})", str(verdict)])
-        lines += _align(rows, right={1})
-    return "\n".join(lines)
+    return text_table(stats)
 
 
 # --- main --------------------------------------------------------------------------------
 
 
-def _load(paths: Sequence[str]) -> list[Any]:
+def _expand(pattern: str) -> list[str]:
+    """A path, URL or glob → the paths it names (a glob that matches nothing is kept)."""
+    if "://" in pattern or not glob.has_magic(pattern):
+        return [pattern]
+    matches = sorted(glob.glob(pattern))
+    if not matches:
+        raise UsageError(f"{pattern!r} matches no file")
+    return matches
+
+
+def _load_one(path: str) -> list[Any]:
     from .loaders import load_runs
 
-    runs = []
-    for path in paths:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            runs.extend(load_runs(path))
-        for w in caught:
-            print(f"{PROG}: warning: {w.message}", file=sys.stderr)
-    return runs
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runs = load_runs(path)
+    for w in caught:
+        print(f"{PROG}: warning: {w.message}", file=sys.stderr)
+    return list(runs)
+
+
+def _load(args: argparse.Namespace) -> list[Any]:
+    """Runs and arms from the positional arguments and --arm, in order."""
+    from .arm import Arm
+
+    units: list[Any] = []
+    for text in args.runs:
+        paths = _expand(text)
+        if len(paths) == 1:
+            units.extend(_load_one(paths[0]))
+        else:
+            units.append(Arm([r for p in paths for r in _load_one(p)]))
+    for text in args.arm:
+        paths = [p for part in text.split(",") if part.strip() for p in _expand(part.strip())]
+        units.append(Arm([r for p in paths for r in _load_one(p)]))
+    return units
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -242,58 +262,67 @@ def _run(argv: Sequence[str] | None) -> int:
 
         print(f"tpot_widget {__version__}")
         return EXIT_OK
-    token_range = parse_tokens(args.tokens) if args.tokens is not None else None
-    if not 0.0 < args.confidence < 1.0:
-        raise UsageError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    if args.n_resamples < 1:
-        raise UsageError(f"--n-resamples must be positive, got {args.n_resamples}")
-
-    from .comparison import compare
-    from .report import unique_names, write_html
-
-    runs = unique_names(_load(args.runs))
-    if not 2 <= len(runs) <= 8:
-        raise UsageError(
-            f"need 2 to 8 runs to compare, the arguments hold {len(runs)}"
-            + (f" ({runs[0].name!r})" if len(runs) == 1 else "")
-        )
-    comparison = compare(
-        *runs,
-        dimension=args.dimension,
-        statistic=args.statistic,
-        confidence_level=args.confidence,
-        method=args.method,
-        n_resamples=args.n_resamples,
-        token_range=token_range,
-        x_dimension=args.x_dimension,
-        random_state=args.seed,
-    )
-    stats = comparison.to_dict()
-    if args.format == "json":
-        print(json.dumps(stats, indent=2, allow_nan=False), flush=True)
-    else:
-        print(format_table(stats, args.n_resamples, args.x_dimension), flush=True)
-    if args.output:
-        written = write_html(
-            runs,
-            args.output,
-            token_range=token_range,
+    if not args.runs and not args.arm:
+        raise UsageError("give at least two runs to compare (the first is the baseline)")
+    fail_on = _parse_fail_on(args.fail_on) if args.fail_on else set()
+    try:
+        parameters = params.Parameters.from_user(
             dimension=args.dimension,
             x_dimension=args.x_dimension,
             statistic=args.statistic,
             confidence_level=args.confidence,
             method=args.method,
             n_resamples=args.n_resamples,
+            token_range=parse_range(args.tokens, "--tokens") if args.tokens else None,
+            time_range=parse_range(args.time, "--time") if args.time else None,
+            threshold=parse_threshold(args.threshold) if args.threshold else None,
+            match=args.match,
+            slo=parse_slos(args.slo),
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    from .comparison import Comparer
+    from .report import write_html
+
+    units = _load(args)
+    try:
+        params.check_run_count(len(units), PROG)
+    except ValueError:
+        raise UsageError(
+            f"need 2 to 8 runs to compare, the arguments hold {len(units)}"
+            + (f" ({units[0].name!r})" if len(units) == 1 else "")
+        ) from None
+    comparer = Comparer(units, parameters.dimension, parameters.x_dimension)
+    comparison = comparer.compare(parameters, random_state=args.seed)
+    stats = comparison.to_dict()
+    if args.format == "json":
+        print(json.dumps(stats, indent=2, allow_nan=False), flush=True)
+    elif args.format == "markdown":
+        print(markdown_table(stats), end="", flush=True)
+    else:
+        print(text_table(stats), flush=True)
+    if args.output:
+        written = write_html(
+            comparer.units,
+            args.output,
+            parameters=parameters,
             random_state=args.seed,
             log_axis=not args.linear,
             comparison=comparison,
         )
         print(f"{PROG}: wrote {written}", file=sys.stderr)
+    hits = sorted({d.verdict for d in comparison.differences} & fail_on)
+    if hits:
+        print(
+            f"{PROG}: verdict {', '.join(hits)} (--fail-on): exit {EXIT_VERDICT}", file=sys.stderr
+        )
+        return EXIT_VERDICT
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `tpot-compare`; returns the exit code (0 ok, 1 error, 2 usage)."""
+    """Entry point of `tpot-compare`; returns the exit code (0 ok, 1 error, 2 usage, 3 verdict)."""
     try:
         return _run(argv)
     except UsageError as exc:

@@ -47,10 +47,10 @@ PALETTE: tuple[str, ...] = (
 )
 
 #: Longest short label (characters) before it is shortened with a middle ellipsis.
-MAX_LABEL = 24
+MAX_LABEL = 28
 _ELLIPSIS = "…"
 _MINUS = "\u2212"
-_SEGMENT = re.compile(r"\s*(?:/|\||·|,|;)\s*")
+_SEGMENT = re.compile(r"[\s/|·,;]+")
 
 _COLUMN_LABELS = {
     "time_per_output_token": "time per output token (TPOT)",
@@ -95,15 +95,20 @@ def middle_ellipsis(text: str, max_len: int = MAX_LABEL) -> str:
     return text[:head] + _ELLIPSIS + text[len(text) - (keep - head) :]
 
 
-def _differing_segments(names: Sequence[str]) -> list[str] | None:
-    """The segments ("a / b / c") that differ between the names, if they split alike."""
-    parts = [_SEGMENT.split(n) for n in names]
-    if len({len(p) for p in parts}) != 1 or len(parts[0]) < 2:
+def _differing_tokens(names: Sequence[str]) -> list[str] | None:
+    """The words that differ between the names, if the names have the same number of words.
+
+    Words are split at spaces and "/", "|", "·", ",", ";"; brackets and colons around a word
+    are dropped ("(TP=1," → "TP=1"). Differing words are joined with " · ".
+    """
+    parts = [[w.strip("()[]{}:") for w in _SEGMENT.split(n)] for n in names]
+    parts = [[w for w in p if w] for p in parts]
+    if len({len(p) for p in parts}) != 1 or not parts[0]:
         return None
     differing = [i for i in range(len(parts[0])) if len({p[i] for p in parts}) > 1]
     if not differing:
         return None
-    return [" / ".join(p[i] for i in differing) for p in parts]
+    return [" · ".join(p[i] for i in differing) for p in parts]
 
 
 def _window(label: str, prefix: int, suffix: int, max_len: int) -> str:
@@ -124,8 +129,8 @@ def _window(label: str, prefix: int, suffix: int, max_len: int) -> str:
 def short_labels(names: Sequence[str], max_len: int = MAX_LABEL) -> list[str]:
     """Short, distinct labels for run names: the part that tells them apart.
 
-    Names that split alike on " / " (or "|", "·", ",", ";") keep only the differing
-    segments ("… / tp4 / max_num_seqs=256" → "max_num_seqs=256"); a label still longer than
+    Names with the same number of words keep only the words that differ
+    ("… / tp4 / max_num_seqs=256" → "max_num_seqs=256"); a label still longer than
     `max_len` is cut around its differing characters, keeping the end. Names already short
     stay whole. The full name stays everywhere else (hover titles, `stats`, exports).
     """
@@ -134,7 +139,7 @@ def short_labels(names: Sequence[str], max_len: int = MAX_LABEL) -> list[str]:
         return [middle_ellipsis(n, max_len) for n in names]
     if all(len(n) <= max_len for n in names):
         return list(names)
-    labels = _differing_segments(names) or list(names)
+    labels = _differing_tokens(names) or list(names)
     if any(len(label) > max_len for label in labels):
         prefix = len(common_prefix(labels))
         suffix = len(common_prefix([label[::-1] for label in labels]))

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from .display import PALETTE
 from .run import DURATION_COLUMNS, Run
 
 __all__ = [
@@ -334,7 +335,7 @@ def scatter_histogram_2d_runs(
     Marginals are probabilities on shared bins, so runs of different sizes compare.
     """
     run_list = as_runs(list(runs))
-    colors = colorway(template)
+    colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
     fig = go.Figure()
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
@@ -496,7 +497,7 @@ def compare_figure(
     marked on its box with its confidence interval.
     """
     run_list = as_runs(list(runs))
-    colors = colorway(template)
+    colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
     values = [
         run[dimension][selection_mask(run, dimension, x_dimension, token_range)].astype(np.float32)
         for run in run_list

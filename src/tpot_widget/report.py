@@ -16,18 +16,17 @@ non-baseline run (attributes `data-estimate`, `data-ci-low`, `data-ci-high`, `da
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import html
 import json
 import os
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import plotly.offline
 
+from .params import Parameters
 from .plotting import (
     TIME_DIMENSIONS,
     as_runs,
@@ -37,7 +36,7 @@ from .plotting import (
 )
 from .run import Run
 
-__all__ = ["render_html", "unique_names", "write_html"]
+__all__ = ["render_html", "write_html"]
 
 #: The figures' plotly template: light, clean, readable.
 TEMPLATE = "plotly_white"
@@ -48,21 +47,6 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"],
 }
 _BLOB_KEY = "$blob"
-
-TokenRange = tuple[float | None, float | None]
-
-
-def unique_names(runs: Sequence[Run]) -> list[Run]:
-    """The runs, with " (2)", " (3)"... appended to repeated names so rows stay distinct."""
-    counts = Counter(run.name for run in runs)
-    seen: Counter[str] = Counter()
-    out: list[Run] = []
-    for run in runs:
-        if counts[run.name] > 1:
-            seen[run.name] += 1
-            run = dataclasses.replace(run, name=f"{run.name} ({seen[run.name]})")
-        out.append(run)
-    return out
 
 
 def is_synthetic(run: Run) -> bool:
@@ -79,37 +63,44 @@ def is_synthetic(run: Run) -> bool:
 def write_html(
     runs: Sequence[Any],
     path: str | os.PathLike[str],
-    token_range: TokenRange | None = None,
-    dimension: str = "time_per_output_token",
-    x_dimension: str = "num_tokens_output",
-    statistic: str = "median",
     *,
-    confidence_level: float = 0.95,
-    method: str = "BCa",
-    n_resamples: int = 9999,
-    random_state: Any = None,
+    parameters: Parameters | None = None,
     log_axis: bool = True,
     title: str | None = None,
     comparison: Any = None,
+    random_state: Any = None,
+    **values: Any,
 ) -> Path:
-    """Write the report of `runs` (Runs, LLMeter Results or paths; the first is the baseline).
+    """Write the report of `runs` to `path`; returns the path written.
 
-    Returns the path written. `comparison` (a Comparison for exactly these arguments) skips
-    recomputing the statistics, e.g. when the widget exports its current state.
+    Parameters
+    ----------
+    runs
+        Runs or arms (the first is the baseline): `Run`s, `Arm`s, LLMeter Results or paths.
+    path
+        The HTML file to write.
+    parameters
+        A validated `Parameters`, or instead the keyword arguments of `compare`
+        (`dimension`, `statistic`, `token_range`, `time_range`, `threshold`, `slo`, ...),
+        validated by `params` exactly as `compare` does.
+    log_axis
+        Log scale for the distribution views.
+    title
+        The page title (default: what is compared, how many runs).
+    comparison
+        A `Comparison` for exactly these arguments: skips recomputing the statistics (the
+        widget's export).
+    random_state
+        As in `compare`.
     """
     text = render_html(
         runs,
-        token_range=token_range,
-        dimension=dimension,
-        x_dimension=x_dimension,
-        statistic=statistic,
-        confidence_level=confidence_level,
-        method=method,
-        n_resamples=n_resamples,
-        random_state=random_state,
+        parameters=parameters,
         log_axis=log_axis,
         title=title,
         comparison=comparison,
+        random_state=random_state,
+        **values,
     )
     out = Path(path)
     try:
@@ -121,46 +112,37 @@ def write_html(
 
 def render_html(
     runs: Sequence[Any],
-    token_range: TokenRange | None = None,
-    dimension: str = "time_per_output_token",
-    x_dimension: str = "num_tokens_output",
-    statistic: str = "median",
     *,
-    confidence_level: float = 0.95,
-    method: str = "BCa",
-    n_resamples: int = 9999,
-    random_state: Any = None,
+    parameters: Parameters | None = None,
     log_axis: bool = True,
     title: str | None = None,
     comparison: Any = None,
+    random_state: Any = None,
+    **values: Any,
 ) -> str:
     """The report as one HTML string (see `write_html`)."""
     from . import __version__
-    from .comparison import compare
+    from .comparison import Comparer
 
-    run_list = unique_names(as_runs(list(runs)))
-    token_range = _normalise_range(token_range)
+    if parameters is None:
+        parameters = Parameters.from_user(**values)
+    elif values:
+        raise TypeError("pass either parameters= or compare's keyword arguments, not both")
+    p = parameters
+    comparer = Comparer(_as_units(runs), p.dimension, p.x_dimension)
+    run_list = [r for r in comparer.runs if isinstance(r, Run)]
     if comparison is None:
-        comparison = compare(
-            *run_list,
-            dimension=dimension,
-            statistic=statistic,
-            confidence_level=confidence_level,
-            method=method,
-            n_resamples=n_resamples,
-            token_range=token_range,
-            x_dimension=x_dimension,
-            random_state=random_state,
-        )
+        comparison = comparer.compare(p, random_state=random_state)
     stats = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
+    token_range = p.token_range
     figures = {
         "scatter": scatter_histogram_2d_runs(
-            run_list, x_dimension, dimension, token_range=token_range, template=TEMPLATE
+            run_list, p.x_dimension, p.dimension, token_range=token_range, template=TEMPLATE
         ),
         "compare": compare_figure(
             run_list,
-            dimension,
-            x_dimension,
+            p.dimension,
+            p.x_dimension,
             token_range=token_range,
             log_axis=log_axis,
             comparison=stats,
@@ -170,33 +152,31 @@ def render_html(
     payload = _figures_payload(figures)
     meta = {
         "runs": run_list,
-        "dimension": dimension,
-        "x_dimension": x_dimension,
+        "dimension": p.dimension,
+        "x_dimension": p.x_dimension,
         "token_range": token_range,
-        "statistic": stats.get("statistic", statistic),
-        "method": stats.get("method", method),
-        "confidence_level": stats.get("confidence_level", confidence_level),
-        "n_resamples": n_resamples,
+        "statistic": p.statistic,
+        "method": p.method,
+        "confidence_level": p.confidence_level,
+        "n_resamples": p.n_resamples,
         "random_state": random_state,
         "version": __version__,
         "plotly_version": plotly.offline.get_plotlyjs_version(),
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    return _page(title or _default_title(run_list, dimension), meta, stats, payload)
+    return _page(title or _default_title(run_list, p.dimension), meta, stats, payload)
 
 
-def _normalise_range(token_range: Any) -> TokenRange | None:
-    """(lo, hi) as floats or None; None or (None, None) means every request."""
-    if token_range is None:
-        return None
-    lo, hi = token_range
-    lo = None if lo is None else float(lo)
-    hi = None if hi is None else float(hi)
-    if lo is None and hi is None:
-        return None
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"token_range {token_range!r}: the low end is above the high end")
-    return (lo, hi)
+def _as_units(runs: Any) -> list[Any]:
+    """Runs and arms as given; paths and Results loaded (a file of several runs adds them all)."""
+    from .arm import Arm, as_arm_or_run
+
+    items = [runs] if isinstance(runs, (Run, Arm)) or not isinstance(runs, (list, tuple)) else runs
+    out: list[Any] = []
+    for item in items:
+        item = as_arm_or_run(item)
+        out.extend([item] if isinstance(item, (Run, Arm)) else as_runs(item))
+    return out
 
 
 def _default_title(runs: Sequence[Run], dimension: str) -> str:

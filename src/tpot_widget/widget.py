@@ -7,11 +7,10 @@ range, dimension, statistic or confidence level changes. The front end lives in 
 
 from __future__ import annotations
 
-import math
-import re
+import dataclasses
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,27 +18,21 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import _transport
+from . import _transport, params
+from .arm import Arm, as_arm_or_run
 from .comparison import Comparer, Comparison
+from .display import PALETTE, short_labels, unit_of
+from .durations import validate_slo
 from .loaders import load_run
-from .run import COLUMNS, DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS, Run
+from .params import DEFAULTS, Parameters, Range
+from .run import DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS, Run
+from .tables import markdown_table
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
 _STATIC = Path(__file__).parent / "static"
-#: One colour per run (baseline first); readable on light and dark backgrounds.
-PALETTE: tuple[str, ...] = (
-    "#4C78A8",
-    "#F58518",
-    "#54A24B",
-    "#E45756",
-    "#B279A2",
-    "#72B7B2",
-    "#EECA3B",
-    "#9D755D",
-)
 #: Choices offered for `x_dimension` (when a run has numbers in them).
 X_DIMENSIONS: tuple[str, ...] = (*TOKEN_COLUMNS, "request_start")
 #: Choices offered for `dimension` (TPOT first: it is what the widget is about).
@@ -48,8 +41,30 @@ DIMENSIONS: tuple[str, ...] = (
     *(c for c in DURATION_COLUMNS if c != "time_per_output_token"),
     *TOKEN_COLUMNS,
 )
-_STATISTIC = re.compile(r"^(median|mean|p(\d{1,2}(\.\d+)?))$")
-_MIN_RUNS, _MAX_RUNS = 2, 8
+#: The public surface: what `dir(w)` lists (traits, then methods and properties).
+PUBLIC: tuple[str, ...] = (
+    "dimension",
+    "x_dimension",
+    "statistic",
+    "confidence_level",
+    "log_axis",
+    "token_range",
+    "time_range",
+    "threshold",
+    "match",
+    "slo",
+    "density_threshold",
+    "stats",
+    "error_message",
+    "runs",
+    "comparison",
+    "selection_mask",
+    "selection_df",
+    "reset_selection",
+    "to_html",
+    "observe",
+    "unobserve",
+)
 _warm_up_started = threading.Event()
 
 
@@ -67,74 +82,103 @@ def _warm_up_in_background() -> None:
     threading.Thread(target=target, name="tpot-widget-warm-up", daemon=True).start()
 
 
-def _unit(column: str) -> str:
-    """The unit the front end formats a column in: "s" (shown as ms), "tokens" or "s-offset"."""
-    if column in DURATION_COLUMNS:
-        return "s"
-    if column in TOKEN_COLUMNS:
-        return "tokens"
-    return "s-offset"
+class RangeTrait(traitlets.TraitType[Range | None, Any]):
+    """None or an inclusive (lo, hi) pair of optional numbers, normalised by `params`."""
+
+    default_value = None
+    allow_none = True
+    info_text = "None or a (lo, hi) pair of numbers or None (an open end)"
+
+    def validate(self, obj: Any, value: Any) -> Range | None:
+        try:
+            return params.normalize_range(value, self.name)
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
 
-def _normalize_range(value: Any) -> tuple[float | None, float | None] | None:
-    """None or a (lo, hi) pair of finite floats/None with lo <= hi; ValueError otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
-        raise ValueError(f"token_range must be None or a (lo, hi) pair, got {value!r}")
-    bounds: list[float | int | None] = []
-    for bound in value:
-        if bound is None:
-            bounds.append(None)
-            continue
-        number = float(bound)
-        if math.isnan(number):
-            raise ValueError(f"token_range bounds must be numbers or None, got {value!r}")
-        if not math.isfinite(number):
-            bounds.append(None)  # ±inf = open on that side
-        else:
-            bounds.append(int(number) if number.is_integer() else number)
-    lo, hi = bounds
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"token_range=({lo}, {hi}): the lower bound is above the upper bound")
-    if lo is None and hi is None:
-        return None
-    return (lo, hi)
+def _checked(normalize: Any, value: Any) -> Any:
+    """Run a `params` normaliser, turning its ValueError into the TraitError traitlets expects."""
+    try:
+        return normalize(value)
+    except ValueError as exc:
+        raise traitlets.TraitError(str(exc)) from None
 
 
 class TPOTCompare(anywidget.AnyWidget):
-    """Compare 2..8 benchmark runs (the first is the baseline) with linked, brushable views.
+    """Compare 2..8 benchmark runs or arms (the first is the baseline) with linked views.
 
-    `token_range` is the source of truth for the selection (set it from Python or brush the
-    scatter); `stats` is always `compare(...).to_dict()` for the current state.
+    Parameters
+    ----------
+    *runs
+        `Run`s, `Arm`s of repeated runs (a plain list of runs counts as one arm), paths /
+        URLs (loaded with `load_run`), LLMeter Results or DataFrames. Repeated names are made
+        distinct (" (2)", " (3)"...). A single list of 2..8 runs is taken as the runs.
+    dimension
+        The compared column (y axis, box plots, histograms, statistics).
+    x_dimension
+        The brushed column (scatter x axis); `token_range` bounds apply to it.
+    statistic
+        "median", "mean" or a percentile such as "p90".
+    confidence_level
+        Of every interval, in [0.5, 0.9999].
+    token_range
+        (lo, hi) on `x_dimension`, inclusive, None = open end; None = every row.
+    time_range
+        (lo, hi) on `request_start` in seconds (e.g. (30, None) drops a warm-up).
+    threshold
+        A relative practical threshold (0.02 = ±2%) for "equivalent" / "inconclusive".
+    match
+        "num_tokens_output", "num_tokens_input" or both: matched-workload differences.
+    slo
+        SLO objectives, seconds per duration column: ``{"time_to_first_token": 0.5}``.
+    log_axis
+        Log scale for `dimension` in the distribution views.
+
+    Notes
+    -----
+    `token_range` and `time_range` are the source of truth for the selection (set them from
+    Python or brush the views); `stats` is always `compare(...).to_dict()` for the current
+    state and is read-only, like `error_message`.
     """
 
     _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
 
     #: The compared column (y axis, box plots, histograms, statistics); a Run column name.
-    dimension = traitlets.Unicode("time_per_output_token").tag(sync=True)
+    dimension = traitlets.Unicode(DEFAULTS.dimension).tag(sync=True)
     #: The brushed column (scatter x axis); `token_range` bounds apply to it.
-    x_dimension = traitlets.Unicode("num_tokens_output").tag(sync=True)
-    #: "median", "mean" or a quantile such as "p90"; what the panel estimates.
-    statistic = traitlets.Unicode("median").tag(sync=True)
-    #: Confidence level of every bootstrap CI, in (0, 1).
-    confidence_level = traitlets.Float(0.95).tag(sync=True)
-    #: Log scale for `dimension` in the box plots and histograms.
+    x_dimension = traitlets.Unicode(DEFAULTS.x_dimension).tag(sync=True)
+    #: "median", "mean" or a percentile such as "p90" (case ignored); what the panel estimates.
+    statistic = traitlets.Unicode(DEFAULTS.statistic).tag(sync=True)
+    #: Confidence level of every interval, in [0.5, 0.9999].
+    confidence_level = traitlets.Float(DEFAULTS.confidence_level).tag(sync=True)
+    #: Log scale for `dimension` in the box plots, histograms and ECDFs.
     log_axis = traitlets.Bool(True).tag(sync=True)
     #: (lo, hi) on `x_dimension`, inclusive, either bound None = open; None = every row.
     #: The source of truth for the selection: brushing sets it, setting it moves the brush.
-    token_range = traitlets.Any(None, allow_none=True).tag(sync=True)
-    #: `compare(...).to_dict()` for the current state; recomputed on every change. Read it,
-    #: observe it (`w.observe(cb, "stats")`), don't assign it.
-    stats = traitlets.Dict().tag(sync=True)
-    #: Per run, baseline first: name, colour, request and error counts (for the header).
-    runs_meta = traitlets.List(traitlets.Dict()).tag(sync=True)
-    #: {"dimensions": [...], "x_dimensions": [...], "units": {column: unit}} for the controls.
-    choices = traitlets.Dict().tag(sync=True)
-    #: Text of the last failed recompute ("" when fine); the panel shows it as text.
-    error_message = traitlets.Unicode("").tag(sync=True)
+    token_range = RangeTrait().tag(sync=True)
+    #: (lo, hi) on `request_start` (seconds since the run's first request), like
+    #: `token_range`; dragging on the time view sets it. None = every row.
+    time_range = RangeTrait().tag(sync=True)
+    #: A relative practical threshold (0.02 = ±2%) or None: verdicts become "faster",
+    #: "slower", "equivalent" or "inconclusive" by the relative CI against ±threshold.
+    threshold = traitlets.Float(None, allow_none=True).tag(sync=True)
+    #: Workload covariates the differences are matched on (token columns), or None.
+    match = traitlets.List(traitlets.Unicode(), default_value=None, allow_none=True).tag(sync=True)
+    #: SLO objectives in seconds per duration column; {} = none. Adds `stats["slo"]`.
+    slo = traitlets.Dict(value_trait=traitlets.Float()).tag(sync=True)
     #: Above this many points per run the scatter becomes a 2-D histogram (density view).
     density_threshold = traitlets.Int(200_000).tag(sync=True)
+    #: `compare(...).to_dict()` for the current state; recomputed on every change. Read it or
+    #: observe it (`w.observe(cb, "stats")`); it cannot be assigned.
+    stats = traitlets.Dict(read_only=True).tag(sync=True)
+    #: Text of the last failed recompute ("" when fine); the panel shows it as text. Read-only.
+    error_message = traitlets.Unicode("", read_only=True).tag(sync=True)
+
+    # Plumbing for the front end (private: not part of the API).
+    _runs_meta = traitlets.List(traitlets.Dict()).tag(sync=True)
+    _choices = traitlets.Dict().tag(sync=True)
+    _summary_markdown = traitlets.Unicode("").tag(sync=True)
     # Brushing handshake: the browser bumps _request_seq with every change it makes; the
     # kernel answers by setting _stats_seq (with the new stats, in the same message).
     _request_seq = traitlets.Int(0).tag(sync=True)
@@ -143,79 +187,99 @@ class TPOTCompare(anywidget.AnyWidget):
     def __init__(
         self,
         *runs: Any,
-        dimension: str = "time_per_output_token",
-        x_dimension: str = "num_tokens_output",
-        statistic: str = "median",
-        confidence_level: float = 0.95,
-        token_range: tuple[float | None, float | None] | None = None,
+        dimension: str = DEFAULTS.dimension,
+        x_dimension: str = DEFAULTS.x_dimension,
+        statistic: str = DEFAULTS.statistic,
+        confidence_level: float = DEFAULTS.confidence_level,
+        token_range: Range | None = None,
+        time_range: Range | None = None,
+        threshold: float | None = None,
+        match: str | Sequence[str] | None = None,
+        slo: Mapping[str, float | str] | None = None,
         log_axis: bool = True,
         **kwargs: Any,
     ) -> None:
         if len(runs) == 1 and isinstance(runs[0], (list, tuple)):
-            runs = tuple(runs[0])
-        if not _MIN_RUNS <= len(runs) <= _MAX_RUNS:
-            raise ValueError(
-                f"TPOTCompare needs {_MIN_RUNS} to {_MAX_RUNS} runs (the first is the "
-                f"baseline), got {len(runs)}"
-            )
-        self._runs: tuple[Run, ...] = tuple(r if isinstance(r, Run) else load_run(r) for r in runs)
+            runs = tuple(runs[0])  # TPOTCompare([a, b]): the list holds the runs
+        params.check_run_count(len(runs), "TPOTCompare")
+        self._units: tuple[Run | Arm, ...] = _named_units(runs)
+        self._runs: tuple[Run, ...] = tuple(
+            u.pooled if isinstance(u, Arm) else u for u in self._units
+        )
         self._comparers: dict[tuple[str, str], Comparer] = {}
         self._computed_key: tuple[Any, ...] | None = None
         self._comparison: Comparison | None = None
         self._ready = False  # no recomputation while traitlets sets the initial values
         _warm_up_in_background()
+        labels = short_labels([u.name for u in self._units])
         super().__init__(
             dimension=dimension,
             x_dimension=x_dimension,
             statistic=statistic,
             confidence_level=confidence_level,
             token_range=token_range,
+            time_range=time_range,
+            threshold=threshold,
+            match=None if match is None else ([match] if isinstance(match, str) else match),
+            slo=slo or {},
             log_axis=log_axis,
-            runs_meta=[self._meta(i, run) for i, run in enumerate(self._runs)],
-            choices=self._choices(),
+            _runs_meta=[
+                self._meta(i, unit, label)
+                for i, (unit, label) in enumerate(zip(self._units, labels, strict=True))
+            ],
+            _choices=self._choice_lists(),
             **kwargs,
         )
         self.on_msg(self._on_custom_msg)
         self._ready = True
         self._recompute()
 
+    def __dir__(self) -> list[str]:
+        """The documented public traits and methods only (the widget plumbing stays hidden)."""
+        return list(PUBLIC)
+
     # --- public API ------------------------------------------------------------------------
 
     @property
     def runs(self) -> tuple[Run, ...]:
-        """The compared runs, baseline first."""
+        """The compared runs, baseline first (an arm as its pooled requests)."""
         return self._runs
 
     @property
     def comparison(self) -> Comparison:
-        """The `Comparison` behind `stats` (current runs, dimension, statistic, range)."""
+        """The `Comparison` behind `stats` (current runs, parameters and ranges)."""
         if self._comparison is None:
             self._recompute()
         assert self._comparison is not None
         return self._comparison
 
     def selection_mask(self, run_index: int) -> np.ndarray:
-        """Boolean mask over run `run_index`'s rows inside `token_range` (errors included)."""
-        return self._comparer().selection_mask(run_index, self.token_range)
+        """Boolean mask over run `run_index`'s rows inside both ranges (errors included)."""
+        return self._comparer().selection_mask(run_index, self.token_range, self.time_range)
 
     def selection_df(
         self, backend: Literal["pandas", "polars"] = "pandas"
     ) -> pd.DataFrame | pl.DataFrame:
         """The selected rows of every run as one DataFrame: a `run` column + every Run column.
 
-        Failed requests whose x value is in range are included (their `error` says why);
-        `backend="polars"` needs polars installed.
+        Parameters
+        ----------
+        backend
+            "pandas" (default) or "polars" (needs polars installed).
+
+        Returns
+        -------
+        DataFrame
+            Failed requests inside the ranges are included (their `error` says why); the
+            `run` column holds the (unique) run names as a categorical, in order. For an
+            arm, `arm_run` names the repeated run each row came from.
         """
+        frames = [self._selected_frame(i, run) for i, run in enumerate(self._runs)]
         if backend == "pandas":
             import pandas as pd
 
-            frames = []
-            for i, run in enumerate(self._runs):
-                frame = run.to_pandas()[self.selection_mask(i)]
-                frame.insert(0, "run", run.name)
-                frames.append(frame)
             out = pd.concat(frames, ignore_index=True)
-            out["run"] = pd.Categorical(out["run"], categories=list(dict.fromkeys(self._names())))
+            out["run"] = pd.Categorical(out["run"], categories=[r.name for r in self._runs])
             return out
         if backend == "polars":
             try:
@@ -224,73 +288,81 @@ class TPOTCompare(anywidget.AnyWidget):
                 raise ImportError(
                     "selection_df(backend='polars') needs polars: pip install 'tpot_widget[polars]'"
                 ) from exc
-            parts = [
-                run.to_polars()
-                .filter(pl.Series(self.selection_mask(i)))
-                .with_columns(pl.lit(run.name, dtype=pl.Utf8).alias("run"))
-                .select(["run", *COLUMNS])
-                for i, run in enumerate(self._runs)
-            ]
-            return pl.concat(parts)
+            return pl.concat([pl.from_pandas(f) for f in frames], how="diagonal")
         raise ValueError(f"backend must be 'pandas' or 'polars', got {backend!r}")
 
     def reset_selection(self) -> None:
         """Select every row again (the same as the "reset selection" button)."""
-        self.token_range = None
+        with self.hold_trait_notifications():
+            self.token_range = None
+            self.time_range = None
 
     def to_html(self, path: str | Path) -> Path:
         """Write a self-contained offline HTML report of this comparison to `path`."""
         from .report import write_html
 
         return write_html(
-            self._runs,
+            self._units,
             path,
-            token_range=self.token_range,
-            dimension=self.dimension,
-            x_dimension=self.x_dimension,
-            statistic=self.statistic,
-            confidence_level=self.confidence_level,
+            parameters=self.comparison.parameters,
             log_axis=self.log_axis,
             comparison=self.comparison,
         )
 
-    # --- validation --------------------------------------------------------------------------
-
-    @traitlets.validate("token_range")
-    def _valid_range(self, proposal: dict[str, Any]) -> tuple[float | None, float | None] | None:
-        return _normalize_range(proposal["value"])
+    # --- validation: every value through `params`, as compare() does -------------------------
 
     @traitlets.validate("dimension", "x_dimension")
     def _valid_column(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
-        if value not in NUMERIC_COLUMNS:
-            raise traitlets.TraitError(
-                f"{proposal['trait'].name}={value!r} is not a numeric Run column; choose one "
-                f"of {list(NUMERIC_COLUMNS)}"
-            )
-        return value
+        name = proposal["trait"].name
+        return str(_checked(lambda v: params.normalize_column(v, name), proposal["value"]))
 
     @traitlets.validate("statistic")
     def _valid_statistic(self, proposal: dict[str, Any]) -> str:
-        value = str(proposal["value"])
-        if not _STATISTIC.match(value):
-            raise traitlets.TraitError(
-                f"statistic={value!r} is not supported; use 'median', 'mean' or a "
-                "percentile such as 'p90' or 'p99'"
-            )
-        return value
+        return str(_checked(params.normalize_statistic, proposal["value"]))
 
     @traitlets.validate("confidence_level")
     def _valid_confidence(self, proposal: dict[str, Any]) -> float:
-        value = float(proposal["value"])
-        if not 0.5 <= value < 1:
-            raise traitlets.TraitError(f"confidence_level={value} must be in [0.5, 1), e.g. 0.95")
+        return float(_checked(params.normalize_confidence_level, proposal["value"]))
+
+    @traitlets.validate("threshold")
+    def _valid_threshold(self, proposal: dict[str, Any]) -> float | None:
+        value: float | None = _checked(params.normalize_threshold, proposal["value"])
+        return value
+
+    @traitlets.validate("match")
+    def _valid_match(self, proposal: dict[str, Any]) -> list[str] | None:
+        value = _checked(params.normalize_match, proposal["value"])
+        return None if value is None else list(value)
+
+    @traitlets.validate("slo")
+    def _valid_slo(self, proposal: dict[str, Any]) -> dict[str, float]:
+        return dict(_checked(validate_slo, proposal["value"]))
+
+    @traitlets.validate("time_range")
+    def _valid_time_range(self, proposal: dict[str, Any]) -> Range | None:
+        value: Range | None = proposal["value"]
+        if value is not None:
+            without = [m["name"] for m in self._runs_meta if not m["has_start_times"]]
+            if without:
+                raise traitlets.TraitError(
+                    f"time_range needs request start times, and {', '.join(map(repr, without))} "
+                    "has none (its tool did not record when each request started)"
+                )
         return value
 
     # --- recomputation -----------------------------------------------------------------------
 
     @traitlets.observe(
-        "token_range", "dimension", "x_dimension", "statistic", "confidence_level", "_request_seq"
+        "token_range",
+        "time_range",
+        "dimension",
+        "x_dimension",
+        "statistic",
+        "confidence_level",
+        "threshold",
+        "match",
+        "slo",
+        "_request_seq",
     )
     def _on_state_change(self, change: dict[str, Any]) -> None:
         if self._ready:
@@ -300,70 +372,109 @@ class TPOTCompare(anywidget.AnyWidget):
         key = (self.dimension, self.x_dimension)
         comparer = self._comparers.get(key)
         if comparer is None:
-            comparer = Comparer(self._runs, dimension=self.dimension, x_dimension=self.x_dimension)
+            comparer = Comparer(self._units, dimension=self.dimension, x_dimension=self.x_dimension)
             self._comparers[key] = comparer
         return comparer
 
+    def _parameters(self) -> Parameters:
+        return Parameters.from_user(
+            dimension=self.dimension,
+            x_dimension=self.x_dimension,
+            statistic=self.statistic,
+            confidence_level=self.confidence_level,
+            token_range=self.token_range,
+            time_range=self.time_range,
+            threshold=self.threshold,
+            match=self.match,
+            slo=self.slo,
+        )
+
     def _recompute(self) -> None:
         """Bring `stats` up to date (once per distinct state) and answer the browser's request."""
-        key = (
-            self.dimension,
-            self.x_dimension,
-            self.statistic,
-            self.confidence_level,
-            self.token_range,
-        )
         with self.hold_sync():
-            if key != self._computed_key:
-                try:
-                    comparison = self._comparer().compare(
-                        token_range=self.token_range,
-                        statistic=self.statistic,
-                        confidence_level=self.confidence_level,
-                    )
-                except Exception as exc:
-                    self._computed_key = None
-                    self.error_message = f"{type(exc).__name__}: {exc}"
-                    self._stats_seq = self._request_seq
-                    raise
-                self._comparison = comparison
-                self._computed_key = key
-                self.stats = comparison.to_dict()
-                self.error_message = ""
+            try:
+                parameters = self._parameters()
+                if parameters != self._computed_key:
+                    comparison = self._comparer().compare(parameters)
+                    self._comparison = comparison
+                    self._computed_key = parameters
+                    self.set_trait("stats", comparison.to_dict())
+                    self._summary_markdown = markdown_table(self.stats)
+                self.set_trait("error_message", "")
+            except Exception as exc:
+                self._computed_key = None
+                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                self._stats_seq = self._request_seq
+                raise
             self._stats_seq = self._request_seq
 
     # --- browser messages --------------------------------------------------------------------
 
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: list[Any]) -> None:
-        """Answer {"type": "columns", "keys": [...]} with the columns as binary buffers."""
+        """Answer {"type": "columns", "keys": [...]} with the columns as binary buffers.
+
+        A request that fails is answered with {"type": "columns", "error", "keys"}, so the
+        front end never waits for columns that will not come.
+        """
         if not isinstance(content, dict) or content.get("type") != "columns":
             return
         keys = [k for k in content.get("keys", []) if isinstance(k, str)]
-        message, buffers = _transport.columns_message(self._runs, keys)
+        try:
+            message, buffers = _transport.columns_message(self._runs, keys)
+        except Exception as exc:
+            self.send({"type": "columns", "error": f"{type(exc).__name__}: {exc}", "keys": keys})
+            return
         self.send(message, buffers)
 
-    # --- metadata ----------------------------------------------------------------------------
+    # --- selection and metadata --------------------------------------------------------------
 
-    def _names(self) -> list[str]:
-        return [run.name for run in self._runs]
+    def _selected_frame(self, index: int, run: Run) -> pd.DataFrame:
+        mask = self.selection_mask(index)
+        frame = run.to_pandas()[mask]
+        frame.insert(0, "run", run.name)
+        arm_runs = run.metadata.get("arm")
+        if arm_runs is not None:
+            run_index = np.asarray(run.metadata["run_index"])[mask]
+            frame.insert(1, "arm_run", np.asarray(arm_runs, dtype=object)[run_index])
+        return frame.reset_index(drop=True)
 
-    def _meta(self, index: int, run: Run) -> dict[str, Any]:
+    def _meta(self, index: int, unit: Run | Arm, label: str) -> dict[str, Any]:
+        run = unit.pooled if isinstance(unit, Arm) else unit
         errors = Counter(e for e in run.columns["error"] if e is not None)
         return {
             "name": run.name,
+            "label": label,
             "color": PALETTE[index % len(PALETTE)],
             "n_requests": len(run),
             "n_errors": run.n_errors,
+            "n_runs": len(unit) if isinstance(unit, Arm) else 1,
             "top_errors": [[text, count] for text, count in errors.most_common(5)],
             "synthetic": bool(run.metadata.get("synthetic", False)),
+            "has_start_times": bool(np.isfinite(run["request_start"]).any()),
         }
 
-    def _choices(self) -> dict[str, Any]:
+    def _choice_lists(self) -> dict[str, Any]:
         def has_numbers(column: str) -> bool:
             return any(np.isfinite(run[column]).any() for run in self._runs)
 
         return {
             "dimensions": [c for c in DIMENSIONS if has_numbers(c)],
             "x_dimensions": [c for c in X_DIMENSIONS if has_numbers(c)],
-            "units": {c: _unit(c) for c in NUMERIC_COLUMNS},
+            "units": {c: unit_of(c) for c in NUMERIC_COLUMNS},
+            "slo_columns": [c for c in DURATION_COLUMNS if has_numbers(c)],
         }
+
+
+def _named_units(items: Sequence[Any]) -> tuple[Run | Arm, ...]:
+    """Runs and arms loaded as needed, with the one naming rule applied (unique names)."""
+    units: list[Run | Arm] = []
+    for item in items:
+        item = as_arm_or_run(item)
+        units.append(item if isinstance(item, (Run, Arm)) else load_run(item))
+    names = params.unique_names([u.name for u in units])
+    return tuple(
+        u
+        if u.name == name
+        else (u.renamed(name) if isinstance(u, Arm) else dataclasses.replace(u, name=name))
+        for u, name in zip(units, names, strict=True)
+    )
