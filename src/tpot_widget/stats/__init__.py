@@ -48,6 +48,17 @@ from .moments import (
     welch_p,
 )
 from .selection import SortedSelector, select_sorted
+from .slo import (
+    SLOVerdict,
+    attainment_verdict,
+    goodput,
+    newcombe_difference,
+    run_duration,
+    slo_met,
+    slo_summary,
+    wilson_interval,
+)
+from .warmup import TimeQuantiles, detect_warm_up, rolling_quantiles
 
 __all__ = [
     "METHODS",
@@ -57,19 +68,24 @@ __all__ = [
     "Interval",
     "MomentPrefix",
     "Moments",
+    "SLOVerdict",
     "ShiftEstimate",
     "SortedSelector",
     "Statistic",
+    "TimeQuantiles",
     "acceleration",
     "arm_ci",
     "arm_difference",
+    "attainment_verdict",
     "bootstrap_ci",
     "compiled_kernels",
     "cornish_fisher_applies",
+    "detect_warm_up",
     "difference_ci",
     "difference_from_replicates",
     "draw_seeds",
     "estimate",
+    "goodput",
     "hodges_lehmann",
     "holm",
     "interval",
@@ -80,14 +96,20 @@ __all__ = [
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
+    "newcombe_difference",
     "parse_statistic",
     "probability_faster",
     "replicates",
     "replicates_from_moments",
+    "rolling_quantiles",
+    "run_duration",
     "select_sorted",
+    "slo_met",
+    "slo_summary",
     "sorted_finite",
     "warm_up",
     "welch_p",
+    "wilson_interval",
 ]
 
 
