@@ -1,0 +1,148 @@
+"""genai-bench (sgl-project) run files: one JSON object per run (scenario × concurrency).
+
+genai-bench writes `<scenario>_<task>_<iteration type>_<n>_time_<t>s.json` into its
+experiment folder: `aggregated_metrics` (scenario, num_concurrency, ...), the per-request
+list `individual_request_metrics` and `_time_unit` ("s" or "ms"; absent before the unit
+option existed, meaning seconds). `ttft`, `tpot`, `e2e_latency` and `output_latency` are in
+that unit; token counts are plain. A failed request has `error_code` (the HTTP status) and
+`error_message`, and no metrics. genai-bench's own `tpot` goes to `tpot_reported`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import LoadError, as_number, as_row, read_json, scalar_metadata
+
+FORMAT = "genai-bench"
+
+#: Seconds per unit of `_time_unit` (genai-bench writes "s" or "ms").
+TIME_UNITS: dict[str, float] = {"s": 1.0, "ms": 1e-3}
+_REQUESTS = "individual_request_metrics"
+_HEAD = re.compile(rb'"(individual_request_metrics|aggregated_metrics)"\s*:')
+_OWN = re.compile(rb'"(individual_request_metrics|num_concurrency|iteration_type|_time_unit)"')
+_METADATA_FILE = "experiment_metadata.json"
+_METADATA_MAX_BYTES = 4 << 20
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON object with genai-bench's `aggregated_metrics`/`individual_request_metrics`."""
+    if not head.lstrip().startswith(b"{"):
+        return False
+    found = {m.group(1) for m in _HEAD.finditer(head)}
+    return b"aggregated_metrics" in found and _OWN.search(head) is not None
+
+
+def load(path: Path) -> list[Run]:
+    """The one run of a genai-bench run file."""
+    path = Path(path)
+    data = read_json(path)
+    if not isinstance(data, dict) or _REQUESTS not in data:
+        raise LoadError(
+            f"{path}: expected a genai-bench run file (an object with {_REQUESTS!r}, "
+            "'aggregated_metrics' and '_time_unit'); experiment_metadata.json and the "
+            "Excel/plot reports hold no per-request data"
+        )
+    requests = data[_REQUESTS]
+    if not isinstance(requests, list) or not requests:
+        raise LoadError(f"{path}: {_REQUESTS!r} is empty or not a list; the run holds no request")
+    unit = data.get("_time_unit", "s")
+    factor = TIME_UNITS.get(str(unit).strip())
+    if factor is None:
+        raise LoadError(
+            f"{path}: unknown _time_unit {unit!r}; genai-bench writes one of "
+            f"{', '.join(TIME_UNITS)}"
+        )
+    rows = [_row(r, factor, f"{path}: {_REQUESTS}[{i}]") for i, r in enumerate(requests)]
+    aggregated = data.get("aggregated_metrics")
+    aggregated = aggregated if isinstance(aggregated, dict) else {}
+    model = _experiment_model(path)
+    return [
+        Run.from_columns(
+            _run_name(path, aggregated, model),
+            time_to_first_token=[r[0] for r in rows],
+            time_to_last_token=[r[1] for r in rows],
+            tpot_reported=[r[2] for r in rows],
+            num_tokens_input=[r[3] for r in rows],
+            num_tokens_output=[r[4] for r in rows],
+            error=[r[5] for r in rows],
+            format=FORMAT,
+            source=str(path),
+            metadata={
+                "tool": "genai-bench",
+                "time_unit": unit,
+                "model": model,
+                **scalar_metadata(aggregated, skip=("stats", "error_codes_frequency")),
+                "tpot_reported": "genai-bench's own tpot, in seconds",
+            },
+        )
+    ]
+
+
+_Row = tuple[float | None, float | None, float | None, float | None, float | None, str | None]
+
+
+def _row(request: Any, factor: float, at: str) -> _Row:
+    """One request: (ttft, e2e, tool's tpot) in seconds, input/output tokens, error text."""
+    request = as_row(request, at)
+
+    def number(key: str) -> float | None:
+        return as_number(request.get(key), f"{at}.{key}")
+
+    def seconds(key: str) -> float | None:
+        value = number(key)
+        return None if value is None else value * factor
+
+    code = request.get("error_code")
+    message = request.get("error_message")
+    error = None
+    if code or message:  # genai-bench: a request failed when it has an error code
+        label = f"error {code}" if code is not None else "error"
+        error = f"{label}: {message}" if message else label
+    return (
+        seconds("ttft"),
+        seconds("e2e_latency"),
+        seconds("tpot"),
+        number("num_input_tokens"),
+        number("num_output_tokens"),
+        error,
+    )
+
+
+def _experiment_model(path: Path) -> str | None:
+    """`model` of the experiment_metadata.json beside the run file (None if unreadable)."""
+    meta = path.with_name(_METADATA_FILE)
+    try:
+        if not meta.is_file() or meta.stat().st_size > _METADATA_MAX_BYTES:
+            return None
+        data = json.loads(meta.read_bytes())
+    except (OSError, ValueError):
+        return None
+    model = data.get("model") if isinstance(data, dict) else None
+    return model if isinstance(model, str) and model.strip() else None
+
+
+def _fmt(value: Any) -> str:
+    """A number without a trailing '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
+    """ "model · scenario · concurrency N" (the experiment folder stands in for the model)."""
+    who = model.strip().rstrip("/").rsplit("/", 1)[-1] if model else path.parent.name
+    parts = [who or path.stem]
+    if aggregated.get("scenario"):
+        parts.append(str(aggregated["scenario"]))
+    if aggregated.get("iteration_type") == "batch_size" and "batch_size" in aggregated:
+        parts.append(f"batch size {_fmt(aggregated['batch_size'])}")
+    elif "num_concurrency" in aggregated:
+        parts.append(f"concurrency {_fmt(aggregated['num_concurrency'])}")
+    if len(parts) == 1:
+        parts.append(path.stem)
+    return " · ".join(parts)
