@@ -48,6 +48,7 @@ from .moments import (
     welch_p,
 )
 from .selection import SortedSelector, select_sorted
+from .shift import ShiftFunction, quantile_replicates, shift_function
 from .slo import (
     SLOVerdict,
     attainment_verdict,
@@ -70,6 +71,7 @@ __all__ = [
     "Moments",
     "SLOVerdict",
     "ShiftEstimate",
+    "ShiftFunction",
     "SortedSelector",
     "Statistic",
     "TimeQuantiles",
@@ -99,11 +101,13 @@ __all__ = [
     "newcombe_difference",
     "parse_statistic",
     "probability_faster",
+    "quantile_replicates",
     "replicates",
     "replicates_from_moments",
     "rolling_quantiles",
     "run_duration",
     "select_sorted",
+    "shift_function",
     "slo_met",
     "slo_summary",
     "sorted_finite",
@@ -139,6 +143,7 @@ def warm_up() -> None:
             kernels.mean_replicates(x, 4, seeds)
         kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
         kernels.moment_prefix_sums(x, 2.0)
+        kernels.joint_order_statistic_replicates(x, np.array([1, 3], dtype=np.int64), 4, seeds)
         for other in (True, False):
             kernels.count_pairwise_le(x, _array([2.0, 4.0], other), 0.5)
         for other in (True, False):

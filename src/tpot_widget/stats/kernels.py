@@ -275,6 +275,48 @@ def count_pairwise_le(a_sorted: np.ndarray, b_sorted: np.ndarray, t: float) -> i
     return total
 
 
+@njit(cache=True)
+def joint_order_statistic_replicates(
+    x_sorted: np.ndarray, ranks: np.ndarray, n_resamples: int, seeds: np.ndarray
+) -> np.ndarray:
+    """(n_resamples, len(ranks)) joint draws of the resample's order statistics at `ranks`.
+
+    `ranks` are strictly increasing 1-based ranks. Uniform order statistics are Markov:
+    given U_(r) = u, U_(s) = u + (1 − u)·Beta(s − r, n − s + 1) for s > r. So one resample's
+    order statistics at all ranks cost one Beta draw each, and the k-th smallest resampled
+    value is x[floor(n·U_(k))], as in `order_statistic_replicates`.
+    """
+    n = x_sorted.shape[0]
+    q = ranks.shape[0]
+    n_chunks = seeds.shape[0]
+    out = np.empty((n_resamples, q), dtype=np.float64)
+    for c in range(n_chunks):
+        np.random.seed(seeds[c])
+        start, stop = _chunk_bounds(c, n_chunks, n_resamples)
+        for r in range(start, stop):
+            u = 0.0
+            prev = 0
+            for k in range(q):
+                s = ranks[k]
+                a = s - prev
+                b = n - s + 1
+                if a == 1:
+                    # Beta(1, b) by inversion, without cancellation
+                    v = -math.expm1(math.log(1.0 - np.random.random()) / b)
+                else:
+                    da = a - 1.0 / 3.0
+                    db = b - 1.0 / 3.0
+                    ga = _gamma(da, 1.0 / math.sqrt(9.0 * da))
+                    v = ga / (ga + _gamma(db, 1.0 / math.sqrt(9.0 * db)))
+                u = u + (1.0 - u) * v
+                i = int(n * u)
+                if i > n - 1:
+                    i = n - 1
+                out[r, k] = x_sorted[i]
+                prev = s
+    return out
+
+
 #: Every kernel, for warm-up and for the "import compiles nothing" check.
 KERNELS = (
     interpolated,
@@ -285,4 +327,5 @@ KERNELS = (
     rank_sum_with_ties,
     moment_prefix_sums,
     count_pairwise_le,
+    joint_order_statistic_replicates,
 )
