@@ -522,7 +522,12 @@ def read_json_lines_columns(
                     anchor, expected, keys = _anchor_from_first_line(buffer, cut, wanted)
                     first_keys.extend(keys)
                     anchor_known = True
-                rows = _fast_rows(buffer, cut, anchor) if anchor is not None else None
+                # the cut skips the texts: check the whole chunk is UTF-8 (ASCII is quick)
+                rows = (
+                    _fast_rows(buffer, cut, anchor)
+                    if anchor is not None and _is_utf8(buffer, cut)
+                    else None
+                )
                 if rows is not None and take(
                     rows, np.arange(next_line, next_line + len(rows), dtype=np.int64), cut
                 ):
@@ -577,6 +582,18 @@ def _anchor_from_first_line(
     if start < 0 or colon < 0 or first[start + len(key) : colon].strip():
         return None, (), keys
     return first[start : colon + 1], tuple(present), keys
+
+
+def _is_utf8(buffer: bytearray, cut: int) -> bool:
+    """True when buffer[:cut] is valid UTF-8 (else the line-by-line path names the line)."""
+    with memoryview(buffer)[:cut] as view:
+        if view.tobytes().isascii():
+            return True
+        try:
+            str(view, "utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _fast_rows(buffer: bytearray, cut: int, anchor: bytes) -> list[Any] | None:
