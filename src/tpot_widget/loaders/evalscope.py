@@ -1,0 +1,164 @@
+"""evalscope perf (modelscope/evalscope): the SQLite file `benchmark_data.db`, table
+`result`, one row per request (warm-up requests are not written).
+
+Columns read: `start_time`, `completed_time` (s, `time.perf_counter()`), `success` (1/0),
+`latency` (E2E, s), `first_chunk_latency` (TTFT, s), `prompt_tokens`, `completion_tokens`,
+`time_per_output_token` (evalscope's own TPOT, s; since October 2025), `is_stream` (since
+July 2026; a non-streaming request has no TTFT) and `request` (the JSON body, for the
+model's name). `response_messages` is a pickle and is never read. A failed row
+(`success` = 0) has no timings and evalscope keeps no error text in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from ..run import Run
+from ._common import LoadError, since_first_start
+
+FORMAT = "evalscope"
+
+_MAGIC = b"SQLite format 3\x00"
+_NEEDED = ("latency", "first_chunk_latency", "completion_tokens", "success")
+_NUMERIC = (
+    "start_time",
+    "latency",
+    "first_chunk_latency",
+    "prompt_tokens",
+    "completion_tokens",
+    "time_per_output_token",
+    "success",
+    "is_stream",
+)
+_FAILED = "request failed (evalscope keeps no error message in benchmark_data.db)"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection (the file is never changed, not even its journal)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _columns(connection: sqlite3.Connection) -> list[str]:
+    """The column names of table `result` ([] when there is no such table)."""
+    return [row[1] for row in connection.execute("PRAGMA table_info(result)")]
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """An SQLite file whose table `result` has evalscope's latency columns."""
+    if not head.startswith(_MAGIC):
+        return False
+    try:
+        with closing(_connect(Path(path))) as connection:
+            columns = _columns(connection)
+    except sqlite3.Error:
+        return False
+    return all(c in columns for c in _NEEDED)
+
+
+def load(path: Path) -> list[Run]:
+    """The one run of an evalscope perf `benchmark_data.db`."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            magic = f.read(len(_MAGIC))
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    if magic != _MAGIC:
+        raise LoadError(f"{path}: not an SQLite database; evalscope perf writes benchmark_data.db")
+    try:
+        with closing(_connect(path)) as connection:
+            columns = _columns(connection)
+            missing = [c for c in _NEEDED if c not in columns]
+            if missing:
+                raise LoadError(
+                    f"{path}: table `result` lacks the column(s) {', '.join(missing)} (or the "
+                    f"table is missing); evalscope perf's table has {', '.join(_NEEDED)}"
+                )
+            wanted = [c for c in (*_NUMERIC, "request") if c in columns]
+            rows = connection.execute(
+                f"SELECT rowid, {', '.join(wanted)} FROM result ORDER BY rowid"
+            ).fetchall()
+    except sqlite3.Error as exc:
+        raise LoadError(f"{path}: cannot read the SQLite database ({exc})") from exc
+    if not rows:
+        raise LoadError(f"{path}: table `result` holds no request")
+    index = {c: i + 1 for i, c in enumerate(wanted)}
+
+    def column(name: str) -> list[float | None]:
+        if name not in index:
+            return [None] * len(rows)
+        return [_number(row[index[name]], path, row[0], name) for row in rows]
+
+    success = column("success")
+    stream = column("is_stream")
+    ttft = column("first_chunk_latency")
+    tpot = column("time_per_output_token")
+    errors: list[str | None] = []
+    for i, ok in enumerate(success):
+        failed = not ok
+        errors.append(_FAILED if failed else None)
+        if stream[i] == 0:  # a non-streaming reply: its "first chunk" is the whole reply
+            ttft[i] = tpot[i] = None
+    model = _model(rows, index.get("request"))
+    return [
+        Run.from_columns(
+            _run_name(path, model),
+            time_to_first_token=ttft,
+            time_to_last_token=column("latency"),
+            tpot_reported=tpot,
+            num_tokens_input=column("prompt_tokens"),
+            num_tokens_output=column("completion_tokens"),
+            request_start=since_first_start(column("start_time")),
+            error=errors,
+            format=FORMAT,
+            source=str(path),
+            metadata={
+                "tool": "evalscope perf",
+                "model": model,
+                "tpot_reported": "evalscope's time_per_output_token, (E2E - TTFT) / (n - 1)",
+            },
+        )
+    ]
+
+
+def _number(value: Any, path: Path, rowid: int, name: str) -> float | None:
+    """An SQLite REAL/INTEGER as float (NULL → None); text or blobs are a LoadError."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        return -math.inf if math.isnan(number) else number
+    raise LoadError(
+        f"{path}: table result, row {rowid}: {name} is {value!r}, not a number; "
+        "is this really evalscope's benchmark_data.db?"
+    )
+
+
+def _model(rows: list[Any], at: int | None) -> str | None:
+    """The `model` of the first request body that names one."""
+    if at is None:
+        return None
+    for row in rows[:50]:
+        body = row[at]
+        if not isinstance(body, str):
+            continue
+        try:
+            model = json.loads(body).get("model")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(model, str) and model.strip():
+            return model
+    return None
+
+
+def _run_name(path: Path, model: str | None) -> str:
+    """ "model · folder" (evalscope names the folder after the run, e.g. parallel_4_number_100)."""
+    folder = path.parent.name or path.stem
+    if model is None:
+        return folder
+    return f"{model.strip().rstrip('/').rsplit('/', 1)[-1]} · {folder}"
