@@ -38,6 +38,7 @@ from .effects import (
     probability_faster,
 )
 from .mannwhitney import mann_whitney_p
+from .matched import Confounding, MatchedDifference, confounding, matched_difference
 from .moments import (
     MomentPrefix,
     Moments,
@@ -65,8 +66,10 @@ __all__ = [
     "METHODS",
     "ArmDifference",
     "ArmInterval",
+    "Confounding",
     "DifferenceInterval",
     "Interval",
+    "MatchedDifference",
     "MomentPrefix",
     "Moments",
     "SLOVerdict",
@@ -81,6 +84,7 @@ __all__ = [
     "attainment_verdict",
     "bootstrap_ci",
     "compiled_kernels",
+    "confounding",
     "cornish_fisher_applies",
     "detect_warm_up",
     "difference_ci",
@@ -95,6 +99,7 @@ __all__ = [
     "kth_pairwise_difference",
     "make_rng",
     "mann_whitney_p",
+    "matched_difference",
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
