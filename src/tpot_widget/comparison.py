@@ -336,6 +336,15 @@ class _Prepared:
     def has_x(self) -> bool:
         return self._x is not None
 
+    @cached_property
+    def warm_up_cut(self) -> float | None:
+        """Where an obvious warm-up ends (seconds into the run), or None (computed once)."""
+        if not self.has_time:
+            return None
+        assert self._t is not None
+        usable = self._ok & np.isfinite(self._values)
+        return stats.detect_warm_up(self._t[usable], self._values[usable])
+
     @property
     def has_time(self) -> bool:
         """Whether the run knows when its requests started."""
@@ -395,9 +404,27 @@ class _Unit:
     parts: list[_Prepared]
     pooled: _Prepared
 
+    _met: dict[tuple[tuple[str, float], ...], np.ndarray] = dataclasses.field(default_factory=dict)
+
     @property
     def n_errors(self) -> int:
         return self.pooled.n_errors
+
+    @property
+    def run(self) -> Run | None:
+        """The unit's rows as one Run (an arm pooled); None for a plain array."""
+        if isinstance(self.source, Arm):
+            return self.source.pooled
+        return self.source if isinstance(self.source, Run) else None
+
+    def slo_met(self, objectives: Any) -> np.ndarray:
+        """Which requests meet the SLO (cached per objectives: a brush only counts)."""
+        key = tuple(sorted(objectives.items()))
+        if key not in self._met:
+            run = self.run
+            assert run is not None
+            self._met[key] = stats.slo_met(run.columns, run.errors, objectives)
+        return self._met[key]
 
 
 def _named(item: Run | Arm, name: str) -> Run | Arm:
@@ -535,123 +562,279 @@ class Comparer:
 def _compute(units: Sequence[_Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
     """The statistics of `units` for parameters `p` (see `compare`)."""
     stat = stats.parse_statistic(p.statistic)
-    samples: list[np.ndarray] = []
-    thetas: list[float | None] = []
-    reps: list[np.ndarray | None] = []
-    estimates: list[RunEstimate] = []
-    for u in units:
-        seeds = stats.draw_seeds(rng)  # drawn for every run, so runs keep their streams
-        x = u.pooled.select(p.token_range, p.time_range)
-        samples.append(x)
-        missing = u.pooled.n_missing(p.token_range, p.time_range)
-        if len(x) < 2:
-            thetas.append(None)
-            reps.append(None)
-            estimates.append(
-                RunEstimate(u.name, len(x), u.n_errors, None, None, None, missing, len(u.parts))
-            )
-            continue
-        theta = stats.estimate(x, stat)
-        r = stats.replicates(x, stat, p.n_resamples, seeds)
-        lo, hi = stats.interval(
-            r,
-            theta,
-            p.confidence_level,
-            p.method,
-            lambda x=x: stats.acceleration([stats.jackknife(x, stat)]),
-        )
-        thetas.append(theta)
-        reps.append(r)
-        estimates.append(
-            RunEstimate(
-                u.name,
-                len(x),
-                u.n_errors,
-                clean(theta),
-                clean(lo),
-                clean(hi),
-                missing,
-                len(u.parts),
-            )
-        )
+    seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
+    samples = [u.pooled.select(p.token_range, p.time_range) for u in units]
+    singles = [
+        _single_estimate(u, x, s, stat, p) for u, x, s in zip(units, samples, seeds, strict=True)
+    ]
+    estimates = [
+        _arm_estimate(u, p, stat, s) if len(u.parts) > 1 else single.row
+        for u, single, s in zip(units, singles, seeds, strict=True)
+    ]
 
     differences: list[Difference] = []
-    base = units[0].name
     for i in range(1, len(units)):
-        name = units[i].name
-        theta_a, theta_b = thetas[0], thetas[i]
-        reps_a, reps_b = reps[0], reps[i]
-        if theta_a is None or theta_b is None or reps_a is None or reps_b is None:
-            differences.append(
-                Difference(name, base, None, None, None, None, None, None, None, "not enough data")
-            )
-            continue
-        d = stats.difference_from_replicates(
-            samples[0],
-            samples[i],
-            stat,
-            theta_a,
-            theta_b,
-            reps_a,
-            reps_b,
-            p.confidence_level,
-            p.method,
-        )
-        lo, hi = clean(d.ci_low), clean(d.ci_high)
-        rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
+        d: stats.DifferenceInterval | stats.ArmDifference | None
+        if len(units[0].parts) > 1 or len(units[i].parts) > 1:
+            d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i])
+        else:
+            d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
         differences.append(
-            Difference(
-                name=name,
-                baseline=base,
-                estimate=clean(d.estimate),
-                ci_low=lo,
-                ci_high=hi,
-                relative=clean(d.relative),
-                relative_ci_low=rel_lo,
-                relative_ci_high=rel_hi,
-                p_value=clean(stats.mann_whitney_p(samples[0], samples[i])),
-                verdict=verdict(lo, hi, rel_lo, rel_hi, p.threshold),
-            )
+            _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p)
         )
-    differences = _with_adjusted_p(differences)
+    adjusted = stats.holm([d.p_value for d in differences])
+    differences = [
+        dataclasses.replace(d, p_value_adjusted=clean(a))
+        for d, a in zip(differences, adjusted, strict=True)
+    ]
+    warm_up = _warm_up_hint(units, p)
     return Comparison(
         runs=tuple(estimates),
         differences=tuple(differences),
         parameters=p,
-        notes=tuple(_notes(units, p)),
+        notes=tuple(_notes(units, p, estimates, warm_up)),
+        slo=_slo(units, p),
+        warm_up=warm_up,
     )
 
 
-def _with_adjusted_p(differences: list[Difference]) -> list[Difference]:
-    """Holm-adjusted p-values across the non-baseline runs (equal to p with one run)."""
-    ps = [d.p_value for d in differences]
-    known = [i for i, v in enumerate(ps) if v is not None]
-    adjusted: list[float | None] = [None] * len(ps)
-    if known:
-        order = sorted(known, key=lambda i: ps[i])  # type: ignore[arg-type, return-value]
-        m = len(order)
-        running = 0.0
-        for rank, i in enumerate(order):
-            value = ps[i]
-            assert value is not None
-            running = max(running, min(1.0, (m - rank) * value))
-            adjusted[i] = running
-    return [
-        dataclasses.replace(d, p_value_adjusted=a)
-        for d, a in zip(differences, adjusted, strict=True)
-    ]
+@dataclass(frozen=True)
+class _Single:
+    """One unit's request-level result: the row, theta, replicates, and the mean's moments."""
+
+    row: RunEstimate
+    theta: float | None = None
+    reps: np.ndarray | None = None
+    moments: stats.Moments | None = None  # set when the mean came from O(1) moments
 
 
-def _notes(units: Sequence[_Unit], p: Parameters) -> list[str]:
+def _single_estimate(
+    u: _Unit, x: np.ndarray, seeds: np.ndarray, stat: stats.Statistic, p: Parameters
+) -> _Single:
+    """One unit's pooled rows: estimate and request-level bootstrap CI.
+
+    The mean of a large selection takes the live path: its moments in O(1) from prefix sums,
+    Cornish–Fisher replicates and the closed-form BCa acceleration (`stats.moments`).
+    """
+    missing = u.pooled.n_missing(p.token_range, p.time_range)
+    if len(x) < 2:
+        row = RunEstimate(u.name, len(x), u.n_errors, None, None, None, missing, len(u.parts))
+        return _Single(row)
+    theta = stats.estimate(x, stat)
+    moments = reps = None
+    if stat.quantile is None and p.time_range is None:
+        moments = u.pooled.selector.moments(p.token_range)
+        reps = stats.replicates_from_moments(moments, p.n_resamples, seeds)
+        if reps is None:
+            moments = None
+    if reps is None:
+        reps = stats.replicates(x, stat, p.n_resamples, seeds)
+
+    def accel() -> float:
+        if moments is not None:
+            return stats.mean_acceleration(moments)
+        return stats.acceleration([stats.jackknife(x, stat)])
+
+    lo, hi = stats.interval(reps, theta, p.confidence_level, p.method, accel)
+    row = RunEstimate(
+        u.name, len(x), u.n_errors, clean(theta), clean(lo), clean(hi), missing, len(u.parts)
+    )
+    return _Single(row, theta, reps, moments)
+
+
+def _arm_estimate(u: _Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray) -> RunEstimate:
+    """An arm's estimate with a run-level interval (covers run-to-run variation)."""
+    parts = [part.select(p.token_range, p.time_range) for part in u.parts]
+    a = stats.arm_ci(
+        parts,
+        stat.name,
+        p.confidence_level,
+        p.method,
+        p.n_resamples,
+        np.random.default_rng(seeds),
+    )
+    return RunEstimate(
+        u.name,
+        a.n,
+        u.n_errors,
+        clean(a.estimate),
+        clean(a.ci_low),
+        clean(a.ci_high),
+        u.pooled.n_missing(p.token_range, p.time_range),
+        len(u.parts),
+        clean(a.between_run_share),
+    )
+
+
+def _run_vs_run(
+    a: _Single,
+    b: _Single,
+    xa: np.ndarray,
+    xb: np.ndarray,
+    stat: stats.Statistic,
+    p: Parameters,
+) -> stats.DifferenceInterval | None:
+    """b − a of two single runs from their request-level replicates (None: not enough data)."""
+    if a.theta is None or b.theta is None or a.reps is None or b.reps is None:
+        return None
+    if a.moments is None or b.moments is None:
+        return stats.difference_from_replicates(
+            xa, xb, stat, a.theta, b.theta, a.reps, b.reps, p.confidence_level, p.method
+        )
+    ma, mb = a.moments, b.moments  # the live mean: closed-form accelerations
+    diff = b.theta - a.theta
+    lo, hi = stats.interval(
+        b.reps - a.reps,
+        diff,
+        p.confidence_level,
+        p.method,
+        lambda: stats.mean_difference_acceleration(ma, mb),
+    )
+    rel = rel_lo = rel_hi = None
+    if a.theta != 0.0 and np.all(a.reps != 0.0):
+        rel = b.theta / a.theta - 1.0
+        rel_lo, rel_hi = stats.interval(
+            b.reps / a.reps - 1.0,
+            rel,
+            p.confidence_level,
+            p.method,
+            lambda: stats.mean_difference_acceleration(ma, mb, relative=True),
+        )
+    return stats.DifferenceInterval(diff, lo, hi, rel, rel_lo, rel_hi)
+
+
+def _arm_vs_arm(
+    a: _Unit, b: _Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray
+) -> stats.ArmDifference | None:
+    """b − a when either side is an arm: run-level (Welch) when both have ≥ 2 runs."""
+    d = stats.arm_difference(
+        [part.select(p.token_range, p.time_range) for part in a.parts],
+        [part.select(p.token_range, p.time_range) for part in b.parts],
+        stat.name,
+        p.confidence_level,
+        p.method,
+        p.n_resamples,
+        np.random.default_rng(seeds),
+    )
+    return None if d.estimate is None else d
+
+
+def _with_effects(
+    d: stats.DifferenceInterval | stats.ArmDifference | None,
+    name: str,
+    base: str,
+    xa: np.ndarray,
+    xb: np.ndarray,
+    p: Parameters,
+) -> Difference:
+    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes."""
+    if d is None or len(xa) < 2 or len(xb) < 2:
+        return Difference(name, base, None, None, None, None, None, None, None, "not enough data")
+    lo, hi = clean(d.ci_low), clean(d.ci_high)
+    rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
+    p_value = d.p_value if isinstance(d, stats.ArmDifference) else stats.mann_whitney_p(xa, xb)
+    hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+    return Difference(
+        name=name,
+        baseline=base,
+        estimate=clean(d.estimate),
+        ci_low=lo,
+        ci_high=hi,
+        relative=clean(d.relative),
+        relative_ci_low=rel_lo,
+        relative_ci_high=rel_hi,
+        p_value=clean(p_value),
+        verdict=verdict(lo, hi, rel_lo, rel_hi, p.threshold),
+        prob_faster=clean(stats.probability_faster(xa, xb)),
+        hl_estimate=clean(hl.estimate),
+        hl_ci_low=clean(hl.ci_low),
+        hl_ci_high=clean(hl.ci_high),
+    )
+
+
+#: The Hodges–Lehmann shift uses at most this many evenly spaced order statistics per run, so
+#: a brush stays live at 1M requests; below it the shift is exact.
+HL_MAX_ROWS = 3_000
+
+
+def _thinned(x_sorted: np.ndarray) -> np.ndarray:
+    """At most `HL_MAX_ROWS` evenly spaced order statistics of sorted `x` (all of a small x).
+
+    The thinned sample keeps the distribution's quantiles, so the shift estimate moves by at
+    most the quantile grid's spacing; its CI is that of the smaller sample (conservative).
+    """
+    if len(x_sorted) <= HL_MAX_ROWS:
+        return x_sorted
+    index = np.linspace(0, len(x_sorted) - 1, HL_MAX_ROWS).round().astype(np.intp)
+    return x_sorted[index]
+
+
+def _slo(units: Sequence[_Unit], p: Parameters) -> dict[str, Any] | None:
+    """SLO attainment per unit in the selection, and each against the baseline."""
+    if not p.slo:
+        return None
+    runs = [u.run for u in units]
+    if any(r is None for r in runs):
+        raise ValueError("slo needs Runs (plain arrays have no per-request columns)")
+    return stats.slo_summary(
+        [u.name for u in units],
+        [r.columns for r in runs if r is not None],
+        [r.errors for r in runs if r is not None],
+        p.slo,
+        masks=[u.pooled.mask(p.token_range, p.time_range) for u in units],
+        met=[u.slo_met(p.slo) for u in units],
+        confidence_level=p.confidence_level,
+    )
+
+
+def _warm_up_hint(units: Sequence[_Unit], p: Parameters) -> dict[str, Any] | None:
+    """A suggested warm-up cut when no time range is set and some run shows one."""
+    if p.time_range is not None:
+        return None
+    found = {u.name: u.pooled.warm_up_cut for u in units}
+    found = {name: cut for name, cut in found.items() if cut is not None}
+    if not found:
+        return None
+    seconds = float(max(v for v in found.values() if v is not None))
+    names = ", ".join(found)
+    return {
+        "seconds": seconds,
+        "runs": list(found),
+        "message": (
+            f"{names}: the first {seconds:.0f} s look like a warm-up (the rolling median is "
+            f"far from the rest of the run); exclude them with time_range=({seconds:.0f}, None)?"
+        ),
+    }
+
+
+def _notes(
+    units: Sequence[_Unit],
+    p: Parameters,
+    estimates: Sequence[RunEstimate],
+    warm_up: dict[str, Any] | None,
+) -> list[str]:
     """What the intervals cover and what to watch, in words."""
     notes: list[str] = []
     if all(len(u.parts) == 1 for u in units):
         notes.append(REQUEST_NOISE_NOTE)
+    for e in estimates:
+        if e.n_runs > 1:
+            share = (
+                ""
+                if e.between_run_share is None
+                else f"; {e.between_run_share:.0%} of a run's variance is between runs"
+            )
+            notes.append(
+                f"{e.name}: an arm of {e.n_runs} runs; its interval covers run-to-run "
+                f"variation (run-level t-interval){share}."
+            )
     if p.threshold is not None:
         notes.append(
             f"Verdicts use a practical threshold of ±{format_percent(p.threshold, signed=False)}:"
             " 'equivalent' = the relative CI lies inside it, 'inconclusive' = it crosses it."
         )
+    if warm_up is not None:
+        notes.append(str(warm_up["message"]))
     return notes
 
 
