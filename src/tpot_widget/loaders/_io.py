@@ -208,9 +208,17 @@ class DataFile:
 
     def read(self) -> bytes:
         """All the remaining bytes."""
-        rest = self._read_raw(1 << 62) if self.compression else self._read_all_plain()
+        rest = self._read_all_compressed() if self.compression else self._read_all_plain()
         data, self._prefix = self._prefix + rest, b""
         return data
+
+    def _read_all_compressed(self) -> bytes:
+        parts: list[bytes] = []
+        while True:
+            chunk = self._read_raw(1 << 22)
+            if not chunk:
+                return b"".join(parts)
+            parts.append(chunk)
 
     def _read_all_plain(self) -> bytes:
         try:
