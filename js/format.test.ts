@@ -11,6 +11,9 @@ import {
   rawAttr,
   statisticLabel,
   verdictSentence,
+  formatP,
+  formatShare,
+  formatThreshold,
 } from "./format";
 
 const diff = (verdict: string, relative: number | null, lo: number | null, hi: number | null) => ({
@@ -93,5 +96,29 @@ describe("verdict words", () => {
     expect(statisticLabel("median")).toBe("median");
     expect(columnLabel("time_per_output_token")).toBe("time per output token (TPOT)");
     expect(columnLabel("some_column")).toBe("some column");
+  });
+});
+
+describe("equivalence, p-values and shares", () => {
+  it("words the threshold verdicts with the ±threshold band", () => {
+    const d = (verdict: string) => ({
+      name: "b",
+      baseline: "a",
+      relative: 0.004,
+      relative_ci_low: -0.01,
+      relative_ci_high: 0.015,
+      verdict,
+    });
+    expect(formatThreshold(0.02)).toBe("\u00b12%");
+    expect(verdictSentence(d("equivalent"), 0.95, "median", 0.02)).toMatch(/^Equivalent.*within \u00b12%/);
+    expect(verdictSentence(d("inconclusive"), 0.95, "median", 0.02)).toMatch(/^Inconclusive.*\u00b12%/);
+  });
+
+  it("formats p-values and shares", () => {
+    expect(formatP(0.0004)).toBe("p < 0.001");
+    expect(formatP(0.0123)).toBe("p = 0.012");
+    expect(formatP(0.5, "adjusted p")).toBe("adjusted p = 0.50");
+    expect(formatP(null)).toBe("p n/a");
+    expect(formatShare(0.9342)).toBe("93.4%");
   });
 });

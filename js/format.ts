@@ -89,9 +89,21 @@ export interface DiffLike {
  * The verdict in plain words, e.g. "Faster than the baseline: median 12.3% lower (95% CI 10.1%
  * to 14.0%)", "No significant difference in the median at 95% confidence", "Not enough data…".
  */
-export function verdictSentence(diff: DiffLike, confidence: number, statistic: string): string {
+export function verdictSentence(
+  diff: DiffLike,
+  confidence: number,
+  statistic: string,
+  threshold: number | null = null,
+): string {
   const level = `${String(Math.round(confidence * 1000) / 10)}%`;
   const what = statisticLabel(statistic);
+  const band = threshold === null ? "the threshold" : formatThreshold(threshold);
+  if (diff.verdict === "equivalent") {
+    return `Equivalent to the baseline: the ${level} CI of the relative difference in the ${what} lies within ${band}`;
+  }
+  if (diff.verdict === "inconclusive") {
+    return `Inconclusive: the ${level} CI of the relative difference in the ${what} reaches beyond ${band}; more requests would tell`;
+  }
   if (diff.verdict === "not enough data") {
     return "Not enough data: needs at least 2 successful requests per run in the selection";
   }
@@ -152,4 +164,29 @@ export function shortColumnLabel(column: string): string {
 /** The attribute form of a number for the DOM contract: String(x), "" for null/undefined. */
 export function rawAttr(x: number | null | undefined): string {
   return x === null || x === undefined ? "" : String(x);
+}
+
+/** A relative practical threshold as "±2%" (0.02). */
+export function formatThreshold(threshold: number): string {
+  const pct = Math.round(threshold * 1000) / 10;
+  return `\u00b1${pct}%`;
+}
+
+/** A p-value as "p = 0.012" / "p < 0.001"; "p n/a" when missing. */
+export function formatP(p: number | null | undefined, name = "p"): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return `${name} n/a`;
+  if (p < 0.001) return `${name} < 0.001`;
+  return `${name} = ${p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}`;
+}
+
+/** A share as "93.4%" (0.934); n/a when missing. */
+export function formatShare(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** A rate with its unit: "12.3 req/s". */
+export function formatRate(x: number | null | undefined, unit: string): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
+  return `${formatSignificant(x, 3, true)} ${unit}`;
 }

@@ -1,16 +1,21 @@
 /**
- * The run header and the stats panel: DOM built with textContent only (run names and error
- * texts are user data, never HTML), with the data-* attributes of the DOM contract.
+ * The run header and the stats panel: DOM built with textContent only (run names, notes and
+ * error texts are user data, never HTML), with the data-* attributes of the DOM contract.
+ * Run names show as their short labels, the full name one hover away (title); nothing that
+ * holds a name is clipped (names wrap).
  */
 
-import type { TokenRange } from "./range";
 import {
   columnLabel,
   formatCI,
   formatCount,
   formatDelta,
+  formatP,
   formatPercent,
   formatPercentCI,
+  formatRate,
+  formatShare,
+  formatThreshold,
   formatValue,
   rawAttr,
   shortColumnLabel,
@@ -18,6 +23,7 @@ import {
   verdictSentence,
   type Unit,
 } from "./format";
+import type { Range, TokenRange } from "./range";
 
 export interface RunMeta {
   name: string;
@@ -41,6 +47,9 @@ export interface RunStats {
   estimate: number | null;
   ci_low: number | null;
   ci_high: number | null;
+  n_runs?: number;
+  /** Share of the variance between the runs of an arm (arms only). */
+  between_run_share?: number | null;
 }
 
 export interface DiffStats {
@@ -53,7 +62,50 @@ export interface DiffStats {
   relative_ci_low: number | null;
   relative_ci_high: number | null;
   p_value: number | null;
+  p_value_adjusted?: number | null;
+  /** P(a request of this run is faster than one of the baseline). */
+  prob_faster?: number | null;
+  hl_estimate?: number | null;
+  hl_ci_low?: number | null;
+  hl_ci_high?: number | null;
   verdict: string;
+}
+
+export interface SloRunStats {
+  name: string;
+  n: number;
+  met: number;
+  attainment: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  goodput_rps?: number | null;
+  goodput_tokens_per_s?: number | null;
+}
+
+export interface SloDiffStats {
+  name: string;
+  baseline: string;
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  verdict: string;
+}
+
+export interface SloStats {
+  objectives: Record<string, number>;
+  runs: SloRunStats[];
+  differences: SloDiffStats[];
+}
+
+export interface ShiftFunction {
+  name: string;
+  baseline: string;
+  quantiles: number[];
+  baseline_values: number[];
+  run_values: number[];
+  difference: number[];
+  ci_low: number[];
+  ci_high: number[];
 }
 
 export interface Stats {
@@ -62,8 +114,14 @@ export interface Stats {
   method: string;
   confidence_level: number;
   token_range: [number | null, number | null] | null;
+  time_range?: [number | null, number | null] | null;
+  threshold?: number | null;
   runs: RunStats[];
   differences: DiffStats[];
+  notes?: string[];
+  slo?: SloStats | null;
+  warm_up?: { seconds: number; message: string } | null;
+  shift_function?: ShiftFunction[];
 }
 
 /** Create an element with a class and (text-only) content. */
@@ -78,19 +136,47 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** One header chip per run: colour, name, request count, error count (errors listed on hover). */
+/** A run's short label (the kernel's), its name when there is none. */
+export function labelOf(run: RunMeta | undefined, fallback = ""): string {
+  if (run === undefined) return fallback;
+  return typeof run.label === "string" && run.label !== "" ? run.label : run.name;
+}
+
+/** The short label of the run called `name` (stats name their runs by full name). */
+function labelByName(runs: readonly RunMeta[], name: string): string {
+  return labelOf(
+    runs.find((r) => r.name === name),
+    name,
+  );
+}
+
+/** An element holding a run's label as text, the full name on hover. */
+function nameSpan(className: string, label: string, name: string): HTMLSpanElement {
+  const span = h("span", className, label);
+  span.title = name;
+  return span;
+}
+
+/** One header chip per run: colour, label, request count, error count (errors on hover). */
 export function renderHeader(container: HTMLElement, runs: readonly RunMeta[]): void {
   container.replaceChildren();
   runs.forEach((run, i) => {
     const chip = h("div", "tpot-run");
     chip.dataset["testid"] = "run-header";
     chip.dataset["runIndex"] = String(i);
+    chip.title = run.name;
     const swatch = h("span", "tpot-swatch");
     swatch.style.background = run.color;
-    const name = h("span", "tpot-run-name", run.name);
+    const name = nameSpan("tpot-run-name", labelOf(run), run.name);
     name.dataset["testid"] = "run-name";
-    name.title = run.name;
+    name.dataset["name"] = run.name;
     const role = h("span", "tpot-run-role", i === 0 ? "baseline" : `run ${i + 1}`);
+    const parts: HTMLElement[] = [swatch, name, role];
+    if ((run.n_runs ?? 1) > 1) {
+      const arm = h("span", "tpot-run-role", `arm of ${run.n_runs} runs`);
+      arm.dataset["testid"] = "run-arm";
+      parts.push(arm);
+    }
     const count = h("span", "tpot-run-count", `${formatCount(run.n_requests)} requests`);
     count.dataset["testid"] = "run-count";
     count.dataset["count"] = String(run.n_requests);
@@ -107,34 +193,59 @@ export function renderHeader(container: HTMLElement, runs: readonly RunMeta[]): 
         "Failed requests (excluded from the statistics):\n" +
         run.top_errors.map(([text, n]) => `${formatCount(n)} × ${text}`).join("\n");
     }
-    chip.append(swatch, name, role, count, errors);
+    chip.append(...parts, count, errors);
     container.append(chip);
   });
 }
 
-/** "All requests" or "100 ≤ output tokens ≤ 400". */
+/** "All requests" or "Selected: 100 ≤ output tokens ≤ 400". */
 export function describeRange(range: TokenRange, xDimension: string, unit: Unit): string {
   if (range === null) {
     return `All requests — drag across the scatter to select a range of ${columnLabel(xDimension)}`;
   }
+  return `Selected: ${rangeWords(range, columnLabel(xDimension), unit)}`;
+}
+
+/** "100 ≤ output tokens ≤ 400", "output tokens ≥ 100", ... */
+function rangeWords(range: [number | null, number | null], label: string, unit: Unit): string {
   const [lo, hi] = range;
-  const fmt = (v: number): string => (unit === "tokens" ? formatCount(v) : String(v));
-  const label = columnLabel(xDimension);
-  if (lo !== null && hi !== null) return `Selected: ${fmt(lo)} \u2264 ${label} \u2264 ${fmt(hi)}`;
-  if (lo !== null) return `Selected: ${label} \u2265 ${fmt(lo)}`;
-  return `Selected: ${label} \u2264 ${fmt(hi as number)}`;
+  const fmt = (v: number): string =>
+    unit === "tokens" ? formatCount(v) : unit === "s-offset" ? `${String(v)} s` : String(v);
+  if (lo !== null && hi !== null) return `${fmt(lo)} \u2264 ${label} \u2264 ${fmt(hi)}`;
+  if (lo !== null) return `${label} \u2265 ${fmt(lo)}`;
+  return `${label} \u2264 ${fmt(hi as number)}`;
+}
+
+/** "Time: 12 s ≤ request start ≤ 300 s" for a time range; "" for none. */
+export function describeTimeRange(range: Range): string {
+  if (range === null) return "";
+  return `Time: ${rangeWords(range, "request start", "s-offset")}`;
+}
+
+export interface PanelHandlers {
+  /** The "copy summary" button was pressed. */
+  onCopy(): void;
+  /** The warm-up hint's button: exclude the first `seconds`. */
+  onWarmUp(seconds: number): void;
 }
 
 export interface PanelElements {
   root: HTMLElement;
   pending: HTMLElement;
+  copy: HTMLButtonElement;
   selection: HTMLElement;
+  warmUp: HTMLElement;
   values: HTMLElement;
+  slo: HTMLElement;
+  notes: HTMLElement;
   error: HTMLElement;
+  handlers: PanelHandlers;
 }
 
-/** The panel's fixed skeleton (title, pending marker, selection line, values, error line). */
-export function createPanel(): PanelElements {
+/** The panel's fixed skeleton (title, copy button, selection, values, SLO, notes, errors). */
+export function createPanel(
+  handlers: PanelHandlers = { onCopy: () => undefined, onWarmUp: () => undefined },
+): PanelElements {
   const root = h("div", "tpot-panel");
   root.dataset["testid"] = "stats-panel";
   root.dataset["stale"] = "false";
@@ -142,9 +253,23 @@ export function createPanel(): PanelElements {
   const heading = h("span", "", "Statistics");
   const pending = h("span", "tpot-pending", "updating\u2026");
   pending.setAttribute("aria-live", "polite");
-  title.append(heading, pending);
+  const copy = h("button", "tpot-copy", "copy summary");
+  copy.type = "button";
+  copy.dataset["testid"] = "copy-summary";
+  copy.title = "Copy the comparison as a Markdown table (for a pull request or a chat)";
+  copy.hidden = true;
+  copy.addEventListener("click", () => handlers.onCopy());
+  const right = h("span", "tpot-panel-actions");
+  right.append(pending, copy);
+  title.append(heading, right);
   const selection = h("div", "tpot-selection");
+  const warmUp = h("div", "tpot-warmup");
+  warmUp.dataset["testid"] = "warm-up";
   const values = h("div", "tpot-values");
+  const slo = h("div", "tpot-slo");
+  slo.dataset["testid"] = "slo-table";
+  const notes = h("ul", "tpot-notes");
+  notes.dataset["testid"] = "stats-notes";
   const error = h("div", "tpot-error");
   error.dataset["testid"] = "stats-error";
   const note = h(
@@ -152,11 +277,11 @@ export function createPanel(): PanelElements {
     "tpot-note",
     "Failed requests are excluded from the statistics. CIs: bootstrap; differences are run \u2212 baseline (lower is faster).",
   );
-  root.append(title, selection, values, error, note);
-  return { root, pending, selection, values, error };
+  root.append(title, selection, warmUp, values, slo, notes, error, note);
+  return { root, pending, copy, selection, warmUp, values, slo, notes, error, handlers };
 }
 
-/** Fill the panel with `stats` (per-run rows, then one block per non-baseline run). */
+/** Fill the panel with `stats` (per-run rows, one block per non-baseline run, SLO, notes). */
 export function renderStats(
   panel: PanelElements,
   stats: Stats | null,
@@ -171,8 +296,13 @@ export function renderStats(
     return;
   }
   const unit: Unit = units[stats.dimension] ?? "s";
-  panel.selection.textContent = describeRange(stats.token_range, xDimension, units[xDimension] ?? "tokens");
+  const timeText = describeTimeRange(stats.time_range ?? null);
+  panel.selection.replaceChildren(
+    h("div", "", describeRange(stats.token_range, xDimension, units[xDimension] ?? "tokens")),
+    ...(timeText ? [h("div", "", timeText)] : []),
+  );
   const level = `${String(Math.round(stats.confidence_level * 1000) / 10)}%`;
+  const threshold = typeof stats.threshold === "number" ? stats.threshold : null;
 
   const table = h("table", "tpot-table");
   const head = h("tr");
@@ -185,6 +315,7 @@ export function renderStats(
   thead.append(head);
   const tbody = h("tbody");
   stats.runs.forEach((run, i) => {
+    const meta = runs[i];
     const tr = h("tr");
     tr.dataset["testid"] = "stat-run";
     tr.dataset["n"] = String(run.n);
@@ -192,10 +323,20 @@ export function renderStats(
     tr.dataset["ciLow"] = rawAttr(run.ci_low);
     tr.dataset["ciHigh"] = rawAttr(run.ci_high);
     const name = h("td", "tpot-name");
-    const dot = h("span", "tpot-dot");
-    dot.style.background = runs[i]?.color ?? "gray";
-    name.append(dot, document.createTextNode(run.name));
     name.title = run.name;
+    const dot = h("span", "tpot-dot");
+    dot.style.background = meta?.color ?? "gray";
+    const label = nameSpan("tpot-name-text", meta?.name === run.name ? labelOf(meta) : labelByName(runs, run.name), run.name);
+    label.dataset["testid"] = "stat-run-name";
+    name.append(dot, label);
+    const nRuns = run.n_runs ?? meta?.n_runs ?? 1;
+    if (nRuns > 1) {
+      const arm = h("div", "tpot-ci", `arm of ${nRuns} runs`);
+      if (typeof run.between_run_share === "number") {
+        arm.textContent += `; ${formatShare(run.between_run_share)} of the variance between runs`;
+      }
+      name.append(arm);
+    }
     const n = h("td", "tpot-num", formatCount(run.n));
     const est = h("td");
     est.append(
@@ -209,40 +350,181 @@ export function renderStats(
   table.append(thead, tbody);
 
   const blocks: HTMLElement[] = [table];
-  for (const diff of stats.differences) {
-    const block = h("div", "tpot-diff");
-    block.dataset["testid"] = "stat-diff";
-    block.dataset["estimate"] = rawAttr(diff.estimate);
-    block.dataset["ciLow"] = rawAttr(diff.ci_low);
-    block.dataset["ciHigh"] = rawAttr(diff.ci_high);
-    block.dataset["relative"] = rawAttr(diff.relative);
-    block.dataset["verdict"] = diff.verdict;
-    const title = h("div", "tpot-diff-title", `${diff.name} vs ${diff.baseline}`);
-    title.title = title.textContent ?? "";
-    const abs = h("div", "tpot-diff-line");
-    abs.append(
-      document.createTextNode("difference "),
-      h("span", "tpot-num", formatDelta(diff.estimate, unit)),
-      document.createTextNode(" "),
-      h("span", "tpot-ci", formatCI(diff.ci_low, diff.ci_high, unit, true)),
-    );
-    const rel = h("div", "tpot-diff-line");
-    rel.append(
-      document.createTextNode("relative "),
-      h("span", "tpot-num", formatPercent(diff.relative)),
-      document.createTextNode(" "),
-      h("span", "tpot-ci", formatPercentCI(diff.relative_ci_low, diff.relative_ci_high)),
-    );
-    const verdict = h(
-      "div",
-      "tpot-verdict",
-      verdictSentence(diff, stats.confidence_level, stats.statistic),
-    );
-    verdict.dataset["verdict"] = diff.verdict;
-    block.append(title, abs, rel, verdict);
-    blocks.push(block);
+  if (threshold !== null) {
+    const t = h("div", "tpot-note", `Practical threshold ${formatThreshold(threshold)} (relative difference)`);
+    t.dataset["testid"] = "threshold";
+    blocks.push(t);
   }
+  for (const diff of stats.differences) blocks.push(diffBlock(diff, stats, runs, unit, threshold));
   panel.values.replaceChildren(...blocks);
+  renderWarmUp(panel, stats);
+  renderSlo(panel.slo, stats.slo ?? null, runs, level);
+  const notes = Array.isArray(stats.notes) ? stats.notes : [];
+  panel.notes.replaceChildren(...notes.map((text) => h("li", "", String(text))));
+}
+
+function diffBlock(
+  diff: DiffStats,
+  stats: Stats,
+  runs: readonly RunMeta[],
+  unit: Unit,
+  threshold: number | null,
+): HTMLElement {
+  const block = h("div", "tpot-diff");
+  block.dataset["testid"] = "stat-diff";
+  block.dataset["estimate"] = rawAttr(diff.estimate);
+  block.dataset["ciLow"] = rawAttr(diff.ci_low);
+  block.dataset["ciHigh"] = rawAttr(diff.ci_high);
+  block.dataset["relative"] = rawAttr(diff.relative);
+  block.dataset["verdict"] = diff.verdict;
+  block.dataset["pValueAdjusted"] = rawAttr(diff.p_value_adjusted);
+  block.dataset["probFaster"] = rawAttr(diff.prob_faster);
+  const title = h("div", "tpot-diff-title");
+  title.title = `${diff.name} vs ${diff.baseline}`;
+  title.append(
+    nameSpan("", labelByName(runs, diff.name), diff.name),
+    document.createTextNode(" vs "),
+    nameSpan("", labelByName(runs, diff.baseline), diff.baseline),
+  );
+  const abs = h("div", "tpot-diff-line");
+  abs.append(
+    document.createTextNode("difference "),
+    h("span", "tpot-num", formatDelta(diff.estimate, unit)),
+    document.createTextNode(" "),
+    h("span", "tpot-ci", formatCI(diff.ci_low, diff.ci_high, unit, true)),
+  );
+  const rel = h("div", "tpot-diff-line");
+  rel.append(
+    document.createTextNode("relative "),
+    h("span", "tpot-num", formatPercent(diff.relative)),
+    document.createTextNode(" "),
+    h("span", "tpot-ci", formatPercentCI(diff.relative_ci_low, diff.relative_ci_high)),
+  );
+  const lines: HTMLElement[] = [title, abs, rel];
+  if (diff.hl_estimate !== undefined && diff.hl_estimate !== null) {
+    const hl = h("div", "tpot-diff-line");
+    hl.dataset["testid"] = "stat-hl";
+    hl.title = "Hodges\u2013Lehmann shift: the median of all pairwise differences";
+    hl.append(
+      document.createTextNode("HL shift "),
+      h("span", "tpot-num", formatDelta(diff.hl_estimate, unit)),
+      document.createTextNode(" "),
+      h("span", "tpot-ci", formatCI(diff.hl_ci_low, diff.hl_ci_high, unit, true)),
+    );
+    lines.push(hl);
+  }
+  const extras: string[] = [];
+  if (diff.prob_faster !== undefined && diff.prob_faster !== null) {
+    extras.push(`P(${labelByName(runs, diff.name)} faster) ${formatShare(diff.prob_faster)}`);
+  }
+  if (diff.p_value !== undefined && diff.p_value !== null) extras.push(formatP(diff.p_value));
+  if (diff.p_value_adjusted !== undefined && diff.p_value_adjusted !== null) {
+    extras.push(formatP(diff.p_value_adjusted, "adjusted p"));
+  }
+  if (extras.length > 0) {
+    const line = h("div", "tpot-diff-line tpot-ci", extras.join(" \u00b7 "));
+    line.dataset["testid"] = "stat-extras";
+    lines.push(line);
+  }
+  const verdict = h(
+    "div",
+    "tpot-verdict",
+    verdictSentence(diff, stats.confidence_level, stats.statistic, threshold),
+  );
+  verdict.dataset["verdict"] = diff.verdict;
+  lines.push(verdict);
+  block.append(...lines);
+  return block;
+}
+
+/** The warm-up hint: the kernel's message and a button that excludes the first seconds. */
+function renderWarmUp(panel: PanelElements, stats: Stats): void {
+  const w = stats.warm_up;
+  const timeRange = stats.time_range ?? null;
+  if (!w || typeof w.seconds !== "number" || (timeRange !== null && timeRange[0] !== null)) {
+    panel.warmUp.replaceChildren();
+    return;
+  }
+  const seconds = w.seconds;
+  const text = h("span", "", typeof w.message === "string" ? w.message : "");
+  const button = h("button", "tpot-link", `exclude the first ${formatSeconds(seconds)}?`);
+  button.type = "button";
+  button.dataset["testid"] = "warm-up-exclude";
+  button.dataset["seconds"] = String(seconds);
+  button.addEventListener("click", () => panel.handlers.onWarmUp(seconds));
+  panel.warmUp.replaceChildren(text, document.createTextNode(" "), button);
+}
+
+function formatSeconds(s: number): string {
+  return `${Number.isInteger(s) ? String(s) : s.toFixed(1)} s`;
+}
+
+/** The SLO attainment table (per run) and the attainment differences against the baseline. */
+function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly RunMeta[], level: string): void {
+  if (!slo || !Array.isArray(slo.runs)) {
+    container.replaceChildren();
+    return;
+  }
+  const objectives = Object.entries(slo.objectives ?? {})
+    .map(([col, s]) => `${shortColumnLabel(col)} \u2264 ${formatValue(s, "s")}`)
+    .join(", ");
+  const title = h("div", "tpot-slo-title", `SLO: ${objectives}`);
+  const table = h("table", "tpot-table tpot-slo-runs");
+  const head = h("tr");
+  head.append(h("th", "", "run"), h("th", "", "met"), h("th", "", "attainment"), h("th", "", "goodput"));
+  const thead = h("thead");
+  thead.append(head);
+  const tbody = h("tbody");
+  slo.runs.forEach((run, i) => {
+    const meta = runs[i];
+    const tr = h("tr");
+    tr.dataset["testid"] = "slo-run";
+    tr.dataset["n"] = String(run.n);
+    tr.dataset["met"] = String(run.met);
+    tr.dataset["attainment"] = rawAttr(run.attainment);
+    tr.dataset["ciLow"] = rawAttr(run.ci_low);
+    tr.dataset["ciHigh"] = rawAttr(run.ci_high);
+    tr.dataset["goodputRps"] = rawAttr(run.goodput_rps);
+    tr.dataset["goodputTokensPerS"] = rawAttr(run.goodput_tokens_per_s);
+    const name = h("td", "tpot-name");
+    name.title = run.name;
+    const dot = h("span", "tpot-dot");
+    dot.style.background = meta?.color ?? "gray";
+    name.append(dot, nameSpan("tpot-name-text", labelByName(runs, run.name), run.name));
+    const met = h("td", "tpot-num", `${formatCount(run.met)} / ${formatCount(run.n)}`);
+    const att = h("td");
+    att.append(
+      h("span", "tpot-num", formatShare(run.attainment)),
+      document.createElement("br"),
+      h("span", "tpot-ci", `${level} CI [${formatShare(run.ci_low)}, ${formatShare(run.ci_high)}]`),
+    );
+    const good = h("td", "tpot-ci");
+    good.append(
+      document.createTextNode(formatRate(run.goodput_rps, "req/s")),
+      document.createElement("br"),
+      document.createTextNode(formatRate(run.goodput_tokens_per_s, "tok/s")),
+    );
+    tr.append(name, met, att, good);
+    tbody.append(tr);
+  });
+  table.append(thead, tbody);
+  const diffs = (slo.differences ?? []).map((d) => {
+    const line = h("div", "tpot-diff-line");
+    line.dataset["testid"] = "slo-diff";
+    line.dataset["estimate"] = rawAttr(d.estimate);
+    line.dataset["ciLow"] = rawAttr(d.ci_low);
+    line.dataset["ciHigh"] = rawAttr(d.ci_high);
+    line.dataset["verdict"] = d.verdict;
+    const pp = (x: number | null): string => formatPercent(x);
+    line.append(
+      nameSpan("", labelByName(runs, d.name), d.name),
+      document.createTextNode(` vs baseline: attainment ${pp(d.estimate)} `),
+      h("span", "tpot-ci", `[${pp(d.ci_low)}, ${pp(d.ci_high)}]`),
+      document.createTextNode(` \u2014 ${d.verdict}`),
+    );
+    return line;
+  });
+  container.replaceChildren(title, table, ...diffs);
 }
 
 /** Mark the numbers as stale (a recompute is pending) or fresh, on the panel and the root. */

@@ -38,6 +38,31 @@ const columns = [
   },
 ];
 
+describe("short labels", () => {
+  const long = (end: string): RunMeta => ({
+    ...meta(`llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs=${end}`, "#111"),
+    label: `max_num_seqs=${end}`,
+  });
+  it("puts the kernel's short labels in legends and box labels, full names in hovers", () => {
+    const labelled = [long("256"), long("128")];
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
+    const fig = scatterFigure(prep, labelled, colors);
+    const legend = fig.data.filter((t) => t["showlegend"] === true).map((t) => t["name"]);
+    expect(legend).toEqual(["max_num_seqs=256", "max_num_seqs=128"]);
+    const hover = fig.data.find((t) => t["type"] === "scattergl")?.["hovertemplate"] as string;
+    expect(hover).toContain("tp4 / max_num_seqs=256");
+    const box = boxFigure(prep, labelled, splitRuns(prep, null), null, false, colors, 600);
+    const xaxis = box.layout["xaxis"] as { ticktext: string[] };
+    expect(xaxis.ticktext).toEqual(["max_num_seqs=256", "max_num_seqs=128"]);
+  });
+
+  it("keeps the mode bar in the scatter's top margin, above the x marginal", () => {
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
+    const fig = scatterFigure(prep, runs, colors);
+    expect((fig.layout["margin"] as { t: number }).t).toBeGreaterThanOrEqual(28);
+  });
+});
+
 describe("scatter", () => {
   it("draws one WebGL trace per run with escaped names, durations in ms, brush in select mode", () => {
     const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);

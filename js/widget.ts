@@ -6,6 +6,7 @@
 
 import type { AnyModel, RenderProps } from "@anywidget/types";
 import { attachPointerBrush, type PointerBrush } from "./brush";
+import { copyText } from "./clipboard";
 import { columnKey } from "./codecs";
 import {
   choicesOf,
@@ -120,7 +121,11 @@ class WidgetView {
         if (this.hasTimeRange()) this.setRangeFromControl("time_range", null);
       },
     });
-    this.panel = createPanel();
+    this.panel = createPanel({
+      onCopy: () => void this.copySummary(),
+      onWarmUp: (seconds) => this.setRangeFromControl("time_range", [seconds, null]),
+    });
+    this.panel.copy.hidden = model.get("_summary_markdown") === undefined;
     this.slots = VIEWS.map((spec) => this.createSlot(spec));
     const main = h("div", "tpot-main");
     const grid = h("div", "tpot-grid");
@@ -279,6 +284,20 @@ class WidgetView {
   }
 
   // --- view → model -----------------------------------------------------------------------
+
+  /** Copy the kernel's Markdown summary; the button says "copied" (or failed) for a moment. */
+  private async copySummary(): Promise<void> {
+    const button = this.panel.copy;
+    const text = this.model.get("_summary_markdown") ?? "";
+    const ok = text !== "" && (await copyText(text));
+    if (this.disposed) return;
+    button.textContent = ok ? "copied ✓" : "copy failed";
+    button.dataset["copied"] = ok ? "true" : "false";
+    window.setTimeout(() => {
+      button.textContent = "copy summary";
+      delete button.dataset["copied"];
+    }, 1500);
+  }
 
   private request(payload: Payload, reloadData = false): void {
     this.ctx.scheduler.sendNow(payload);

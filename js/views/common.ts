@@ -5,7 +5,7 @@
 
 import { plotlyText } from "../data";
 import { columnLabel, shortColumnLabel, type Unit } from "../format";
-import type { RunMeta, Stats } from "../panel";
+import { labelOf, type RunMeta, type Stats } from "../panel";
 import type { Prepared, Split } from "../prepared";
 import { unitScale } from "../prepared";
 import type { Range } from "../range";
@@ -67,8 +67,7 @@ export interface ViewSpec {
 
 /** The short label of a run (Python's differing part of the names), the name as fallback. */
 export function runLabel(run: RunMeta | undefined): string {
-  if (run === undefined) return "";
-  return typeof run.label === "string" && run.label !== "" ? run.label : run.name;
+  return labelOf(run);
 }
 
 /** An axis title for a column in its display unit. */

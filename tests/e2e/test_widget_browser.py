@@ -20,6 +20,7 @@ from playwright.sync_api import Locator, Page
 
 from tpot_widget import Run, compare, load_run
 from tpot_widget.demo import demo_runs
+from tpot_widget.display import short_labels
 
 from .conftest import NotebookPages, state_file
 from .lab import (
@@ -327,10 +328,13 @@ def real(real_module: SharedWidget) -> SharedWidget:
 def test_views_render_fixture_runs(real: SharedWidget) -> None:
     """Two real runs: header names and counts, the three plots with both runs, the stats."""
     root, runs = real.root, real.runs
+    labels = short_labels([run.name for run in runs])
     headers = root.locator('[data-testid="run-header"]')
     assert headers.count() == len(runs)
-    for header, run in zip(headers.all(), runs, strict=True):
-        assert header.locator('[data-testid="run-name"]').text_content() == run.name
+    for header, run, label in zip(headers.all(), runs, labels, strict=True):
+        name = header.locator('[data-testid="run-name"]')
+        assert name.text_content() == label
+        assert name.get_attribute("title") == run.name, "the full name is not one hover away"
         count = re.sub(
             r"[\s,.\u202f\u2009]", "", header.locator('[data-testid="run-count"]').inner_text()
         )
@@ -344,8 +348,8 @@ def test_views_render_fixture_runs(real: SharedWidget) -> None:
     scatter = root.locator('[data-testid="scatter"]')
     assert scatter.locator("canvas").count() + scatter.locator(".scatterlayer .point").count() > 0
     legend = scatter.locator(".legend .legendtext").all_text_contents()
-    for run in runs:
-        assert run.name in legend, f"legend {legend!r} lacks {run.name!r}"
+    for label in labels:
+        assert label in legend, f"legend {legend!r} lacks {label!r}"
     # One drawn trace per run at least (box: box traces; hist: bars or step lines).
     for testid in ("box", "hist"):
         traces = root.locator(f'[data-testid="{testid}"] .cartesianlayer .trace').count()
@@ -469,7 +473,9 @@ def test_run_names_are_text_not_html(
     root = page.locator(".tpot-widget").last
 
     names = root.locator('[data-testid="run-name"]').all_text_contents()
-    assert names[1] == XSS_NAME
+    xss_label = short_labels([fixture_runs(fixtures_dir)[0].name, XSS_NAME])[1]
+    assert names[1] == xss_label
+    assert root.locator('[data-testid="run-name"]').nth(1).get_attribute("title") == XSS_NAME
     assert page.locator('img[src="x"]').count() == 0
     page.wait_for_timeout(300)  # an injected <img onerror> fires asynchronously
     assert page.evaluate("() => typeof window.__xss") == "undefined"
@@ -487,7 +493,7 @@ def test_run_names_are_text_not_html(
     assert page.locator('img[src="x"]').count() == 0
     assert page.evaluate("() => typeof window.__xss") == "undefined"
     legend = root.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
-    assert XSS_NAME in legend, f"the legend does not show the name literally: {legend!r}"
+    assert xss_label in legend, f"the legend does not show the name literally: {legend!r}"
 
 
 def _luminance(css_color: str) -> float:
@@ -559,3 +565,91 @@ def test_dark_theme(real: SharedWidget) -> None:
         page.wait_for_function(
             "() => document.body.dataset.jpThemeLight === 'true'", timeout=WAIT_S * 1000
         )
+
+
+#: Two configuration names sharing a long prefix (issue 12): only the end tells them apart.
+LONG_NAMES = (
+    "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs=256",
+    "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs=128",
+)
+
+#: JS: elements of the widget (outside the plots) holding one of `texts` whose content
+#: overflows their box (clipped by CSS overflow or spilling out).
+CLIPPED_JS = """
+(root, texts) => {
+  const clipped = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (!(el instanceof HTMLElement) || el.closest('.tpot-plot')) continue;
+    const text = el.textContent || '';
+    if (!texts.some((t) => text.includes(t))) continue;
+    const style = getComputedStyle(el);
+    if (el.scrollWidth > el.clientWidth + 1 || style.textOverflow === 'ellipsis') {
+      clipped.push({tag: el.tagName, cls: el.className, text: text.slice(0, 80),
+                    scroll: el.scrollWidth, client: el.clientWidth});
+    }
+  }
+  return clipped;
+}
+"""
+
+
+def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Two bounding boxes share some area."""
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_long_run_names_stay_readable_and_copy(
+    notebooks: NotebookPages, fixtures_dir: Path, state_path: Path, lab: LabServer
+) -> None:
+    """Names sharing a long prefix: short labels tell them apart, nothing clips; copy summary."""
+    code = fixture_runs_code(fixtures_dir) + "".join(
+        f"\nruns[{i}] = Run.from_frame(runs[{i}].to_pandas(), name={name!r})"
+        for i, name in enumerate(LONG_NAMES)
+    )
+    page = notebooks.open_widget("long_names.ipynb", widget_cells(code, state_path))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
+    root = page.locator(".tpot-widget").last
+    labels = short_labels(list(LONG_NAMES))
+    assert labels[0] != labels[1]
+
+    # No element that holds a run name (label or full name) is clipped, at two widths.
+    for width in (1400, 900):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(300)
+        clipped = root.evaluate(CLIPPED_JS, [*labels, *LONG_NAMES])
+        assert clipped == [], f"clipped run names at {width}px: {clipped}"
+
+    # The panel's run rows tell the runs apart (256 vs 128); the full name is in the title.
+    rows = root.locator('[data-testid="stat-run-name"]')
+    texts = rows.all_text_contents()
+    assert "256" in texts[0] and "128" in texts[1], f"panel run rows read {texts!r}"
+    assert [rows.nth(i).get_attribute("title") for i in range(2)] == list(LONG_NAMES)
+    diff_title = root.locator('[data-testid="stat-diff"] .tpot-diff-title').inner_text()
+    assert "128" in diff_title and "256" in diff_title, f"difference title {diff_title!r}"
+
+    # Over the scatter the mode bar shows, and it covers no part of the top marginal.
+    area = main_plot_area(root)
+    page.mouse.move(area["x"] + area["width"] * 0.5, area["y"] + area["height"] * 0.5)
+    modebar = root.locator('[data-testid="scatter"] .modebar')
+    modebar.wait_for(state="visible")
+    page.wait_for_timeout(400)  # plotly fades the mode bar in
+    bar = modebar.bounding_box()
+    top = root.locator('[data-testid="scatter"] .draglayer .xy2 .nsewdrag').first.bounding_box()
+    assert bar is not None and top is not None
+    assert not _boxes_overlap(bar, top), f"the mode bar {bar} covers the top marginal {top}"
+
+    # "Copy summary" puts a Markdown table naming both runs on the clipboard.
+    button = root.locator('[data-testid="copy-summary"]')
+    button.click()
+    page.wait_for_function(
+        "(b) => b.dataset.copied === 'true'", arg=button.element_handle(), timeout=WAIT_S * 1000
+    )
+    clipboard = page.evaluate("() => navigator.clipboard.readText()")
+    assert "|" in clipboard, f"not a table: {clipboard!r}"
+    for end in ("max_num_seqs=256", "max_num_seqs=128"):
+        assert end in clipboard, f"the copied summary does not name {end}: {clipboard!r}"
