@@ -1,0 +1,179 @@
+"""The widget's other hosts for the real-browser tests: Notebook 7 pages and a `marimo run` app.
+
+Notebook 7 is served by the same server as JupyterLab (the `notebook` package adds /notebooks/
+to it), so its pages reuse the session's LabServer; Notebook 7 does not expose its app object
+to the page, so cells are run the way a user runs them, from the Run menu. marimo gets its own
+server per test module on a free port, with private config/cache dirs, stopped by PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page
+
+from .lab import DEFAULT_TIMEOUT_S, E2EError, LabServer, free_port
+
+#: JS on a `.tpot-widget` root: plots drawn and the panel shows settled numbers for every run.
+#: Runs on the root element itself, so it works inside marimo's shadow root too.
+WIDGET_SETTLED_JS = """
+(root) => {
+  const panel = root.querySelector('[data-testid="stats-panel"]');
+  if (!panel || panel.dataset.stale !== 'false') return false;
+  const rows = panel.querySelectorAll('[data-testid="stat-run"]');
+  if (rows.length === 0) return false;
+  for (const r of rows) { if (!r.hasAttribute('data-estimate')) return false; }
+  for (const id of ['scatter', 'box', 'hist']) {
+    const plot = root.querySelector(`[data-testid="${id}"]`);
+    if (!plot || !plot.querySelector('svg.main-svg')) return false;
+  }
+  return true;
+}
+"""
+
+
+# ----------------------------------------------------------------------------- Notebook 7
+
+
+def open_notebook7(
+    page: Page, lab: LabServer, name: str, timeout: float = DEFAULT_TIMEOUT_S
+) -> None:
+    """Open notebook `name` in the Notebook 7 UI (/notebooks/...); wait for an idle kernel."""
+    page.goto(f"{lab.url}/notebooks/{name}", wait_until="domcontentloaded")
+    try:
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout * 1000)
+        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(
+            timeout=timeout * 1000
+        )
+    except Exception as exc:  # playwright TimeoutError: say what the page shows instead
+        raise E2EError(
+            f"Notebook 7 did not open {name} with an idle kernel within {timeout:.0f} s "
+            f"({type(exc).__name__}); the page shows: {page.inner_text('body')[:1500]!r}\n"
+            f"server log: {lab.log_tail(1500)}"
+        ) from exc
+
+
+def run_all_cells_notebook7(page: Page) -> None:
+    """Run every cell as a user does in Notebook 7: Run menu → Run All Cells."""
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+
+
+# ----------------------------------------------------------------------------- marimo
+
+
+@dataclass
+class MarimoServer:
+    """`marimo run <notebook>` on a free port with private dirs; stop it with `stop()`."""
+
+    url: str
+    notebook: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    _log_file: Any = field(repr=False, default=None)
+
+    @classmethod
+    def start(cls, notebook: Path, base_dir: Path, timeout: float = 60.0) -> MarimoServer:
+        """Serve `notebook` as a read-only app (`marimo run --headless`); wait until it answers."""
+        base_dir = Path(base_dir).resolve()
+        env = dict(os.environ)
+        for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+            folder = base_dir / var.lower()
+            folder.mkdir(parents=True, exist_ok=True)
+            env[var] = str(folder)  # marimo's config and caches stay in the test's folder
+        env["PYTHONUNBUFFERED"] = "1"
+        port = free_port()
+        cmd = [
+            sys.executable, "-m", "marimo", "run", str(notebook),
+            "--headless", "--host", "127.0.0.1", "--port", str(port),
+            "--no-token", "--no-sandbox", "--no-skew-protection",
+        ]  # fmt: skip
+        log_path = base_dir / "marimo.log"
+        log_file = log_path.open("wb")
+        process = subprocess.Popen(
+            cmd,
+            cwd=notebook.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends it and its children
+        )
+        server = cls(f"http://127.0.0.1:{port}", notebook, process, log_path, log_file)
+        try:
+            server._wait_ready(timeout)
+        except BaseException:
+            server.stop()
+            raise
+        return server
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise E2EError(
+                    f"marimo run exited with code {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2.0) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.2)
+        raise E2EError(f"marimo run not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, n_chars: int = 4000) -> str:
+        """The end of the server's log, for failure messages."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
+        except OSError:
+            return "(no server log)"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM the server's process group (its PID) and wait; SIGKILL if it hangs."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=timeout)
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+
+def wait_for_marimo_widget(
+    page: Page, server: MarimoServer, timeout: float = DEFAULT_TIMEOUT_S
+) -> Locator:
+    """Wait until the app's TPOTCompare (in marimo's shadow root) shows plots and settled numbers.
+
+    Playwright's CSS locators pierce open shadow roots, so `.tpot-widget` finds it there.
+    """
+    root = page.locator(".tpot-widget").last
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # `marimo run` shows a failed cell as no output; its traceback goes to the server log.
+        if root.count() == 0 and "Traceback (most recent call last)" in server.log_tail(20_000):
+            raise E2EError(
+                f"a marimo cell failed before the widget rendered:\n{server.log_tail(4000)}"
+            )
+        if root.count() and root.evaluate(WIDGET_SETTLED_JS):
+            return root
+        time.sleep(0.2)
+    raise E2EError(
+        f"the widget did not render in `marimo run` within {timeout:.0f} s; the page shows: "
+        f"{page.inner_text('body')[:1500]!r}\nserver log: {server.log_tail(2000)}"
+    )
