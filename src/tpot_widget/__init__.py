@@ -6,12 +6,11 @@ bootstrap confidence intervals, and brush matched workloads in a notebook widget
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .arm import Arm
-from .comparison import Comparison, compare
+from .comparison import Comparison, compare, shift_function
 from .loaders import FORMATS, LoadError, load_run, load_runs
 from .params import Parameters
 from .run import Run
@@ -35,6 +34,7 @@ __all__ = [
     "compare",
     "load_run",
     "load_runs",
+    "shift_function",
 ]
 
 

@@ -573,12 +573,18 @@ def _compute(units: Sequence[_Unit], p: Parameters, rng: np.random.Generator) ->
     ]
 
     differences: list[Difference] = []
+    notes: list[str] = []
     for i in range(1, len(units)):
-        d: stats.DifferenceInterval | stats.ArmDifference | None
-        if len(units[0].parts) > 1 or len(units[i].parts) > 1:
+        d: stats.DifferenceInterval | stats.ArmDifference | stats.MatchedDifference | None
+        if p.match is not None:
+            d, note = _matched(units[0], units[i], p, stat, seeds[i])
+            notes.append(note)
+        elif len(units[0].parts) > 1 or len(units[i].parts) > 1:
             d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i])
         else:
             d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
+        if p.match is None:
+            notes += _confound_notes(units[0], units[i], p)
         differences.append(
             _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p)
         )
@@ -592,9 +598,13 @@ def _compute(units: Sequence[_Unit], p: Parameters, rng: np.random.Generator) ->
         runs=tuple(estimates),
         differences=tuple(differences),
         parameters=p,
-        notes=tuple(_notes(units, p, estimates, warm_up)),
+        notes=tuple(_notes(units, p, estimates, warm_up) + notes),
         slo=_slo(units, p),
         warm_up=warm_up,
+        shift_function=tuple(
+            _shift_entry(units[0].name, units[i].name, samples[0], samples[i], p, seeds[i])
+            for i in range(1, len(units))
+        ),
     )
 
 
@@ -719,8 +729,98 @@ def _arm_vs_arm(
     return None if d.estimate is None else d
 
 
+def _rows(u: _Unit, p: Parameters, columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(values, covariates) of the unit's usable rows inside the ranges, for matching."""
+    run = u.run
+    if run is None:
+        raise ValueError("match needs Runs (plain arrays have no token columns)")
+    mask = u.pooled.mask(p.token_range, p.time_range) & ~run.errors
+    values = np.asarray(run[p.dimension], dtype=np.float64)[mask]
+    x = np.column_stack([np.asarray(run[c], dtype=np.float64)[mask] for c in columns])
+    return values, x
+
+
+def _matched(
+    a: _Unit, b: _Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray
+) -> tuple[stats.MatchedDifference | None, str]:
+    """The matched-workload difference (post-stratified) and a note of what was left out."""
+    assert p.match is not None
+    va, xa = _rows(a, p, p.match)
+    vb, xb = _rows(b, p, p.match)
+    how = " and ".join(p.match)
+    try:
+        d = stats.matched_difference(
+            va,
+            xa,
+            vb,
+            xb,
+            stat.name,
+            confidence_level=p.confidence_level,
+            n_resamples=p.n_resamples,
+            random_state=np.random.default_rng(seeds),
+        )
+    except ValueError as exc:
+        return None, f"{b.name}: no matched comparison on {how} ({exc})."
+    note = (
+        f"{b.name} vs {a.name} matched on {how}: the difference compares the runs on the "
+        f"pooled workload of their common support; {d.n_outside_a + d.n_unmatched_a} "
+        f"request(s) of {a.name} and {d.n_outside_b + d.n_unmatched_b} of {b.name} fall "
+        "outside it and are left out."
+    )
+    return (None if d.estimate is None else d), note
+
+
+#: The confound check reads at most this many evenly spaced rows per run (it is a hint).
+CONFOUND_MAX_ROWS = 20_000
+
+
+def _confound_notes(a: _Unit, b: _Unit, p: Parameters) -> list[str]:
+    """A note when the runs' output lengths differ enough to confound the raw comparison."""
+    if a.run is None or b.run is None:
+        return []
+    va, xa = _rows(a, p, ["num_tokens_output"])
+    vb, xb = _rows(b, p, ["num_tokens_output"])
+    step_a = max(1, len(va) // CONFOUND_MAX_ROWS)
+    step_b = max(1, len(vb) // CONFOUND_MAX_ROWS)
+    c = stats.confounding(
+        va[::step_a], xa[::step_a, 0], vb[::step_b], xb[::step_b, 0], "num_tokens_output"
+    )
+    return [f"{b.name} vs {a.name}: {c.note}"] if c.confounded and c.note else []
+
+
+#: Resamples of the shift-function band in `compare` (a view; `shift_function` takes any).
+SHIFT_RESAMPLES = 999
+
+
+def _shift_entry(
+    base: str, name: str, xa: np.ndarray, xb: np.ndarray, p: Parameters, seeds: np.ndarray
+) -> dict[str, Any]:
+    """One run's shift function against the baseline, JSON-safe (None where undefined)."""
+    s = stats.shift_function(
+        xa,
+        xb,
+        confidence_level=p.confidence_level,
+        n_resamples=min(p.n_resamples, SHIFT_RESAMPLES),
+        random_state=np.random.default_rng(seeds),
+    )
+
+    def values(array: np.ndarray) -> list[float | None]:
+        return [clean(v) for v in array.tolist()]
+
+    return {
+        "name": name,
+        "baseline": base,
+        "quantiles": values(s.quantiles),
+        "baseline_values": values(s.baseline),
+        "run_values": values(s.run),
+        "difference": values(s.difference),
+        "ci_low": values(s.ci_low),
+        "ci_high": values(s.ci_high),
+    }
+
+
 def _with_effects(
-    d: stats.DifferenceInterval | stats.ArmDifference | None,
+    d: stats.DifferenceInterval | stats.ArmDifference | stats.MatchedDifference | None,
     name: str,
     base: str,
     xa: np.ndarray,
@@ -732,7 +832,7 @@ def _with_effects(
         return Difference(name, base, None, None, None, None, None, None, None, "not enough data")
     lo, hi = clean(d.ci_low), clean(d.ci_high)
     rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
-    p_value = d.p_value if isinstance(d, stats.ArmDifference) else stats.mann_whitney_p(xa, xb)
+    p_value = stats.mann_whitney_p(xa, xb) if isinstance(d, stats.DifferenceInterval) else d.p_value
     hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
     return Difference(
         name=name,
@@ -920,3 +1020,83 @@ def compare(
         slo=slo,
     )
     return Comparer(runs, p.dimension, p.x_dimension).compare(p, random_state=random_state)
+
+
+def shift_function(
+    baseline: Any,
+    run: Any,
+    quantiles: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    *,
+    dimension: str = DEFAULTS.dimension,
+    x_dimension: str = DEFAULTS.x_dimension,
+    token_range: Range | None = None,
+    time_range: Range | None = None,
+    match: str | Sequence[str] | None = None,
+    confidence_level: float = DEFAULTS.confidence_level,
+    n_resamples: int = DEFAULTS.n_resamples,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Wilcox's shift function of `run` against `baseline`: the difference at each quantile.
+
+    Parameters
+    ----------
+    baseline, run
+        Runs (or anything `compare` accepts: arms are pooled, arrays, paths).
+    quantiles
+        Quantiles in (0, 1), default the deciles.
+    dimension, x_dimension, token_range, time_range, confidence_level, n_resamples,
+    random_state
+        As in `compare`.
+    match
+        Token column(s): both runs are restricted to the common support of those columns
+        (the quantiles are of the matched range, not reweighted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns quantile, baseline, run, difference (run − baseline, in the dimension's
+        unit), ci_low, ci_high: a simultaneous band (all quantiles covered together at
+        `confidence_level`) from the order-statistic bootstrap, covering request noise.
+        A change only in the tail shows as a band away from 0 at the upper quantiles only.
+    """
+    import pandas as pd
+
+    p = Parameters.from_user(
+        dimension=dimension,
+        x_dimension=x_dimension,
+        token_range=token_range,
+        time_range=time_range,
+        match=match,
+        confidence_level=confidence_level,
+        n_resamples=n_resamples,
+    )
+    comparer = Comparer([baseline, run], p.dimension, p.x_dimension)
+    comparer._check_ranges(p.token_range, p.time_range)
+    units = comparer._units
+    if p.match is not None:
+        xs = [_rows(u, p, p.match) for u in units]
+        lo = np.maximum(xs[0][1].min(axis=0), xs[1][1].min(axis=0))
+        hi = np.minimum(xs[0][1].max(axis=0), xs[1][1].max(axis=0))
+        samples = [np.sort(v[np.all((x >= lo) & (x <= hi), axis=1) & ~np.isnan(v)]) for v, x in xs]
+    else:
+        samples = [u.pooled.select(p.token_range, p.time_range) for u in units]
+    s = stats.shift_function(
+        samples[0],
+        samples[1],
+        quantiles=quantiles,
+        confidence_level=p.confidence_level,
+        n_resamples=p.n_resamples,
+        random_state=random_state if random_state is not None else 0,
+    )
+    frame = pd.DataFrame(
+        {
+            "quantile": s.quantiles,
+            "baseline": s.baseline,
+            "run": s.run,
+            "difference": s.difference,
+            "ci_low": s.ci_low,
+            "ci_high": s.ci_high,
+        }
+    )
+    frame.attrs.update({"baseline": units[0].name, "run": units[1].name, **p.to_dict()})
+    return frame
