@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JS_SOURCES := $(wildcard js/*.ts) package.json package-lock.json esbuild.mjs
 
-.PHONY: demo test setup setup-browser js lint test-js test-py test-e2e bench clean
+.PHONY: demo test setup setup-browser js dev lint test-js test-py test-e2e bench clean
 
 demo: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) \
@@ -28,6 +28,11 @@ src/tpot_widget/static/widget.js: node_modules/.installed $(JS_SOURCES)
 
 js: src/tpot_widget/static/widget.js
 
+# The anywidget dev loop: esbuild rebuilds static/ on every save; with ANYWIDGET_HMR=1 set
+# before starting JupyterLab, a running widget reloads its front end without a kernel restart.
+dev: node_modules/.installed
+	npm run dev
+
 # The bundle is built by the rule above: SKIP_JUPYTER_BUILDER stops the editable install from
 # running npm install/build again (which would touch package-lock.json and redo everything).
 $(VENV)/.installed: pyproject.toml src/tpot_widget/static/widget.js
@@ -44,6 +49,7 @@ setup-browser:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-js: node_modules/.installed
 	npm run typecheck

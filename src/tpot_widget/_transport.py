@@ -30,7 +30,7 @@ def encode_array(values: np.ndarray, dtype: str) -> tuple[dict[str, Any], memory
         raise ValueError(f"unsupported dtype {dtype!r}; one of {sorted(DTYPES)}")
     array = np.ascontiguousarray(values, dtype=DTYPES[dtype])
     header = {"dtype": dtype, "shape": list(array.shape)}
-    return header, memoryview(array.reshape(-1).view(np.uint8))
+    return header, memoryview(array.reshape(-1).view(np.uint8).data)
 
 
 def decode_array(header: dict[str, Any], buffer: bytes | memoryview) -> np.ndarray:

@@ -51,7 +51,7 @@ def _demo_run(
             ),
             n,
         ),
-        None,
+        np.array(None, dtype=object),
     )
     for column in (ttft, e2e, output):
         column[failed] = np.nan

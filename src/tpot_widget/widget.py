@@ -91,7 +91,7 @@ class RangeTrait(traitlets.TraitType[Range | None, Any]):
 
     def validate(self, obj: Any, value: Any) -> Range | None:
         try:
-            return params.normalize_range(value, self.name)
+            return params.normalize_range(value, self.name or "range")
         except ValueError as exc:
             raise traitlets.TraitError(str(exc)) from None
 
@@ -207,7 +207,7 @@ class TPOTCompare(anywidget.AnyWidget):
             u.pooled if isinstance(u, Arm) else u for u in self._units
         )
         self._comparers: dict[tuple[str, str], Comparer] = {}
-        self._computed_key: tuple[Any, ...] | None = None
+        self._computed_key: Parameters | None = None
         self._comparison: Comparison | None = None
         self._ready = False  # no recomputation while traitlets sets the initial values
         _warm_up_in_background()
