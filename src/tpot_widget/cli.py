@@ -64,17 +64,38 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+#: The comparison parameter each range option sets (its messages name the parameter, as
+#: `compare` does, so a bad range reads the same on every surface).
+_RANGE_PARAMETER = {"--tokens": "token_range", "--time": "time_range"}
+
+
+def _bound(text: str, option: str, whole: str) -> float | None:
+    """One side of `LO:HI`: empty → None, "200" → 200 (an int, as `compare(...)` is written)."""
+    body = text.strip()
+    if not body:
+        return None
+    try:
+        return int(body)
+    except ValueError:
+        pass
+    try:
+        return float(body)
+    except ValueError:
+        raise UsageError(
+            f"{option} {whole}: {body!r} is not a number (write LO:HI, e.g. 100:400, 100: or :400)"
+        ) from None
+
+
 def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
     """`LO:HI` (either side may be empty, `inf` allowed) → a range, validated by `params`."""
     lo_text, sep, hi_text = text.partition(":")
     if not sep:
         raise UsageError(f"{option} expects LO:HI (e.g. 100:400, 100: or :400), got {text!r}")
+    lo, hi = _bound(lo_text, option, text), _bound(hi_text, option, text)
     try:
-        lo = float(lo_text) if lo_text.strip() else None
-        hi = float(hi_text) if hi_text.strip() else None
-        return params.normalize_range((lo, hi), option.lstrip("-") + " range")
+        return params.normalize_range((lo, hi), _RANGE_PARAMETER.get(option, option.lstrip("-")))
     except ValueError as exc:
-        raise UsageError(f"{option} {text}: {exc}" if sep else str(exc)) from None
+        raise UsageError(f"{option} {text}: {exc}") from None
 
 
 def parse_tokens(text: str) -> tuple[float | None, float | None]:
@@ -87,6 +108,11 @@ def parse_threshold(text: str) -> float:
     body = text.strip()
     try:
         value = float(body[:-1]) / 100 if body.endswith("%") else float(body)
+    except ValueError:
+        raise UsageError(
+            f"--threshold {text}: write a relative difference, e.g. 2% or 0.02"
+        ) from None
+    try:
         threshold = params.normalize_threshold(value)
     except ValueError as exc:
         raise UsageError(f"--threshold {text}: {exc}") from None
@@ -177,8 +203,8 @@ def _build_parser() -> _Parser:
     parser.add_argument(
         "--match",
         action="append",
-        choices=params.MATCH_COLUMNS,
-        help="compare matched workloads on this column (repeat for both)",
+        metavar="COLUMN",
+        help=f"compare matched workloads on {' or '.join(params.MATCH_COLUMNS)} (repeat for both)",
     )
     parser.add_argument(
         "--slo",
@@ -276,7 +302,8 @@ def _run(argv: Sequence[str] | None) -> int:
             token_range=parse_range(args.tokens, "--tokens") if args.tokens else None,
             time_range=parse_range(args.time, "--time") if args.time else None,
             threshold=parse_threshold(args.threshold) if args.threshold else None,
-            match=args.match,
+            # One column as a name, as compare(match="...") is called: the same message.
+            match=args.match[0] if args.match and len(args.match) == 1 else args.match,
             slo=parse_slos(args.slo),
         )
     except ValueError as exc:

@@ -26,6 +26,8 @@ __all__ = [
     "format_percent",
     "format_percent_ci",
     "format_range",
+    "format_share",
+    "format_threshold",
     "format_value",
     "middle_ellipsis",
     "short_column_label",
@@ -51,6 +53,7 @@ MAX_LABEL = 28
 _ELLIPSIS = "…"
 _MINUS = "\u2212"
 _SEGMENT = re.compile(r"[\s/|·,;]+")
+_NUMBER = re.compile(r"[\d.]+")
 
 _COLUMN_LABELS = {
     "time_per_output_token": "time per output token (TPOT)",
@@ -140,6 +143,10 @@ def short_labels(names: Sequence[str], max_len: int = MAX_LABEL) -> list[str]:
     if all(len(n) <= max_len for n in names):
         return list(names)
     labels = _differing_tokens(names) or list(names)
+    if all(_NUMBER.fullmatch(label) for label in labels):
+        # Only a number differs ("… (1)" / "… (2)" from unique_names, "seed 1" / "seed 2"):
+        # a bare "1" says nothing, so keep the context around it from the full names.
+        labels = list(names)
     if any(len(label) > max_len for label in labels):
         prefix = len(common_prefix(labels))
         suffix = len(common_prefix([label[::-1] for label in labels]))
@@ -256,10 +263,26 @@ def format_percent_ci(lo: float | None, hi: float | None) -> str:
 
 
 def format_p(p: float | None) -> str:
-    """A p-value: "0.034", "< 0.001"; None → "n/a"."""
+    """A p-value as js/format.ts's formatP writes it (without "p = "): "0.50", "0.012",
+    "< 0.001"; two decimals from 0.1 up, else two significant digits; None → "n/a"."""
     if p is None or _missing(p):
         return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    if p < 0.001:
+        return "< 0.001"
+    return f"{p:.2f}" if p >= 0.1 else f"{p:#.2g}"
+
+
+def format_threshold(threshold: float) -> str:
+    """A relative practical threshold as "±2%" (0.02) or "±2.5%", as js/format.ts."""
+    pct = math.floor(threshold * 1000 + 0.5) / 10  # Math.round: halves go up
+    return f"±{pct:g}%"
+
+
+def format_share(x: float | None) -> str:
+    """A share as "93.4%" (0.9342); None → "n/a", as js/format.ts's formatShare."""
+    if x is None or _missing(x):
+        return "n/a"
+    return f"{x * 100:.1f}%"
 
 
 def format_count(n: int) -> str:

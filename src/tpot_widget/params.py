@@ -127,6 +127,22 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _show(value: Any) -> str:
+    """A value as messages quote it, the same whichever surface passed it: whole numbers
+    without ".0" (95 and 95.0 → "95"), numpy scalars as plain numbers, pairs as (lo, hi)."""
+    if _is_number(value):
+        try:
+            number = float(value)
+        except OverflowError:
+            return str(value)
+        if math.isfinite(number) and number.is_integer():
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return repr(value)
+
+
 def normalize_range(value: Any, name: str = "token_range") -> Range | None:
     """None or an inclusive (lo, hi) pair: numbers or None, ±inf = open, lo <= hi.
 
@@ -136,23 +152,25 @@ def normalize_range(value: Any, name: str = "token_range") -> Range | None:
     if value is None:
         return None
     if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, Iterable)):
-        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {value!r}")
+        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {_show(value)}")
     items = list(value)
     if len(items) != 2:
-        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {value!r}")
+        raise ValueError(f"{name} must be None or a (lo, hi) pair, got {_show(value)}")
     bounds: list[float | None] = []
     for bound in items:
         if bound is None:
             bounds.append(None)
             continue
         if not _is_number(bound):
-            raise ValueError(f"{name} bounds must be numbers or None, got {bound!r} in {value!r}")
+            raise ValueError(
+                f"{name} bounds must be numbers or None, got {_show(bound)} in {_show(value)}"
+            )
         try:
             number = float(bound)
         except OverflowError:  # an int beyond float range: as good as infinite
-            number = math.copysign(math.inf, bound)
+            number = math.inf if bound > 0 else -math.inf
         if math.isnan(number):
-            raise ValueError(f"{name} bounds must be numbers or None (not NaN), got {value!r}")
+            raise ValueError(f"{name} bounds must be numbers or None (not NaN), got {_show(value)}")
         if math.isinf(number):
             bounds.append(None)
         elif isinstance(bound, numbers.Integral) or number.is_integer():
@@ -171,7 +189,8 @@ def normalize_column(value: Any, name: str = "dimension") -> str:
     """A numeric Run column name, else a ValueError listing them."""
     if not isinstance(value, str) or value not in NUMERIC_COLUMNS:
         raise ValueError(
-            f"{name}={value!r} is not a numeric Run column; choose one of {list(NUMERIC_COLUMNS)}"
+            f"{name}={_show(value)} is not a numeric Run column; "
+            f"choose one of {list(NUMERIC_COLUMNS)}"
         )
     return value
 
@@ -188,7 +207,7 @@ def normalize_statistic(value: Any) -> str:
     if match and 0.0 < float(match.group(1)) < 100.0:
         return f"p{float(match.group(1)):g}"
     raise ValueError(
-        f"statistic={value!r} is not supported; use 'median', 'mean' or a percentile strictly "
+        f"statistic={_show(value)} is not supported; use 'median', 'mean' or a percentile strictly "
         "between 0 and 100 such as 'p90', 'p99' or 'p99.9'"
     )
 
@@ -197,7 +216,7 @@ def normalize_confidence_level(value: Any) -> float:
     """A float in [0.5, 0.9999], e.g. 0.95."""
     if not _is_number(value) or not MIN_CONFIDENCE <= float(value) <= MAX_CONFIDENCE:
         raise ValueError(
-            f"confidence_level={value!r} must be a number in [{MIN_CONFIDENCE}, "
+            f"confidence_level={_show(value)} must be a number in [{MIN_CONFIDENCE}, "
             f"{MAX_CONFIDENCE}], e.g. 0.95"
         )
     return float(value)
@@ -207,7 +226,7 @@ def normalize_method(value: Any) -> str:
     """ "BCa" or "percentile" (case ignored)."""
     canonical = {m.lower(): m for m in METHODS}.get(str(value).strip().lower())
     if canonical is None:
-        raise ValueError(f"method={value!r} is not supported; use 'BCa' or 'percentile'")
+        raise ValueError(f"method={_show(value)} is not supported; use 'BCa' or 'percentile'")
     return canonical
 
 
@@ -215,7 +234,7 @@ def normalize_n_resamples(value: Any) -> int:
     """An integer in [100, 1,000,000]: fewer make the CI's tails noise, more exhaust memory."""
     is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not is_int and not (_is_number(value) and float(value).is_integer()):
-        raise ValueError(f"n_resamples={value!r} must be an integer, e.g. 9999")
+        raise ValueError(f"n_resamples={_show(value)} must be an integer, e.g. 9999")
     n = int(value)
     if not MIN_RESAMPLES <= n <= MAX_RESAMPLES:
         raise ValueError(
@@ -231,7 +250,7 @@ def normalize_threshold(value: Any) -> float | None:
         return None
     if not _is_number(value) or not 0.0 < float(value) < 1.0:
         raise ValueError(
-            f"threshold={value!r} must be None or a relative difference in (0, 1), e.g. 0.02 "
+            f"threshold={_show(value)} must be None or a relative difference in (0, 1), e.g. 0.02 "
             "for ±2%"
         )
     return float(value)
@@ -241,13 +260,18 @@ def normalize_match(value: Any) -> tuple[str, ...] | None:
     """None, a token column, or several: the workload covariates to match the runs on."""
     if value is None or value == () or value == []:
         return None
-    items = [value] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items = [value]
+    elif isinstance(value, (Sequence, Iterable)) and not isinstance(value, bytes):
+        items = list(value)
+    else:
+        items = [value]
     out: list[str] = []
     for item in items:
-        if item not in MATCH_COLUMNS:
-            raise ValueError(
-                f"match={value!r}: can match on {list(MATCH_COLUMNS)} (one or both), not {item!r}"
-            )
+        if not isinstance(item, str) or item not in MATCH_COLUMNS:
+            # Names the offending item alone: a list or a single name gives the same text.
+            columns = " or ".join(map(repr, MATCH_COLUMNS))
+            raise ValueError(f"cannot match on {_show(item)}: match takes {columns} (or both)")
         if item not in out:
             out.append(item)
     return tuple(out)

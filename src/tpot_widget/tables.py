@@ -16,6 +16,7 @@ from .display import (
     format_percent,
     format_percent_ci,
     format_range,
+    format_threshold,
     format_value,
     short_column_label,
     short_labels,
@@ -40,7 +41,7 @@ def _heading(stats: Mapping[str, Any]) -> str:
     head = f"{short_column_label(str(stats['dimension']))}, {stats['statistic']}"
     text = f"{head}, {level:.0%} CI ({how}); {where}"
     if stats.get("threshold") is not None:
-        text += f"; practical threshold ±{format_percent(stats['threshold'], signed=False)}"
+        text += f"; practical threshold {format_threshold(stats['threshold'])}"
     if stats.get("match"):
         text += f"; matched on {', '.join(stats['match'])}"
     return text
