@@ -15,6 +15,8 @@ export interface Choices {
   dimensions: string[];
   x_dimensions: string[];
   units: Record<string, Unit>;
+  /** Duration columns an SLO objective may be set on. */
+  slo_columns?: string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export function choicesOf(model: AnyModel<WidgetModel>): Choices {
     dimensions: Array.isArray(c?.dimensions) ? c.dimensions : [],
     x_dimensions: Array.isArray(c?.x_dimensions) ? c.x_dimensions : [],
     units: c?.units ?? {},
+    ...(Array.isArray(c?.slo_columns) ? { slo_columns: c.slo_columns } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { TokenRange } from "./range";
-import { columnLabel } from "./format";
+import { columnLabel, shortColumnLabel } from "./format";
 import { h } from "./panel";
 
 export const STATISTICS: readonly [string, string][] = [
@@ -22,6 +22,10 @@ export interface ControlState {
   confidence_level: number;
   log_axis: boolean;
   token_range: TokenRange;
+  /** undefined = the kernel has no time_range (inputs hidden). */
+  time_range?: TokenRange;
+  /** SLO objectives in seconds; undefined = the kernel has no slo (inputs hidden). */
+  slo?: Record<string, number>;
 }
 
 export interface ControlHandlers {
@@ -31,6 +35,8 @@ export interface ControlHandlers {
   onConfidence(value: number): void;
   onLogAxis(value: boolean): void;
   onRange(range: TokenRange): void;
+  onTimeRange(range: TokenRange): void;
+  onSlo(slo: Record<string, number>): void;
   onReset(): void;
 }
 
@@ -38,6 +44,7 @@ export interface Controls {
   root: HTMLElement;
   update(state: ControlState): void;
   setRange(range: TokenRange): void;
+  setTimeRange(range: TokenRange): void;
 }
 
 function select(testid: string, options: readonly [string, string][]): HTMLSelectElement {
@@ -87,8 +94,38 @@ function ensureOption(el: HTMLSelectElement, value: string, label: string): void
 }
 
 /** Build the control row; handlers fire only on user input, never on `update`. */
+/** Milliseconds typed in an SLO input → seconds (null for empty or not a positive number). */
+export function sloSeconds(text: string): number | null {
+  if (text.trim() === "") return null;
+  const ms = Number(text);
+  return Number.isFinite(ms) && ms > 0 ? ms / 1000 : null;
+}
+
+/** Seconds → the milliseconds an SLO input shows ("" for none). */
+export function sloInputValue(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return "";
+  return String(Math.round(seconds * 1000 * 1000) / 1000);
+}
+
+function numberInput(testid: string, placeholder: string): HTMLInputElement {
+  const el = h("input");
+  el.type = "number";
+  el.step = "any";
+  el.placeholder = placeholder;
+  el.dataset["testid"] = testid;
+  return el;
+}
+
+/** Call `fn` when the input is committed (change, or Enter without leaving the field). */
+function onCommit(input: HTMLInputElement, fn: () => void): void {
+  input.addEventListener("change", fn);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") fn();
+  });
+}
+
 export function createControls(
-  choices: { dimensions: string[]; x_dimensions: string[] },
+  choices: { dimensions: string[]; x_dimensions: string[]; slo_columns?: string[] },
   handlers: ControlHandlers,
 ): Controls {
   const root = h("div", "tpot-controls");
@@ -118,6 +155,44 @@ export function createControls(
   max.step = "any";
   max.placeholder = "max";
   max.dataset["testid"] = "token-max";
+  const tmin = numberInput("time-min", "from");
+  const tmax = numberInput("time-max", "to");
+  const timeLabel = h("label");
+  timeLabel.title = "Seconds since each run's first request (drag across the time view)";
+  timeLabel.append(h("span", "", "start time (s)"), tmin, document.createTextNode("\u2013"), tmax);
+  timeLabel.hidden = true;
+  const onTimeInput = (): void => handlers.onTimeRange(rangeFromInputs(tmin.value, tmax.value));
+  onCommit(tmin, onTimeInput);
+  onCommit(tmax, onTimeInput);
+
+  // SLO objectives: one input (ms) per duration column; empty = no objective on it
+  const sloColumns = choices.slo_columns ?? [
+    "time_to_first_token",
+    "time_per_output_token",
+    "time_to_last_token",
+  ].filter((c) => choices.dimensions.includes(c));
+  const sloBox = h("span", "tpot-slo-inputs");
+  sloBox.dataset["testid"] = "slo-inputs";
+  sloBox.hidden = true;
+  sloBox.append(h("span", "", "SLO (ms)"));
+  const sloInputs = new Map<string, HTMLInputElement>();
+  const onSloInput = (): void => {
+    const slo: Record<string, number> = {};
+    for (const [col, input] of sloInputs) {
+      const s = sloSeconds(input.value);
+      if (s !== null) slo[col] = s;
+    }
+    handlers.onSlo(slo);
+  };
+  for (const col of sloColumns) {
+    const input = numberInput(`slo-${col}`, "\u2014");
+    input.min = "0";
+    input.title = `Objective on ${columnLabel(col)} in ms: a request meets the SLO when it succeeded and meets every objective`;
+    onCommit(input, onSloInput);
+    sloInputs.set(col, input);
+    sloBox.append(labelled(shortColumnLabel(col), input));
+  }
+
   const reset = h("button", "", "reset selection");
   reset.type = "button";
   reset.dataset["testid"] = "reset-selection";
@@ -148,8 +223,16 @@ export function createControls(
     labelled("confidence", conf),
     labelled("log axis", log),
     rangeLabel,
+    timeLabel,
     reset,
+    sloBox,
   );
+
+  const setTimeRange = (range: TokenRange): void => {
+    const [lo, hi] = range ?? [null, null];
+    if (document.activeElement !== tmin) tmin.value = rangeInputValue(lo);
+    if (document.activeElement !== tmax) tmax.value = rangeInputValue(hi);
+  };
 
   const setRange = (range: TokenRange): void => {
     const [lo, hi] = range ?? [null, null];
@@ -160,7 +243,14 @@ export function createControls(
   return {
     root,
     setRange,
+    setTimeRange,
     update(state: ControlState): void {
+      timeLabel.hidden = state.time_range === undefined;
+      if (state.time_range !== undefined) setTimeRange(state.time_range);
+      sloBox.hidden = state.slo === undefined || sloInputs.size === 0;
+      for (const [col, input] of sloInputs) {
+        if (document.activeElement !== input) input.value = sloInputValue(state.slo?.[col]);
+      }
       ensureOption(dim, state.dimension, columnLabel(state.dimension));
       ensureOption(xdim, state.x_dimension, columnLabel(state.x_dimension));
       ensureOption(stat, state.statistic, state.statistic);

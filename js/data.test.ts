@@ -18,6 +18,8 @@ import {
   splitSorted,
   stepLine,
   usablePoints,
+  binnedQuantiles,
+  ecdfPoints,
 } from "./data";
 
 const run = {
@@ -270,5 +272,58 @@ describe("time range", () => {
     };
     expect(Array.from(usablePoints(run, 1, [5, null]).x)).toEqual([2, 3]);
     expect(Array.from(usablePoints(run, 1, null).x)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("time view lines and ECDFs", () => {
+  it("finds each time bin's median and p90 (nearest rank) like a brute-force sort", () => {
+    const n = 3000;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const run = {
+      x: Float32Array.from({ length: n }, () => Math.floor(rand() * 500)),
+      y: Float32Array.from({ length: n }, () => rand() * 0.05),
+      error: new Uint8Array(n),
+      t: Float32Array.from({ length: n }, () => rand() * 100),
+    };
+    const rows = sortRowsByY(run, 1000);
+    const bins = coverBins(0, 100, 10);
+    const [med, p90] = binnedQuantiles(rows, [100, 400], bins, [0.5, 0.9]);
+    for (let b = 0; b < 10; b++) {
+      const inBin: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = run.t[i] as number;
+        const x = run.x[i] as number;
+        const k = Math.min(9, Math.floor((t - bins.start) / bins.size));
+        if (k === b && x >= 100 && x <= 400) inBin.push((run.y[i] as number) * 1000);
+      }
+      inBin.sort((a, c) => a - c);
+      const rank = (q: number) => inBin[Math.max(1, Math.ceil(q * inBin.length)) - 1] as number;
+      expect(med![b]).toBeCloseTo(rank(0.5), 3);
+      expect(p90![b]).toBeCloseTo(rank(0.9), 3);
+    }
+  });
+
+  it("leaves bins with too few rows empty (a gap) and runs without start times blank", () => {
+    const run = {
+      x: new Float32Array([1, 2, 3]),
+      y: new Float32Array([1, 2, 3]),
+      error: new Uint8Array(3),
+      t: new Float32Array([0, 1, 2]),
+    };
+    const [med] = binnedQuantiles(sortRowsByY(run), null, coverBins(0, 2, 2), [0.5]);
+    expect(Array.from(med!).every(Number.isNaN)).toBe(true);
+    const noT = sortRowsByY({ x: run.x, y: run.y, error: run.error });
+    expect(noT.t).toBeNull();
+  });
+
+  it("draws an ECDF with few points that ends at 1 and is exact where drawn", () => {
+    const sorted = Float64Array.from({ length: 1001 }, (_, i) => i);
+    const e = ecdfPoints(sorted, 11);
+    expect(e.x.length).toBe(11);
+    expect(e.x[0]).toBe(0);
+    expect(e.y[e.y.length - 1]).toBe(1);
+    expect(e.y[5]).toBeCloseTo(501 / 1001, 12);
+    expect(ecdfPoints(new Float64Array(0)).x).toEqual([]);
   });
 });

@@ -506,3 +506,79 @@ export function shorten(text: string, max: number): string {
   const tail = max - 1 - head;
   return `${text.slice(0, head)}\u2026${text.slice(text.length - tail)}`;
 }
+
+/**
+ * Quantiles of y per time bin for the rows whose x is in `range` (the time view's median and
+ * p90 lines). `rows` are sorted by y, so one counting pass and one ascending pass find every
+ * bin's nearest-rank quantiles: O(n) per brush step, no sort. Bins with fewer than
+ * `minCount` rows get NaN (a gap in the line).
+ */
+export function binnedQuantiles(
+  rows: SortedRows,
+  range: TokenRange,
+  bins: Bins,
+  quantiles: readonly number[],
+  minCount = 5,
+): Float64Array[] {
+  const out = quantiles.map(() => new Float64Array(bins.count).fill(Number.NaN));
+  const t = rows.t;
+  if (t === null) return out;
+  const n = rows.y.length;
+  const lo = range?.[0] ?? Number.NEGATIVE_INFINITY;
+  const hi = range?.[1] ?? Number.POSITIVE_INFINITY;
+  const open = range === null;
+  const xs = rows.x;
+  const binOfRow = new Int32Array(n);
+  const counts = new Int32Array(bins.count);
+  for (let i = 0; i < n; i++) {
+    const tv = t[i] as number;
+    const x = xs[i] as number;
+    if (!Number.isFinite(tv) || !(open || (x >= lo && x <= hi))) {
+      binOfRow[i] = -1;
+      continue;
+    }
+    const b = binOf(tv, bins);
+    binOfRow[i] = b;
+    counts[b] = (counts[b] as number) + 1;
+  }
+  // the rank (1-based) each quantile needs in each bin; 0 = bin too small
+  const targets = quantiles.map((q) => {
+    const r = new Int32Array(bins.count);
+    for (let b = 0; b < bins.count; b++) {
+      const c = counts[b] as number;
+      r[b] = c >= minCount ? Math.max(1, Math.ceil(q * c)) : 0;
+    }
+    return r;
+  });
+  const seen = new Int32Array(bins.count);
+  const ys = rows.y;
+  for (let i = 0; i < n; i++) {
+    const b = binOfRow[i] as number;
+    if (b < 0) continue;
+    const k = (seen[b] as number) + 1;
+    seen[b] = k;
+    for (let j = 0; j < targets.length; j++) {
+      if ((targets[j] as Int32Array)[b] === k) (out[j] as Float64Array)[b] = ys[i] as number;
+    }
+  }
+  return out;
+}
+
+/**
+ * An ECDF of ascending `sorted` as at most `points` steps (x = value, y = share ≤ x): the
+ * curve of 1M values drawn with a few hundred points, exact at every drawn point.
+ */
+export function ecdfPoints(sorted: ArrayLike<number>, points = 200): { x: number[]; y: number[] } {
+  const n = sorted.length;
+  const x: number[] = [];
+  const y: number[] = [];
+  if (n === 0) return { x, y };
+  const m = Math.min(points, n);
+  for (let k = 0; k < m; k++) {
+    const idx = m === 1 ? n - 1 : Math.round((k * (n - 1)) / (m - 1));
+    // the last of equal values carries the share (a step's top)
+    x.push(sorted[idx] as number);
+    y.push((idx + 1) / n);
+  }
+  return { x, y };
+}

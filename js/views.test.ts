@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta } from "./panel";
 import type { PlotColors } from "./theme";
-import { boxFigure } from "./views/box";
+import { boxFigure, wrapLabel } from "./views/box";
 import { zeroBasedRange } from "./views/common";
 import { histFigure } from "./views/hist";
 import { densityCells, scatterFigure } from "./views/scatter";
@@ -54,6 +54,15 @@ describe("short labels", () => {
     const box = boxFigure(prep, labelled, splitRuns(prep, null), null, false, colors, 600);
     const xaxis = box.layout["xaxis"] as { ticktext: string[] };
     expect(xaxis.ticktext).toEqual(["max_num_seqs=256", "max_num_seqs=128"]);
+  });
+
+  it("wraps long box labels at spaces into two lines, cutting only what still does not fit", () => {
+    expect(wrapLabel("baseline \u00b7 max_num_seqs=256", 16)).toEqual(["baseline \u00b7", "max_num_seqs=256"]);
+    expect(wrapLabel("short", 16)).toEqual(["short"]);
+    const lines = wrapLabel("a b c d e f g h i j k l m n o p q r s t u v w x y z end", 10);
+    expect(lines.length).toBe(2);
+    expect(lines[1]!.endsWith("end")).toBe(true);
+    expect(lines.every((l) => l.length <= 10)).toBe(true);
   });
 
   it("keeps the mode bar in the scatter's top margin, above the x marginal", () => {

@@ -116,6 +116,8 @@ class WidgetView {
         this.redraw("selection");
       },
       onRange: (r) => this.setRangeFromControl("token_range", r),
+      onTimeRange: (r) => this.setRangeFromControl("time_range", r),
+      onSlo: (slo) => this.request({ slo }),
       onReset: () => {
         this.setRangeFromControl("token_range", null);
         if (this.hasTimeRange()) this.setRangeFromControl("time_range", null);
@@ -263,6 +265,8 @@ class WidgetView {
       confidence_level: this.model.get("confidence_level"),
       log_axis: this.model.get("log_axis"),
       token_range: this.ranges.token_range,
+      ...(this.hasTimeRange() ? { time_range: this.ranges.time_range } : {}),
+      ...(this.model.get("slo") !== undefined ? { slo: this.model.get("slo") ?? {} } : {}),
     });
   }
 
@@ -308,6 +312,7 @@ class WidgetView {
   private setRange(key: RangeKey, range: Range): void {
     this.ranges[key] = range;
     if (key === "token_range") this.controls.setRange(range);
+    else this.controls.setTimeRange(range);
   }
 
   private setRangeFromControl(key: RangeKey, range: Range): void {
@@ -467,14 +472,15 @@ class WidgetView {
   private drawSlot(slot: Slot): void {
     const prep = this.prep;
     if (prep === null || this.disposed) return;
-    const fig = slot.spec.figure(this.drawState(prep, slot));
+    const state = this.drawState(prep, slot);
+    const fig = slot.spec.figure(state);
     if (typeof fig === "string") {
       slot.note.textContent = fig;
       slot.plot.hidden = true;
       return;
     }
     slot.plot.hidden = false;
-    if (!slot.ready) slot.note.textContent = "";
+    slot.note.textContent = slot.spec.note?.(state) ?? "";
     void react(slot.plot, fig).then(() => {
       if (this.disposed) return;
       if (!slot.ready) {

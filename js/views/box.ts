@@ -15,12 +15,37 @@ function categoryLabels(runs: readonly RunMeta[], widthPx: number): string[] {
   // about 8.5 px per character (12 px font), a little space between neighbours
   const max = Math.max(6, Math.min(40, Math.floor((widthPx - 80) / runs.length / 8.5) - 1));
   return runs.map((run) => {
-    let label = shorten(runLabel(run), max);
+    let label = runLabel(run);
     const count = seen.get(label) ?? 0;
     seen.set(label, count + 1);
     if (count > 0) label = `${label} (${count + 1})`;
-    return plotlyText(label);
+    return wrapLabel(label, max).map(plotlyText).join("<br>");
   });
+}
+
+/**
+ * A label as at most two lines of `max` characters, broken at spaces; what does not fit is cut
+ * in the middle (the differing end stays readable).
+ */
+export function wrapLabel(label: string, max: number): string[] {
+  if (label.length <= max) return [label];
+  const words = label.split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    const next = line === "" ? word : `${line} ${word}`;
+    if (next.length <= max || line === "") {
+      line = next;
+    } else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  lines.push(line);
+  if (lines.length <= 2) return lines.map((l) => shorten(l, max));
+  // keep the first line and the end of the label (where the names differ)
+  const first = shorten(lines[0] as string, max);
+  return [first, shorten(lines.slice(1).join(" "), max)];
 }
 
 /** Box plots of the selected rows per run, the rows outside the range as a faint wider box. */

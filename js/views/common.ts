@@ -59,6 +59,8 @@ export interface ViewSpec {
   needs?: readonly ("request_start")[];
   /** A pointer brush on the view's x axis sets this range (over these y axes). */
   brush?: { range: "token_range" | "time_range"; yAxes: readonly string[] };
+  /** A sentence shown above the figure (e.g. which runs it leaves out), "" for none. */
+  note?(state: DrawState): string;
   /** The figure, or a sentence saying why the view has nothing to draw. */
   figure(state: DrawState): Figure | string;
   /** Lines that follow every brush step, drawn over the figure (no plotly redraw). */

@@ -6,7 +6,10 @@
 
 import { boxView } from "./box";
 import type { ViewSpec } from "./common";
+import { ecdfView } from "./ecdf";
 import { histView } from "./hist";
 import { scatterView } from "./scatter";
+import { shiftView } from "./shift";
+import { timeView } from "./time";
 
-export const VIEWS: readonly ViewSpec[] = [scatterView, boxView, histView];
+export const VIEWS: readonly ViewSpec[] = [scatterView, timeView, boxView, histView, ecdfView, shiftView];
