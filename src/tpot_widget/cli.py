@@ -282,7 +282,8 @@ def _load(args: argparse.Namespace) -> list[Any]:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = _build_parser().parse_args(argv)
+    # Intermixed: options may stand between the runs (`tpot-compare a.json --tokens 1:5 b.json`).
+    args = _build_parser().parse_intermixed_args(argv)
     if args.version:
         from . import __version__
 
