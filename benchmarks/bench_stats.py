@@ -156,6 +156,7 @@ def main() -> None:
     )
 
     breakdown()
+    live_mean()
 
     print("Selection helper: sorted TPOT of one run's rows in a token range")
     header = f"{'n':>9} | {'10 % range':>10} | {'90 % range':>10} | {'np.sort all':>11}"
@@ -184,13 +185,62 @@ def breakdown() -> None:
     print("* per run: select + replicates + CI + half of (difference CIs + Mann-Whitney).\n")
 
 
+def live_mean() -> None:
+    """The brush with statistic="mean" and "median" (BCa, 9999 resamples, ~90 % range)."""
+    from tpot_widget import stats
+    from tpot_widget.comparison import Comparer
+
+    print("Live mean: one brush of two runs, BCa, 9999 resamples (median of repeated calls)")
+    header = (
+        f"{'n/run':>9} | {'mean, moments path':>18} | {'mean, Comparer':>14} | "
+        f"{'median, Comparer':>16}"
+    )
+    print(header)
+    print("-" * len(header))
+    brush = (100.0, 1900.0)
+    for n in (100_000, 1_000_000):
+        d = make_data(n)
+        comparer = Comparer([_run(d["a"], d["xa"], "a"), _run(d["b"], d["xb"], "b")])
+        ok = np.ones(n, dtype=bool)
+        selectors = [stats.SortedSelector(d[v], d[x], ok) for v, x in (("a", "xa"), ("b", "xb"))]
+        rng = np.random.default_rng(0)
+
+        def moments_brush(selectors: list = selectors, rng: np.random.Generator = rng) -> None:
+            ms, reps = [], []
+            for sel in selectors:
+                m = sel.moments(brush)
+                r = stats.replicates_from_moments(m, B, stats.draw_seeds(rng))
+                assert r is not None
+                stats.interval(r, m.mean, 0.95, "BCa", lambda m=m: stats.mean_acceleration(m))
+                ms.append(m)
+                reps.append(r)
+            stats.difference_from_replicates(
+                ms[0], ms[1], "mean", ms[0].mean, ms[1].mean, reps[0], reps[1], 0.95, "BCa"
+            )
+            stats.welch_p(ms[0], ms[1])
+
+        live = timed(moments_brush, 15)
+        via_comparer = timed(lambda c=comparer: c.compare(token_range=brush, statistic="mean"), 7)
+        median = timed(lambda c=comparer: c.compare(token_range=brush), 15)
+        print(
+            f"{n:>9,} | {live * 1e3:>15.2f} ms | {via_comparer * 1e3:>11.2f} ms | "
+            f"{median * 1e3:>13.2f} ms"
+        )
+    print(
+        "mean, moments path: per run SortedSelector.moments (O(1) prefix sums) + Cornish-\n"
+        "Fisher replicates + BCa interval, then difference/ratio CIs from Moments + Welch p\n"
+        "(what comparison.py does once integrated). mean, Comparer: today's compare(), which\n"
+        "selects rows and takes their moments (O(n)) before the same draws, + Mann-Whitney.\n"
+    )
+
+
 def _breakdown_row(n: int) -> None:
     from tpot_widget import stats
     from tpot_widget.comparison import Comparer
 
     d = make_data(n)
     comparer = Comparer([_run(d["a"], d["xa"], "a"), _run(d["b"], d["xb"], "b")])
-    selector = comparer._prepared[0].selector
+    selector = stats.SortedSelector(d["a"], d["xa"], np.ones(n, dtype=bool))
     brush = (100.0, 1900.0)
     xa, xb = comparer.selected_values(0, brush), comparer.selected_values(1, brush)
     seeds = stats.draw_seeds(np.random.default_rng(0))

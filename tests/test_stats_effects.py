@@ -70,6 +70,15 @@ def test_kth_pairwise_difference_equals_sorted_outer_difference() -> None:
             all_d = np.sort(np.subtract.outer(b, a).ravel())
             for k in {1, len(all_d), *rng.integers(1, len(all_d) + 1, 10).tolist()}:
                 assert stats.kth_pairwise_difference(a, b, int(k)) == all_d[k - 1]
+    # large enough for the bracketing search (n·m > 4 (n + m)): smooth and integer data
+    for integer in (False, True):
+        a = np.sort(rng.lognormal(3, 0.3, 700))
+        b = np.sort(rng.lognormal(3.05, 0.3, 800))
+        if integer:
+            a, b = np.round(a), np.round(b)
+        all_d = np.sort(np.subtract.outer(b, a).ravel())
+        for k in {1, 2, len(all_d) // 2, len(all_d), *rng.integers(1, len(all_d) + 1, 15).tolist()}:
+            assert stats.kth_pairwise_difference(a, b, int(k)) == all_d[k - 1], (integer, k)
 
 
 def test_hodges_lehmann_equals_median_of_pairwise_differences() -> None:

@@ -151,6 +151,7 @@ def warm_up() -> None:
         kernels.joint_order_statistic_replicates(x, np.array([1, 3], dtype=np.int64), 4, seeds)
         for other in (True, False):
             kernels.count_pairwise_le(x, _array([2.0, 4.0], other), 0.5)
+            kernels.pairwise_between(x, _array([2.0, 4.0], other), -1.0, 1.0)
         for other in (True, False):
             kernels.rank_sum_with_ties(x, _array([2.0, 4.0], other))
             kernels.rank_sum_no_ties(x, _array([2.0, 4.0], other))

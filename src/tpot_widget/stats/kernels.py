@@ -262,16 +262,21 @@ def count_pairwise_le(a_sorted: np.ndarray, b_sorted: np.ndarray, t: float) -> i
     """How many pairs (i, j) have b_j − a_i ≤ t (as computed in float64), in O(n + m).
 
     For fixed j the difference falls as i rises, and the first i where it is ≤ t only
-    moves right as j rises (rounding is monotone), so one pointer sweeps a once.
+    moves right as j rises (rounding is monotone), so one pointer sweeps a once; the
+    sweep is branch-free (n + m steps), as the comparisons are unpredictable.
     """
     n = a_sorted.shape[0]
-    p = 0
+    m = b_sorted.shape[0]
+    i = 0
+    j = 0
     total = 0
-    for j in range(b_sorted.shape[0]):
-        bj = b_sorted[j]
-        while p < n and bj - a_sorted[p] > t:
-            p += 1
-        total += n - p
+    last = n - 1
+    while j < m:
+        ii = i if i < n else last
+        adv = np.int64((i < n) & (b_sorted[j] - a_sorted[ii] > t))
+        i += adv
+        total += (1 - adv) * (n - i)
+        j += 1 - adv
     return total
 
 
@@ -314,6 +319,39 @@ def joint_order_statistic_replicates(
                     i = n - 1
                 out[r, k] = x_sorted[i]
                 prev = s
+    return out
+
+
+@njit(cache=True)
+def pairwise_between(
+    a_sorted: np.ndarray, b_sorted: np.ndarray, lo: float, hi: float
+) -> np.ndarray:
+    """Every difference b_j − a_i with lo < b_j − a_i ≤ hi (unordered), in O(n + m + out)."""
+    n = a_sorted.shape[0]
+    m = b_sorted.shape[0]
+    total = 0
+    p_hi = 0
+    p_lo = 0
+    for j in range(m):  # first pass: how many
+        bj = b_sorted[j]
+        while p_hi < n and bj - a_sorted[p_hi] > hi:
+            p_hi += 1
+        while p_lo < n and bj - a_sorted[p_lo] > lo:
+            p_lo += 1
+        total += p_lo - p_hi
+    out = np.empty(total, dtype=np.float64)
+    p_hi = 0
+    p_lo = 0
+    w = 0
+    for j in range(m):
+        bj = b_sorted[j]
+        while p_hi < n and bj - a_sorted[p_hi] > hi:
+            p_hi += 1
+        while p_lo < n and bj - a_sorted[p_lo] > lo:
+            p_lo += 1
+        for i in range(p_hi, p_lo):
+            out[w] = bj - a_sorted[i]
+            w += 1
     return out
 
 
