@@ -25,6 +25,8 @@ def make_run(
     ttft: tuple[float, float] = (0.05, 0.3),
     output_tokens: np.ndarray | None = None,
     tpot_of: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+    format: str = "synthetic",
+    source: str | None = None,
 ) -> Run:
     """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
 
@@ -48,6 +50,8 @@ def make_run(
         TTFT uniform in this range, seconds.
     tpot_of
         Overrides TPOT: a function of (output tokens, rng).
+    format, source
+        The Run's `format` and `source` (e.g. "vllm" and a path, to look like a measured run).
     """
     rng = np.random.default_rng(seed)
     out = (
@@ -80,5 +84,6 @@ def make_run(
         num_tokens_input=rng.integers(50, 2000, n).astype(float),
         request_start=start,
         error=errors,
-        format="synthetic",
+        format=format,
+        source=source,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,31 +12,22 @@ from typing import Any
 import numpy as np
 import plotly.offline
 import pytest
+from factories import make_run
 
 from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
+from tpot_widget.display import PALETTE
+from tpot_widget.params import Parameters
 from tpot_widget.report import render_html, write_html
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT_XSS = "</script><script>alert(2)</script>"
 
 
-def make_run(name: str, seed: int, n: int = 300, tpot: float = 0.02) -> Run:
-    """A non-synthetic Run built from columns."""
-    rng = np.random.default_rng(seed)
-    out = rng.integers(2, 800, n).astype(float)
-    ttft = rng.uniform(0.05, 0.3, n)
-    e2e = ttft + tpot * rng.lognormal(0, 0.15, n) * (out - 1)
-    errors = [None] * n
-    errors[0] = "HTTP 500"
-    return Run.from_columns(
-        name,
-        time_to_first_token=ttft,
-        time_to_last_token=e2e,
-        num_tokens_output=out,
-        error=errors,
-        format="vllm",
-        source=f"/data/{name}.json",
+def measured(name: str, seed: int, tpot: float = 0.02) -> Run:
+    """A run that looks measured (format "vllm", a source path, one failed request)."""
+    return make_run(
+        name, seed=seed, tpot=tpot, n_failed=1, format="vllm", source=f"/data/{name}.json"
     )
 
 
@@ -163,7 +155,7 @@ def test_header_says_what_was_compared(demo_report: str) -> None:
 
 
 def test_no_synthetic_note_for_measured_runs(tmp_path: Path) -> None:
-    text = render_html([make_run("a", 1), make_run("b", 2)], n_resamples=199)
+    text = render_html([measured("a", 1), measured("b", 2)], n_resamples=199)
     assert "synthetic-note" not in parse(text).by_testid
     assert "all requests" in text
     assert "/data/a.json" in text
@@ -189,7 +181,7 @@ def test_plots_carry_the_figures(demo_report: str) -> None:
 
 @pytest.mark.parametrize("name", [XSS, SCRIPT_XSS, "quote \" and ' & amp"])
 def test_run_names_are_text_never_html(name: str) -> None:
-    text = render_html([make_run(name, 1), make_run("other", 2)], n_resamples=199)
+    text = render_html([measured(name, 1), measured("other", 2)], n_resamples=199)
     assert name not in text
     assert "<img" not in without_plotly(text)
     assert text.lower().count("</script") == 5
@@ -200,13 +192,13 @@ def test_run_names_are_text_never_html(name: str) -> None:
 
 
 def test_duplicate_run_names_are_told_apart() -> None:
-    text = render_html([make_run("same", 1), make_run("same", 2)], n_resamples=199)
+    text = render_html([measured("same", 1), measured("same", 2)], n_resamples=199)
     names = [r["data-name"] for r in parse(text).by_testid["stat-run"]]
     assert names == ["same (1)", "same (2)"]
 
 
 def test_three_runs_and_other_dimensions() -> None:
-    runs = [make_run("a", 1), make_run("b", 2, tpot=0.03), make_run("c", 3)]
+    runs = [measured("a", 1), measured("b", 2, tpot=0.03), measured("c", 3)]
     text = render_html(
         runs, dimension="time_to_first_token", statistic="p90", n_resamples=199, log_axis=False
     )
@@ -218,14 +210,14 @@ def test_three_runs_and_other_dimensions() -> None:
 
 
 def test_bad_token_range_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="low end is above the high end"):
-        render_html([make_run("a", 1), make_run("b", 2)], token_range=(500, 100))
+    with pytest.raises(ValueError, match=r"token_range=\(500, 100\) is empty: the lower bound"):
+        render_html([measured("a", 1), measured("b", 2)], token_range=(500, 100))
 
 
 def test_unwritable_path_names_the_file(tmp_path: Path) -> None:
     target = tmp_path / "missing-dir" / "r.html"
     with pytest.raises(OSError, match="missing-dir"):
-        write_html([make_run("a", 1), make_run("b", 2)], target, n_resamples=199)
+        write_html([measured("a", 1), measured("b", 2)], target, n_resamples=199)
 
 
 class FakeLLMeterResult:
@@ -233,11 +225,14 @@ class FakeLLMeterResult:
 
     def __init__(self, run: Run) -> None:
         self.run_name = run.name
+        # Python numbers, as llmeter's InvocationResponse holds them (not numpy scalars)
         self.responses = [
             {
-                "time_to_first_token": run["time_to_first_token"][i],
-                "time_to_last_token": run["time_to_last_token"][i],
-                "num_tokens_output": run["num_tokens_output"][i],
+                "time_to_first_token": float(run["time_to_first_token"][i]),
+                "time_to_last_token": None
+                if np.isnan(run["time_to_last_token"][i])
+                else float(run["time_to_last_token"][i]),
+                "num_tokens_output": int(run["num_tokens_output"][i]),
                 "num_tokens_input": 100,
                 "error": run["error"][i],
             }
@@ -246,11 +241,51 @@ class FakeLLMeterResult:
 
 
 def test_llmeter_results_and_paths_are_accepted(fixtures_dir: Path) -> None:
-    measured = make_run("from a Result", 7)
+    run = measured("from a Result", 7)
     llmeter_folder = fixtures_dir / "llmeter" / "v0.1.12-tiny-run-a"
-    text = render_html([FakeLLMeterResult(measured), measured, llmeter_folder], n_resamples=199)
+    text = render_html([FakeLLMeterResult(run), run, llmeter_folder], n_resamples=199)
     rows = parse(text).by_testid["stat-run"]
     assert [r["data-name"] for r in rows][:2] == ["from a Result (1)", "from a Result (2)"]
     assert rows[0]["data-estimate"] == rows[1]["data-estimate"]  # the same data either way
-    assert int(rows[0]["data-n"]) == measured.valid("time_per_output_token").sum()
+    assert int(rows[0]["data-n"]) == run.valid("time_per_output_token").sum()
     assert str(llmeter_folder) in text  # the folder run's source is named in the header
+
+
+def test_duplicate_names_stay_two_runs_with_their_own_numbers() -> None:
+    a, b = measured("same", 1), measured("same", 2, tpot=0.03)
+    text = render_html([a, b], n_resamples=199)
+    doc = parse(text)
+    rows = doc.by_testid["stat-run"]
+    assert [r["data-name"] for r in rows] == ["same (1)", "same (2)"]
+    want = compare(a, b, n_resamples=199).to_dict()
+    assert [float(r["data-estimate"]) for r in rows] == [r["estimate"] for r in want["runs"]]
+    assert rows[0]["data-estimate"] != rows[1]["data-estimate"]
+    (diff,) = doc.by_testid["stat-diff"]
+    assert diff["data-name"] == "same (2)" and diff["data-verdict"] == "slower"
+    # each run keeps its own colour in the plots
+    (data,) = [s for s in doc.scripts if s["attrs"].get("id") == "tpot-data"]
+    traces = json.loads(data["text"])["figures"]["scatter"]["data"]
+    colours = {t["name"]: t["marker"]["color"] for t in traces if t["type"] == "scattergl"}
+    assert colours == {"same (1)": PALETTE[0], "same (2)": PALETTE[1]}
+
+
+def test_open_ended_range_gives_strict_json() -> None:
+    text = render_html(
+        [measured("a", 1), measured("b", 2)], token_range=(100, math.inf), n_resamples=199
+    )
+    (stats_script,) = [s for s in parse(text).scripts if s["attrs"].get("id") == "tpot-stats"]
+    stats = json.loads(stats_script["text"])
+    assert stats["token_range"] == [100, None]
+    json.dumps(stats, allow_nan=False)
+    assert "Infinity" not in stats_script["text"] and "NaN" not in stats_script["text"]
+
+
+def test_parameters_object_or_keywords_give_the_same_report() -> None:
+    runs = [measured("a", 1), measured("b", 2)]
+    values = {"statistic": "P90", "token_range": (50, 600), "n_resamples": 199}
+    by_keywords = parse(render_html(runs, **values))
+    by_object = parse(render_html(runs, parameters=Parameters.from_user(**values)))
+    assert by_keywords.by_testid["stat-run"] == by_object.by_testid["stat-run"]
+    assert by_keywords.by_testid["stat-diff"] == by_object.by_testid["stat-diff"]
+    with pytest.raises(TypeError, match="either"):
+        render_html(runs, parameters=Parameters.from_user(), statistic="mean")
