@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -42,6 +43,21 @@ WIDGET_SETTLED_JS = """
 """
 
 
+#: Where a failed setup leaves a screenshot (the conftest hook only sees a test's own pages).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def screenshot_on_failure(page: Page, name: str) -> str:
+    """Save a full-page PNG of `page` as test-artifacts/<name>.png; return where (or why not)."""
+    path = ARTIFACTS / f"{name}.png"
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(path), full_page=True, timeout=10_000)
+    except Exception as exc:  # a crashed page must not hide the real failure
+        return f"(no screenshot: {exc})"
+    return str(path)
+
+
 # ----------------------------------------------------------------------------- Notebook 7
 
 
@@ -51,9 +67,18 @@ def open_notebook7(
     """Open notebook `name` in the Notebook 7 UI (/notebooks/...); wait for an idle kernel."""
     page.goto(f"{lab.url}/notebooks/{name}", wait_until="domcontentloaded")
     try:
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout * 1000)
-        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(
-            timeout=timeout * 1000
+        # Before the session starts the indicator already says "idle" next to "No Kernel":
+        # wait for the notebook's own kernel to be named and idle.
+        page.wait_for_function(
+            """() => {
+              const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+              const kernel = document.querySelector('.jp-KernelName');
+              return !!(document.querySelector('.jp-Notebook .jp-Cell') && status && kernel
+                && status.dataset.status === 'idle'
+                && !['', 'No Kernel'].includes((kernel.textContent || '').trim()));
+            }""",
+            timeout=timeout * 1000,
+            polling=100,
         )
     except Exception as exc:  # playwright TimeoutError: say what the page shows instead
         raise E2EError(
@@ -63,10 +88,27 @@ def open_notebook7(
         ) from exc
 
 
-def run_all_cells_notebook7(page: Page) -> None:
-    """Run every cell as a user does in Notebook 7: Run menu → Run All Cells."""
-    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+def run_all_cells_notebook7(page: Page, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    """Run every cell as a user does in Notebook 7: Run menu → Run All Cells.
+
+    Waits until the first cell is queued or ran (its prompt leaves "[ ]:"), clicking again if
+    a click was lost; does not wait for the cells to finish.
+    """
+    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    deadline = time.monotonic() + timeout
+    while True:
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            if re.search(r"\[(\*|\d+)\]", prompt.inner_text()):
+                return
+            time.sleep(0.1)
+        if time.monotonic() > deadline:
+            raise E2EError(
+                f"Run → Run All Cells did not start the cells within {timeout:.0f} s; "
+                f"first prompt {prompt.inner_text()!r}"
+            )
 
 
 # ----------------------------------------------------------------------------- marimo
@@ -96,7 +138,7 @@ class MarimoServer:
         cmd = [
             sys.executable, "-m", "marimo", "run", str(notebook),
             "--headless", "--host", "127.0.0.1", "--port", str(port),
-            "--no-token", "--no-sandbox", "--no-skew-protection",
+            "--no-token", "--no-sandbox",
         ]  # fmt: skip
         log_path = base_dir / "marimo.log"
         log_file = log_path.open("wb")

@@ -21,7 +21,7 @@ from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
 
 from .lab import wait_until
-from .servers import MarimoServer, wait_for_marimo_widget
+from .servers import MarimoServer, screenshot_on_failure, wait_for_marimo_widget
 from .test_widget_browser import (
     WAIT_S,
     drag_horizontally,
@@ -81,8 +81,12 @@ def marimo_module(browser: Browser, marimo_server: MarimoServer) -> Iterator[Mar
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(marimo_server.url, wait_until="domcontentloaded")
-        root = wait_for_marimo_widget(page, marimo_server)
+        try:
+            page.goto(marimo_server.url, wait_until="domcontentloaded")
+            root = wait_for_marimo_widget(page, marimo_server)
+        except BaseException:
+            print("screenshot:", screenshot_on_failure(page, "marimo-setup"))
+            raise
         runs = demo_runs()  # what the notebook compares: demo_runs() with its defaults
         yield MarimoApp(page, root, marimo_server, runs, compare(*runs).to_dict())
     finally:

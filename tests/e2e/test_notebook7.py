@@ -21,7 +21,7 @@ from tpot_widget.demo import demo_runs
 
 from .conftest import state_file
 from .lab import LabServer, read_state, wait_for_state, wait_for_widget, write_notebook
-from .servers import open_notebook7, run_all_cells_notebook7
+from .servers import open_notebook7, run_all_cells_notebook7, screenshot_on_failure
 from .test_widget_browser import (
     WAIT_S,
     drag_horizontally,
@@ -62,9 +62,13 @@ def nb7_module(browser: Browser, lab: LabServer) -> Iterator[Notebook7Widget]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        open_notebook7(page, lab, NAME)
-        run_all_cells_notebook7(page)
-        root = wait_for_widget(page)
+        try:
+            open_notebook7(page, lab, NAME)
+            run_all_cells_notebook7(page)
+            root = wait_for_widget(page)
+        except BaseException:
+            print("screenshot:", screenshot_on_failure(page, "notebook7-setup"))
+            raise
         runs = demo_runs(n=DEMO_N)
         yield Notebook7Widget(page, root, state_path, runs, compare(*runs).to_dict())
     finally:
