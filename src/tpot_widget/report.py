@@ -26,6 +26,7 @@ from typing import Any
 
 import plotly.offline
 
+from .display import format_percent, format_percent_ci, format_value, short_column_label
 from .params import Parameters
 from .plotting import (
     TIME_DIMENSIONS,
@@ -348,6 +349,7 @@ def _verdict_cell(verdict: str | None) -> str:
         "faster": "faster",
         "slower": "slower",
         "no significant difference": "same",
+        "equivalent": "same",
     }.get(verdict or "", "unknown")
     label = "~ no significant difference" if verdict == "no significant difference" else verdict
     return f'<span class="verdict {css}">{html.escape(label or "–")}</span>'
@@ -454,12 +456,13 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
             f"<td>[{_fmt_pct(row.get('relative_ci_low'))}, "
             f"{_fmt_pct(row.get('relative_ci_high'))}]</td>"
             f"<td>{_fmt_p(row.get('p_value'))}</td>"
+            f"<td>{_fmt_p(row.get('p_value_adjusted'))}</td>"
             f"<td>{_verdict_cell(row.get('verdict'))}</td></tr>"
         )
     diff_table = (
         '<table data-testid="diff-table"><thead><tr><th>Run</th>'
         f"<th>Δ {statistic}</th><th>{ci}</th><th>relative</th><th>{ci}</th>"
-        "<th>p</th><th>verdict</th></tr></thead>"
+        "<th>p</th><th>p (Holm)</th><th>verdict</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
     return f"""
@@ -468,10 +471,70 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
 {runs_table}
 <h2>Versus the baseline, {baseline}</h2>
 {diff_table}
+{_notes_html(stats)}
+{_slo_html(stats)}
 <p class="explain">Δ is run − baseline; relative is run / baseline − 1. "faster" means the
 whole confidence interval of Δ is below 0, "slower" above 0; otherwise "~" (no significant
 difference).</p>
 </section>"""
+
+
+def _notes_html(stats: Mapping[str, Any]) -> str:
+    """What the intervals cover, confounds, warm-up hints, the threshold: as text."""
+    notes = [str(n) for n in stats.get("notes") or []]
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return f'<h2>Notes</h2><ul class="notes" data-testid="notes">{items}</ul>'
+
+
+def _slo_html(stats: Mapping[str, Any]) -> str:
+    """The SLO attainment table (Wilson CIs) and each run against the baseline (Newcombe)."""
+    slo = stats.get("slo")
+    if not slo:
+        return ""
+    esc = html.escape
+    objectives = ", ".join(
+        f"{esc(short_column_label(c))} ≤ {esc(format_value(v, 's'))}"
+        for c, v in slo["objectives"].items()
+    )
+    rows = "".join(
+        f'<tr data-testid="slo-run" data-name="{_attr(r.get("name"))}" '
+        f'data-met="{_attr(r.get("met"))}" data-n="{_attr(r.get("n"))}" '
+        f'data-attainment="{_attr(r.get("attainment"))}">'
+        f"<td>{esc(str(r.get('name')))}</td><td>{r.get('n')}</td><td>{r.get('met')}</td>"
+        f"<td>{esc(format_percent(r.get('attainment'), signed=False))}</td>"
+        f"<td>{esc(format_percent_ci(r.get('ci_low'), r.get('ci_high')))}</td>"
+        f"<td>{esc(_goodput(r))}</td></tr>"
+        for r in slo["runs"]
+    )
+    diffs = "".join(
+        f'<tr data-testid="slo-diff" data-name="{_attr(d.get("name"))}">'
+        f"<td>{esc(str(d.get('name')))}</td>"
+        f"<td>{esc(format_percent(d.get('estimate')))}</td>"
+        f"<td>{esc(format_percent_ci(d.get('ci_low'), d.get('ci_high')))}</td>"
+        f"<td>{esc(str(d.get('verdict')))}</td></tr>"
+        for d in slo.get("differences", [])
+    )
+    return (
+        f"<h2>SLO attainment: {objectives}</h2>"
+        '<table data-testid="slo-table"><thead><tr><th>Run</th><th>n</th><th>met</th>'
+        "<th>attainment</th><th>CI (Wilson)</th><th>goodput</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        '<table data-testid="slo-diff-table"><thead><tr><th>Run</th><th>Δ attainment</th>'
+        f"<th>CI (Newcombe)</th><th>verdict</th></tr></thead><tbody>{diffs}</tbody></table>"
+        '<p class="explain">A request meets the SLO when it succeeded and meets every '
+        "objective; failed requests miss. Goodput: requests and output tokens per second that "
+        "met it.</p>"
+    )
+
+
+def _goodput(row: Mapping[str, Any]) -> str:
+    rps, tps = row.get("goodput_rps"), row.get("goodput_tokens_per_s")
+    if rps is None:
+        return "n/a (no start times)"
+    tokens = "" if tps is None else f", {tps:,.0f} tokens/s"
+    return f"{rps:.3g} req/s{tokens}"
 
 
 def _page(
