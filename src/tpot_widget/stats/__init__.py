@@ -2,7 +2,11 @@
 
 Array-level API (no Runs, no pandas): `bootstrap_ci`, `difference_ci`, `mann_whitney_p`,
 the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush helper
-`SortedSelector`, and `warm_up()` which compiles every Numba kernel on tiny inputs.
+`SortedSelector` (with O(1) range `moments` for the live mean: `replicates_from_moments`),
+arms of repeated runs (`arm_ci`, `arm_difference`), matched workloads
+(`matched_difference`, `confounding`), effect sizes (`probability_faster`,
+`hodges_lehmann`), `holm`, Wilcox's `shift_function`, and `warm_up()` which compiles every
+Numba kernel on tiny inputs.
 """
 
 from __future__ import annotations
