@@ -15,5 +15,5 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def fixtures_dir() -> Path:
     """The folder of real sample outputs, one subfolder per tool."""
     if not FIXTURES.is_dir():
-        pytest.fail(f"benchmark fixtures not found at {FIXTURES} (expected tests/fixtures in the repo)")
+        pytest.fail(f"benchmark fixtures not found at {FIXTURES} (tests/fixtures in the repo)")
     return FIXTURES

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-
 from factories import make_run
+
 from tpot_widget import Arm, compare, shift_function
 
 

@@ -129,7 +129,7 @@ def _as_error_column(values: Any, n: int) -> np.ndarray:
 
 def _not_none(values: np.ndarray) -> np.ndarray:
     """Boolean mask of the entries of an object array that are not None (fast)."""
-    return np.not_equal(values, None).astype(bool, copy=False)
+    return np.not_equal(values, None).astype(bool, copy=False)  # type: ignore[call-overload]
 
 
 def _frame_seconds(series: Any, name: str) -> np.ndarray:
