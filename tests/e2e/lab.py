@@ -342,10 +342,13 @@ def _dump_state(change=None, _w={widget_var}, _path={str(path)!r}):
         _state_history.append([change["name"] if change else "init",
                                None if tr is None else [tr[0], tr[1]],
                                (_w.stats or {{}}).get("token_range")])
+        tm = getattr(_w, "time_range", None)
         state = {{
             "version": _state_version[0],
             "history": _state_history[-40:],
             "token_range": None if tr is None else [tr[0], tr[1]],
+            "time_range": None if tm is None else [tm[0], tm[1]],
+            "slo": dict(getattr(_w, "slo", {{}}) or {{}}),
             "dimension": _w.dimension,
             "x_dimension": _w.x_dimension,
             "statistic": _w.statistic,
@@ -356,7 +359,11 @@ def _dump_state(change=None, _w={widget_var}, _path={str(path)!r}):
         with open(tmp, "w") as f:
             _json.dump(state, f)
         _os.replace(tmp, _path)
-{widget_var}.observe(_dump_state, names=["stats", "token_range", "dimension"])
+{widget_var}.observe(
+    _dump_state,
+    names=[n for n in ("stats", "token_range", "time_range", "slo", "dimension")
+           if {widget_var}.has_trait(n)],
+)
 _dump_state()
 """
 

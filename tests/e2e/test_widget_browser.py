@@ -211,9 +211,9 @@ def fixture_runs_code(fixtures_dir: Path) -> str:
     return f"runs = [load_run(p) for p in {paths!r}]"
 
 
-def main_plot_area(root: Locator) -> dict[str, float]:
-    """Bounding box of the scatter's main (x, y) plot area: the drag target of a brush."""
-    area = root.locator('[data-testid="scatter"] .draglayer g.xy > .nsewdrag').first
+def main_plot_area(root: Locator, view: str = "scatter") -> dict[str, float]:
+    """Bounding box of a view's main (x, y) plot area: the drag target of a brush."""
+    area = root.locator(f'[data-testid="{view}"] .draglayer g.xy > .nsewdrag').first
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
     assert box is not None, "the scatter's plot area is not visible"
@@ -233,17 +233,17 @@ def drag_horizontally(page: Page, box: dict[str, float], start: float, end: floa
     page.mouse.up()
 
 
-def pixel_to_x(root: Locator, fraction: float) -> float:
-    """Data x at `fraction` of the scatter's main plot width (plotly's own axis conversion)."""
+def pixel_to_x(root: Locator, fraction: float, view: str = "scatter") -> float:
+    """Data x at `fraction` of a view's main plot width (plotly's own axis conversion)."""
     return root.evaluate(
-        """(root, f) => {
-          const gd = root.querySelector('[data-testid="scatter"]');
+        """(root, [f, view]) => {
+          const gd = root.querySelector(`[data-testid="${view}"]`);
           const gd2 = gd.classList.contains('js-plotly-plot') ? gd
             : gd.querySelector('.js-plotly-plot');
           const ax = gd2._fullLayout.xaxis;
           return ax.p2d(ax._length * f);
         }""",
-        fraction,
+        [fraction, view],
     )
 
 
@@ -273,13 +273,21 @@ def _open_shared(
 
 def _reset(widget: SharedWidget) -> SharedWidget:
     """Back to every row and TPOT (set from Python), settled."""
-    execute_in_kernel(widget.page, "w.token_range = None\nw.dimension = 'time_per_output_token'")
+    execute_in_kernel(
+        widget.page,
+        "w.token_range = None\nw.time_range = None\nw.slo = {}\n"
+        "w.dimension = 'time_per_output_token'",
+    )
     wait_for_state(
         widget.state_path,
         lambda s: (
             s["token_range"] is None
+            and s["time_range"] is None
+            and not s["slo"]
             and s["dimension"] == s["stats"]["dimension"] == "time_per_output_token"
             and s["stats"]["token_range"] is None
+            and s["stats"].get("time_range") is None
+            and not s["stats"].get("slo")
         ),
         WAIT_S,
         "the reset from Python",
@@ -653,3 +661,123 @@ def test_long_run_names_stay_readable_and_copy(
     assert "|" in clipboard, f"not a table: {clipboard!r}"
     for end in ("max_num_seqs=256", "max_num_seqs=128"):
         assert end in clipboard, f"the copied summary does not name {end}: {clipboard!r}"
+
+
+#: JS: the drawn lines of a view (SVG path data of its line traces), to see it redraw.
+LINES_JS = """
+(root, view) => Array.from(
+  root.querySelectorAll(`[data-testid="${view}"] .scatterlayer path.js-line`)
+).map((p) => p.getAttribute('d')).join('|')
+"""
+
+
+def _shown_time_range(root: Locator) -> list[float | None]:
+    """The time range the widget's inputs show (None for an empty side)."""
+    values = [root.locator(f'[data-testid="time-{side}"]').input_value() for side in ("min", "max")]
+    return [None if v == "" else float(v) for v in values]
+
+
+def test_time_view_drag_sets_time_range(demo: SharedWidget) -> None:
+    """Dragging across the time view sets Python's time_range; the panel = compare() on it."""
+    page, root = demo.page, demo.root
+    title = root.locator('[data-testid="time"] .g-xtitle').text_content() or ""
+    assert "request start time" in title, f"time view x-axis title {title!r}"
+    before = read_panel(root)
+    lo_t, hi_t = pixel_to_x(root, 0.3, "time"), pixel_to_x(root, 0.8, "time")
+    drag_horizontally(page, main_plot_area(root, "time"), 0.3, 0.8)
+
+    def converged(s: dict[str, Any]) -> bool:
+        tr = s["time_range"]
+        return (
+            tr is not None
+            and s["stats"].get("time_range") == tr
+            and _shown_time_range(root) == tr
+            and read_panel(root)["stale"] == "false"
+        )
+
+    state = wait_for_state(demo.state_path, converged, WAIT_S, "the time brush to reach Python")
+    lo, hi = state["time_range"]
+    span = hi_t - lo_t
+    assert abs(lo - lo_t) <= 0.05 * span and abs(hi - hi_t) <= 0.05 * span, (
+        f"time_range {(lo, hi)} is not where the mouse went {(lo_t, hi_t)}"
+    )
+    assert state["token_range"] is None
+    expected = compare(*demo.runs, time_range=(lo, hi)).to_dict()
+    assert stats_mismatches(state["stats"], expected) == []
+    after = wait_settled(root, expected, f"panel for time_range {(lo, hi)}", demo.state_path)
+    selected = sum(int(r["n"]) for r in after["runs"])
+    assert 0 < selected < sum(int(r["n"]) for r in before["runs"])
+    veil = root.locator('[data-testid="time"] .tpot-veil')
+    assert veil.count() == 1 and veil.is_visible(), "the time view shows no veil outside the range"
+
+    # Set from Python, the range shows in the inputs.
+    execute_in_kernel(page, "w.time_range = (10, None)")
+    wait_until(lambda: _shown_time_range(root) == [10.0, None], WAIT_S, "time inputs at 10..")
+
+
+def test_ecdf_and_shift_views_redraw_on_brush(demo: SharedWidget) -> None:
+    """A scatter brush redraws the ECDF (selection) and the shift function (new stats)."""
+    page, root = demo.page, demo.root
+    ytitle = root.locator('[data-testid="ecdf"] .g-ytitle').text_content()
+    assert ytitle == "cumulative share of requests"
+    wait_until(lambda: root.evaluate(LINES_JS, "shift"), WAIT_S, "the shift function drawn")
+    ecdf_before = root.evaluate(LINES_JS, "ecdf")
+    shift_before = root.evaluate(LINES_JS, "shift")
+    assert ecdf_before and shift_before
+
+    drag_horizontally(page, main_plot_area(root), 0.5, 0.85)
+    state = wait_converged(root, demo.state_path, "the brush to reach Python")
+    expected = compare(*demo.runs, token_range=tuple(state["token_range"])).to_dict()
+    wait_settled(root, expected, "panel after the brush", demo.state_path)
+    wait_until(lambda: root.evaluate(LINES_JS, "ecdf") != ecdf_before, WAIT_S, "the ECDF to redraw")
+    wait_until(
+        lambda: root.evaluate(LINES_JS, "shift") != shift_before,
+        WAIT_S,
+        "the shift function to redraw",
+    )
+    # the faint ECDF of the rows outside the range is there too (two curves per run)
+    n_lines = root.locator('[data-testid="ecdf"] .scatterlayer path.js-line').count()
+    assert n_lines == 2 * len(demo.runs)
+
+
+def test_slo_inputs_and_panel_match_compare(demo: SharedWidget) -> None:
+    """Typing a TPOT objective (ms) sets w.slo; the panel's attainment = compare(slo=...)."""
+    root = demo.root
+    field = root.locator('[data-testid="slo-time_per_output_token"]')
+    field.fill("25")
+    field.press("Enter")
+    slo = {"time_per_output_token": 0.025}
+    state = wait_for_state(
+        demo.state_path,
+        lambda s: s["slo"] == slo and bool(s["stats"].get("slo")),
+        WAIT_S,
+        "w.slo from the SLO input",
+    )
+    want = compare(*demo.runs, slo=slo).to_dict()["slo"]
+    assert state["stats"]["slo"]["runs"] == want["runs"]
+
+    def shown() -> list[dict[str, str | None]]:
+        return root.evaluate(
+            """(root) => Array.from(root.querySelectorAll('[data-testid="slo-run"]')).map((r) => ({
+                 n: r.dataset.n, met: r.dataset.met, attainment: r.dataset.attainment,
+                 ci_low: r.dataset.ciLow, ci_high: r.dataset.ciHigh}))"""
+        )
+
+    def matches() -> bool:
+        rows = shown()
+        return len(rows) == len(want["runs"]) and all(
+            row["n"] == str(w["n"])
+            and row["met"] == str(w["met"])
+            and all(_close(_number(row[k]), w[k]) for k in ("attainment", "ci_low", "ci_high"))
+            for row, w in zip(rows, want["runs"], strict=True)
+        )
+
+    wait_until(matches, WAIT_S, f"the SLO table to show {want['runs']} (shows {shown()})")
+    diffs = root.locator('[data-testid="slo-diff"]')
+    assert diffs.count() == len(want["differences"])
+    for i, w in enumerate(want["differences"]):
+        assert _close(_number(diffs.nth(i).get_attribute("data-estimate")), w["estimate"])
+    # the objective is drawn as a threshold line on the views whose axis is TPOT
+    for view in ("scatter", "time", "box", "hist", "ecdf"):
+        lines = root.locator(f'[data-testid="{view}"] .shapelayer path').count()
+        assert lines >= 1, f"{view}: no SLO threshold line"
