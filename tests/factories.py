@@ -27,6 +27,8 @@ def make_run(
     tpot_of: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     format: str = "synthetic",
     source: str | None = None,
+    error_text: str = "HTTP 500",
+    failed_keep_timings: bool = False,
 ) -> Run:
     """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
 
@@ -36,6 +38,9 @@ def make_run(
         Name, requests, median TPOT in seconds, random seed.
     error_rate, n_failed
         Failed requests (E2E NaN, error "HTTP 500"): a random share, or an exact count.
+    error_text, failed_keep_timings
+        The failed requests' error text; True keeps their timings (some tools report
+        numbers for failed requests: they must be excluded all the same).
     sigma
         Lognormal spread of TPOT.
     tokens, output_tokens
@@ -74,8 +79,9 @@ def make_run(
         failed[rng.choice(n, size=n_failed, replace=False)] = True
     else:
         failed = rng.random(n) < error_rate
-    errors = np.where(failed, "HTTP 500", None)
-    e2e[failed] = np.nan
+    errors = np.where(failed, error_text, None)
+    if not failed_keep_timings:
+        e2e[failed] = np.nan
     return Run.from_columns(
         name,
         time_to_first_token=first,

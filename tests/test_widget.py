@@ -8,30 +8,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import traitlets
+from factories import make_run
 
 from tpot_widget import Run, TPOTCompare, compare
 from tpot_widget._transport import decode_array
+from tpot_widget.display import short_labels
 from tpot_widget.run import COLUMNS
+from tpot_widget.tables import markdown_table
+from tpot_widget.widget import PUBLIC
+
+#: What a refused value raises: ValueError from params, TraitError on a trait assignment.
+INVALID = (ValueError, traitlets.TraitError)
 
 
-def _run(name: str, n: int, seed: int, tpot_scale: float, error_rate: float) -> Run:
-    """A synthetic run whose TPOT grows with the output length, with a few failed requests."""
-    rng = np.random.default_rng(seed)
-    output = rng.integers(2, 1200, n).astype(float)
-    ttft = rng.gamma(2.0, 0.05, n)
-    tpot = tpot_scale * (1 + output / 2000) * rng.lognormal(0, 0.2, n)
-    e2e = ttft + tpot * (output - 1)
-    failed = rng.random(n) < error_rate
-    errors = np.where(failed, "HTTP 503: <b>overloaded</b>", None)
-    # Some failed requests still report numbers: they must be excluded all the same.
-    ttft[failed[: n // 2].nonzero()[0]] = np.nan
-    return Run.from_columns(
+ERROR_TEXT = "HTTP 503: <b>overloaded</b>"
+
+
+def _run(name: str, n: int, seed: int, tpot: float, error_rate: float) -> Run:
+    """TPOT grows with the output length; failed requests keep their numbers (as some tools
+    report them): they must be excluded all the same."""
+    return make_run(
         name,
-        time_to_first_token=ttft,
-        time_to_last_token=e2e,
-        num_tokens_output=output,
-        num_tokens_input=rng.integers(10, 4000, n).astype(float),
-        error=errors,
+        n,
+        tpot,
+        seed,
+        error_rate=error_rate,
+        tokens=(2, 1200),
+        tpot_per_token=tpot / 2000,
+        error_text=ERROR_TEXT,
+        failed_keep_timings=True,
     )
 
 
@@ -110,7 +116,9 @@ def test_errors_are_excluded_from_statistics(widget: TPOTCompare, runs: list[Run
     # the header data says how many failed, and why (text, never markup interpreted here)
     meta = widget._runs_meta[0]
     assert meta["n_errors"] == baseline.n_errors
-    assert meta["top_errors"][0][0] == "HTTP 503: <b>overloaded</b>"
+    assert meta["top_errors"][0][0] == ERROR_TEXT
+    # failed requests that report numbers are still left out of the statistics
+    assert np.isfinite(np.asarray(baseline["time_per_output_token"])[baseline.errors]).any()
 
 
 def test_selection_df_matches_an_independent_mask(widget: TPOTCompare, runs: list[Run]) -> None:
@@ -223,9 +231,10 @@ def test_invalid_input_gives_clear_errors(runs: list[Run]) -> None:
     with pytest.raises(ValueError, match="2 to 8 runs"):
         TPOTCompare(*(runs * 3))
     w = TPOTCompare(*runs[:2])
-    with pytest.raises(ValueError, match="lower bound is above"):
+    # a trait assignment raises traitlets' TraitError with the message of params
+    with pytest.raises(INVALID, match=r"token_range=\(500, 100\) is empty: the lower bound"):
         w.token_range = (500, 100)
-    with pytest.raises(ValueError, match="pair"):
+    with pytest.raises(INVALID, match="token_range must be None or a \\(lo, hi\\) pair"):
         w.token_range = 100  # type: ignore[assignment]
     with pytest.raises(Exception, match="statistic"):
         w.statistic = "mode"
@@ -293,3 +302,78 @@ def test_to_html_writes_the_current_comparison(widget: TPOTCompare, tmp_path: An
     text = out.read_text(encoding="utf-8")
     assert out.exists() and "candidate" in text
     assert "<img src=x onerror=alert(1)>" not in text  # the run name is escaped
+
+
+def test_stats_and_error_message_are_read_only(widget: TPOTCompare) -> None:
+    before = widget.stats
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        widget.stats = {}
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        widget.error_message = "nothing to see"
+    assert widget.stats == before and widget.error_message == ""
+
+
+def test_dir_shows_the_documented_public_surface_only(widget: TPOTCompare) -> None:
+    names = dir(widget)
+    assert names == sorted(PUBLIC)  # dir() sorts what __dir__ lists
+    assert not any(n.startswith("_") for n in names)
+    assert {"stats", "token_range", "selection_df", "to_html", "comparison"} <= set(names)
+    for name in names:
+        getattr(widget, name)  # every listed name exists
+    # the plumbing is private, but still there for the front end
+    assert "runs_meta" not in names and "_runs_meta" not in names
+    assert isinstance(widget._runs_meta, list) and isinstance(widget._choices, dict)
+
+
+def test_two_runs_with_one_name_stay_two_runs() -> None:
+    a = make_run("same", 400, 0.020, seed=1)
+    b = make_run("same", 300, 0.030, seed=2)
+    w = TPOTCompare(a, b)
+    assert [r["name"] for r in w.stats["runs"]] == ["same (1)", "same (2)"]
+    assert [r["n"] for r in w.stats["runs"]] == [400, 300]
+    (diff,) = w.stats["differences"]
+    assert (diff["name"], diff["baseline"], diff["verdict"]) == ("same (2)", "same (1)", "slower")
+    df = w.selection_df()
+    assert list(df["run"].cat.categories) == ["same (1)", "same (2)"]
+    assert df["run"].value_counts().to_dict() == {"same (1)": 400, "same (2)": 300}
+    assert [m["name"] for m in w._runs_meta] == ["same (1)", "same (2)"]
+    assert w.stats == compare(a, b).to_dict()
+
+
+def test_labels_are_the_short_labels_of_the_unique_names() -> None:
+    names = [
+        "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs=256",
+        "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs=128",
+    ]
+    w = TPOTCompare(*(make_run(name, 200, seed=i) for i, name in enumerate(names)))
+    labels = [m["label"] for m in w._runs_meta]
+    assert labels == short_labels(names)
+    assert "256" in labels[0] and "128" in labels[1]
+    # full names everywhere else
+    assert [r["name"] for r in w.stats["runs"]] == names
+    assert [m["name"] for m in w._runs_meta] == names
+    colours = [m["color"] for m in w._runs_meta]
+    assert colours[0] != colours[1]
+
+
+def test_summary_markdown_follows_the_stats(widget: TPOTCompare) -> None:
+    assert widget._summary_markdown == markdown_table(widget.stats)
+    widget.token_range = (200, 700)
+    assert widget._summary_markdown == markdown_table(widget.stats)
+    assert "output tokens in [200, 700]" in widget._summary_markdown
+    for run in widget.stats["runs"]:
+        assert run["name"].replace("|", "\\|") in widget._summary_markdown
+
+
+def test_time_range_selects_by_request_start() -> None:
+    timed = [make_run("a", 600, seed=1), make_run("b", 600, seed=2)]
+    w = TPOTCompare(*timed)
+    w.time_range = (30, None)
+    assert w.stats == compare(*timed, time_range=(30, None)).to_dict()
+    starts = np.asarray(timed[0]["request_start"])
+    np.testing.assert_array_equal(w.selection_mask(0), starts >= 30)
+    # runs without start times refuse a time range, and keep their state
+    untimed = TPOTCompare(timed[0], make_run("no start times", 300, seed=3, duration=None))
+    with pytest.raises(INVALID, match="time_range needs request start times"):
+        untimed.time_range = (30, None)
+    assert untimed.time_range is None
