@@ -20,14 +20,19 @@ from typing import Any, Protocol
 
 from ..run import Run
 from . import (
+    aibrix,
     aiperf,
+    evalscope,
+    genai_bench,
     genai_perf,
     guidellm,
+    inference_perf,
     llm_load_test,
     llmeter,
     llmperf,
     parquet,
     sglang,
+    trtllm_bench,
     vllm,
 )
 from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
@@ -62,6 +67,11 @@ LOADERS: list[Loader] = [
     guidellm,
     llmperf,
     llm_load_test,
+    genai_bench,
+    inference_perf,
+    aibrix,
+    trtllm_bench,
+    evalscope,
 ]
 #: Format name → loader module; the values accepted by `format=`.
 FORMATS: dict[str, Loader] = {m.FORMAT: m for m in LOADERS}
@@ -104,6 +114,8 @@ def _load_local(path: Path, format: str | None) -> list[Run]:
     return _detect(path).load(path)
 
 
+#: A folder of at least this many runs to load shows a progress bar (if it is slow).
+_PROGRESS_MIN_FILES = 4
 #: How deep `load_runs(folder)` looks (LLMeter experiments nest runs two levels down).
 _MAX_DEPTH = 3
 
@@ -175,7 +187,12 @@ def _load_folder_of_runs(folder: Path) -> list[Run]:
     plan = _FolderPlan(seen={(root.st_dev, root.st_ino): folder})
     _plan_folder(folder, plan, depth=_MAX_DEPTH)
     runs: list[Run] = []
-    bar = progress(plan.todo, desc=folder.name or str(folder), unit="file")
+    bar = progress(
+        plan.todo,
+        desc=folder.name or str(folder),
+        unit="file",
+        disable=len(plan.todo) < _PROGRESS_MIN_FILES,
+    )
     try:
         for module, path in bar:
             try:

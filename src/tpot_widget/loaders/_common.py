@@ -497,9 +497,12 @@ def read_json_lines_columns(
     with open_data(path) as handle:
         # a plain file's size tells where it ends; a compressed one ends at a short read
         size = handle.size if handle.compression is None else None
-        bar = progress(total=handle.size, desc=path.name, unit="B")
-        if handle.size < PROGRESS_MIN_BYTES:
-            bar.disable = True
+        bar = progress(
+            total=handle.size,
+            desc=path.name,
+            unit="B",
+            disable=handle.size < PROGRESS_MIN_BYTES,
+        )
         consumed = 0
         try:
             while True:

@@ -311,13 +311,16 @@ def progress(
     total: float | None = None,
     desc: str = "",
     unit: str = "it",
+    disable: bool = False,
 ) -> Any:
     """A tqdm bar (notebook or terminal) that only appears once a load has taken
-    `PROGRESS_DELAY` seconds; `unit="B"` shows bytes."""
+    `PROGRESS_DELAY` seconds; `unit="B"` shows bytes. With `disable` (loads too small to
+    ever be slow) no bar, and no notebook widget, is made."""
     from tqdm.auto import tqdm
 
     return tqdm(
         items,
+        disable=disable,
         total=total,
         desc=desc,
         unit=unit,
