@@ -108,8 +108,11 @@ def marimo_app(marimo_module: MarimoApp) -> MarimoApp:
 def test_renders_in_marimo(marimo_app: MarimoApp) -> None:
     """`marimo run`: run names, the three plots, panel == compare() == the reactive w.stats."""
     page, root, runs = marimo_app.page, marimo_app.root, marimo_app.runs
-    # marimo mounts anywidgets in a shadow root: the widget is not in the light DOM.
-    assert page.evaluate("() => document.querySelectorAll('.tpot-widget').length") == 0
+    # marimo mounts anywidgets in a shadow root: styles and queries must work in there.
+    assert root.evaluate("(r) => r.getRootNode() instanceof ShadowRoot"), (
+        "the widget is not in a shadow root: marimo changed how it mounts anywidgets, so this "
+        "test no longer covers the shadow-root case"
+    )
 
     # Each header shows a short label of its run; hovering shows the full name.
     names = root.locator('[data-testid="run-name"]')
