@@ -174,6 +174,7 @@ def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
 
 
 def _what(st: os.stat_result) -> str:
+    """'folder' or 'file', for the skipped-paths warning."""
     return "folder" if stat.S_ISDIR(st.st_mode) else "file"
 
 

@@ -16,7 +16,7 @@ import lzma
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -337,19 +337,6 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 def is_url(text: str) -> bool:
     """True for 's3://...', 'https://...', 'gs://...' (any fsspec URL, not file://)."""
     return bool(_URL.match(text)) and not text.lower().startswith("file://")
-
-
-def iter_chunks(f: DataFile, size: int = 1 << 22) -> Iterator[bytes]:
-    """The decompressed bytes of `f` in chunks of `size`."""
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    while True:
-        count = f.readinto(view)
-        if not count:
-            return
-        yield bytes(view[:count])
-        if count < size:
-            return
 
 
 __all__ = [
