@@ -322,6 +322,13 @@ def _run(argv: Sequence[str] | None) -> int:
             + (f" ({units[0].name!r})" if len(units) == 1 else "")
         ) from None
     comparer = Comparer(units, parameters.dimension, parameters.x_dimension)
+    if parameters.time_range is not None:
+        # --time on runs without start times is a bad argument for these runs (exit 2), with
+        # the message compare() gives; selection_mask checks the ranges against every run.
+        try:
+            comparer.selection_mask(0, parameters.token_range, parameters.time_range)
+        except ValueError as exc:
+            raise UsageError(f"--time {args.time}: {exc}") from None
     comparison = comparer.compare(parameters, random_state=args.seed)
     stats = comparison.to_dict()
     if args.format == "json":
