@@ -186,6 +186,11 @@ def test_counts_statistics_and_ranges_in_words() -> None:
     assert statistic_label("p90") == "90th percentile"
     assert statistic_label("median") == "median"
     assert format_range(None, "num_tokens_output") == "all requests"
-    assert format_range((200, 800), "num_tokens_output") == "output tokens in [200, 800]"
-    assert format_range((200, None), "num_tokens_output") == "output tokens ≥ 200"
+    # the wording of js/panel.ts's rangeWords: tokens as counts, request start in seconds
+    assert format_range((200, 800), "num_tokens_output") == "200 ≤ output tokens ≤ 800"
+    assert format_range((1000, None), "num_tokens_output") == "output tokens ≥ 1,000"
+    assert format_range((10**6, None), "num_tokens_input") == "input tokens ≥ 1,000,000"
+    assert format_range((120.5, 480.4), "num_tokens_output") == "121 ≤ output tokens ≤ 480"
     assert format_range((None, 30), "request_start") == "request start ≤ 30 s"
+    assert format_range((12.5, 300), "request_start") == "12.5 s ≤ request start ≤ 300 s"
+    assert format_range((None, None), "request_start") == "all requests"

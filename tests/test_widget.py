@@ -360,9 +360,12 @@ def test_summary_markdown_follows_the_stats(widget: TPOTCompare) -> None:
     assert widget._summary_markdown == markdown_table(widget.stats)
     widget.token_range = (200, 700)
     assert widget._summary_markdown == markdown_table(widget.stats)
-    assert "output tokens in [200, 700]" in widget._summary_markdown
-    for run in widget.stats["runs"]:
-        assert run["name"].replace("|", "\\|") in widget._summary_markdown
+    assert "200 ≤ output tokens ≤ 700" in widget._summary_markdown
+    assert "| baseline |" in widget._summary_markdown
+    assert "| candidate |" in widget._summary_markdown
+    # a name with markup is shown as text when the Markdown is rendered (a PR comment)
+    assert "| other &lt;img src=x onerror=alert(1)> |" in widget._summary_markdown
+    assert "<img" not in widget._summary_markdown
 
 
 def test_time_range_selects_by_request_start() -> None:

@@ -290,17 +290,26 @@ def format_count(n: int) -> str:
     return f"{int(n):,}"
 
 
+def _js_string(x: float) -> str:
+    """A number as JavaScript's String(x) writes everyday values: 30, 0.5, 1000000."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def format_range(rng: Sequence[float | None] | None, column: str) -> str:
-    """A selection in words: "all requests" or "output tokens in [200, 800]" ("≥ 200")."""
+    """A selection in words, as js/panel.ts's rangeWords: "all requests",
+    "200 ≤ output tokens ≤ 800", "output tokens ≥ 1,000", "request start ≥ 30 s"."""
     if rng is None:
         return "all requests"
     lo, hi = rng
-    what = short_column_label(column)
-    unit = "" if column in TOKEN_COLUMNS else " s"
     if lo is None and hi is None:
         return "all requests"
+    what = short_column_label(column)
+
+    def number(v: float) -> str:
+        return format_count(math.floor(v + 0.5)) if column in TOKEN_COLUMNS else f"{_js_string(v)} s"
+
     if lo is None:
-        return f"{what} ≤ {hi:g}{unit}"
+        return f"{what} ≤ {number(hi)}"  # type: ignore[arg-type]
     if hi is None:
-        return f"{what} ≥ {lo:g}{unit}"
-    return f"{what} in [{lo:g}, {hi:g}]{unit}"
+        return f"{what} ≥ {number(lo)}"
+    return f"{number(lo)} ≤ {what} ≤ {number(hi)}"

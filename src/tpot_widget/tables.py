@@ -30,7 +30,7 @@ _TEXT_VERDICT = {"no significant difference": "~"}
 
 
 def _heading(stats: Mapping[str, Any]) -> str:
-    """ "TPOT, median, 95% CI (BCa, 9999 resamples); output tokens in [200, 800]"."""
+    """ "TPOT, median, 95% CI (BCa, 9999 resamples); 200 ≤ output tokens ≤ 800"."""
     level = float(stats["confidence_level"])
     resamples = stats.get("n_resamples")
     how = f"{stats['method']}, {resamples} resamples" if resamples else str(stats["method"])
@@ -132,7 +132,8 @@ def text_table(stats: Mapping[str, Any], *, full_names: bool = False) -> str:
         lines += ["", *_align([header, *rows], right={1, 3, 4, 5, 6})]
     slo = stats.get("slo")
     if slo:
-        lines += ["", *_slo_lines(slo)]
+        labels = None if full_names else dict(zip(names, short_labels(names), strict=True))
+        lines += ["", *_slo_lines(slo, labels)]
     notes = list(stats.get("notes") or [])
     pairs = list(zip(short_labels(names), names, strict=True))
     if not full_names and any(label != name for label, name in pairs):
@@ -142,7 +143,12 @@ def text_table(stats: Mapping[str, Any], *, full_names: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _slo_lines(slo: Mapping[str, Any]) -> list[str]:
+def _slo_lines(slo: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> list[str]:
+    """The SLO attainment table; run names replaced by `labels` when given (the text table)."""
+
+    def name(n: Any) -> str:
+        return str(n) if labels is None else labels.get(str(n), str(n))
+
     objectives = ", ".join(
         f"{short_column_label(c)} ≤ {format_value(v, 's')}" for c, v in slo["objectives"].items()
     )
@@ -150,7 +156,7 @@ def _slo_lines(slo: Mapping[str, Any]) -> list[str]:
     for r in slo["runs"]:
         rows.append(
             [
-                str(r["name"]),
+                name(r["name"]),
                 str(r["n"]),
                 str(r["met"]),
                 format_percent(r.get("attainment"), signed=False),
@@ -160,14 +166,17 @@ def _slo_lines(slo: Mapping[str, Any]) -> list[str]:
     lines = _align(rows, right={1, 2, 3})
     for d in slo.get("differences", []):
         lines.append(
-            f"  {d['name']} vs {d['baseline']}: {format_percent(d.get('estimate'))} "
+            f"  {name(d['name'])} vs {name(d['baseline'])}: {format_percent(d.get('estimate'))} "
             f"{format_percent_ci(d.get('ci_low'), d.get('ci_high'))} → {d.get('verdict')}"
         )
     return lines
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text shown literally in Markdown: no cell breaks, emphasis, code spans or HTML tags."""
+    for char in ("\\", "|", "`", "*"):
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;").replace("\n", " ")
 
 
 def markdown_table(stats: Mapping[str, Any]) -> str:
