@@ -306,7 +306,9 @@ def format_range(rng: Sequence[float | None] | None, column: str) -> str:
     what = short_column_label(column)
 
     def number(v: float) -> str:
-        return format_count(math.floor(v + 0.5)) if column in TOKEN_COLUMNS else f"{_js_string(v)} s"
+        if column in TOKEN_COLUMNS:
+            return format_count(math.floor(v + 0.5))  # Math.round: halves go up
+        return f"{_js_string(v)} s"
 
     if lo is None:
         return f"{what} ≤ {number(hi)}"  # type: ignore[arg-type]

@@ -287,7 +287,8 @@ def check_run_count(n: int, what: str = "compare") -> None:
 
 
 def unique_names(names: Sequence[str]) -> list[str]:
-    """Names made distinct: repeats get " (2)", " (3)"... in order; unique names unchanged.
+    """Names made distinct: each repeated name gets " (1)", " (2)"... in order; unique names
+    unchanged.
 
     The one naming rule of every surface, so two runs with one name stay two runs in the
     statistics, the widget, selections, the report and the CLI. A generated name never
