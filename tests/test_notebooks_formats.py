@@ -44,7 +44,8 @@ def test_notebook_executes_and_shows_every_format(fixtures_dir: Path) -> None:
         if out.get("name") == "stdout"
     )
     shown = set(re.findall(r"format='([^']+)'", stdout))
-    assert shown == set(FORMATS), f"formats shown: {sorted(shown)}"
+    # a Parquet reload keeps the run's own format (an exact round trip), so it shows "llmeter"
+    assert shown == set(FORMATS) - {"parquet"}, f"formats shown: {sorted(shown)}"
     # each tool cell ends with a table of the run's first rows
     tables = [
         out
