@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -75,29 +75,12 @@ class Case:
     cli: list[str] | None = None  # the same value on the command line (None: not expressible)
     cli_message: Callable[[str], str] = lambda message: message  # the part the CLI repeats
     runs: str = "timed"
-    lead: Mapping[str, str] = field(default_factory=dict)  # surface → known divergence
 
 
 def _tail(message: str) -> str:
     """An SLO message after "SLO objective '<key>': " (the CLI names `key=value` there)."""
     return message.split("': ", 1)[1]
 
-
-WIDGET_IGNORES_N_RESAMPLES = (
-    "TPOTCompare has no n_resamples: the keyword goes to traitlets, which only warns "
-    "(DeprecationWarning) and ignores it"
-)
-WIDGET_SLO_FLOATS = (
-    "TPOTCompare.slo is Dict(value_trait=Float()): duration texts such as '500ms' get "
-    "traitlets' message instead of params' (compare accepts them)"
-)
-WIDGET_THRESHOLD_FLOAT = (
-    "TPOTCompare.threshold is a traitlets Float: a text gets traitlets' message, not params'"
-)
-WIDGET_TIME_RANGE = (
-    "TPOTCompare's time_range validator writes its own, shorter message than Comparer's "
-    "(no '; compare without time_range, or trim the run before loading it')"
-)
 
 CASES = [
     Case("statistic=p100", {"statistic": "p100"}, True, cli=["--statistic", "p100"]),
@@ -141,14 +124,12 @@ CASES = [
         {"n_resamples": 1},
         True,
         cli=["--n-resamples", "1"],
-        lead={"widget_init": WIDGET_IGNORES_N_RESAMPLES},
     ),
     Case(
         "n_resamples=10**9",
         {"n_resamples": 10**9},
         True,
         cli=["--n-resamples", str(10**9)],
-        lead={"widget_init": WIDGET_IGNORES_N_RESAMPLES},
     ),
     Case("threshold=0", {"threshold": 0}, True, cli=["--threshold", "0"]),
     Case("threshold=1.5", {"threshold": 1.5}, True, cli=["--threshold", "150%"]),
@@ -156,7 +137,6 @@ CASES = [
         "threshold='2%'",
         {"threshold": "2%"},
         True,  # in Python a threshold is a number; "2%" is the CLI's way to write 0.02
-        lead={"widget_init": WIDGET_THRESHOLD_FLOAT, "widget_set": WIDGET_THRESHOLD_FLOAT},
     ),
     Case(
         "threshold=0.02",
@@ -179,7 +159,6 @@ CASES = [
         True,
         cli=["--slo", "ttft=abc"],
         cli_message=_tail,
-        lead={"widget_init": WIDGET_SLO_FLOATS, "widget_set": WIDGET_SLO_FLOATS},
     ),
     Case(
         "slo ttft=-1s",
@@ -187,7 +166,6 @@ CASES = [
         True,
         cli=["--slo", "ttft=-1s"],
         cli_message=_tail,
-        lead={"widget_init": WIDGET_SLO_FLOATS, "widget_set": WIDGET_SLO_FLOATS},
     ),
     Case("slo seconds=-0.5", {"slo": {"time_to_first_token": -0.5}}, True),
     Case(
@@ -196,7 +174,6 @@ CASES = [
         False,
         want=lambda s: s["slo"]["objectives"] == {"time_to_first_token": 0.5},
         cli=["--slo", "ttft=500ms"],
-        lead={"widget_init": WIDGET_SLO_FLOATS, "widget_set": WIDGET_SLO_FLOATS},
     ),
     Case(
         "time_range without start times",
@@ -204,7 +181,6 @@ CASES = [
         True,
         cli=["--time", "10:"],
         runs="untimed",
-        lead={"widget_init": WIDGET_TIME_RANGE, "widget_set": WIDGET_TIME_RANGE},
     ),
     Case(
         "time_range=(10, None)",
@@ -284,12 +260,7 @@ def _python_params() -> list[Any]:
     out = []
     for case in CASES:
         for surface in PYTHON_SURFACES:
-            if surface == "widget_set" and "n_resamples" in case.values:
-                continue  # the widget has no n_resamples trait to assign
-            marks = []
-            if surface in case.lead:
-                marks.append(pytest.mark.xfail(strict=True, reason=case.lead[surface]))
-            out.append(pytest.param(case, surface, id=f"{case.id}-{surface}", marks=marks))
+            out.append(pytest.param(case, surface, id=f"{case.id}-{surface}"))
     return out
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import params, stats
 from .arm import Arm, as_arm_or_run
-from .display import format_percent
+from .display import format_threshold
 from .params import DEFAULTS, Parameters, Range
 from .run import Run
 
@@ -509,7 +509,7 @@ class Comparer:
         """Boolean mask over run `run_index`'s rows (errors included) inside both ranges."""
         token_range = params.normalize_range(token_range, "token_range")
         time_range = params.normalize_range(time_range, "time_range")
-        self._check_ranges(token_range, time_range)
+        self.check_ranges(token_range, time_range)
         return self._units[run_index].pooled.mask(token_range, time_range)
 
     def selected_values(
@@ -518,10 +518,11 @@ class Comparer:
         """Sorted values used for statistics of run `run_index` in the ranges (read-only)."""
         token_range = params.normalize_range(token_range, "token_range")
         time_range = params.normalize_range(time_range, "time_range")
-        self._check_ranges(token_range, time_range)
+        self.check_ranges(token_range, time_range)
         return self._units[run_index].pooled.select(token_range, time_range)
 
-    def _check_ranges(self, token_range: Range | None, time_range: Range | None) -> None:
+    def check_ranges(self, token_range: Range | None, time_range: Range | None) -> None:
+        """Refuse ranges the runs cannot serve (no x column; no request start times)."""
         if token_range is not None and not all(u.pooled.has_x for u in self._units):
             raise ValueError(
                 "token_range needs Runs (with an x column such as num_tokens_output); "
@@ -555,7 +556,7 @@ class Comparer:
                 f"this Comparer was prepared for dimension={self.dimension!r}, "
                 f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
             )
-        self._check_ranges(p.token_range, p.time_range)
+        self.check_ranges(p.token_range, p.time_range)
         return _compute(self._units, p, stats.make_rng(random_state))
 
 
@@ -930,7 +931,7 @@ def _notes(
             )
     if p.threshold is not None:
         notes.append(
-            f"Verdicts use a practical threshold of ±{format_percent(p.threshold, signed=False)}:"
+            f"Verdicts use a practical threshold of {format_threshold(p.threshold)}:"
             " 'equivalent' = the relative CI lies inside it, 'inconclusive' = it crosses it."
         )
     if warm_up is not None:
@@ -1071,7 +1072,7 @@ def shift_function(
         n_resamples=n_resamples,
     )
     comparer = Comparer([baseline, run], p.dimension, p.x_dimension)
-    comparer._check_ranges(p.token_range, p.time_range)
+    comparer.check_ranges(p.token_range, p.time_range)
     units = comparer._units
     if p.match is not None:
         xs = [_rows(u, p, p.match) for u in units]

@@ -53,6 +53,8 @@ PUBLIC: tuple[str, ...] = (
     "threshold",
     "match",
     "slo",
+    "method",
+    "n_resamples",
     "density_threshold",
     "stats",
     "error_message",
@@ -82,26 +84,44 @@ def _warm_up_in_background() -> None:
     threading.Thread(target=target, name="tpot-widget-warm-up", daemon=True).start()
 
 
-class RangeTrait(traitlets.TraitType[Range | None, Any]):
+class ParameterError(traitlets.TraitError, ValueError):
+    """A refused parameter value: `params`' message, catchable as TraitError or ValueError."""
+
+
+class ParamTrait(traitlets.TraitType[Any, Any]):
+    """A trait whose values are validated and normalised by one `params` function.
+
+    The widget then accepts and refuses exactly what `compare` does, with its message.
+    """
+
+    allow_none = True
+
+    def __init__(self, normalize: Any, default_value: Any, info_text: str, **kwargs: Any) -> None:
+        self._normalize = normalize
+        self.info_text = info_text
+        super().__init__(default_value=default_value, **kwargs)
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        return _checked(self._normalize, value)
+
+
+class RangeTrait(ParamTrait):
     """None or an inclusive (lo, hi) pair of optional numbers, normalised by `params`."""
 
-    default_value = None
-    allow_none = True
-    info_text = "None or a (lo, hi) pair of numbers or None (an open end)"
+    def __init__(self, **kwargs: Any) -> None:
+        info = "None or a (lo, hi) pair of numbers or None (an open end)"
+        super().__init__(params.normalize_range, None, info, **kwargs)
 
-    def validate(self, obj: Any, value: Any) -> Range | None:
-        try:
-            return params.normalize_range(value, self.name or "range")
-        except ValueError as exc:
-            raise traitlets.TraitError(str(exc)) from None
+    def validate(self, obj: Any, value: Any) -> Any:
+        return _checked(lambda v: params.normalize_range(v, self.name or "range"), value)
 
 
 def _checked(normalize: Any, value: Any) -> Any:
-    """Run a `params` normaliser, turning its ValueError into the TraitError traitlets expects."""
+    """Run a `params` normaliser, turning its ValueError into a `ParameterError`."""
     try:
         return normalize(value)
     except ValueError as exc:
-        raise traitlets.TraitError(str(exc)) from None
+        raise ParameterError(str(exc)) from None
 
 
 class TPOTCompare(anywidget.AnyWidget):
@@ -131,6 +151,8 @@ class TPOTCompare(anywidget.AnyWidget):
         "num_tokens_output", "num_tokens_input" or both: matched-workload differences.
     slo
         SLO objectives, seconds per duration column: ``{"time_to_first_token": 0.5}``.
+    method, n_resamples
+        The bootstrap interval method ("BCa" or "percentile") and its resamples.
     log_axis
         Log scale for `dimension` in the distribution views.
 
@@ -162,11 +184,21 @@ class TPOTCompare(anywidget.AnyWidget):
     time_range = RangeTrait().tag(sync=True)
     #: A relative practical threshold (0.02 = ±2%) or None: verdicts become "faster",
     #: "slower", "equivalent" or "inconclusive" by the relative CI against ±threshold.
-    threshold = traitlets.Float(None, allow_none=True).tag(sync=True)
+    threshold = ParamTrait(
+        params.normalize_threshold, None, "None or a relative threshold in (0, 1)"
+    ).tag(sync=True)
     #: Workload covariates the differences are matched on (token columns), or None.
     match = traitlets.List(traitlets.Unicode(), default_value=None, allow_none=True).tag(sync=True)
     #: SLO objectives in seconds per duration column; {} = none. Adds `stats["slo"]`.
-    slo = traitlets.Dict(value_trait=traitlets.Float()).tag(sync=True)
+    slo = traitlets.Dict().tag(sync=True)
+    #: "BCa" or "percentile" bootstrap intervals.
+    method = ParamTrait(params.normalize_method, DEFAULTS.method, "'BCa' or 'percentile'").tag(
+        sync=True
+    )
+    #: Bootstrap resamples per interval, 100 to 1,000,000.
+    n_resamples = ParamTrait(
+        params.normalize_n_resamples, DEFAULTS.n_resamples, "an integer in [100, 1000000]"
+    ).tag(sync=True)
     #: Above this many points per run the scatter becomes a 2-D histogram (density view).
     density_threshold = traitlets.Int(200_000).tag(sync=True)
     #: `compare(...).to_dict()` for the current state; recomputed on every change. Read it or
@@ -196,6 +228,8 @@ class TPOTCompare(anywidget.AnyWidget):
         threshold: float | None = None,
         match: str | Sequence[str] | None = None,
         slo: Mapping[str, float | str] | None = None,
+        method: str = DEFAULTS.method,
+        n_resamples: int = DEFAULTS.n_resamples,
         log_axis: bool = True,
         **kwargs: Any,
     ) -> None:
@@ -222,6 +256,8 @@ class TPOTCompare(anywidget.AnyWidget):
             threshold=threshold,
             match=None if match is None else ([match] if isinstance(match, str) else match),
             slo=slo or {},
+            method=method,
+            n_resamples=n_resamples,
             log_axis=log_axis,
             _runs_meta=[
                 self._meta(i, unit, label)
@@ -324,11 +360,6 @@ class TPOTCompare(anywidget.AnyWidget):
     def _valid_confidence(self, proposal: dict[str, Any]) -> float:
         return float(_checked(params.normalize_confidence_level, proposal["value"]))
 
-    @traitlets.validate("threshold")
-    def _valid_threshold(self, proposal: dict[str, Any]) -> float | None:
-        value: float | None = _checked(params.normalize_threshold, proposal["value"])
-        return value
-
     @traitlets.validate("match")
     def _valid_match(self, proposal: dict[str, Any]) -> list[str] | None:
         value = _checked(params.normalize_match, proposal["value"])
@@ -342,12 +373,7 @@ class TPOTCompare(anywidget.AnyWidget):
     def _valid_time_range(self, proposal: dict[str, Any]) -> Range | None:
         value: Range | None = proposal["value"]
         if value is not None:
-            without = [m["name"] for m in self._runs_meta if not m["has_start_times"]]
-            if without:
-                raise traitlets.TraitError(
-                    f"time_range needs request start times, and {', '.join(map(repr, without))} "
-                    "has none (its tool did not record when each request started)"
-                )
+            _checked(lambda v: self._comparer().check_ranges(None, v), value)
         return value
 
     # --- recomputation -----------------------------------------------------------------------
@@ -362,6 +388,8 @@ class TPOTCompare(anywidget.AnyWidget):
         "threshold",
         "match",
         "slo",
+        "method",
+        "n_resamples",
         "_request_seq",
     )
     def _on_state_change(self, change: dict[str, Any]) -> None:
@@ -387,6 +415,8 @@ class TPOTCompare(anywidget.AnyWidget):
             threshold=self.threshold,
             match=self.match,
             slo=self.slo,
+            method=self.method,
+            n_resamples=self.n_resamples,
         )
 
     def _recompute(self) -> None:
