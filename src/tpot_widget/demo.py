@@ -8,9 +8,14 @@ on long outputs and about the same on short ones, so brushing the token range ma
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .run import Run
+
+if TYPE_CHECKING:
+    from .arm import Arm
 
 #: Every demo run's name starts with this, so nobody mistakes it for a measurement.
 SYNTHETIC_PREFIX = "synthetic: "
@@ -88,3 +93,34 @@ def demo_runs(n: int = 5000, seed: int = 0) -> list[Run]:
         error_rate=0.015,
     )
     return [baseline, candidate]
+
+
+def demo_arms(n_runs: int = 3, n: int = 2000, seed: int = 0, run_effect: float = 0.04) -> list[Arm]:
+    """Two arms of `n_runs` synthetic repeated runs each, with a run-to-run effect.
+
+    Each repeat's speed is scaled by a lognormal(0, `run_effect`) factor, as repeated
+    benchmark runs of one configuration differ; returns `[Arm(baseline), Arm(candidate)]`.
+    """
+    from .arm import Arm
+
+    rng = np.random.default_rng(seed)
+    arms = []
+    for label, short, long in (
+        ("baseline (TP=1, max_num_seqs=256)", 0.018, 0.026),
+        ("candidate (TP=1, max_num_seqs=128)", 0.0182, 0.022),
+    ):
+        runs = []
+        for i in range(n_runs):
+            scale = float(rng.lognormal(0.0, run_effect))
+            runs.append(
+                _demo_run(
+                    f"{label} #{i + 1}",
+                    n,
+                    rng,
+                    tpot_short_s=short * scale,
+                    tpot_long_s=long * scale,
+                    error_rate=0.01,
+                )
+            )
+        arms.append(Arm(runs, name=SYNTHETIC_PREFIX + label))
+    return arms
