@@ -59,3 +59,33 @@ def test_the_fixtures_of_every_format_are_claimed() -> None:
     claimed = {c for p in _fixture_paths() for c in _claims(p)}
     tools_with_fixtures = {p.name for p in FIXTURES.iterdir() if p.is_dir()} & set(FORMATS)
     assert tools_with_fixtures <= claimed
+
+
+def _data_files() -> list[Path]:
+    """Every per-request fixture file a loader claims (text formats; folders left out)."""
+    return [p for p in _fixture_paths() if p.is_file() and _claims(p) not in ([], ["evalscope"])]
+
+
+@pytest.mark.parametrize("path", _data_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_a_compressed_file_loads_under_the_same_run_names(path: Path, tmp_path: Path) -> None:
+    # the run is named as the plain file's would be: no ".jsonl" / ".json" left in the name
+    import gzip
+    import shutil
+
+    from tpot_widget.loaders import load_runs
+
+    tool_dir = path.relative_to(FIXTURES).parts[0]
+    plain_root, packed_root = tmp_path / "plain", tmp_path / "packed"
+    shutil.copytree(FIXTURES / tool_dir, plain_root / tool_dir)
+    shutil.copytree(FIXTURES / tool_dir, packed_root / tool_dir)
+    relative = path.relative_to(FIXTURES)
+    packed = packed_root / relative
+    packed.with_name(packed.name + ".gz").write_bytes(gzip.compress(packed.read_bytes()))
+    packed.unlink()
+    plain_runs = load_runs(plain_root / relative)
+    packed_runs = load_runs(packed.with_name(packed.name + ".gz"))
+    assert [r.name for r in packed_runs] == [r.name for r in plain_runs]
+    for name in (r.name for r in packed_runs):
+        assert ".json" not in name and ".gz" not in name
+    for a, b in zip(plain_runs, packed_runs, strict=True):
+        assert a.format == b.format and len(a) == len(b)

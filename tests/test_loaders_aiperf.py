@@ -193,6 +193,29 @@ def test_name_from_the_summary_next_to_the_records(fixtures_dir: Path, tmp_path:
     assert aiperf.load(lonely)[0].name == "m · 2.5 req/s"
 
 
+def test_compressed_records_are_named_without_the_data_suffix(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    import gzip
+
+    records = [_record(10**18), _record(10**18 + 10**9)]
+    plain = _write(tmp_path / "mock_run.jsonl", records)
+    packed = tmp_path / "mock_run.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert aiperf.load(packed)[0].name == "mock_run" == aiperf.load(plain)[0].name
+    # the artifact folder: records and summary both compressed, named by the summary
+    folder = tmp_path / "artifacts"
+    folder.mkdir()
+    for name in ("profile_export.jsonl", "profile_export_aiperf.json"):
+        raw = (fixtures_dir / EARLY).with_name(name).read_bytes()
+        (folder / f"{name}.gz").write_bytes(gzip.compress(raw))
+    run = aiperf.load(folder / "profile_export.jsonl.gz")[0]
+    assert run.name == "Llama-3.1-8B-Instruct · concurrency 4"
+    # without a summary, the folder names the run (not "profile_export.jsonl")
+    (folder / "profile_export_aiperf.json.gz").unlink()
+    assert aiperf.load(folder / "profile_export.jsonl.gz")[0].name == "artifacts"
+
+
 def test_ttft_with_benchmark_phase_is_read(tmp_path: Path) -> None:
     """The layout of early October 2025: `ttft` metric but current metadata names."""
     records = [_record(10**18), _record(10**18 + 10**9, ttft=250.0, latency=650.0)]

@@ -180,7 +180,7 @@ def test_content_rules_and_errors(tmp_path: Path) -> None:
         ],
     }
     runs = tpot_widget.load_runs(_write(tmp_path, data))
-    assert [r.name for r in runs] == ["request_rate 2.0", "request_rate 2.0 (2)"]
+    assert [r.name for r in runs] == ["request_rate 2.0 (1)", "request_rate 2.0 (2)"]
     run = runs[0]
     assert run["num_tokens_output"].tolist() == [2.0, 0.0, 0.0, 2.0]
     assert run["time_to_first_token"][0] == pytest.approx(0.3)

@@ -170,7 +170,7 @@ def test_errored_and_incomplete_requests_are_kept(fixtures_dir: Path, tmp_path: 
         runs = tpot_widget.load_runs(path)
     # one run per benchmark, unique names from the strategy / rate
     assert [r.name for r in runs] == [
-        "mock-model · concurrent 4 streams",
+        "mock-model · concurrent 4 streams (1)",
         "mock-model · constant 2.5 req/s",
         "mock-model · concurrent 4 streams (2)",
     ]

@@ -242,6 +242,25 @@ def test_result_object_with_response_objects_and_dicts() -> None:
     np.testing.assert_array_equal(run2["time_to_last_token"], run["time_to_last_token"])
 
 
+def test_result_object_holding_numpy_scalars_loads() -> None:
+    # a Result built in memory (e.g. from a DataFrame row) holds np.float64 / np.int64
+    responses = [
+        FakeResponse("a", np.float64(0.11), np.float64(0.61), np.int64(7), np.int64(6)),
+        FakeResponse("b", np.float32(0.25), 0.75, 3, np.int32(5), error=np.str_("boom")),
+    ]
+    run = tpot_widget.load_run(FakeResult(responses, run_name="numpy"))
+    assert run["time_to_first_token"].tolist() == [0.11, float(np.float32(0.25))]
+    assert run["time_to_last_token"].tolist() == [0.61, 0.75]
+    assert run["num_tokens_input"].tolist() == [7.0, 3.0]
+    assert run["num_tokens_output"].tolist() == [6.0, 5.0]
+    assert run["error"].tolist() == [None, "boom"] and run.n_errors == 1
+    # booleans (numpy's too) and text are still not numbers
+    for bad in (np.bool_(True), True, "0.11", np.str_("0.11")):
+        wrong = [FakeResponse("a", bad, 0.5, 5, 5)]
+        with pytest.raises(LoadError, match=r"\[0\]\.time_to_first_token is .*not a number"):
+            tpot_widget.load_run(FakeResult(wrong, run_name="bad"))
+
+
 def test_result_without_responses_in_memory_reads_its_output_path(fixtures_dir: Path) -> None:
     result = FakeResult([], run_name=None, output_path=str(_folder(fixtures_dir)))
     run = llmeter.load_result_object(result)

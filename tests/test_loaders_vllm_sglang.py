@@ -95,7 +95,7 @@ def test_vllm_append_result_holds_one_run_per_line(fixtures_dir: Path, tmp_path:
         tpot_widget.load_run(path)
     # a label used twice still gives runs told apart
     twice = _write(tmp_path / "twice.json", second, second)
-    assert [r.name for r in tpot_widget.load_runs(twice)] == ["tuned", "tuned (2)"]
+    assert [r.name for r in tpot_widget.load_runs(twice)] == ["tuned (1)", "tuned (2)"]
 
 
 def test_vllm_without_save_detailed_says_what_to_do(fixtures_dir: Path, tmp_path: Path) -> None:
@@ -153,6 +153,9 @@ def test_sglang_runs_per_line_and_tags(fixtures_dir: Path, tmp_path: Path) -> No
         "out #2 (rate=inf, max_concurrency=8)",
         "bf16",
     ]
+    # one tag on two lines: told apart by the naming rule of every surface
+    twice = sglang.load(_write(tmp_path / "twice.jsonl", third, third))
+    assert [r.name for r in twice] == ["bf16 (1)", "bf16 (2)"]
 
 
 def test_sglang_without_output_details_says_what_to_do(fixtures_dir: Path, tmp_path: Path) -> None:

@@ -4,9 +4,11 @@ readers that name the file and line of anything they cannot read.
 Stable helpers for loader modules (documented in each docstring): `LoadError`, `where`,
 `parse_json`, `read_bytes`, `read_json`, `iter_json_lines`, `read_json_documents`,
 `as_number`, `field_number`, `number_array`, `error_texts`, `as_row`, `expect_fields`,
-`since_first_start`, `seconds_since_first`, `iso_to_epoch`, `unique_names`,
+`since_first_start`, `seconds_since_first`, `iso_to_epoch`,
 `scalar_metadata`, `read_json_lines_columns`; files are opened only through `._io`
 (`open_data`, `data_stem`, `find_member`...), which handles compression, BOMs and links.
+Runs named alike are told apart by `tpot_widget.params.unique_names`, the one naming rule
+of every surface ("x (1)", "x (2)").
 
 The number rule (every loader): a number field holds a JSON number or null. Text such as
 "14" and the booleans true/false are not numbers: they are a LoadError naming the file,
@@ -29,7 +31,7 @@ import numpy as np
 import orjson
 
 from ..run import Run
-from ._io import LoadError, open_data, progress, read_all
+from ._io import LoadError, find_member, open_data, progress, read_all
 
 #: What a number field must hold, said in every number error.
 NUMBER_RULE = (
@@ -147,7 +149,7 @@ def as_number(value: Any, where: str, what: str | None = None) -> float | None:
     naming `where` (file and position) and `what` (the field), when given."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_number(value):
         if what is None:
             raise LoadError(f"{where}: expected a number, got {value!r}; {NUMBER_RULE}")
         raise LoadError(f"{where}: {what} should be a number, got {value!r}; {NUMBER_RULE}")
@@ -162,18 +164,27 @@ def field_number(row: Mapping[str, Any], key: str, where: str) -> float | None:
 _NUMBER_TYPES = frozenset((int, float, type(None)))
 
 
+def is_number(value: Any) -> bool:
+    """True for a real number: int, float, or a numpy integer/float scalar (an in-memory
+    LLMeter Result may hold np.float64); False for bool, np.bool_, text and the rest."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, (int, float, np.integer, np.floating))
+
+
 def number_array(values: Sequence[Any], where_of: Callable[[int], str]) -> np.ndarray:
     """float64 array of a per-request list of JSON numbers, by the number rule.
 
     None → NaN; a NaN literal → `BAD_NUMBER` (so that `Run.from_columns` counts it as a bad
     value); text, booleans, lists... are a LoadError "`where_of(i)` is ..., not a number",
     where `where_of(i)` names the file, position and field of entry i (e.g.
-    "runs.json:3: ttfts[7]"). Fast for big lists (one type scan, one numpy conversion).
+    "runs.json:3: ttfts[7]"). Numpy integer and float scalars (objects in memory) are
+    numbers too; np.bool_ is not. Fast for big lists (one type scan, one numpy conversion).
     """
     values = values if isinstance(values, list) else list(values)
     if not set(map(type, values)) <= _NUMBER_TYPES:
         for index, value in enumerate(values):
-            if type(value) not in _NUMBER_TYPES:
+            if value is not None and not is_number(value):
                 raise LoadError(f"{where_of(index)} is {value!r}, not a number; {NUMBER_RULE}")
     try:
         array = np.array(values, dtype=np.float64)
@@ -206,9 +217,9 @@ def error_texts(values: Sequence[Any], where_of: Callable[[int], str]) -> list[s
                     f"{where_of(index)} is {value!r}; expected an error message (a string) "
                     "or null for success"
                 )
-    if str not in kinds:
+    if kinds <= {type(None)}:
         return [None] * len(values)
-    return [v if v else None for v in values]
+    return [str(v) if v else None for v in values]  # np.str_ (in memory) → str
 
 
 def expect_fields(
@@ -286,6 +297,24 @@ def read_json_object_list(
     return data, items
 
 
+def read_side_json(folder: Path, name: str, max_bytes: int) -> Any | None:
+    """The JSON document of the file `name` in `folder` (compressed too), or None when it is
+    missing, bigger than `max_bytes` on disk, or unreadable.
+
+    For the side files that only name a run (AIPerf's summary, genai-bench's experiment
+    metadata): the per-request data is complete without them, so they never fail a load.
+    """
+    member = find_member(folder, name)
+    if member is None:
+        return None
+    try:
+        if member.stat().st_size > max_bytes:
+            return None
+        return parse_json(read_all(member), member)
+    except (OSError, LoadError):
+        return None
+
+
 def read_json_documents(path: Path) -> list[tuple[int | None, Any]]:
     """Every JSON document of a file that holds either one document or one per line.
 
@@ -317,17 +346,6 @@ def _first_line_is_an_object(data: bytes) -> bool:
         return isinstance(json.loads(first), dict)
     except ValueError:
         return False
-
-
-def unique_names(names: Sequence[str]) -> list[str]:
-    """The names, with " (2)", " (3)"... added to repeats so that each run is told apart."""
-    seen: dict[str, int] = {}
-    out: list[str] = []
-    for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name} ({count})")
-    return out
 
 
 def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import orjson
 
 from ..run import Run
 from ._common import LoadError, as_number, iter_json_lines, since_first_start, where
+from ._io import data_stem
 
 FORMAT = "aibrix"
 
@@ -87,7 +88,7 @@ def load(path: Path) -> list[Run]:
         raise LoadError(f"{path}: no request line in this AIBrix output")
     return [
         Run.from_columns(
-            _stem(path),
+            data_stem(path),
             time_to_first_token=ttft,
             time_to_last_token=e2e,
             tpot_reported=tpot,
@@ -114,13 +115,3 @@ def _error_text(record: dict[str, Any]) -> str | None:
     message = str(record.get("error_message") or "").strip()
     text = f"{kind}: {message}" if kind and message else (kind or message)
     return text or f"status {record.get('status')!r}"
-
-
-def _stem(path: Path) -> str:
-    """The file name without its compression and data suffixes ('a.jsonl.gz' → 'a')."""
-    name = path.name
-    for suffix in (".gz", ".bz2", ".xz", ".zst", ".zstd"):
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    return Path(name).stem or name

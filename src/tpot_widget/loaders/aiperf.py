@@ -12,13 +12,20 @@ metric `ttft` instead of `time_to_first_token`, metadata `credit_phase` instead 
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, as_number, iter_json_lines, since_first_start, where
+from ._common import (
+    LoadError,
+    as_number,
+    iter_json_lines,
+    read_side_json,
+    since_first_start,
+    where,
+)
+from ._io import data_name, data_stem
 
 FORMAT = "aiperf"
 
@@ -183,13 +190,7 @@ def _read_summary(path: Path) -> dict[str, Any]:
     Only names the run: a missing, huge or unreadable summary gives {} (the records
     themselves are complete without it).
     """
-    summary = path.with_name(_SUMMARY_NAME)
-    try:
-        if not summary.is_file() or summary.stat().st_size > _SUMMARY_MAX_BYTES:
-            return {}
-        data = json.loads(summary.read_bytes())
-    except (OSError, ValueError):
-        return {}
+    data = read_side_json(path.parent, _SUMMARY_NAME, _SUMMARY_MAX_BYTES)
     config = data.get("input_config") if isinstance(data, dict) else None
     return config if isinstance(config, dict) else {}
 
@@ -221,8 +222,8 @@ def _fmt(value: Any) -> str:
 def _run_name(path: Path) -> str:
     """ "model · concurrency N" (or "· R req/s") from the summary next to the records;
     without one, AIPerf's artifact folder (it names it after model, endpoint and load)."""
-    folder = path.parent.name if path.name.startswith("profile_export") else ""
-    base = folder or path.stem
+    folder = path.parent.name if data_name(path).startswith("profile_export") else ""
+    base = folder or data_stem(path)
     meta = _summary_metadata(path)
     model = _short_model(meta.get("model"))
     if "concurrency" in meta:

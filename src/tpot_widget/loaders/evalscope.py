@@ -20,6 +20,7 @@ from typing import Any
 
 from ..run import Run
 from ._common import LoadError, since_first_start
+from ._io import data_stem
 
 FORMAT = "evalscope"
 
@@ -158,7 +159,7 @@ def _model(rows: list[Any], at: int | None) -> str | None:
 
 def _run_name(path: Path, model: str | None) -> str:
     """ "model · folder" (evalscope names the folder after the run, e.g. parallel_4_number_100)."""
-    folder = path.parent.name or path.stem
+    folder = path.parent.name or data_stem(path)
     if model is None:
         return folder
     return f"{model.strip().rstrip('/').rsplit('/', 1)[-1]} · {folder}"

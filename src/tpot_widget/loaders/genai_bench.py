@@ -10,13 +10,13 @@ that unit; token counts are plain. A failed request has `error_code` (the HTTP s
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, as_number, as_row, read_json, scalar_metadata
+from ._common import LoadError, as_number, as_row, read_json, read_side_json, scalar_metadata
+from ._io import data_stem
 
 FORMAT = "genai-bench"
 
@@ -115,13 +115,7 @@ def _row(request: Any, factor: float, at: str) -> _Row:
 
 def _experiment_model(path: Path) -> str | None:
     """`model` of the experiment_metadata.json beside the run file (None if unreadable)."""
-    meta = path.with_name(_METADATA_FILE)
-    try:
-        if not meta.is_file() or meta.stat().st_size > _METADATA_MAX_BYTES:
-            return None
-        data = json.loads(meta.read_bytes())
-    except (OSError, ValueError):
-        return None
+    data = read_side_json(path.parent, _METADATA_FILE, _METADATA_MAX_BYTES)
     model = data.get("model") if isinstance(data, dict) else None
     return model if isinstance(model, str) and model.strip() else None
 
@@ -136,7 +130,7 @@ def _fmt(value: Any) -> str:
 def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
     """ "model · scenario · concurrency N" (the experiment folder stands in for the model)."""
     who = model.strip().rstrip("/").rsplit("/", 1)[-1] if model else path.parent.name
-    parts = [who or path.stem]
+    parts = [who or data_stem(path)]
     if aggregated.get("scenario"):
         parts.append(str(aggregated["scenario"]))
     if aggregated.get("iteration_type") == "batch_size" and "batch_size" in aggregated:
@@ -144,5 +138,5 @@ def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
     elif "num_concurrency" in aggregated:
         parts.append(f"concurrency {_fmt(aggregated['num_concurrency'])}")
     if len(parts) == 1:
-        parts.append(path.stem)
+        parts.append(data_stem(path))
     return " · ".join(parts)

@@ -15,8 +15,9 @@ from typing import Any
 
 import orjson
 
+from ..params import unique_names
 from ..run import Run
-from ._common import LoadError, as_row, read_json_object_list, since_first_start, unique_names
+from ._common import LoadError, as_row, read_json_object_list, since_first_start
 
 FORMAT = "genai-perf"
 

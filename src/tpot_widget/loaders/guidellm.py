@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..params import unique_names
 from ..run import Run
 from ._common import (
     LoadError,
@@ -24,8 +25,8 @@ from ._common import (
     diff_or_none,
     read_json,
     since_first_start,
-    unique_names,
 )
+from ._io import data_stem
 
 FORMAT = "guidellm"
 
@@ -260,7 +261,7 @@ def load(path: Path) -> list[Run]:
         )
     names = unique_names(
         [
-            f"{_short_model(_model(b)) or path.stem} · {_strategy_name(_strategy(b), i)}"
+            f"{_short_model(_model(b)) or data_stem(path)} · {_strategy_name(_strategy(b), i)}"
             for i, b in enumerate(benchmarks)
         ]
     )

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..run import Run
 from ._common import LoadError, as_number, as_row, read_json, since_first_start
+from ._io import data_stem
 
 FORMAT = "inference-perf"
 
@@ -172,7 +173,7 @@ def _model(records: list[Any]) -> str | None:
 def _run_name(path: Path, records: list[Any]) -> str:
     """ "model · folder" (the file name is fixed, so its folder tells runs apart)."""
     model = _model(records)
-    where = path.parent.name or path.stem
+    where = path.parent.name or data_stem(path)
     if model is None:
         return where
     return f"{model.strip().rstrip('/').rsplit('/', 1)[-1]} · {where}"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..params import unique_names
 from ..run import Run
-from ._common import parallel_arrays_runs, runs_with_arrays, unique_names
+from ._common import parallel_arrays_runs, runs_with_arrays
 from ._io import data_stem
 from .vllm import SGLANG_KEYS
 

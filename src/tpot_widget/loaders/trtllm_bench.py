@@ -18,6 +18,7 @@ from typing import Any
 
 from ..run import Run
 from ._common import LoadError, as_row, read_json, since_first_start
+from ._io import data_stem
 
 FORMAT = "trtllm-bench"
 
@@ -80,7 +81,7 @@ def load(path: Path) -> list[Run]:
         errors.append(f"TensorRT-LLM flagged {int(flagged)} error response(s)" if flagged else None)
     return [
         Run.from_columns(
-            _stem(path),
+            data_stem(path),
             time_to_first_token=ttft,
             time_to_last_token=e2e,
             tpot_reported=tpot,
@@ -123,13 +124,3 @@ def _count(record: dict[str, Any], key: str, at: str) -> float | None:
         return None
     number = _float(value, f"{at}.{key}")
     return None if number < 0 else number
-
-
-def _stem(path: Path) -> str:
-    """The file name without its compression and data suffixes ('a.jsonl.gz' → 'a')."""
-    name = path.name
-    for suffix in (".gz", ".bz2", ".xz", ".zst", ".zstd"):
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    return Path(name).stem or name
