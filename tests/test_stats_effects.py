@@ -113,3 +113,17 @@ def test_hodges_lehmann_on_large_samples_without_pairs() -> None:
     res = stats.hodges_lehmann(a, b)
     assert res.ci_low < 0.001 < res.ci_high
     assert res.ci_high - res.ci_low < 0.0005
+
+
+def test_mann_whitney_gives_p_and_probability_faster_from_one_merge() -> None:
+    rng = np.random.default_rng(5)
+    for a, b in (
+        (rng.lognormal(0, 1, 300), rng.lognormal(0.1, 1, 200)),
+        (np.round(rng.normal(10, 2, 400)), np.round(rng.normal(10.5, 2, 300))),  # ties
+        (rng.normal(0, 1, 5), rng.normal(1, 1, 6)),  # scipy's exact path
+    ):
+        xa, xb = np.sort(a), np.sort(b)
+        p, prob = stats.mann_whitney(xa, xb)
+        assert p == stats.mann_whitney_p(xa, xb)
+        assert prob == pytest.approx(stats.probability_faster(xa, xb), abs=1e-12)
+    assert stats.mann_whitney(np.array([]), np.array([1.0])) == (None, None)

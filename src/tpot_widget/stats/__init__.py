@@ -41,7 +41,7 @@ from .effects import (
     kth_pairwise_difference,
     probability_faster,
 )
-from .mannwhitney import mann_whitney_p
+from .mannwhitney import mann_whitney, mann_whitney_p
 from .matched import Confounding, MatchedDifference, confounding, matched_difference
 from .moments import (
     MomentPrefix,
@@ -102,6 +102,7 @@ __all__ = [
     "jackknife",
     "kth_pairwise_difference",
     "make_rng",
+    "mann_whitney",
     "mann_whitney_p",
     "matched_difference",
     "mean_acceleration",

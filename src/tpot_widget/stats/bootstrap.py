@@ -274,9 +274,12 @@ class Interval:
 
 
 def sorted_finite(values: np.ndarray) -> np.ndarray:
-    """Sorted float64 copy of the non-NaN values."""
+    """Sorted float64 copy of the non-NaN values (an already sorted input is not re-sorted)."""
     x = np.asarray(values, dtype=np.float64).ravel()
-    return np.sort(x[~np.isnan(x)])
+    x = x[~np.isnan(x)]
+    if len(x) > 1 and not bool(np.all(x[1:] >= x[:-1])):
+        x = np.sort(x)
+    return x
 
 
 def bootstrap_ci(

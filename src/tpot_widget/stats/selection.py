@@ -102,6 +102,18 @@ class SortedSelector:
                 return kernels.select_in_range(self._all_sorted, self._x_in_value_order(), lo, hi)
         return np.sort(values_by_x[start:stop])
 
+    def x_slice(
+        self, token_range: tuple[float | None, float | None] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(x, values) of the usable rows in the range, in x order: read-only views, O(log n)."""
+        if self._x is None:
+            raise ValueError("a token range needs an x column (runs, not plain arrays)")
+        lo, hi = _bounds(token_range)
+        x_sorted, values_by_x = self._by_x()
+        start = int(np.searchsorted(x_sorted, lo, side="left"))
+        stop = int(np.searchsorted(x_sorted, hi, side="right"))
+        return x_sorted[start:stop], values_by_x[start:stop]
+
     def moments(self, token_range: tuple[float | None, float | None] | None) -> Moments:
         """Moments of the usable values with lo <= x <= hi in O(1), without touching rows.
 
