@@ -10,14 +10,22 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from factories import make_run as factory_run
 
-from tpot_widget import Run
+from tpot_widget import Run, compare
+from tpot_widget.display import PALETTE, short_labels
 from tpot_widget.plotting import (
+    ECDF_Y_TITLE,
+    TIME_AXIS_TITLE,
+    NothingToPlot,
     boxplot_by_dimension,
     compare_figure,
+    ecdf_figure,
     histogram_by_dimension,
     scatter_histogram_2d,
     scatter_histogram_2d_runs,
+    shift_figure,
+    time_figure,
 )
 
 TPOT = "time_per_output_token"
@@ -337,3 +345,214 @@ def test_dense_runs_get_fainter_points() -> None:
     (dense, sparse) = [t for t in many.data if t.type == "scattergl"]
     assert dense.marker.opacity < 0.2 < sparse.marker.opacity
     assert {t.marker.opacity for t in few.data if t.type == "scattergl"} == {sparse.marker.opacity}
+
+
+# --- time, ECDF and shift-function views -------------------------------------------------
+
+LONG = "bench 2024-06 / vllm 0.6 / llama-3-8b / tp1 / max_num_seqs="
+
+
+def timed_runs(**kwargs: Any) -> list[Run]:
+    """Two runs with start times over 60 s and names long enough to get short labels."""
+    return [
+        factory_run(LONG + "256", n=400, seed=1, **kwargs),
+        factory_run(LONG + "128", n=300, seed=2, tpot=0.025, **kwargs),
+    ]
+
+
+def by_role(fig: go.Figure) -> dict[tuple[str, str], Any]:
+    """The figure's traces keyed by (run's full name, role) from their `meta`."""
+    out = {(t.meta["run"], t.meta["role"]): t for t in fig.data}
+    assert len(out) == len(fig.data), "two traces share a (run, role)"
+    return out
+
+
+def in_range(values: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (values >= (-np.inf if lo is None else lo)) & (
+            values <= (np.inf if hi is None else hi)
+        )
+
+
+def test_time_figure_one_trace_set_per_run_with_short_labels() -> None:
+    runs = timed_runs()
+    fig = time_figure(runs, TPOT, time_range=(10, 40), slo={TPOT: 0.03})
+    traces = by_role(fig)
+    assert set(traces) == {(r.name, role) for r in runs for role in ("points", "median", "p90")}
+    labels = short_labels([r.name for r in runs])
+    assert labels == ["max_num_seqs=256", "max_num_seqs=128"]
+    for i, run in enumerate(runs):
+        points = traces[run.name, "points"]
+        assert points.type == "scattergl"
+        ok = run.valid(TPOT)
+        np.testing.assert_allclose(np.sort(points.x), np.sort(run["request_start"][ok]), rtol=1e-6)
+        assert points.name == labels[i] and run.name in points.hovertemplate
+        for role in ("points", "median", "p90"):
+            assert traces[run.name, role].legendgroup == points.legendgroup
+        colours = {traces[run.name, "median"].line.color, points.marker.color}
+        assert colours == {PALETTE[i]}
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == labels  # one entry per run, by its short label
+    assert fig.layout.xaxis.title.text == TIME_AXIS_TITLE
+    assert fig.layout.yaxis.title.text == "Time per output token"
+    band = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [(s.x0, s.x1) for s in band] == [(10, 40)]
+    (slo_line,) = [s for s in fig.layout.shapes if s.name == "slo"]
+    assert (slo_line.y0, slo_line.y1, slo_line.yref) == (0.03, 0.03, "y")
+    assert "30.0 ms" in slo_line.label.text
+
+
+def test_time_figure_rolling_lines_are_the_quantiles_of_each_bin() -> None:
+    run = factory_run("warm", n=2000, seed=3, warm_up=(10, 2.0), n_failed=20)
+    token_range = (100, 800)
+    fig = time_figure([run, factory_run("other", n=2000, seed=4)], TPOT, token_range=token_range)
+    traces = by_role(fig)
+    median, p90 = traces["warm", "median"], traces["warm", "p90"]
+    window = median.meta["window_s"]
+    assert window == traces["other", "median"].meta["window_s"]  # bins shared across runs
+    t, v = run["request_start"], run[TPOT]
+    rows = run.valid(TPOT) & in_range(run["num_tokens_output"], *token_range)
+    last = len(median.x) - 1
+    checked = 0
+    for k, (centre, med, high) in enumerate(zip(median.x, median.y, p90.y, strict=True)):
+        lo, hi = centre - window / 2, centre + window / 2
+        in_bin = rows & (t >= lo) & ((t <= hi) if k == last else (t < hi))
+        if in_bin.sum() < 10:
+            assert np.isnan(med) and np.isnan(high)
+            continue
+        assert med == pytest.approx(np.median(v[in_bin]), rel=1e-12)
+        assert high == pytest.approx(np.quantile(v[in_bin], 0.9), rel=1e-12)
+        checked += 1
+    assert checked >= 5
+    # the warm-up shows: the first bin's median is about twice the last one's
+    assert median.y[0] > 1.6 * median.y[last]
+    # points are every successful request (the lines only those in the token range)
+    assert len(traces["warm", "points"].x) == run.valid(TPOT).sum() > rows.sum()
+
+
+def test_time_figure_thins_points_but_not_lines() -> None:
+    run = factory_run("big", n=3000, seed=5)
+    full = time_figure([run, factory_run("b", seed=6)], TPOT)
+    thin = time_figure([run, factory_run("b", seed=6)], TPOT, max_points=500)
+    points = by_role(thin)["big", "points"]
+    assert len(points.x) == 500 and points.meta == {
+        "run": "big", "role": "points", "drawn": 500, "total": 3000,
+    }  # fmt: skip
+    assert set(points.x.tolist()) <= set(by_role(full)["big", "points"].x.tolist())
+    np.testing.assert_array_equal(
+        by_role(thin)["big", "median"].y, by_role(full)["big", "median"].y
+    )
+    assert any("random 500" in a.text for a in thin.layout.annotations)
+    assert not full.layout.annotations
+
+
+def test_time_figure_names_a_run_without_start_times() -> None:
+    runs = [factory_run("timed", seed=1), factory_run("untimed <b>", seed=2, duration=None)]
+    fig = time_figure(runs, TPOT)
+    assert {name for name, _ in by_role(fig)} == {"timed"}
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts == ["untimed &lt;b&gt;: no request start times"]  # plotly shows it as text
+
+
+def test_ecdf_figure_draws_the_selection_and_the_rest_faint() -> None:
+    runs = timed_runs()
+    token_range, time_range = (100, 700), (5, 45)
+    fig = ecdf_figure(runs, TPOT, token_range, time_range, slo={TPOT: 0.025})
+    traces = by_role(fig)
+    assert set(traces) == {(r.name, role) for r in runs for role in ("selection", "outside")}
+    labels = short_labels([r.name for r in runs])
+    for i, run in enumerate(runs):
+        valid = run.valid(TPOT)
+        inside = (
+            valid
+            & in_range(run["num_tokens_output"], *token_range)
+            & in_range(run["request_start"], *time_range)
+        )
+        values = run[TPOT][inside]
+        sel, out = traces[run.name, "selection"], traces[run.name, "outside"]
+        assert sel.meta["n"] == inside.sum() and out.meta["n"] == (valid & ~inside).sum()
+        # each drawn step is the exact share of selected requests at or below its value
+        np.testing.assert_allclose(sel.y, [(values <= x).mean() for x in sel.x], rtol=1e-12)
+        assert sel.y[-1] == 1.0 and sel.x[-1] == values.max()
+        assert sel.name == labels[i] and run.name in sel.hovertemplate
+        assert sel.line.color == out.line.color == PALETTE[i]
+        assert out.opacity < sel.opacity and out.line.dash == "dot" and out.showlegend is False
+    assert fig.layout.yaxis.title.text == ECDF_Y_TITLE
+    assert fig.layout.xaxis.type == "log"
+    assert ecdf_figure(runs, TPOT, log_axis=False).layout.xaxis.type != "log"
+    (slo_line,) = [s for s in fig.layout.shapes if s.name == "slo"]
+    assert (slo_line.x0, slo_line.xref) == (0.025, "x")
+
+
+def test_ecdf_figure_of_an_empty_selection_says_so() -> None:
+    runs = timed_runs()
+    with pytest.raises(NothingToPlot, match="nothing to plot"):
+        ecdf_figure(runs, TPOT, token_range=(5000, None))
+    # one run empty, the other not: drawn, and the empty one named
+    runs = [factory_run("a", seed=1), factory_run("short", seed=2, tokens=(2, 50))]
+    fig = ecdf_figure(runs, TPOT, token_range=(100, None))
+    assert by_role(fig)["short", "selection"].meta["n"] == 0
+    assert [a.text for a in fig.layout.annotations] == ["short: no request in the selection"]
+
+
+def test_shift_figure_draws_each_run_against_the_baseline() -> None:
+    runs = [*timed_runs(), factory_run(LONG + "64", seed=7, tpot=0.03)]
+    stats = compare(*runs, n_resamples=199).to_dict()
+    fig = shift_figure(stats)
+    traces = by_role(fig)
+    names = [r.name for r in runs]
+    assert set(traces) == {
+        (n, role) for n in names[1:] for role in ("band_high", "band_low", "difference")
+    }
+    labels = short_labels(names)
+    for i, entry in enumerate(stats["shift_function"], start=1):
+        diff = traces[entry["name"], "difference"]
+        np.testing.assert_allclose(diff.x, entry["quantiles"])
+        np.testing.assert_allclose(diff.y, np.array(entry["difference"]) * 1e3)  # in ms
+        np.testing.assert_allclose(
+            traces[entry["name"], "band_low"].y, np.array(entry["ci_low"]) * 1e3
+        )
+        np.testing.assert_allclose(
+            traces[entry["name"], "band_high"].y, np.array(entry["ci_high"]) * 1e3
+        )
+        assert diff.line.color == PALETTE[i]
+        assert diff.name == f"{labels[i]} − {labels[0]}"
+        assert f"{names[i]} − {names[0]}" in diff.hovertemplate
+    assert fig.layout.xaxis.title.text == "quantile of the baseline"
+    assert fig.layout.yaxis.title.text == "difference (run − baseline) (ms)"
+    (zero,) = [s for s in fig.layout.shapes if s.name == "zero"]
+    assert (zero.y0, zero.y1) == (0, 0)
+
+
+def test_shift_figure_without_enough_data() -> None:
+    a, b = factory_run("a", seed=1), factory_run("b", seed=2)
+    short = factory_run("short", seed=3, tokens=(2, 50))
+    with pytest.raises(NothingToPlot):
+        shift_figure(compare(a, b, token_range=(5000, None), n_resamples=199))
+    fig = shift_figure(compare(a, b, short, token_range=(100, None), n_resamples=199))
+    assert {name for name, _ in by_role(fig)} == {"b"}
+    assert [x.text for x in fig.layout.annotations] == [
+        "short: not enough data for the shift function"
+    ]
+
+
+def test_scatter_and_compare_figure_respect_the_time_range() -> None:
+    runs = timed_runs()
+    time_range = (20, 30)
+    scatter = scatter_histogram_2d_runs(runs, time_range=time_range)
+    boxes = compare_figure(runs, token_range=(100, 900), time_range=time_range, slo={TPOT: 0.02})
+    for run, points, box in zip(
+        runs,
+        [t for t in scatter.data if t.type == "scattergl"],
+        [t for t in boxes.data if t.type == "box"],
+        strict=True,
+    ):
+        in_time = in_range(run["request_start"], *time_range)
+        assert len(points.x) == (run.valid(TPOT) & in_time).sum()
+        inside = run.valid(TPOT) & in_time & in_range(run["num_tokens_output"], 100, 900)
+        np.testing.assert_allclose(np.sort(box.x), np.sort(run[TPOT][inside]), rtol=1e-6)
+    slo_lines = [s for s in boxes.layout.shapes if s.name == "slo"]
+    assert sorted(s.xref for s in slo_lines) == ["x", "x2"]  # box plots and histograms
+    assert {s.x0 for s in slo_lines} == {0.02}
+    with pytest.raises(NothingToPlot):
+        compare_figure(runs, time_range=(1000, None))

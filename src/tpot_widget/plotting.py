@@ -4,8 +4,11 @@
 arguments and return the same types as `llmeter.plotting`, for a `Run` or an LLMeter
 `Result` (anything with `run_name` and `get_dimension`), so an LLMeter notebook runs by
 changing its imports. Unlike LLMeter they use the active plotly template, let `histnorm` be
-overridden and say clearly when a dimension has no values. `scatter_histogram_2d_runs` and
-`compare_figure` draw several runs on shared axes; the HTML report is made of them.
+overridden and say clearly when a dimension has no values. `scatter_histogram_2d_runs`,
+`compare_figure`, `time_figure`, `ecdf_figure` and `shift_figure` draw several runs on shared
+axes in the widget's colours (`display.PALETTE`); the HTML report is made of them. The newer
+views (time, ECDF, shift) name runs by their short labels (`display.short_labels`) in the
+legend and by their full names on hover, and draw SLO objectives as dashed lines.
 """
 
 from __future__ import annotations
@@ -21,21 +24,46 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from .display import PALETTE
+from .display import PALETTE, format_count, format_value, short_column_label, short_labels
 from .run import DURATION_COLUMNS, Run
+from .stats import rolling_quantiles
+from .stats.warmup import _nice_window
 
 __all__ = [
+    "NothingToPlot",
     "boxplot_by_dimension",
     "compare_figure",
+    "ecdf_figure",
     "histogram_by_dimension",
     "scatter_histogram_2d",
     "scatter_histogram_2d_runs",
+    "shift_figure",
+    "time_figure",
 ]
 
 #: Dimensions shown with SI-prefixed seconds on axes (20m → "20ms").
 TIME_DIMENSIONS: frozenset[str] = frozenset(DURATION_COLUMNS) | {"request_start"}
 
 _UNSET: Any = object()
+
+#: The time view's x-axis title (the widget's, js/views/time.ts).
+TIME_AXIS_TITLE = "request start time (s since the run's first request)"
+#: The ECDF view's y-axis title (the widget's, js/views/ecdf.ts).
+ECDF_Y_TITLE = "cumulative share of requests"
+#: The shift-function view's axis titles.
+SHIFT_X_TITLE = "quantile of the baseline"
+SHIFT_Y_TITLE = "difference (run \u2212 baseline)"
+#: Above this many points per run the time view draws a seeded random subset of them (its
+#: rolling lines always use every request), so a report of big runs stays small.
+MAX_POINTS = 20_000
+#: Points per ECDF curve: exact at each, a few hundred whatever the run size.
+ECDF_POINTS = 240
+#: Neutral ink of reference lines (SLO thresholds, the zero line): not a run colour.
+_REFERENCE_INK = "#59636e"
+
+
+class NothingToPlot(ValueError):
+    """A multi-run view has no value to draw (e.g. an empty selection): say so, not crash."""
 
 
 # --- helpers shared by every figure ------------------------------------------------------
@@ -286,22 +314,33 @@ def as_runs(runs: Any) -> list[Run]:
     return out
 
 
+def _in_range(values: np.ndarray, rng: tuple[float | None, float | None] | None) -> np.ndarray:
+    """lo <= values <= hi (inclusive, None = open end); every row when `rng` is None."""
+    mask = np.ones(len(values), dtype=bool)
+    if rng is not None:
+        lo, hi = rng
+        with np.errstate(invalid="ignore"):
+            if lo is not None:
+                mask &= values >= lo
+            if hi is not None:
+                mask &= values <= hi
+    return mask
+
+
 def selection_mask(
     run: Run,
     dimension: str,
     x_dimension: str,
     token_range: tuple[float | None, float | None] | None,
+    time_range: tuple[float | None, float | None] | None = None,
 ) -> np.ndarray:
-    """Rows the statistics use: no error, `dimension` present, lo <= x <= hi if a range."""
+    """Rows the statistics use: no error, `dimension` present, x in `token_range` and
+    request_start in `time_range` (inclusive; a None range keeps every row)."""
     mask = run.valid(dimension)
     if token_range is not None:
-        lo, hi = token_range
-        x = run[x_dimension]
-        with np.errstate(invalid="ignore"):
-            if lo is not None:
-                mask &= x >= lo
-            if hi is not None:
-                mask &= x <= hi
+        mask &= _in_range(run[x_dimension], token_range)
+    if time_range is not None:
+        mask &= _in_range(run["request_start"], time_range)
     return mask
 
 
@@ -326,13 +365,17 @@ def scatter_histogram_2d_runs(
     n_bins_y: int = 40,
     *,
     token_range: tuple[float | None, float | None] | None = None,
+    time_range: tuple[float | None, float | None] | None = None,
+    slo: Mapping[str, float] | None = None,
     template: Any = None,
     height: int = 620,
 ) -> go.Figure:
     """Every run's requests as points of (x, y), with overlaid marginal histograms.
 
-    Errored requests and rows missing either value are left out; `token_range` is shaded.
-    Marginals are probabilities on shared bins, so runs of different sizes compare.
+    Errored requests and rows missing either value are left out, and so are requests
+    outside `time_range` (as in the widget); `token_range` is shaded. Marginals are
+    probabilities on shared bins, so runs of different sizes compare. `slo` objectives
+    (column → seconds) on either axis are drawn as dashed lines.
     """
     run_list = as_runs(list(runs))
     colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
@@ -341,11 +384,15 @@ def scatter_histogram_2d_runs(
     ys: list[np.ndarray] = []
     for run in run_list:
         keep = ~run.errors & np.isfinite(run[x_dimension]) & np.isfinite(run[y_dimension])
+        if time_range is not None:
+            keep &= _in_range(run["request_start"], time_range)
         xs.append(run[x_dimension][keep].astype(np.float32))
         ys.append(run[y_dimension][keep].astype(np.float32))
     if not any(x.size for x in xs):
-        raise ValueError(
-            f"no run has a request with both {x_dimension!r} and {y_dimension!r}; nothing to plot"
+        where = "" if time_range is None else f" with request_start in {list(time_range)}"
+        raise NothingToPlot(
+            f"no run has a request with both {x_dimension!r} and {y_dimension!r}{where}; "
+            "nothing to plot"
         )
     xbins = _shared_bins(xs, n_bins_x)
     ybins = _shared_bins(ys, n_bins_y)
@@ -435,6 +482,8 @@ def scatter_histogram_2d_runs(
         fig.update_layout(template=template)
     if token_range is not None:
         _shade_range(fig, token_range, xs)
+    _add_slo_lines(fig, slo, x_dimension, "x")
+    _add_slo_lines(fig, slo, y_dimension, "y")
     return fig
 
 
@@ -482,29 +531,37 @@ def compare_figure(
     x_dimension: str = "num_tokens_output",
     *,
     token_range: tuple[float | None, float | None] | None = None,
+    time_range: tuple[float | None, float | None] | None = None,
     log_axis: bool = True,
     histnorm: str | None = "probability",
     bin_size: float | None = None,
     n_bins: int = 60,
     comparison: Any = None,
+    slo: Mapping[str, float] | None = None,
     template: Any = None,
     height: int = 560,
 ) -> go.Figure:
     """Box plots (top) and overlaid histograms (bottom) of `dimension` for several runs.
 
-    Only the rows the statistics use are drawn: no error, value present, and x_dimension
-    in `token_range`. With `comparison` (a Comparison or its dict), each run's estimate is
-    marked on its box with its confidence interval.
+    Only the rows the statistics use are drawn: no error, value present, x_dimension in
+    `token_range` and request_start in `time_range`. With `comparison` (a Comparison or its
+    dict), each run's estimate is marked on its box with its confidence interval; an `slo`
+    objective on `dimension` is a dashed line on both panels. Raises `NothingToPlot`
+    (a ValueError) when no run has a row in the selection.
     """
     run_list = as_runs(list(runs))
     colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
     values = [
-        run[dimension][selection_mask(run, dimension, x_dimension, token_range)].astype(np.float32)
+        run[dimension][selection_mask(run, dimension, x_dimension, token_range, time_range)].astype(
+            np.float32
+        )
         for run in run_list
     ]
     if not any(v.size for v in values):
-        where = f" with {x_dimension} in {list(token_range)}" if token_range else ""
-        raise ValueError(f"no run has a value of {dimension!r}{where}; nothing to plot")
+        raise NothingToPlot(
+            f"no run has a value of {dimension!r}"
+            f"{_selection_words(x_dimension, token_range, time_range)}; nothing to plot"
+        )
     fig = make_subplots(rows=2, cols=1, row_heights=[0.42, 0.58], vertical_spacing=0.12)
     hover = _value_hover(dimension)
     for i, (run, v) in enumerate(zip(run_list, values, strict=True)):
@@ -578,6 +635,7 @@ def compare_figure(
     )
     if template is not None:
         fig.update_layout(template=template)
+    _add_slo_lines(fig, slo, dimension, "x", refs=("x", "x2"))
     return fig
 
 
@@ -612,3 +670,484 @@ def _add_estimates(fig: go.Figure, comparison: Any, runs: Sequence[Run]) -> None
         row=1,
         col=1,
     )
+
+
+# --- time, ECDF and shift-function views -----------------------------------------------
+
+Range = tuple[float | None, float | None]
+
+
+def _selection_words(x_dimension: str, token_range: Range | None, time_range: Range | None) -> str:
+    """ " with num_tokens_output in [100, 400] and request_start in [30, None]" (or "")."""
+    parts = []
+    if token_range is not None:
+        parts.append(f"{x_dimension} in {list(token_range)}")
+    if time_range is not None:
+        parts.append(f"request_start in {list(time_range)}")
+    return " with " + " and ".join(parts) if parts else ""
+
+
+def _add_slo_lines(
+    fig: go.Figure,
+    slo: Mapping[str, float] | None,
+    column: str,
+    axis: str,
+    refs: Sequence[str] | None = None,
+    scale: float = 1.0,
+) -> None:
+    """A dashed line at `slo[column]` (seconds × `scale`) across each subplot of `refs`.
+
+    `axis` "x" draws a vertical line on x axes showing `column`, "y" a horizontal one; the
+    first line is labelled "SLO: TPOT ≤ 50.0 ms". Nothing when `column` has no objective.
+    """
+    if not slo or column not in slo or slo[column] is None:
+        return
+    value = float(slo[column]) * scale
+    text = f"SLO: {short_column_label(column)} ≤ {format_value(float(slo[column]), 's')}"
+    for k, ref in enumerate(refs or (axis,)):
+        other = ("y" if axis == "x" else "x") + ref[1:] + " domain"
+        line = {"color": _REFERENCE_INK, "width": 1.3, "dash": "dash"}
+        label: dict[str, Any] = {
+            "text": plotly_text(text) if k == 0 else "",
+            "font": {"size": 11, "color": _REFERENCE_INK},
+            "textposition": "end",
+            "textangle": 0,
+        }
+        if axis == "x":
+            label.update(xanchor="left", yanchor="top")
+            shape = {"xref": ref, "yref": other, "x0": value, "x1": value, "y0": 0, "y1": 1}
+        else:
+            label.update(xanchor="right", yanchor="bottom")
+            shape = {"yref": ref, "xref": other, "y0": value, "y1": value, "x0": 0, "x1": 1}
+        fig.add_shape(type="line", line=line, label=label, name="slo", **shape)
+
+
+def _note(fig: go.Figure, texts: Sequence[str]) -> None:
+    """Text notes (e.g. "b: no request start times") stacked in the plot's top-left corner."""
+    for k, text in enumerate(texts):
+        fig.add_annotation(
+            text=plotly_text(text),
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.99 - 0.07 * k,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            bgcolor="rgba(255, 255, 255, 0.85)",
+            font={"size": 12, "color": _REFERENCE_INK},
+            name="note",
+        )
+
+
+def _finish(fig: go.Figure, template: Any, height: int) -> go.Figure:
+    """The layout every newer view shares: height, margins, legend on top, template."""
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        legend={"orientation": "h", "y": 1.02, "x": 0.0, "yanchor": "bottom"},
+        hovermode="closest",
+        dragmode="zoom",
+    )
+    if template is not None:
+        fig.update_layout(template=template)
+    return fig
+
+
+def _hover_value(dimension: str, axis: str) -> str:
+    """A hovertemplate fragment for the value of `dimension` on `axis` ("x" or "y")."""
+    return f"%{{{axis}:.4~s}}s" if dimension in TIME_DIMENSIONS else f"%{{{axis}}}"
+
+
+def _with_alpha(color: str, alpha: float) -> str:
+    """A "#RRGGBB" palette colour as "rgba(r, g, b, alpha)" (a band's fill, say)."""
+    r, g, b = (int(color[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha:g})"
+
+
+def _thin(n: int, max_points: int) -> np.ndarray | None:
+    """Indices (ascending) of a seeded random `max_points` of `n` rows; None to keep all."""
+    if n <= max_points:
+        return None
+    rng = np.random.default_rng(0)
+    return np.sort(rng.choice(n, size=max_points, replace=False))
+
+
+def time_figure(
+    runs: Sequence[Any],
+    dimension: str = "time_per_output_token",
+    time_range: Range | None = None,
+    *,
+    token_range: Range | None = None,
+    x_dimension: str = "num_tokens_output",
+    slo: Mapping[str, float] | None = None,
+    window: float | None = None,
+    max_points: int = MAX_POINTS,
+    template: Any = None,
+    height: int = 460,
+) -> go.Figure:
+    """`dimension` against each request's start time per run, with rolling median and p90.
+
+    The widget's time view as a static figure: every successful request with a start time
+    as a point (one colour per run), and per run a rolling median (solid) and p90 (dashed)
+    over the requests with `x_dimension` in `token_range`, in consecutive time bins of
+    `window` seconds shared by every run (`stats.rolling_quantiles`). `time_range` is
+    shaded; an `slo` objective on `dimension` is a dashed line. A run without start times
+    is named in a text note ("b: no request start times") rather than silently missing.
+
+    Parameters
+    ----------
+    runs
+        Runs, LLMeter Results or paths (the first is the baseline).
+    dimension
+        The plotted column (y axis).
+    time_range
+        (lo, hi) seconds since the run's first request, inclusive, None = open end: shaded.
+    token_range
+        (lo, hi) on `x_dimension`: the rows the rolling lines summarise (None = all).
+    x_dimension
+        The column `token_range` selects on.
+    slo
+        Objectives, column → seconds (``compare(...).to_dict()["slo"]["objectives"]``).
+    window
+        Width of the rolling lines' time bins in seconds. Default: the 1/2/5 × 10^k width
+        `rolling_quantiles` picks for the run with the fewest requests (about 50 per bin),
+        over the runs' whole time span.
+    max_points
+        Above this many points a run draws a seeded random subset of them (the lines still
+        use every request); a note says so.
+    template, height
+        The plotly template (default: the active one) and the figure's height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per run with start times: a ``scattergl`` of points and two lines, each with
+        ``meta = {"run": full name, "role": "points" | "median" | "p90", ...}`` (lines also
+        carry ``"window_s"``).
+    """
+    run_list = as_runs(list(runs))
+    labels = short_labels([r.name for r in run_list])
+    fig = go.Figure()
+    notes: list[str] = []
+    # per run with start times: (index, t, values) in time order, and the lines' rows
+    timed: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    for i, run in enumerate(run_list):
+        t = np.asarray(run["request_start"], dtype=np.float64)
+        v = np.asarray(run[dimension], dtype=np.float64)
+        if not np.isfinite(t).any():
+            notes.append(f"{run.name}: no request start times")
+            continue
+        ok = ~run.errors & np.isfinite(t) & np.isfinite(v)
+        if not ok.any():
+            notes.append(f"{run.name}: no successful request with a start time and {dimension}")
+            continue
+        order = np.argsort(t[ok], kind="stable")
+        in_tokens = _in_range(run[x_dimension], token_range)[ok][order]
+        timed.append((i, t[ok][order], v[ok][order], in_tokens))
+    pooled_t = [t for _, t, _, _ in timed]
+    if window is None and timed:
+        span = max(float(t[-1]) for t in pooled_t) - min(float(t[0]) for t in pooled_t)
+        counts = [int(rows.sum()) for *_, rows in timed if rows.any()]
+        window = _nice_window(span, min(counts, default=1))
+    thinned = False
+    for i, t, v, _ in timed:
+        run = run_list[i]
+        color = PALETTE[i % len(PALETTE)]
+        label, full = plotly_text(labels[i]), plotly_text(run.name)
+        keep = _thin(len(t), max_points)
+        tp, vp = (t, v) if keep is None else (t[keep], v[keep])
+        thinned |= keep is not None
+        fig.add_trace(
+            go.Scattergl(
+                x=tp.astype(np.float32),
+                y=vp.astype(np.float32),
+                mode="markers",
+                name=label,
+                legendgroup=f"run{i}",
+                showlegend=False,
+                marker={"color": color, **_marker_density(len(tp))},
+                meta={"run": run.name, "role": "points", "drawn": len(tp), "total": len(t)},
+                hovertemplate=(
+                    f"start %{{x:.1f}} s<br>{dimension_label(dimension)}: "
+                    f"{_hover_value(dimension, 'y')}<extra>{full}</extra>"
+                ),
+            )
+        )
+    for i, t, v, rows in timed:
+        run = run_list[i]
+        color = PALETTE[i % len(PALETTE)]
+        label, full = plotly_text(labels[i]), plotly_text(run.name)
+        q = rolling_quantiles(t[rows], v[rows], window=window, quantiles=(0.5, 0.9))
+        for row, (role, dash, width) in enumerate((("median", None, 2.6), ("p90", "dash", 1.6))):
+            fig.add_trace(
+                go.Scatter(
+                    x=q.time,
+                    y=q.values[row],
+                    mode="lines",
+                    name=label,
+                    legendgroup=f"run{i}",
+                    showlegend=row == 0,
+                    connectgaps=False,
+                    line={"color": color, "width": width, "dash": dash},
+                    meta={"run": run.name, "role": role, "window_s": q.window},
+                    hovertemplate=(
+                        f"{role} of %{{x:.1f}} s ± {q.window / 2:g} s: "
+                        f"{_hover_value(dimension, 'y')}<extra>{full}</extra>"
+                    ),
+                )
+            )
+    if thinned:
+        notes.append(
+            f"points: a random {format_count(max_points)} of each larger run's requests; "
+            "the lines use every request"
+        )
+    xaxis: dict[str, Any] = {"title": {"text": TIME_AXIS_TITLE}, "ticksuffix": " s"}
+    yaxis: dict[str, Any] = {"title": {"text": dimension_label(dimension)}, "rangemode": "tozero"}
+    _format_axis(yaxis, dimension)
+    fig.update_layout(xaxis=xaxis, yaxis=yaxis)
+    if time_range is not None and pooled_t:
+        _shade_range(fig, time_range, pooled_t)
+    _add_slo_lines(fig, slo, dimension, "y")
+    _note(fig, notes)
+    return _finish(fig, template, height)
+
+
+def _ecdf_points(sorted_values: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most `points` steps of the ECDF of ascending values: x, share ≤ x (exact at each)."""
+    n = len(sorted_values)
+    if n == 0:
+        return np.empty(0), np.empty(0)
+    m = min(int(points), n)
+    idx = np.unique(np.round(np.linspace(0, n - 1, m)).astype(np.intp))
+    x = sorted_values[idx]
+    return x, np.searchsorted(sorted_values, x, side="right") / n
+
+
+def ecdf_figure(
+    runs: Sequence[Any],
+    dimension: str = "time_per_output_token",
+    token_range: Range | None = None,
+    time_range: Range | None = None,
+    log_axis: bool = True,
+    *,
+    x_dimension: str = "num_tokens_output",
+    slo: Mapping[str, float] | None = None,
+    points: int = ECDF_POINTS,
+    template: Any = None,
+    height: int = 420,
+) -> go.Figure:
+    """Overlaid ECDFs of `dimension` over each run's selected requests; the rest faint behind.
+
+    The selection is `compare`'s: successful requests with a value, `x_dimension` in
+    `token_range` and request_start in `time_range`. Each curve is drawn with at most
+    `points` steps, exact at each (the share of the run's selected requests at or below the
+    value). The requests outside the selection are a faint dotted curve of the same colour.
+    An `slo` objective on `dimension` is a dashed vertical line.
+
+    Parameters
+    ----------
+    runs
+        Runs, LLMeter Results or paths (the first is the baseline).
+    dimension
+        The column whose distribution is drawn (x axis).
+    token_range, time_range
+        The selection, as in `compare` (inclusive, None = open end / every row).
+    log_axis
+        Log x axis (values ≤ 0 cannot be drawn on it and are left out of the curve, not of
+        the shares).
+    x_dimension
+        The column `token_range` selects on.
+    slo
+        Objectives, column → seconds.
+    points
+        Steps per curve.
+    template, height
+        The plotly template (default: the active one) and the figure's height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per run a line with ``meta = {"run": full name, "role": "selection", "n": n}`` and,
+        when some rows fall outside the selection, one with ``"role": "outside"``.
+
+    Raises
+    ------
+    NothingToPlot
+        When no run has a request in the selection.
+    """
+    run_list = as_runs(list(runs))
+    labels = short_labels([r.name for r in run_list])
+    inside_values, outside_values = [], []
+    for run in run_list:
+        valid = run.valid(dimension)
+        inside = selection_mask(run, dimension, x_dimension, token_range, time_range)
+        v = np.asarray(run[dimension], dtype=np.float64)
+        inside_values.append(np.sort(v[inside]))
+        outside_values.append(np.sort(v[valid & ~inside]))
+    if not any(len(v) for v in inside_values):
+        raise NothingToPlot(
+            f"no run has a value of {dimension!r}"
+            f"{_selection_words(x_dimension, token_range, time_range)}; nothing to plot"
+        )
+    fig = go.Figure()
+    notes: list[str] = []
+    hover = _hover_value(dimension, "x")
+    for i, run in enumerate(run_list):
+        color = PALETTE[i % len(PALETTE)]
+        label, full = plotly_text(labels[i]), plotly_text(run.name)
+        curves = [("selection", inside_values[i])]
+        if len(outside_values[i]):
+            curves.insert(0, ("outside", outside_values[i]))  # behind the selection's curve
+        if not len(inside_values[i]):
+            notes.append(f"{run.name}: no request in the selection")
+        for role, values in curves:
+            x, y = _ecdf_points(values, points)
+            if log_axis:
+                x, y = x[x > 0], y[x > 0]
+            selected = role == "selection"
+            where = "" if selected else " (outside the selection)"
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=label + where,
+                    legendgroup=f"run{i}",
+                    showlegend=selected,
+                    opacity=1.0 if selected else 0.45,
+                    line={
+                        "shape": "hv",
+                        "color": color,
+                        "width": 1.8 if selected else 1.0,
+                        "dash": None if selected else "dot",
+                    },
+                    meta={"run": run.name, "role": role, "n": len(values)},
+                    hovertemplate=f"{hover}: %{{y:.1%}}<extra>{full}{where}</extra>",
+                )
+            )
+    label = dimension_label(dimension)
+    xaxis: dict[str, Any] = {"title": {"text": label + (" (log)" if log_axis else "")}}
+    if log_axis:
+        xaxis["type"] = "log"
+    _format_axis(xaxis, dimension)
+    yaxis = {"title": {"text": ECDF_Y_TITLE}, "tickformat": ".0%", "range": [0, 1.02]}
+    fig.update_layout(xaxis=xaxis, yaxis=yaxis)
+    _add_slo_lines(fig, slo, dimension, "x")
+    _note(fig, notes)
+    return _finish(fig, template, height)
+
+
+def _floats(values: Sequence[float | None] | None) -> np.ndarray:
+    """A float64 array with NaN for None (plotly leaves a gap there)."""
+    return np.array([np.nan if v is None else v for v in values or []], dtype=np.float64)
+
+
+def shift_figure(
+    stats: Any,
+    *,
+    template: Any = None,
+    height: int = 420,
+) -> go.Figure:
+    """The shift function of each run against the baseline: difference by quantile, with band.
+
+    From `compare(...).to_dict()["shift_function"]`: for each non-baseline run the
+    difference run − baseline at each quantile of the baseline (line and markers) inside its
+    simultaneous confidence band (shaded), and a dotted zero line. "Faster only in the
+    tail" shows as a curve below zero at the upper quantiles only. Durations are in ms.
+
+    Parameters
+    ----------
+    stats
+        A `Comparison` or its ``to_dict()`` (needs "runs", "dimension", "shift_function").
+    template, height
+        The plotly template (default: the active one) and the figure's height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per non-baseline run three traces with ``meta = {"run": full name, "role":
+        "band_high" | "band_low" | "difference"}``; a run whose entry has no finite
+        difference (too few requests) is named in a text note.
+
+    Raises
+    ------
+    NothingToPlot
+        When no entry has a finite difference (e.g. an empty selection).
+    """
+    data = stats if isinstance(stats, Mapping) else stats.to_dict()
+    names = [str(r["name"]) for r in data.get("runs", [])]
+    labels = dict(zip(names, short_labels(names), strict=True))
+    dimension = str(data.get("dimension", "time_per_output_token"))
+    scale, suffix = (1e3, " (ms)") if dimension in DURATION_COLUMNS else (1.0, "")
+    entries = list(data.get("shift_function") or [])
+    usable = [e for e in entries if np.isfinite(_floats(e.get("difference"))).any()]
+    if not usable:
+        raise NothingToPlot(
+            "no run has enough requests in the selection for a shift function; nothing to plot"
+        )
+    fig = go.Figure()
+    notes = [f"{e['name']}: not enough data for the shift function" for e in entries
+             if e not in usable]  # fmt: skip
+    unit = suffix.strip(" ()")
+    for entry in usable:
+        name, base = str(entry["name"]), str(entry["baseline"])
+        i = names.index(name) if name in names else 0
+        color = PALETTE[i % len(PALETTE)]
+        label = plotly_text(f"{labels.get(name, name)} − {labels.get(base, base)}")
+        full = plotly_text(f"{name} − {base}")
+        q = _floats(entry.get("quantiles"))
+        common = {"x": q, "mode": "lines", "legendgroup": f"run{i}", "showlegend": False}
+        fig.add_trace(
+            go.Scatter(
+                y=_floats(entry.get("ci_high")) * scale,
+                line={"width": 0, "color": color},
+                hoverinfo="skip",
+                meta={"run": name, "role": "band_high"},
+                name=label,
+                **common,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                y=_floats(entry.get("ci_low")) * scale,
+                line={"width": 0, "color": color},
+                fill="tonexty",
+                fillcolor=_with_alpha(color, 0.2),
+                hoverinfo="skip",
+                meta={"run": name, "role": "band_low"},
+                name=label,
+                **common,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=q,
+                y=_floats(entry.get("difference")) * scale,
+                mode="lines+markers",
+                name=label,
+                legendgroup=f"run{i}",
+                line={"color": color, "width": 1.8},
+                marker={"color": color, "size": 5},
+                meta={"run": name, "role": "difference"},
+                hovertemplate=(f"quantile %{{x:.2f}}: %{{y:+.3~f}} {unit}<extra>{full}</extra>"),
+            )
+        )
+    fig.add_shape(
+        type="line",
+        xref="paper",
+        yref="y",
+        x0=0,
+        x1=1,
+        y0=0,
+        y1=0,
+        line={"color": _REFERENCE_INK, "width": 1, "dash": "dot"},
+        name="zero",
+    )
+    fig.update_layout(
+        xaxis={"title": {"text": SHIFT_X_TITLE}, "range": [0, 1], "tickformat": ".0%"},
+        yaxis={"title": {"text": SHIFT_Y_TITLE + suffix}, "zeroline": False},
+    )
+    _note(fig, notes)
+    return _finish(fig, template, height)
