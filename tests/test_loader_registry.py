@@ -66,6 +66,7 @@ def _data_files() -> list[Path]:
     return [p for p in _fixture_paths() if p.is_file() and _claims(p) not in ([], ["evalscope"])]
 
 
+@pytest.mark.filterwarnings("ignore:.*kept only a sample")
 @pytest.mark.parametrize("path", _data_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_a_compressed_file_loads_under_the_same_run_names(path: Path, tmp_path: Path) -> None:
     # the run is named as the plain file's would be: no ".jsonl" / ".json" left in the name

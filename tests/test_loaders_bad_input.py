@@ -383,6 +383,97 @@ def test_objects_without_fields_are_refused_by_every_reader(tmp_path: Path) -> N
                 tpot_widget.load_run(path, format=format)
 
 
+# --- a line with none of the format's fields among real ones: refused with file:line ------
+
+
+def _write_lines(path: Path, rows: list[Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_an_empty_line_among_llmeter_requests_is_refused(tmp_path: Path, where: str) -> None:
+    rows: list[Any] = [_line(i) for i in range(5)]
+    at = {"first": 0, "middle": 2, "last": 5}[where]
+    rows.insert(at, "{}")
+    folder = tmp_path / "run"
+    _write_lines(folder / "responses.jsonl", rows)
+    message = rf"responses\.jsonl:{at + 1}: 1 line\(s\) hold none of LLMeter's fields"
+    with pytest.raises(LoadError, match=message):
+        tpot_widget.load_run(folder)
+
+
+def test_the_fast_reader_counts_and_names_lines_without_fields(tmp_path: Path) -> None:
+    rows: list[Any] = [_line(i) for i in range(6000)]
+    for index in (10, 4321, 4322, 5000, 5100, 5200, 5300):
+        rows[index] = {"id": f"x{index}", "input_prompt": "no measurement"}
+    folder = _llmeter_run(tmp_path / "big", rows)
+    pattern = r"responses\.jsonl:11: 7 line\(s\).*line 11, 4322, 4323, 5001, 5101 and 2 more"
+    with pytest.raises(LoadError, match=pattern):
+        tpot_widget.load_run(folder)
+    # lines laid out another way (request_time first, so the fast cut is not at a line field)
+    moved = [{"request_time": r["request_time"], **r} for r in (_line(i) for i in range(3000))]
+    moved[2500] = {"request_time": "2026-01-01T00:00:00Z"}
+    _llmeter_run(tmp_path / "moved", moved)
+    with pytest.raises(LoadError, match=r"responses\.jsonl:2501: 1 line\(s\)"):
+        tpot_widget.load_run(tmp_path / "moved")
+    # a line with any LLMeter field is a request (here a failure that kept only its error)
+    fine = [_line(i) for i in range(4)] + [{"id": "f", "error": "timeout"}]
+    run = tpot_widget.load_run(_llmeter_run(tmp_path / "fine", fine))
+    assert len(run) == 5 and run["error"][4] == "timeout"
+
+
+def _aiperf_lines(fixtures_dir: Path) -> list[Any]:
+    return [json.loads(x) for x in (fixtures_dir / AIPERF).read_text().splitlines() if x.strip()]
+
+
+def test_aiperf_lines_without_a_record_or_a_metric_are_refused(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    records = _aiperf_lines(fixtures_dir)
+    empty = _write_lines(
+        tmp_path / "a" / "profile_export.jsonl", [*records[:3], "{}", *records[3:]]
+    )
+    with pytest.raises(
+        LoadError,
+        match=r"profile_export\.jsonl:4: 1 line\(s\) hold none of "
+        r"AIPerf's fields \(metadata, metrics, error\)",
+    ):
+        tpot_widget.load_run(empty)
+    # a successful profiling record whose metrics hold no per-request metric
+    bare = dict(records[1], metrics={})
+    assert bare.get("error") is None
+    no_metric = _write_lines(
+        tmp_path / "b" / "profile_export.jsonl", [records[0], bare, *records[2:]]
+    )
+    with pytest.raises(LoadError, match=r"profile_export\.jsonl:2: .*time_to_first_token, ttft"):
+        tpot_widget.load_run(no_metric)
+    # a failed record with only AIPerf's error metric is a request (kept, failed)
+    failed = dict(records[1], metrics={"error_request_count": {"value": 1, "unit": "requests"}})
+    failed["error"] = {"code": 500, "type": "ServerError", "message": "boom"}
+    run = tpot_widget.load_run(_write_lines(tmp_path / "c" / "x.jsonl", [records[0], failed]))
+    assert len(run) == 2 and run.n_errors >= 1
+
+
+@pytest.mark.parametrize("fixture", [SGLANG, VLLM])
+def test_an_empty_line_among_vllm_or_sglang_runs_is_refused(
+    fixtures_dir: Path, tmp_path: Path, fixture: str
+) -> None:
+    raw = json.loads((fixtures_dir / fixture).read_text().strip().splitlines()[0])
+    path = _write_lines(tmp_path / "results.jsonl", [raw, "{}", raw])
+    with pytest.raises(LoadError, match=r"results\.jsonl:2: 1 line\(s\) hold none of .*not runs"):
+        tpot_widget.load_runs(path)
+
+
+def test_an_empty_line_among_aibrix_requests_is_refused(fixtures_dir: Path, tmp_path: Path) -> None:
+    source = fixtures_dir / "aibrix" / "aibrix_output.jsonl"
+    lines = [x for x in source.read_text().splitlines() if x.strip()]
+    path = _write_lines(tmp_path / "out.jsonl", [lines[0], "{}", *lines[1:]])
+    with pytest.raises(LoadError, match=r"out\.jsonl:2 lacks prompt_tokens"):
+        tpot_widget.load_run(path)
+
+
 # --- folders: load what can be loaded, name the rest ----------------------------------------
 
 

@@ -128,3 +128,32 @@ def test_bad_input(fixtures_dir: Path, tmp_path: Path) -> None:
     con.close()
     with pytest.raises(LoadError, match="table `result` lacks"):
         evalscope.load(other)
+
+
+def test_found_in_a_folder_with_a_parquet_run(fixtures_dir: Path, tmp_path: Path) -> None:
+    # evalscope's output tree: outputs/<time>/<model>/parallel_2_number_4/benchmark_data.db
+    root = tmp_path / "outputs"
+    run_dir = root / "20260101_000000" / "Qwen2.5-0.5B-Instruct" / "parallel_2_number_4"
+    run_dir.mkdir(parents=True)
+    shutil.copy(fixtures_dir / FILE, run_dir / "benchmark_data.db")
+    other_run = tpot_widget.load_run(
+        fixtures_dir / "llmperf" / "bedrock_13b_individual_responses.json"
+    )
+    other_run.to_parquet(root / "earlier.parquet")
+    # a SQLite file of another program is named as skipped, not loaded or fatal
+    other = sqlite3.connect(root / "cache.sqlite")
+    other.execute("CREATE TABLE t (x)")
+    other.commit()
+    other.close()
+    with pytest.warns(UserWarning, match=r"cache\.sqlite: not recognised"):
+        runs = tpot_widget.load_runs(root)
+    assert sorted(r.format for r in runs) == ["evalscope", "llmperf"]
+    direct = tpot_widget.load_run(fixtures_dir / FILE)
+    from_db = next(r for r in runs if r.format == "evalscope")
+    assert from_db.name == direct.name
+    np.testing.assert_array_equal(from_db["time_to_last_token"], direct["time_to_last_token"])
+    from_parquet = next(r for r in runs if r.format == "llmperf")
+    assert from_parquet.name == other_run.name
+    np.testing.assert_array_equal(
+        from_parquet["time_to_last_token"], other_run["time_to_last_token"]
+    )

@@ -106,6 +106,10 @@ def test_detected_by_content_only_genai_bench(fixtures_dir: Path, tmp_path: Path
             "individual_request_metrics[0].ttft",
         ),
         ({"individual_request_metrics": [[1, 2]]}, "individual_request_metrics[0] is a list"),
+        (  # an entry with none of the fields is no request (not a request of NaN)
+            {"individual_request_metrics": [{"ttft": 0.1, "e2e_latency": 1.0}, {}, {"x": 1}]},
+            "individual_request_metrics[1] holds none of genai-bench's per-request fields",
+        ),
     ],
 )
 def test_bad_input_names_file_and_place(tmp_path: Path, data: Any, expected: str) -> None:

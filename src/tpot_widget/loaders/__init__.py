@@ -36,7 +36,7 @@ from . import (
     vllm,
 )
 from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
-from ._remote import load_remote
+from ._remote import MAX_DEPTH, load_remote
 
 __all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
 
@@ -116,8 +116,9 @@ def _load_local(path: Path, format: str | None) -> list[Run]:
 
 #: A folder of at least this many runs to load shows a progress bar (if it is slow).
 _PROGRESS_MIN_FILES = 4
-#: How deep `load_runs(folder)` looks (LLMeter experiments nest runs two levels down).
-_MAX_DEPTH = 3
+#: How deep `load_runs(folder)` looks: files up to four levels below it, as a URL folder is
+#: copied (`_remote.MAX_DEPTH`); evalscope writes outputs/<time>/<model>/parallel_*/x.db.
+_MAX_DEPTH = MAX_DEPTH
 
 
 @dataclass

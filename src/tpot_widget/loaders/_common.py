@@ -241,6 +241,39 @@ def expect_fields(
     )
 
 
+#: How many line numbers `refuse_empty_lines` lists.
+_LINES_SHOWN = 5
+
+
+def refuse_empty_lines(
+    path: Path | str,
+    lines: Sequence[int],
+    expected: Sequence[str],
+    *,
+    tool: str,
+    unit: str = "request",
+) -> None:
+    """LoadError when some lines of a JSON-lines file hold none of `expected` (the format's
+    fields), e.g. a `{}` line among real requests.
+
+    Such a line is not a `unit` of the tool (it writes these fields on every line), and
+    loading it would add a `unit` of NaN without a word. The message names the file and
+    first line, counts the lines and lists the first few; the rule of every JSON-lines
+    reader (a file where *no* line has the fields is `expect_fields`'s error).
+    """
+    if not lines:
+        return
+    shown = ", ".join(map(str, lines[:_LINES_SHOWN]))
+    more = f" and {len(lines) - _LINES_SHOWN} more" if len(lines) > _LINES_SHOWN else ""
+    names = ", ".join(expected[:8]) + (", ..." if len(expected) > 8 else "")
+    raise LoadError(
+        f"{where(path, lines[0])}: {len(lines)} line(s) hold none of {tool}'s fields "
+        f"({names}): line {shown}{more}. {tool} writes them on every line, so these lines "
+        f"are not {unit}s (an empty {{}} object, another tool's line, a damaged file?): "
+        "remove them or restore the file"
+    )
+
+
 def diff_or_none(end: float | None, start: float | None) -> float | None:
     """end − start, or None when either is missing."""
     return None if end is None or start is None else end - start
@@ -428,6 +461,8 @@ class JsonLinesColumns:
     present: set[str] = field(default_factory=set)
     #: the keys of the first line, in order (for "is this the right format?" messages)
     first_keys: tuple[str, ...] = ()
+    #: line numbers of the objects holding none of `line_fields` (see `refuse_empty_lines`)
+    empty_lines: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -442,6 +477,7 @@ def read_json_lines_columns(
     numeric: Sequence[str],
     other: Sequence[str] = (),
     *,
+    line_fields: Sequence[str] = (),
     chunk_size: int = 1 << 22,
 ) -> JsonLinesColumns:
     """Read some top-level fields of every line of a (possibly huge) JSON-lines file fast.
@@ -453,6 +489,7 @@ def read_json_lines_columns(
     gives the usual file:line errors and the truncated-last-line warning. Numeric fields
     follow the number rule (`number_array`). The file is opened by `_io.open_data`
     (compressed files, BOM); big files show a progress bar once the load is slow.
+    Objects that hold none of `line_fields` (when given) are listed in `empty_lines`.
     """
     wanted = (*numeric, *other)
     numbers: dict[str, list[np.ndarray]] = {k: [] for k in numeric}
@@ -465,6 +502,10 @@ def read_json_lines_columns(
     expected: tuple[str, ...] = ()
     getters = {k: operator.itemgetter(k) for k in wanted}
     quoted = {k: orjson.dumps(k) for k in wanted}
+    fields = frozenset(line_fields)
+    empty_lines: list[int] = []
+    # every fast-path row starts at the anchor field: no row to check when it is a line field
+    fast_rows_checked = False
 
     def take(rows: list[Any], lines: np.ndarray, chunk_cut: int | None) -> bool:
         """Append the rows' fields; False when a fast chunk's cut may have lost a field."""
@@ -486,6 +527,10 @@ def read_json_lines_columns(
             numbers[key].append(_float_column(columns[key], key, path, lines))
         for key in other:
             values[key].extend(columns[key])
+        if fields and (chunk_cut is None or fast_rows_checked):
+            empty_lines.extend(
+                int(lines[i]) for i, row in enumerate(rows) if fields.isdisjoint(row)
+            )
         line_parts.append(lines)
         return True
 
@@ -543,6 +588,7 @@ def read_json_lines_columns(
                     anchor, expected, keys = _anchor_from_first_line(buffer, cut, wanted)
                     first_keys.extend(keys)
                     anchor_known = True
+                    fast_rows_checked = not expected or expected[0] not in fields
                 # the cut skips the texts: check the whole chunk is UTF-8 (ASCII is quick)
                 rows = (
                     _fast_rows(buffer, cut, anchor)
@@ -576,6 +622,7 @@ def read_json_lines_columns(
         lines=np.concatenate(line_parts),
         present=present,
         first_keys=tuple(dict.fromkeys(first_keys)),
+        empty_lines=empty_lines,
     )
 
 
@@ -670,23 +717,30 @@ def runs_with_arrays(
     A non-object is a LoadError ("expected a JSON object (`kind`)"); a file with no detailed
     run is a LoadError "`path`: `no_details`"; runs without the arrays are skipped with one
     warning that lists them and ends with `skip_advice`. When no object has any of
-    `known_keys` (the format's fields) the file is not the `tool`'s at all: `expect_fields`.
+    `known_keys` (the format's fields) the file is not the `tool`'s at all: `expect_fields`;
+    when some lines have none, they are `refuse_empty_lines`'s error.
     """
     runs: list[tuple[int | None, dict[str, Any]]] = []
     summaries: list[str] = []
     found: set[str] = set()
+    empty: list[int] = []  # lines (of a multi-run file) with none of `known_keys`
     for line, obj in read_json_documents(path):
         if not isinstance(obj, dict):
             raise LoadError(f"{where(path, line)}: expected a JSON object ({kind})")
         found.update(obj)
         if all(k in obj for k in detail_keys):
             runs.append((line, obj))
+        elif line is not None and known_keys and not any(k in obj for k in known_keys):
+            empty.append(line)
         else:
             summaries.append(where(path, line))
     if not runs:
         if known_keys:
             expect_fields(found, known_keys, path, tool=tool or kind)
+        if empty and not summaries:
+            refuse_empty_lines(path, empty, known_keys, tool=tool or kind, unit="run")
         raise LoadError(f"{path}: {no_details}")
+    refuse_empty_lines(path, empty, known_keys, tool=tool or kind, unit="run")
     if summaries:
         warnings.warn(
             f"skipped {len(summaries)} run(s) without per-request data ({', '.join(summaries)}); "

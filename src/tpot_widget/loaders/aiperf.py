@@ -22,6 +22,7 @@ from ._common import (
     as_number,
     iter_json_lines,
     read_side_json,
+    refuse_empty_lines,
     since_first_start,
     where,
 )
@@ -61,6 +62,10 @@ _TOKENS = {
     "num_tokens_input": "input_sequence_length",
     "num_tokens_output": "output_sequence_length",
 }
+#: The top-level fields of every AIPerf record; a line with none of them is no record.
+_RECORD_FIELDS = ("metadata", "metrics", "error")
+#: The per-request metrics read; a successful record needs at least one of them.
+_METRICS = (*(n for names in _TIMES.values() for n in names), *_TOKENS.values())
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -94,6 +99,8 @@ def load(path: Path) -> list[Run]:
     warmup = cancelled = 0
     layouts: set[str] = set()
     seen_metrics = False
+    not_records: list[int] = []  # lines with none of metadata, metrics, error
+    no_metrics: list[int] = []  # successful records without any per-request metric
     for line, record in iter_json_lines(path):
         at = where(path, line)
         if not isinstance(record, dict):
@@ -103,9 +110,15 @@ def load(path: Path) -> list[Run]:
         if not isinstance(meta, dict) or not isinstance(metrics, dict):
             raise LoadError(f"{at}: `metadata` and `metrics` should be JSON objects")
         seen_metrics = seen_metrics or "metrics" in record or "metadata" in record
+        if not any(k in record for k in _RECORD_FIELDS):
+            not_records.append(line)
+            continue
         if _first_present(meta, _PHASE_KEYS, "profiling") != "profiling":
             warmup += 1
             continue
+        succeeded = record.get("error") is None and not meta.get("was_cancelled")
+        if succeeded and not any(m in metrics for m in _METRICS):
+            no_metrics.append(line)
         for column, names in _TIMES.items():
             name = next((n for n in names if n in metrics), names[0])
             if name == "ttft":
@@ -127,6 +140,8 @@ def load(path: Path) -> list[Run]:
             "(request_start_ns or timestamp_ns, benchmark_phase or credit_phase) and "
             "`metrics` (time_to_first_token or ttft, request_latency, output_sequence_length)"
         )
+    refuse_empty_lines(path, not_records, _RECORD_FIELDS, tool="AIPerf")
+    refuse_empty_lines(path, no_metrics, _METRICS, tool="AIPerf")
     if not errors:
         raise LoadError(
             f"{path}: no profiling-phase record in this AIPerf export "

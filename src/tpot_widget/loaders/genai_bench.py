@@ -25,6 +25,16 @@ TIME_UNITS: dict[str, float] = {"s": 1.0, "ms": 1e-3}
 _REQUESTS = "individual_request_metrics"
 _HEAD = re.compile(rb'"(individual_request_metrics|aggregated_metrics)"\s*:')
 _OWN = re.compile(rb'"(individual_request_metrics|num_concurrency|iteration_type|_time_unit)"')
+#: What every request of individual_request_metrics holds (an entry with none is no request).
+_REQUEST_FIELDS = (
+    "ttft",
+    "tpot",
+    "e2e_latency",
+    "num_input_tokens",
+    "num_output_tokens",
+    "error_code",
+    "error_message",
+)
 _METADATA_FILE = "experiment_metadata.json"
 _METADATA_MAX_BYTES = 4 << 20
 
@@ -89,6 +99,12 @@ _Row = tuple[float | None, float | None, float | None, float | None, float | Non
 def _row(request: Any, factor: float, at: str) -> _Row:
     """One request: (ttft, e2e, tool's tpot) in seconds, input/output tokens, error text."""
     request = as_row(request, at)
+    if not any(k in request for k in _REQUEST_FIELDS):
+        raise LoadError(
+            f"{at} holds none of genai-bench's per-request fields ({', '.join(_REQUEST_FIELDS)}); "
+            "genai-bench writes them for every request (a failed one keeps error_code): "
+            "remove the entry or restore the file"
+        )
 
     def number(key: str) -> float | None:
         return as_number(request.get(key), f"{at}.{key}")

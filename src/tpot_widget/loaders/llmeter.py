@@ -25,6 +25,7 @@ from ._common import (
     number_array,
     read_json,
     read_json_lines_columns,
+    refuse_empty_lines,
     scalar_metadata,
     seconds_since_first,
     where,
@@ -45,6 +46,8 @@ _NUMERIC = (
     "time_per_output_token",
 )
 _OTHER = ("error", "request_time")
+#: LLMeter writes these on every line (null when unknown): a line with none is no request.
+_LINE_FIELDS = (*_NUMERIC, "error")
 #: A responses file with none of these in any line is not LLMeter's.
 _CORE = ("time_to_first_token", "time_to_last_token", "num_tokens_output")
 #: Run-level fields of summary.json / Result kept as metadata.
@@ -116,7 +119,7 @@ def _read_summary(path: Path) -> dict[str, Any]:
 
 
 def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, source: str) -> Run:
-    columns = read_json_lines_columns(responses, _NUMERIC, _OTHER)
+    columns = read_json_lines_columns(responses, _NUMERIC, _OTHER, line_fields=_LINE_FIELDS)
     expect_fields(
         columns.present | set(columns.first_keys),
         _CORE,
@@ -124,6 +127,7 @@ def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, s
         tool="LLMeter",
         hint="Pass format=... for another tool's file.",
     )
+    refuse_empty_lines(responses, columns.empty_lines, _LINE_FIELDS, tool="LLMeter")
     numbers = columns.numbers
     lines = columns.lines
     request_times = columns.values["request_time"]
