@@ -166,7 +166,7 @@ def test_plots_carry_the_figures(demo_report: str) -> None:
     assert "scatter" in doc.by_testid and "compare" in doc.by_testid
     (data,) = [s for s in doc.scripts if s["attrs"].get("id") == "tpot-data"]
     payload = json.loads(data["text"])
-    assert set(payload["figures"]) == {"scatter", "compare"}
+    assert set(payload["figures"]) == {"scatter", "time", "compare", "ecdf", "shift"}
     scatter = payload["figures"]["scatter"]["data"]
     names = [t["name"] for t in scatter if t["type"] == "scattergl"]
     assert names == [
@@ -289,3 +289,149 @@ def test_parameters_object_or_keywords_give_the_same_report() -> None:
     assert by_keywords.by_testid["stat-diff"] == by_object.by_testid["stat-diff"]
     with pytest.raises(TypeError, match="either"):
         render_html(runs, parameters=Parameters.from_user(), statistic="mean")
+
+
+# --- the time, ECDF and shift views; time range and SLO ------------------------------------
+
+SLO = {"time_per_output_token": 0.025, "time_to_first_token": 0.25}
+
+
+def payload_of(doc: Collector) -> dict[str, Any]:
+    (data,) = [s for s in doc.scripts if s["attrs"].get("id") == "tpot-data"]
+    return json.loads(data["text"])
+
+
+def stats_of(doc: Collector) -> dict[str, Any]:
+    (script,) = [s for s in doc.scripts if s["attrs"].get("id") == "tpot-stats"]
+    return json.loads(script["text"])
+
+
+def metas(figure: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """A figure's traces (as embedded) keyed by (run, role) of their meta."""
+    return {(t["meta"]["run"], t["meta"]["role"]): t for t in figure["data"] if "meta" in t}
+
+
+@pytest.fixture(scope="module")
+def selected() -> tuple[list[Run], str]:
+    runs = [measured("a", 1), measured("b", 2, tpot=0.025), measured("c", 3)]
+    text = render_html(runs, token_range=(100, 800), time_range=(10, 50), slo=SLO, n_resamples=199)
+    return runs, text
+
+
+def test_report_carries_the_new_views_of_the_selection(selected: tuple[list[Run], str]) -> None:
+    runs, text = selected
+    doc = parse(text)
+    for testid in ("scatter", "time", "compare", "ecdf", "shift"):
+        assert testid in doc.by_testid, testid
+    payload = payload_of(doc)
+    assert list(payload["figures"]) == ["scatter", "time", "compare", "ecdf", "shift"]
+    stats = stats_of(doc)
+    assert stats["time_range"] == [10, 50]
+    # The ECDF draws exactly the rows the statistics use (compare's selection) per run.
+    ecdf = metas(payload["figures"]["ecdf"])
+    for row in stats["runs"]:
+        assert ecdf[row["name"], "selection"]["meta"]["n"] == row["n"]
+    # One time trace set per run; one shift trace set per non-baseline run.
+    time = metas(payload["figures"]["time"])
+    assert {name for name, _ in time} == {r.name for r in runs}
+    shift = metas(payload["figures"]["shift"])
+    assert {name for name, _ in shift} == {"b", "c"}
+    assert payload["figures"]["shift"]["layout"]["xaxis"]["title"]["text"] == (
+        "quantile of the baseline"
+    )
+    # The selected time range is shaded on the time view.
+    (band,) = [s for s in payload["figures"]["time"]["layout"]["shapes"] if s["type"] == "rect"]
+    assert (band["x0"], band["x1"]) == (10, 50)
+
+
+def test_header_names_both_ranges(selected: tuple[list[Run], str]) -> None:
+    _, text = selected
+    assert "Output tokens in [100, 800] (inclusive) and 10 s ≤ request start ≤ 50 s" in text
+    only_time = render_html([measured("a", 1), measured("b", 2)], time_range=(5, None),
+                            n_resamples=199)  # fmt: skip
+    assert "request start ≥ 5 s" in only_time and "Output tokens in" not in only_time
+
+
+def test_slo_lines_are_drawn_where_the_axis_is_that_column(
+    selected: tuple[list[Run], str],
+) -> None:
+    _, text = selected
+    doc = parse(text)
+    assert "slo-table" in doc.by_testid
+    figures = payload_of(doc)["figures"]
+
+    def slo_lines(key: str) -> list[tuple[str, float]]:
+        shapes = figures[key]["layout"].get("shapes", [])
+        return sorted(
+            (s["xref"], s["x0"]) if s["x0"] == s["x1"] else (s["yref"], s["y0"])
+            for s in shapes
+            if s.get("name") == "slo"
+        )
+
+    tpot = SLO["time_per_output_token"]
+    assert slo_lines("time") == [("y", tpot)]
+    assert slo_lines("ecdf") == [("x", tpot)]
+    assert slo_lines("compare") == [("x", tpot), ("x2", tpot)]
+    assert slo_lines("scatter") == [("y", tpot)]  # x is output tokens: no objective there
+    assert slo_lines("shift") == []
+    ttft = render_html(
+        [measured("a", 1), measured("b", 2)],
+        dimension="time_to_first_token",
+        slo=SLO,
+        n_resamples=199,
+    )
+    assert ("y", SLO["time_to_first_token"]) in [
+        (s["yref"], s["y0"])
+        for s in payload_of(parse(ttft))["figures"]["time"]["layout"]["shapes"]
+        if s.get("name") == "slo"
+    ]
+
+
+def test_an_empty_selection_renders_with_notes() -> None:
+    runs = [measured("a", 1), measured("b", 2)]
+    text = render_html(runs, token_range=(5000, None), n_resamples=199)
+    doc = parse(text)
+    rows = doc.by_testid["stat-run"]
+    assert [r["data-n"] for r in rows] == ["0", "0"]
+    assert [r["data-estimate"] for r in rows] == ["", ""]
+    assert text.count("<td>not enough data</td>") == 2
+    (diff,) = doc.by_testid["stat-diff"]
+    assert diff["data-verdict"] == "not enough data"
+    for testid in ("compare", "ecdf", "shift"):
+        assert testid not in doc.by_testid, testid
+        assert f"{testid}-empty" in doc.by_testid, testid
+    assert "no request in the selection (Output tokens in [5000, ∞] (inclusive))" in text
+    # the views of every request still show where the requests are
+    assert set(payload_of(doc)["figures"]) == {"scatter", "time"}
+    assert "scatter" in doc.by_testid and "time" in doc.by_testid
+
+
+def test_an_empty_time_range_renders_too() -> None:
+    runs = [measured("a", 1), measured("b", 2)]
+    doc = parse(render_html(runs, time_range=(1000, None), slo=SLO, n_resamples=199))
+    assert set(payload_of(doc)["figures"]) == {"time"}
+    for testid in ("scatter", "compare", "ecdf", "shift"):
+        assert f"{testid}-empty" in doc.by_testid, testid
+    assert [r["data-n"] for r in doc.by_testid["slo-run"]] == ["0", "0"]
+
+
+def test_runs_without_start_times_are_named_on_the_time_view() -> None:
+    timed, untimed = measured("timed", 1), make_run("untimed", seed=2, duration=None)
+    doc = parse(render_html([timed, untimed], n_resamples=199))
+    time = payload_of(doc)["figures"]["time"]
+    assert {name for name, _ in metas(time)} == {"timed"}
+    assert [a["text"] for a in time["layout"]["annotations"]] == ["untimed: no request start times"]
+    neither = [make_run("x", seed=1, duration=None), make_run("y", seed=2, duration=None)]
+    doc = parse(render_html(neither, n_resamples=199))
+    assert "time" not in doc.by_testid and "time-empty" in doc.by_testid
+    assert "No request start times in these runs" in render_html(neither, n_resamples=199)
+
+
+def test_report_of_two_10k_runs_stays_small() -> None:
+    runs = [make_run("a", n=10_000, seed=1), make_run("b", n=10_000, seed=2, tpot=0.022)]
+    text = render_html(runs, token_range=(100, 800), time_range=(5, None), n_resamples=199)
+    rest = len(text) - len(plotly.offline.get_plotlyjs())
+    print(f"2 x 10k report: {len(text):,} characters, {rest:,} besides plotly.js")
+    # Points as float32 base64 (~5.3 bytes a value) for the scatter and the time view; the
+    # ECDFs, rolling lines and shift function are a few hundred points whatever the size.
+    assert rest < 800_000

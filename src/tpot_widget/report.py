@@ -5,13 +5,21 @@ One file, no network: plotly.js is inlined once, figure data is embedded as comp
 names, paths) is escaped text. The statistics are `compare()`'s at export time; the
 figures zoom and hover without a kernel.
 
+The figures are the widget's views, static: the scatter, the view over time (rolling median
+and p90, the time range shaded), the box plots and histograms, the ECDFs and the shift
+function, all of `compare`'s selection (token range and time range), with the SLO objectives
+as dashed lines. A figure with nothing to draw (an empty selection) is replaced by a note;
+the statistics tables then say "not enough data".
+
 DOM (for tests): `[data-testid="report-header"]`, `[data-testid="synthetic-note"]` (only for
 synthetic runs), `table[data-testid="stats-table"]` with one `tr[data-testid="stat-run"]`
 per run and `table[data-testid="diff-table"]` with one `tr[data-testid="stat-diff"]` per
 non-baseline run (attributes `data-estimate`, `data-ci-low`, `data-ci-high`, `data-n`,
-`data-verdict`, `data-relative`: Python `repr` of the float, "" when None), plot divs
-`[data-testid="scatter"]` and `[data-testid="compare"]`, and the statistics as JSON in
-`script#tpot-stats`.
+`data-verdict`, `data-relative`: Python `repr` of the float, "" when None),
+`table[data-testid="slo-table"]` when objectives are given, plot divs
+`[data-testid="scatter"]`, `"time"`, `"compare"`, `"ecdf"` and `"shift"` (each
+`data-rendered="true"` once drawn) or in a plot's place `p[data-testid="<plot>-empty"]`,
+and the statistics as JSON in `script#tpot-stats`.
 """
 
 from __future__ import annotations
@@ -24,16 +32,28 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import plotly.offline
 
-from .display import format_percent, format_percent_ci, format_value, short_column_label
+from .display import (
+    format_percent,
+    format_percent_ci,
+    format_range,
+    format_value,
+    short_column_label,
+    statistic_label,
+)
 from .params import Parameters
 from .plotting import (
     TIME_DIMENSIONS,
+    NothingToPlot,
     as_runs,
     compare_figure,
     dimension_label,
+    ecdf_figure,
     scatter_histogram_2d_runs,
+    shift_figure,
+    time_figure,
 )
 from .run import Run
 
@@ -135,27 +155,69 @@ def render_html(
     if comparison is None:
         comparison = comparer.compare(p, random_state=random_state)
     stats = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
-    token_range = p.token_range
-    figures = {
-        "scatter": scatter_histogram_2d_runs(
-            run_list, p.x_dimension, p.dimension, token_range=token_range, template=TEMPLATE
+    token_range, time_range = p.token_range, p.time_range
+    slo = (stats.get("slo") or {}).get("objectives")
+    builders: dict[str, Any] = {
+        "scatter": lambda: scatter_histogram_2d_runs(
+            run_list,
+            p.x_dimension,
+            p.dimension,
+            token_range=token_range,
+            time_range=time_range,
+            slo=slo,
+            template=TEMPLATE,
         ),
-        "compare": compare_figure(
+        "time": lambda: time_figure(
+            run_list,
+            p.dimension,
+            time_range,
+            token_range=token_range,
+            x_dimension=p.x_dimension,
+            slo=slo,
+            template=TEMPLATE,
+        ),
+        "compare": lambda: compare_figure(
             run_list,
             p.dimension,
             p.x_dimension,
             token_range=token_range,
+            time_range=time_range,
             log_axis=log_axis,
             comparison=stats,
+            slo=slo,
             template=TEMPLATE,
         ),
+        "ecdf": lambda: ecdf_figure(
+            run_list,
+            p.dimension,
+            token_range,
+            time_range,
+            log_axis,
+            x_dimension=p.x_dimension,
+            slo=slo,
+            template=TEMPLATE,
+        ),
+        "shift": lambda: shift_figure(stats, template=TEMPLATE),
     }
+    figures: dict[str, Any] = {}
+    missing: set[str] = set()
+    for key, build in builders.items():
+        if key == "time" and not any(np.isfinite(r["request_start"]).any() for r in run_list):
+            missing.add(key)  # no run knows when its requests started
+            continue
+        try:
+            figures[key] = build()
+        except NothingToPlot:
+            missing.add(key)
     payload = _figures_payload(figures)
     meta = {
         "runs": run_list,
         "dimension": p.dimension,
         "x_dimension": p.x_dimension,
         "token_range": token_range,
+        "time_range": time_range,
+        "slo": slo,
+        "missing": missing,
         "statistic": p.statistic,
         "method": p.method,
         "confidence_level": p.confidence_level,
@@ -250,6 +312,11 @@ def _sig(value: float) -> str:
     """Four significant digits, trailing zeros kept (21.00, 0.1230, 1234)."""
     text = f"{value:#.4g}"
     return text[:-1] if text.endswith(".") else text
+
+
+def _estimate(value: float | None, unit: tuple[str, float] | None) -> str:
+    """An estimate, or "not enough data" when there is none (fewer than 2 values)."""
+    return "not enough data" if value is None else _fmt(value, unit)
 
 
 def _fmt_signed(value: float | None, unit: tuple[str, float] | None) -> str:
@@ -366,15 +433,7 @@ def _header(title: str, meta: Mapping[str, Any], stats: Mapping[str, Any]) -> st
             f"<li><strong>{esc(run.name)}</strong>{role}: {esc(run.format)}, "
             f"{len(run)} requests, {run.n_errors} failed{source}</li>"
         )
-    token_range = meta["token_range"]
-    x_label = esc(dimension_label(meta["x_dimension"]))
-    if token_range is None:
-        selection = "all requests"
-    else:
-        lo, hi = token_range
-        lo_text = "−∞" if lo is None else f"{lo:g}"
-        hi_text = "∞" if hi is None else f"{hi:g}"
-        selection = f"{x_label} in [{esc(lo_text)}, {esc(hi_text)}] (inclusive)"
+    selection = _selection_text(meta)
     level = meta["confidence_level"]
     seed = meta["random_state"]
     seed_text = "fixed default seed (0)" if seed is None else f"seed {esc(str(seed))}"
@@ -409,6 +468,24 @@ def _header(title: str, meta: Mapping[str, Any], stats: Mapping[str, Any]) -> st
 </header>"""
 
 
+def _selection_text(meta: Mapping[str, Any]) -> str:
+    """The selection in words, escaped: the token range and the time range (both inclusive)."""
+    parts = []
+    token_range = meta["token_range"]
+    if token_range is not None:
+        lo, hi = token_range
+        lo_text = "−∞" if lo is None else f"{lo:g}"
+        hi_text = "∞" if hi is None else f"{hi:g}"
+        x_label = dimension_label(meta["x_dimension"])
+        parts.append(f"{x_label} in [{lo_text}, {hi_text}] (inclusive)")
+    if meta.get("time_range") is not None:
+        parts.append(
+            f"{format_range(meta['time_range'], 'request_start')} "
+            "(seconds since each run's first request, inclusive)"
+        )
+    return html.escape(" and ".join(parts)) if parts else "all requests"
+
+
 def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
     esc = html.escape
     dimension = meta["dimension"]
@@ -428,7 +505,7 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
             f'data-ci-low="{_attr(row.get("ci_low"))}" '
             f'data-ci-high="{_attr(row.get("ci_high"))}">'
             f"<td>{esc(str(row.get('name')))}</td><td>{row.get('n')}</td>"
-            f"<td>{row.get('n_errors')}</td><td>{_fmt(row.get('estimate'), unit)}</td>"
+            f"<td>{row.get('n_errors')}</td><td>{_estimate(row.get('estimate'), unit)}</td>"
             f"<td>[{_fmt(row.get('ci_low'), unit)}, {_fmt(row.get('ci_high'), unit)}]</td>"
             "</tr>"
         )
@@ -537,14 +614,93 @@ def _goodput(row: Mapping[str, Any]) -> str:
     return f"{rps:.3g} req/s{tokens}"
 
 
+def _figure_sections(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
+    """One section per figure: a title, a sentence saying how to read it, the plot (or a
+    note saying why there is nothing to draw)."""
+    esc = html.escape
+    x_label = esc(dimension_label(meta["x_dimension"]))
+    y_label = esc(dimension_label(meta["dimension"]))
+    statistic = esc(statistic_label(str(meta["statistic"])))
+    level = float(stats.get("confidence_level", meta["confidence_level"]))
+    selection = _selection_text(meta)
+    slo = meta.get("slo") or {}
+    dimension = meta["dimension"]
+
+    def slo_words(*columns: str) -> str:
+        shown = [c for c in columns if c in slo]
+        if not shown:
+            return ""
+        names = " and ".join(esc(short_column_label(c)) for c in shown)
+        return f" The dashed line marks the SLO objective on {names}."
+
+    empty = f"Not enough data: no request in the selection ({selection}) to draw."
+    sections = [
+        (
+            "scatter",
+            f"{y_label} against {x_label}",
+            "Every successful request"
+            + ("" if meta.get("time_range") is None else " in the time range")
+            + "; marginal histograms are fractions of each run's requests. The shaded band is "
+            "the selected range. Drag to zoom, double-click to reset."
+            + slo_words(meta["x_dimension"], dimension),
+            "No successful request in the time range to draw.",
+        ),
+        (
+            "time",
+            f"{y_label} over each run's time",
+            "Every successful request by when it started (seconds since its run's first "
+            "request); per run the solid line is the rolling median and the dashed line the "
+            "rolling p90 of the requests in the token range, in consecutive time bins. A "
+            "drifting line shows warm-up, cool-down or load changes; the shaded band is the "
+            "selected time range (compare's time_range=(lo, hi) trims the rest)."
+            + slo_words(dimension),
+            "No request start times in these runs: the view over time needs them (their "
+            "tools did not record when each request started).",
+        ),
+        (
+            "compare",
+            f"Distribution of {y_label} in the selection",
+            f"Box plots (the diamond is the {statistic} with its confidence interval) and "
+            "overlaid histograms of the requests the statistics use." + slo_words(dimension),
+            empty,
+        ),
+        (
+            "ecdf",
+            f"Cumulative distribution of {y_label} in the selection",
+            "The share of each run's selected requests at or below each value: a curve to the "
+            "left is faster, and where two curves cross neither run is faster everywhere. The "
+            "dotted curve is the same run's requests outside the selection." + slo_words(dimension),
+            empty,
+        ),
+        (
+            "shift",
+            f"Shift function: {y_label}, each run − the baseline by quantile",
+            "The difference run − baseline at each decile of the baseline, with a "
+            f"{level:.0%} simultaneous band (covering all deciles at once). Below zero the "
+            "run is faster at that part of the distribution: a change only in the tail shows "
+            "at the right end only.",
+            "Not enough data for a shift function: it needs requests of the baseline and of "
+            f"another run in the selection ({selection}).",
+        ),
+    ]
+    out = []
+    for testid, heading, explain, note in sections:
+        if testid in meta.get("missing", ()):
+            body = f'<p class="note" data-testid="{testid}-empty">{note}</p>'
+        else:
+            body = f'<div class="plot" data-testid="{testid}"></div>'
+        out.append(
+            f'<section>\n<h2>{heading}</h2>\n<p class="explain">{explain}</p>\n{body}\n</section>'
+        )
+    return "\n".join(out)
+
+
 def _page(
     title: str, meta: Mapping[str, Any], stats: Mapping[str, Any], payload: Mapping[str, Any]
 ) -> str:
     plotly_js = plotly.offline.get_plotlyjs()
     if "</script" in plotly_js.lower():  # pragma: no cover - guards a future plotly release
         raise RuntimeError("the bundled plotly.js contains '</script'; cannot inline it")
-    x_label = html.escape(dimension_label(meta["x_dimension"]))
-    y_label = html.escape(dimension_label(meta["dimension"]))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -558,19 +714,7 @@ def _page(
 <main>
 {_header(title, meta, stats)}
 {_stats_tables(meta, stats)}
-<section>
-<h2>{y_label} against {x_label}</h2>
-<p class="explain">Every successful request; marginal histograms are fractions of each
-run's requests. The shaded band is the selected range. Drag to zoom, double-click to
-reset.</p>
-<div class="plot" data-testid="scatter"></div>
-</section>
-<section>
-<h2>Distribution of {y_label} in the selection</h2>
-<p class="explain">Box plots (the diamond is the {html.escape(str(meta["statistic"]))} with its
-confidence interval) and overlaid histograms of the requests the statistics use.</p>
-<div class="plot" data-testid="compare"></div>
-</section>
+{_figure_sections(meta, stats)}
 <footer>Self-contained report: works offline, no network requests.</footer>
 </main>
 <script type="application/json" id="tpot-stats">{_script_json(stats)}</script>
