@@ -3,7 +3,8 @@ readers that name the file and line of anything they cannot read.
 
 Stable helpers for loader modules (documented in each docstring): `LoadError`, `where`,
 `parse_json`, `read_bytes`, `read_json`, `iter_json_lines`, `read_json_documents`,
-`as_number`, `field_number`, `number_array`, `error_texts`, `as_row`, `expect_fields`,
+`as_number`, `is_number`, `field_number`, `number_array`, `error_texts`, `as_row`,
+`expect_fields`, `refuse_empty_lines`, `read_side_json`,
 `since_first_start`, `seconds_since_first`, `iso_to_epoch`,
 `scalar_metadata`, `read_json_lines_columns`; files are opened only through `._io`
 (`open_data`, `data_stem`, `find_member`...), which handles compression, BOMs and links.
