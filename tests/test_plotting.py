@@ -556,3 +556,12 @@ def test_scatter_and_compare_figure_respect_the_time_range() -> None:
     assert {s.x0 for s in slo_lines} == {0.02}
     with pytest.raises(NothingToPlot):
         compare_figure(runs, time_range=(1000, None))
+
+
+def test_a_range_beyond_the_data_is_not_shaded_over_the_data() -> None:
+    runs = [make_run("a"), make_run("b", seed=1)]
+    top = max(float(np.nanmax(r["num_tokens_output"])) for r in runs)
+    (band,) = scatter_histogram_2d_runs(runs, token_range=(5000, None)).layout.shapes
+    assert band.x0 == band.x1 == 5000 > top
+    (band,) = scatter_histogram_2d_runs(runs, token_range=(100, None)).layout.shapes
+    assert (band.x0, band.x1) == (100, top)

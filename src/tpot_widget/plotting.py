@@ -503,8 +503,12 @@ def _shade_range(
     pooled = [x for x in xs if x.size]
     data_lo = min(float(x.min()) for x in pooled)
     data_hi = max(float(x.max()) for x in pooled)
-    x0 = data_lo if lo is None else float(lo)
-    x1 = data_hi if hi is None else float(hi)
+    # An open end reaches the data's extent, but never past the other end (a range beyond
+    # the data is drawn where it is, not stretched back over the data).
+    x0 = min(data_lo, float(hi)) if lo is None and hi is not None else data_lo
+    x1 = max(data_hi, float(lo)) if hi is None and lo is not None else data_hi
+    x0 = x0 if lo is None else float(lo)
+    x1 = x1 if hi is None else float(hi)
     fig.add_shape(
         type="rect",
         xref="x",

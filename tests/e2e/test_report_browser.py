@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
 TOKEN_RANGE = (100.0, 700.0)
+TIME_RANGE = (20.0, 400.0)
+SLO = {"time_per_output_token": 0.03, "time_to_first_token": 0.5}
+ALL_PLOTS = ("scatter", "time", "compare", "ecdf", "shift")
 
 
 class OfflinePage:
@@ -43,16 +46,17 @@ class OfflinePage:
             self.blocked.append(url)
             route.abort()
 
-    def open(self, path: Path) -> Page:
-        """Load the report and wait until every plot says it has rendered."""
+    def open(self, path: Path, plots: Sequence[str] = ALL_PLOTS) -> Page:
+        """Load the report and wait until every plot says it has rendered (`plots` at least)."""
         self.page.goto(path.resolve().as_uri(), wait_until="load")
         self.page.wait_for_function(
-            """() => {
-              const plots = document.querySelectorAll(
-                '[data-testid="scatter"], [data-testid="compare"]');
-              return plots.length >= 2 && Array.from(plots).every((p) =>
+            """(wanted) => {
+              const plots = Array.from(document.querySelectorAll('div.plot'));
+              const ids = plots.map((p) => p.getAttribute('data-testid'));
+              return wanted.every((id) => ids.includes(id)) && plots.every((p) =>
                 p.getAttribute('data-rendered') === 'true' && p.querySelector('svg.main-svg'));
             }""",
+            arg=list(plots),
             timeout=30_000,
         )
         return self.page
@@ -158,3 +162,85 @@ def test_report_run_names_are_text(offline: OfflinePage, page: Page, tmp_path: P
     page.wait_for_timeout(300)
     assert page.evaluate("() => typeof window.__xss") == "undefined"
     assert offline.blocked == []
+
+
+def plot_traces(page: Page, testid: str) -> list[dict[str, Any]]:
+    """The traces plotly drew in a plot div (name, type, meta, points it decoded)."""
+    return page.evaluate(
+        """(id) => document.querySelector(`[data-testid="${id}"]`)._fullData.map((t) => ({
+          name: t.name, type: t.type, meta: t.meta || null, n: t._length}))""",
+        testid,
+    )
+
+
+def test_report_new_views_and_slo_render_offline(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """The time, ECDF and shift views and the SLO table of a token + time selection render
+    offline, one trace set per run, from compare()'s numbers."""
+    runs = demo_runs(n=1500)
+    values = {"token_range": TOKEN_RANGE, "time_range": TIME_RANGE, "slo": SLO}
+    path = write_html(runs, tmp_path / "views.html", **values)
+    offline.open(path)
+    expected = compare(*runs, **values).to_dict()
+
+    for testid in ALL_PLOTS:
+        plot = page.locator(f'div.plot[data-testid="{testid}"]')
+        assert plot.get_attribute("data-rendered") == "true", testid
+        assert plot.locator(".main-svg").count() > 0, f"{testid}: no plotly SVG"
+    names = [run.name for run in runs]
+    time = plot_traces(page, "time")
+    assert sorted({t["meta"]["run"] for t in time}) == sorted(names)
+    assert {t["meta"]["role"] for t in time} == {"points", "median", "p90"}
+    points = {t["meta"]["run"]: t["n"] for t in time if t["meta"]["role"] == "points"}
+    assert all(points[name] > 1000 for name in names), points  # drawn, not just declared
+    ecdf = plot_traces(page, "ecdf")
+    chosen = {t["meta"]["run"]: t["meta"]["n"] for t in ecdf if t["meta"]["role"] == "selection"}
+    assert chosen == {row["name"]: row["n"] for row in expected["runs"]}
+    shift = plot_traces(page, "shift")
+    assert {t["meta"]["run"] for t in shift} == {runs[1].name}
+    # Axis titles as the widget words them, the SLO threshold drawn and labelled.
+    time_text = page.locator('[data-testid="time"]').inner_text()
+    assert "request start time (s since the run's first request)" in time_text
+    assert "SLO: TPOT ≤ 30.0 ms" in time_text
+    assert "cumulative share of requests" in page.locator('[data-testid="ecdf"]').inner_text()
+    assert "quantile of the baseline" in page.locator('[data-testid="shift"]').inner_text()
+    # Legends carry the short labels (the full names are in the header and on hover).
+    legend = page.locator('[data-testid="time"] .legend .legendtext').all_text_contents()
+    assert legend and all(label not in names for label in legend), legend
+    # The selected time range is shaded on the time view.
+    assert page.locator('[data-testid="time"] .layer-below .shapelayer path').count() == 1
+
+    table = page.locator('table[data-testid="slo-table"]')
+    assert table.is_visible()
+    slo_rows = table.locator('tr[data-testid="slo-run"]')
+    assert slo_rows.count() == len(runs)
+    for row, want in zip(slo_rows.all(), expected["slo"]["runs"], strict=True):
+        assert row.get_attribute("data-name") == want["name"]
+        assert row.get_attribute("data-n") == str(want["n"])
+        assert row.get_attribute("data-met") == str(want["met"])
+    header = page.locator('[data-testid="report-header"]').inner_text()
+    assert "20 s ≤ request start ≤ 400 s" in header
+    check_stats(page, runs, expected)
+    assert offline.blocked == [], f"the report tried the network: {offline.blocked}"
+    assert offline.errors == [], f"script errors: {offline.errors}"
+
+
+def test_report_of_an_empty_selection_renders(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """Nothing in the selection: tables say "not enough data", notes replace the figures."""
+    runs = demo_runs(n=300)
+    path = write_html(runs, tmp_path / "empty.html", token_range=(50_000, None))
+    offline.open(path, plots=("scatter", "time"))
+
+    for testid in ("compare", "ecdf", "shift"):
+        assert page.locator(f'div[data-testid="{testid}"]').count() == 0, testid
+        note = page.locator(f'[data-testid="{testid}-empty"]')
+        assert note.is_visible() and "Not enough data" in note.inner_text(), testid
+    rows = page.locator('tr[data-testid="stat-run"]')
+    assert rows.count() == len(runs)
+    assert all("not enough data" in row.inner_text() for row in rows.all())
+    verdict = page.locator('tr[data-testid="stat-diff"]').get_attribute("data-verdict")
+    assert verdict == "not enough data"
+    assert offline.blocked == [] and offline.errors == [], (offline.blocked, offline.errors)
