@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,7 @@ def make_run(
     source: str | None = None,
     error_text: str = "HTTP 500",
     failed_keep_timings: bool = False,
+    columns: Mapping[str, Sequence[Any]] | None = None,
 ) -> Run:
     """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
 
@@ -57,8 +59,14 @@ def make_run(
         Overrides TPOT: a function of (output tokens, rng).
     format, source
         The Run's `format` and `source` (e.g. "vllm" and a path, to look like a measured run).
+    columns
+        Exact per-request values by `Run.from_columns` keyword (e.g. None in chosen rows,
+        an ``error`` column mixing None, "" and texts); they replace the generated columns
+        and set `n` to their length.
     """
     rng = np.random.default_rng(seed)
+    if columns:
+        n = len(next(iter(columns.values())))
     out = (
         np.asarray(output_tokens, dtype=float)
         if output_tokens is not None
@@ -82,14 +90,12 @@ def make_run(
     errors = np.where(failed, error_text, None)
     if not failed_keep_timings:
         e2e[failed] = np.nan
-    return Run.from_columns(
-        name,
-        time_to_first_token=first,
-        time_to_last_token=e2e,
-        num_tokens_output=out,
-        num_tokens_input=rng.integers(50, 2000, n).astype(float),
-        request_start=start,
-        error=errors,
-        format=format,
-        source=source,
-    )
+    generated: dict[str, Any] = {
+        "time_to_first_token": first,
+        "time_to_last_token": e2e,
+        "num_tokens_output": out,
+        "num_tokens_input": rng.integers(50, 2000, n).astype(float),
+        "request_start": start,
+        "error": errors,
+    }
+    return Run.from_columns(name, **(generated | dict(columns or {})), format=format, source=source)

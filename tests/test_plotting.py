@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from factories import make_run as factory_run
+from factories import make_run
 
 from tpot_widget import Run, compare
 from tpot_widget.display import PALETTE, short_labels
@@ -29,26 +29,6 @@ from tpot_widget.plotting import (
 )
 
 TPOT = "time_per_output_token"
-
-
-def make_run(name: str = "run A", n: int = 50, seed: int = 0, n_failed: int = 3) -> Run:
-    """A small real Run: TPOT around 20 ms, a few failed requests."""
-    rng = np.random.default_rng(seed)
-    out = rng.integers(2, 500, n).astype(float)
-    ttft = rng.uniform(0.05, 0.2, n)
-    e2e = ttft + 0.02 * rng.lognormal(0, 0.1, n) * (out - 1)
-    errors: list[str | None] = [None] * n
-    for i in range(n_failed):
-        errors[i] = "HTTP 503"
-        ttft[i] = e2e[i] = out[i] = np.nan
-    return Run.from_columns(
-        name,
-        time_to_first_token=ttft,
-        time_to_last_token=e2e,
-        num_tokens_output=out,
-        num_tokens_input=rng.integers(10, 900, n),
-        error=errors,
-    )
 
 
 class FakeResult:
@@ -123,7 +103,7 @@ def test_signatures_are_llmeters() -> None:
 
 
 def test_return_types_for_a_run() -> None:
-    run = make_run()
+    run = make_run(n=50, n_failed=3)
     fig = scatter_histogram_2d(run, "num_tokens_output", TPOT, 20, 20)
     assert isinstance(fig, go.Figure)
     assert isinstance(boxplot_by_dimension(run, TPOT), go.Box)
@@ -182,7 +162,7 @@ def test_histnorm_can_be_overridden(histnorm: str | None) -> None:
 
 
 def test_histogram_filter_keeps_matching_rows() -> None:
-    run = make_run(n=30, n_failed=0)
+    run = make_run(n=30)
     small = run["num_tokens_output"][0]
     hist = histogram_by_dimension(run, TPOT, "num_tokens_output", int(small))
     expected = run[TPOT][run["num_tokens_output"] == small]
@@ -284,7 +264,7 @@ def test_explicit_template_wins() -> None:
 
 
 def test_scatter_runs_one_trace_set_per_run_on_shared_bins() -> None:
-    runs = [make_run("a", n=80), make_run("b", n=60, seed=3)]
+    runs = [make_run("a", n=80, n_failed=3), make_run("b", n=60, seed=3, n_failed=3)]
     fig = scatter_histogram_2d_runs(runs, token_range=(100, 300))
     scatters = [t for t in fig.data if t.type == "scattergl"]
     assert [t.name for t in scatters] == ["a", "b"]
@@ -300,7 +280,7 @@ def test_scatter_runs_one_trace_set_per_run_on_shared_bins() -> None:
 
 
 def test_compare_figure_draws_the_selected_rows() -> None:
-    runs = [make_run("a", n=120), make_run("b", n=90, seed=4)]
+    runs = [make_run("a", n=120, n_failed=3), make_run("b", n=90, seed=4, n_failed=3)]
     fig = compare_figure(runs, token_range=(50, 250))
     boxes = [t for t in fig.data if t.type == "box"]
     hists = [t for t in fig.data if t.type == "histogram"]
@@ -355,8 +335,8 @@ LONG = "bench 2024-06 / vllm 0.6 / llama-3-8b / tp1 / max_num_seqs="
 def timed_runs(**kwargs: Any) -> list[Run]:
     """Two runs with start times over 60 s and names long enough to get short labels."""
     return [
-        factory_run(LONG + "256", n=400, seed=1, **kwargs),
-        factory_run(LONG + "128", n=300, seed=2, tpot=0.025, **kwargs),
+        make_run(LONG + "256", n=400, seed=1, **kwargs),
+        make_run(LONG + "128", n=300, seed=2, tpot=0.025, **kwargs),
     ]
 
 
@@ -403,9 +383,9 @@ def test_time_figure_one_trace_set_per_run_with_short_labels() -> None:
 
 
 def test_time_figure_rolling_lines_are_the_quantiles_of_each_bin() -> None:
-    run = factory_run("warm", n=2000, seed=3, warm_up=(10, 2.0), n_failed=20)
+    run = make_run("warm", n=2000, seed=3, warm_up=(10, 2.0), n_failed=20)
     token_range = (100, 800)
-    fig = time_figure([run, factory_run("other", n=2000, seed=4)], TPOT, token_range=token_range)
+    fig = time_figure([run, make_run("other", n=2000, seed=4)], TPOT, token_range=token_range)
     traces = by_role(fig)
     median, p90 = traces["warm", "median"], traces["warm", "p90"]
     window = median.meta["window_s"]
@@ -431,9 +411,9 @@ def test_time_figure_rolling_lines_are_the_quantiles_of_each_bin() -> None:
 
 
 def test_time_figure_thins_points_but_not_lines() -> None:
-    run = factory_run("big", n=3000, seed=5)
-    full = time_figure([run, factory_run("b", seed=6)], TPOT)
-    thin = time_figure([run, factory_run("b", seed=6)], TPOT, max_points=500)
+    run = make_run("big", n=3000, seed=5)
+    full = time_figure([run, make_run("b", seed=6)], TPOT)
+    thin = time_figure([run, make_run("b", seed=6)], TPOT, max_points=500)
     points = by_role(thin)["big", "points"]
     assert len(points.x) == 500 and points.meta == {
         "run": "big", "role": "points", "drawn": 500, "total": 3000,
@@ -447,7 +427,7 @@ def test_time_figure_thins_points_but_not_lines() -> None:
 
 
 def test_time_figure_names_a_run_without_start_times() -> None:
-    runs = [factory_run("timed", seed=1), factory_run("untimed <b>", seed=2, duration=None)]
+    runs = [make_run("timed", seed=1), make_run("untimed <b>", seed=2, duration=None)]
     fig = time_figure(runs, TPOT)
     assert {name for name, _ in by_role(fig)} == {"timed"}
     texts = [a.text for a in fig.layout.annotations]
@@ -489,14 +469,14 @@ def test_ecdf_figure_of_an_empty_selection_says_so() -> None:
     with pytest.raises(NothingToPlot, match="nothing to plot"):
         ecdf_figure(runs, TPOT, token_range=(5000, None))
     # one run empty, the other not: drawn, and the empty one named
-    runs = [factory_run("a", seed=1), factory_run("short", seed=2, tokens=(2, 50))]
+    runs = [make_run("a", seed=1), make_run("short", seed=2, tokens=(2, 50))]
     fig = ecdf_figure(runs, TPOT, token_range=(100, None))
     assert by_role(fig)["short", "selection"].meta["n"] == 0
     assert [a.text for a in fig.layout.annotations] == ["short: no request in the selection"]
 
 
 def test_shift_figure_draws_each_run_against_the_baseline() -> None:
-    runs = [*timed_runs(), factory_run(LONG + "64", seed=7, tpot=0.03)]
+    runs = [*timed_runs(), make_run(LONG + "64", seed=7, tpot=0.03)]
     stats = compare(*runs, n_resamples=199).to_dict()
     fig = shift_figure(stats)
     traces = by_role(fig)
@@ -525,8 +505,8 @@ def test_shift_figure_draws_each_run_against_the_baseline() -> None:
 
 
 def test_shift_figure_without_enough_data() -> None:
-    a, b = factory_run("a", seed=1), factory_run("b", seed=2)
-    short = factory_run("short", seed=3, tokens=(2, 50))
+    a, b = make_run("a", seed=1), make_run("b", seed=2)
+    short = make_run("short", seed=3, tokens=(2, 50))
     with pytest.raises(NothingToPlot):
         shift_figure(compare(a, b, token_range=(5000, None), n_resamples=199))
     fig = shift_figure(compare(a, b, short, token_range=(100, None), n_resamples=199))

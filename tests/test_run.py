@@ -8,23 +8,28 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_run
 
 from tpot_widget import Run
 
 
-def _run() -> Run:
-    return Run.from_columns(
+@pytest.fixture
+def run() -> Run:
+    """Four requests: a normal one, one output token, a failure ("" is success), a normal one."""
+    return make_run(
         "r",
-        time_to_first_token=[0.1, 0.2, None, 0.05],
-        time_to_last_token=[1.1, 0.2, None, 0.5],
-        num_tokens_output=[11, 1, None, 10],
-        num_tokens_input=[5, 6, None, 7],
-        error=[None, "", "HTTP 503", None],
+        duration=None,
+        columns={
+            "time_to_first_token": [0.1, 0.2, None, 0.05],
+            "time_to_last_token": [1.1, 0.2, None, 0.5],
+            "num_tokens_output": [11, 1, None, 10],
+            "num_tokens_input": [5, 6, None, 7],
+            "error": [None, "", "HTTP 503", None],
+        },
     )
 
 
-def test_tpot_is_recomputed_only_with_more_than_one_output_token() -> None:
-    run = _run()
+def test_tpot_is_recomputed_only_with_more_than_one_output_token(run: Run) -> None:
     tpot = run["time_per_output_token"]
     assert tpot[0] == pytest.approx((1.1 - 0.1) / 10)
     assert math.isnan(tpot[1])  # one output token: no TPOT
@@ -32,8 +37,7 @@ def test_tpot_is_recomputed_only_with_more_than_one_output_token() -> None:
     assert tpot[3] == pytest.approx(0.45 / 9)
 
 
-def test_errors_counted_kept_and_excluded_from_valid_rows() -> None:
-    run = _run()
+def test_errors_counted_kept_and_excluded_from_valid_rows(run: Run) -> None:
     assert run.n_errors == 1  # "" means success
     assert list(run["error"]) == [None, None, "HTTP 503", None]
     assert run.valid("time_per_output_token").tolist() == [True, False, False, True]
@@ -41,8 +45,7 @@ def test_errors_counted_kept_and_excluded_from_valid_rows() -> None:
         run.errors[0] = True  # read-only, like every column
 
 
-def test_get_dimension_is_llmeter_compatible() -> None:
-    run = _run()
+def test_get_dimension_is_llmeter_compatible(run: Run) -> None:
     assert run.run_name == "r"
     assert run.get_dimension("num_tokens_output") == [11, 1, None, 10]
     assert all(isinstance(v, int) for v in run.get_dimension("num_tokens_input") if v)
@@ -66,8 +69,7 @@ def test_bad_values_become_nan_with_a_counting_warning() -> None:
     assert np.isnan(run["time_to_last_token"][1])
 
 
-def test_frame_round_trip_and_repr() -> None:
-    run = _run()
+def test_frame_round_trip_and_repr(run: Run) -> None:
     frame = run.to_pandas()
     assert list(frame.columns)[-1] == "error" and len(frame) == 4
     again = Run.from_frame(frame, name="again")
@@ -79,9 +81,9 @@ def test_frame_round_trip_and_repr() -> None:
         Run.from_frame(pd.DataFrame({"time_to_first_token": [0.1]}))
 
 
-def test_to_polars_keeps_error_texts() -> None:
+def test_to_polars_keeps_error_texts(run: Run) -> None:
     pytest.importorskip("polars")
-    frame = _run().to_polars()
+    frame = run.to_polars()
     assert frame["error"].to_list() == [None, None, "HTTP 503", None]
     assert frame.height == 4
 
@@ -205,8 +207,6 @@ def test_from_frame_refuses_duplicate_columns_and_bad_error_cells() -> None:
 
 
 def test_to_parquet_round_trip_is_exact(tmp_path) -> None:
-    from factories import make_run
-
     import tpot_widget
 
     base = make_run("p", n=500, error_rate=0.1, seed=3)
