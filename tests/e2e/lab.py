@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, ClassVar, TypeVar
 
 from playwright.sync_api import Browser, Locator, Page, Playwright
 
@@ -104,9 +104,103 @@ def _http_get_json(url: str, timeout: float = 5.0) -> Any:
         return json.loads(response.read().decode("utf-8"))
 
 
+_S = TypeVar("_S", bound="ServerProcess")
+
+
+class ServerProcess:
+    """What LabServer and MarimoServer share: a logged process, a readiness wait and a stop.
+
+    Subclasses are dataclasses holding `url`, `process`, `log_path` and `_log_file`, and say
+    what the messages call them (`_what`), which path answers once they are ready
+    (`_ready_path`) and whether they run in their own process group (`_own_group`).
+    """
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    _log_file: Any
+    _what: ClassVar[str]
+    _ready_path: ClassVar[str]
+    _own_group: ClassVar[bool] = False
+
+    @classmethod
+    def _spawn(
+        cls, cmd: Sequence[str], *, cwd: Path, env: dict[str, str], log_path: Path
+    ) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+        """Start `cmd` with stdout and stderr going to `log_path` (left open, for the server)."""
+        log_file = log_path.open("wb")
+        process = subprocess.Popen(
+            list(cmd),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=cls._own_group,  # then stop() ends it and its children
+        )
+        return process, log_file
+
+    def _ready_or_stopped(self: _S, timeout: float) -> _S:
+        """Wait until the server answers; stop it (and re-raise) if it does not."""
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise E2EError(
+                    f"{self._what} exited with code {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                url = f"{self.url}{self._ready_path}"
+                with urllib.request.urlopen(url, timeout=2.0) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.2)
+        raise E2EError(f"{self._what} not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, n_chars: int = 4000) -> str:
+        """The end of the server's log, for failure messages."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
+        except OSError:
+            return "(no server log)"
+
+    def _signal(self, signum: int) -> None:
+        if not self._own_group:
+            self.process.send_signal(signum)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signum)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM the server by PID (its process group if it has one) and wait; SIGKILL if
+        it does not exit."""
+        if self.process.poll() is None:
+            self._signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+                self.process.wait(timeout=timeout)
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+
 @dataclass
-class LabServer:
+class LabServer(ServerProcess):
     """A JupyterLab server on a free port with private dirs; stop it with `stop()`."""
+
+    _what: ClassVar[str] = "jupyter lab"
+    _ready_path: ClassVar[str] = "/api/status"
 
     url: str
     root_dir: Path
@@ -175,38 +269,9 @@ class LabServer:
             f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
         ]  # fmt: skip
         log_path = base_dir / "jupyterlab.log"
-        log_file = log_path.open("wb")
-        process = subprocess.Popen(
-            cmd, cwd=root_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
+        process, log_file = cls._spawn(cmd, cwd=root_dir, env=env, log_path=log_path)
         server = cls(f"http://127.0.0.1:{port}", root_dir, base_dir, process, log_path, log_file)
-        try:
-            server._wait_ready(timeout)
-        except BaseException:
-            server.stop()
-            raise
-        return server
-
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise E2EError(
-                    f"jupyter lab exited with code {self.process.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                _http_get_json(f"{self.url}/api/status", timeout=2.0)
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                time.sleep(0.2)
-        raise E2EError(f"jupyter lab not ready after {timeout:.0f} s:\n{self.log_tail()}")
-
-    def log_tail(self, n_chars: int = 4000) -> str:
-        """The end of the server's log, for failure messages."""
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
-        except OSError:
-            return "(no server log)"
+        return server._ready_or_stopped(timeout)
 
     def shutdown_kernels(self) -> None:
         """Shut down every running kernel (frees the CPU between tests)."""
@@ -236,18 +301,10 @@ class LabServer:
                     urllib.request.urlopen(request, timeout=10).close()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM the server by PID and wait for it (SIGKILL if it does not exit)."""
+        """Shut its kernels down, then SIGTERM the server by PID (SIGKILL if it hangs)."""
         if self.process.poll() is None:
             self.shutdown_kernels()
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
+        super().stop(timeout)
 
 
 def write_notebook(path: Path, cells: Sequence[str]) -> Path:

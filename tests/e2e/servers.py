@@ -8,22 +8,18 @@ server per test module on a free port, with private config/cache dirs, stopped b
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from .lab import DEFAULT_TIMEOUT_S, E2EError, LabServer, free_port
+from .lab import DEFAULT_TIMEOUT_S, E2EError, LabServer, ServerProcess, free_port
 
 #: JS on a `.tpot-widget` root: plots drawn and the panel shows settled numbers for every run.
 #: Runs on the root element itself, so it works inside marimo's shadow root too.
@@ -115,8 +111,15 @@ def run_all_cells_notebook7(page: Page, timeout: float = DEFAULT_TIMEOUT_S) -> N
 
 
 @dataclass
-class MarimoServer:
-    """`marimo run <notebook>` on a free port with private dirs; stop it with `stop()`."""
+class MarimoServer(ServerProcess):
+    """`marimo run <notebook>` on a free port with private dirs; stop it with `stop()`.
+
+    It runs in its own process group: `stop()` ends it and its children.
+    """
+
+    _what: ClassVar[str] = "marimo run"
+    _ready_path: ClassVar[str] = "/health"
+    _own_group: ClassVar[bool] = True
 
     url: str
     notebook: Path
@@ -141,60 +144,9 @@ class MarimoServer:
             "--no-token", "--no-sandbox",
         ]  # fmt: skip
         log_path = base_dir / "marimo.log"
-        log_file = log_path.open("wb")
-        process = subprocess.Popen(
-            cmd,
-            cwd=notebook.parent,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() ends it and its children
-        )
+        process, log_file = cls._spawn(cmd, cwd=notebook.parent, env=env, log_path=log_path)
         server = cls(f"http://127.0.0.1:{port}", notebook, process, log_path, log_file)
-        try:
-            server._wait_ready(timeout)
-        except BaseException:
-            server.stop()
-            raise
-        return server
-
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise E2EError(
-                    f"marimo run exited with code {self.process.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2.0) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
-            time.sleep(0.2)
-        raise E2EError(f"marimo run not ready after {timeout:.0f} s:\n{self.log_tail()}")
-
-    def log_tail(self, n_chars: int = 4000) -> str:
-        """The end of the server's log, for failure messages."""
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-n_chars:]
-        except OSError:
-            return "(no server log)"
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM the server's process group (its PID) and wait; SIGKILL if it hangs."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=timeout)
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
+        return server._ready_or_stopped(timeout)
 
 
 def wait_for_marimo_widget(
