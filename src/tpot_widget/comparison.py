@@ -772,7 +772,7 @@ def _matched(
 
 
 #: The confound check reads at most this many evenly spaced rows per run (it is a hint).
-CONFOUND_MAX_ROWS = 5_000
+CONFOUND_MAX_ROWS = 2_000
 
 
 def _confound_sample(u: _Unit, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
@@ -867,7 +867,7 @@ def _with_effects(
 
 #: The Hodges–Lehmann shift uses at most this many evenly spaced order statistics per run, so
 #: a brush stays live at 1M requests; below it the shift is exact.
-HL_MAX_ROWS = 3_000
+HL_MAX_ROWS = 1_500
 
 
 def _thinned(x_sorted: np.ndarray) -> np.ndarray:

@@ -261,7 +261,7 @@ def confounding(
     xa, xb, va, vb = xa[ka], xb[kb], va[ka], vb[kb]
     if len(xa) < 2 or len(xb) < 2:
         return Confounding(False, math.nan, math.nan, math.nan, None)
-    ks = float(sps.ks_2samp(xa, xb).statistic)
+    ks = float(sps.ks_2samp(xa, xb, method="asymp").statistic)
     spread = math.sqrt((float(np.var(xa, ddof=1)) + float(np.var(xb, ddof=1))) / 2.0)
     smd = (float(np.mean(xb)) - float(np.mean(xa))) / spread if spread > 0 else 0.0
     pooled_x, pooled_v = np.concatenate([xa, xb]), np.concatenate([va, vb])
