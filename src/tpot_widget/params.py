@@ -12,7 +12,7 @@ import numbers
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .durations import validate_slo
@@ -26,6 +26,7 @@ __all__ = [
     "METHODS",
     "MIN_RESAMPLES",
     "MIN_RUNS",
+    "NAMES",
     "Parameters",
     "Range",
     "check_run_count",
@@ -81,7 +82,7 @@ class Parameters:
     @classmethod
     def from_user(cls, **values: Any) -> Parameters:
         """Validate user-facing values (any subset; the rest take their defaults)."""
-        unknown = set(values) - set(cls.__dataclass_fields__)
+        unknown = set(values) - set(NAMES)
         if unknown:
             raise TypeError(f"unknown comparison parameter(s): {', '.join(sorted(unknown))}")
         d = DEFAULTS
@@ -120,6 +121,9 @@ class Parameters:
 
 #: The defaults, written once.
 DEFAULTS = Parameters()
+#: The parameters' names, in order: `compare`'s keywords and `TPOTCompare`'s traits of the
+#: same name (the widget builds its `Parameters` from them).
+NAMES: tuple[str, ...] = tuple(f.name for f in fields(Parameters))
 
 
 def _is_number(value: Any) -> bool:

@@ -378,20 +378,7 @@ class TPOTCompare(anywidget.AnyWidget):
 
     # --- recomputation -----------------------------------------------------------------------
 
-    @traitlets.observe(
-        "token_range",
-        "time_range",
-        "dimension",
-        "x_dimension",
-        "statistic",
-        "confidence_level",
-        "threshold",
-        "match",
-        "slo",
-        "method",
-        "n_resamples",
-        "_request_seq",
-    )
+    @traitlets.observe(*params.NAMES, "_request_seq")
     def _on_state_change(self, change: dict[str, Any]) -> None:
         if self._ready:
             self._recompute()
@@ -405,19 +392,8 @@ class TPOTCompare(anywidget.AnyWidget):
         return comparer
 
     def _parameters(self) -> Parameters:
-        return Parameters.from_user(
-            dimension=self.dimension,
-            x_dimension=self.x_dimension,
-            statistic=self.statistic,
-            confidence_level=self.confidence_level,
-            token_range=self.token_range,
-            time_range=self.time_range,
-            threshold=self.threshold,
-            match=self.match,
-            slo=self.slo,
-            method=self.method,
-            n_resamples=self.n_resamples,
-        )
+        """The traits named like the parameters, validated as `compare` validates them."""
+        return Parameters.from_user(**{name: getattr(self, name) for name in params.NAMES})
 
     def _recompute(self) -> None:
         """Bring `stats` up to date (once per distinct state) and answer the browser's request."""
