@@ -202,7 +202,7 @@ class WidgetView {
           // the brushed views were waiting for these numbers: draw them next
           window.clearTimeout(this.viewsTimer);
           this.viewsTimer = 0;
-          window.setTimeout(() => this.redraw("selection"), 0);
+          window.setTimeout(() => this.redraw("selection", true), 0);
         }
       }),
     );
@@ -452,8 +452,11 @@ class WidgetView {
     for (const slot of this.slots) this.drawSlot(slot);
   }
 
-  /** Redraw the views that redraw on `trigger` (selection: once per animation frame). */
-  private redraw(trigger: Trigger): void {
+  /**
+   * Redraw the views that redraw on `trigger` (selection: once per animation frame, or `now`
+   * when the kernel's numbers have just been shown and the views were waiting for them).
+   */
+  private redraw(trigger: Trigger, now = false): void {
     if (this.prep === null) return;
     const slots = this.slots.filter((s) => s.spec.redrawOn.includes(trigger));
     if (trigger !== "selection") {
@@ -461,6 +464,12 @@ class WidgetView {
       return;
     }
     this.drawOverlays();
+    if (now) {
+      if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
+      this.selectionFrame = 0;
+      slots.forEach((s) => this.drawSlot(s));
+      return;
+    }
     if (this.selectionFrame) return;
     this.selectionFrame = requestAnimationFrame(() => {
       this.selectionFrame = 0;
