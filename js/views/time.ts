@@ -24,14 +24,19 @@ import {
 import { densityCells } from "./scatter";
 
 export const TIME_AXIS_TITLE = "request start time (s since the run's first request)";
-/** Time bins of the median / p90 lines. */
+/** Most time bins of the median / p90 lines. */
 const LINE_BINS = 48;
 const DENSITY_BINS_X = 120;
 const DENSITY_BINS_Y = 60;
 
+/** Time bins of the lines: up to LINE_BINS, fewer for small runs (≈ 15+ rows per bin). */
 function lineBins(state: DrawState): Bins | null {
   const ext = state.prep.tExtent;
-  return ext === null ? null : coverBins(ext[0], ext[1], LINE_BINS);
+  if (ext === null) return null;
+  const sizes = state.prep.timePoints.flatMap((p) => (p === null ? [] : [p.x.length]));
+  const fewest = sizes.length === 0 ? 0 : Math.min(...sizes);
+  const count = Math.max(4, Math.min(LINE_BINS, Math.floor(fewest / 15)));
+  return coverBins(ext[0], ext[1], count);
 }
 
 /** The time view's figure: points (or density cells) per run with start times. */
