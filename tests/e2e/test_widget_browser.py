@@ -781,3 +781,44 @@ def test_slo_inputs_and_panel_match_compare(demo: SharedWidget) -> None:
     for view in ("scatter", "time", "box", "hist", "ecdf"):
         lines = root.locator(f'[data-testid="{view}"] .shapelayer path').count()
         assert lines >= 1, f"{view}: no SLO threshold line"
+
+
+def test_warm_up_hint_excludes_the_first_seconds(
+    notebooks: NotebookPages, state_path: Path
+) -> None:
+    """A run with an obvious warm-up: the panel offers to cut it; the button sets time_range."""
+    from factories import make_run
+
+    def build() -> list[Run]:
+        return [
+            make_run("warm", n=2000, seed=1, duration=120.0, warm_up=(20.0, 2.0)),
+            make_run("steady", n=2000, seed=2, duration=120.0),
+        ]
+
+    tests_dir = str(Path(__file__).resolve().parents[1])
+    code = (
+        f"import sys\nsys.path.insert(0, {tests_dir!r})\nfrom factories import make_run\n"
+        "runs = [make_run('warm', n=2000, seed=1, duration=120.0, warm_up=(20.0, 2.0)),\n"
+        "        make_run('steady', n=2000, seed=2, duration=120.0)]"
+    )
+    runs = build()
+    hint = compare(*runs).to_dict()["warm_up"]
+    assert hint is not None, "the factory's warm-up is not detected by compare()"
+    page = notebooks.open_widget("warm_up.ipynb", widget_cells(code, state_path))
+    root = page.locator(".tpot-widget").last
+    button = root.locator('[data-testid="warm-up-exclude"]')
+    button.wait_for(state="visible", timeout=WAIT_S * 1000)
+    seconds = float(button.get_attribute("data-seconds") or "nan")
+    assert seconds == hint["seconds"]
+    assert f"{seconds:.0f}" in button.inner_text()
+    button.click()
+    state = wait_for_state(
+        state_path,
+        lambda s: s["time_range"] == [seconds, None] and s["stats"].get("time_range") is not None,
+        WAIT_S,
+        "time_range from the warm-up button",
+    )
+    expected = compare(*runs, time_range=(seconds, None)).to_dict()
+    assert stats_mismatches(state["stats"], expected) == []
+    wait_settled(root, expected, "panel without the warm-up")
+    assert button.count() == 0 or not button.is_visible(), "the hint stays after accepting it"
