@@ -92,6 +92,8 @@ class WidgetView {
   private viewsTimer = 0;
   private clearingSelection = false;
   private disposed = false;
+  /** Why the views have no data (a failed column request), shown in the panel's error line. */
+  private dataError = "";
 
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
@@ -265,7 +267,9 @@ class WidgetView {
       confidence_level: this.model.get("confidence_level"),
       log_axis: this.model.get("log_axis"),
       token_range: this.ranges.token_range,
-      ...(this.hasTimeRange() ? { time_range: this.ranges.time_range } : {}),
+      ...(this.hasTimeRange() && runsMeta(this.model).some((r) => r.has_start_times !== false)
+        ? { time_range: this.ranges.time_range }
+        : {}),
       ...(this.model.get("slo") !== undefined ? { slo: this.model.get("slo") ?? {} } : {}),
     });
   }
@@ -282,7 +286,7 @@ class WidgetView {
       runsMeta(this.model),
       choicesOf(this.model).units,
       this.model.get("x_dimension"),
-      this.model.get("error_message") ?? "",
+      [this.model.get("error_message") ?? "", this.dataError].filter((t) => t !== "").join("\n"),
     );
     setStale(this.panel, this.root, this.ctx.scheduler.busy());
   }
@@ -385,7 +389,8 @@ class WidgetView {
     } catch (exc) {
       if (this.disposed) return;
       const text = exc instanceof Error ? exc.message : String(exc);
-      this.panel.error.textContent = `Could not load the data: ${text}`;
+      this.dataError = `Could not load the data: ${text}`;
+      this.showStats();
       for (const slot of this.slots) slot.note.textContent = "no data (see the panel)";
       return;
     }
@@ -394,9 +399,11 @@ class WidgetView {
     if (current !== key) return; // switched again meanwhile
     const missing = keys.filter((k) => !this.ctx.columns.has(k) && !k.endsWith("/request_start"));
     if (missing.length > 0) {
-      this.panel.error.textContent = `The kernel did not send the column(s) ${missing.join(", ")}.`;
+      this.dataError = `The kernel did not send the column(s) ${missing.join(", ")}.`;
+      this.showStats();
       return;
     }
+    this.dataError = "";
     const columns: RunColumns[] = runs.map((_, i) => {
       const t = this.ctx.columns.get(columnKey(i, "request_start"));
       return {
