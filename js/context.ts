@@ -35,9 +35,6 @@ export interface WidgetModel {
   stats: Stats | Record<string, never>;
   _runs_meta: RunMeta[];
   _choices: Choices;
-  /** The names before issue 8 (kernels of an older tpot_widget). */
-  runs_meta?: RunMeta[];
-  choices?: Choices;
   _summary_markdown?: string;
   error_message: string;
   density_threshold: number;
@@ -59,15 +56,15 @@ export type Payload = Partial<
   >
 >;
 
-/** The runs' metadata (baseline first), under the trait's current or former name. */
+/** The runs' metadata (baseline first); [] before the kernel sent it. */
 export function runsMeta(model: AnyModel<WidgetModel>): RunMeta[] {
-  const runs = model.get("_runs_meta") ?? model.get("runs_meta");
+  const runs = model.get("_runs_meta");
   return Array.isArray(runs) ? runs : [];
 }
 
-/** The controls' choices, under the trait's current or former name. */
+/** The controls' choices (empty lists before the kernel sent them). */
 export function choicesOf(model: AnyModel<WidgetModel>): Choices {
-  const c = model.get("_choices") ?? model.get("choices");
+  const c = model.get("_choices") as Choices | undefined;
   return {
     dimensions: Array.isArray(c?.dimensions) ? c.dimensions : [],
     x_dimensions: Array.isArray(c?.x_dimensions) ? c.x_dimensions : [],

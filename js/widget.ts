@@ -193,7 +193,6 @@ class WidgetView {
     on("change:time_range", () => this.adoptModelRanges());
     const onMeta = (): void => renderHeader(this.header, runsMeta(this.model));
     on("change:_runs_meta", onMeta);
-    on("change:runs_meta", onMeta);
     this.cleanups.push(
       this.ctx.onAnswerReceived((kind) => {
         // the numbers first: anything drawn after them must not delay them
