@@ -4,8 +4,9 @@ readers that name the file and line of anything they cannot read.
 Stable helpers for loader modules (documented in each docstring): `LoadError`, `where`,
 `parse_json`, `read_bytes`, `read_json`, `iter_json_lines`, `read_json_documents`,
 `as_number`, `is_number`, `field_number`, `number_array`, `error_texts`, `as_row`,
-`expect_fields`, `refuse_empty_lines`, `read_side_json`,
-`since_first_start`, `seconds_since_first`, `iso_to_epoch`,
+`expect_fields`, `refuse_empty_lines`, `read_side_json`, `read_json_list`,
+`RequestColumns` (a run filled one request at a time), `model_in_bodies`,
+`short_model`, `model_folder_name`, `since_first_start`, `seconds_since_first`, `iso_to_epoch`,
 `scalar_metadata`, `read_json_lines_columns`; files are opened only through `._io`
 (`open_data`, `data_stem`, `find_member`...), which handles compression, BOMs and links.
 Runs named alike are told apart by `tpot_widget.params.unique_names`, the one naming rule
@@ -25,6 +26,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ import numpy as np
 import orjson
 
 from ..run import Run
-from ._io import LoadError, find_member, open_data, progress, read_all
+from ._io import LoadError, data_stem, find_member, open_data, progress, read_all
 
 #: What a number field must hold, said in every number error.
 NUMBER_RULE = (
@@ -293,6 +295,99 @@ def since_first_start(
     return [None if s is None or first is None else (s - first) / per_second for s in starts]
 
 
+@dataclass
+class RequestColumns:
+    """A run's per-request columns, filled one request at a time (`add`) and made into the
+    Run (`run`): what every loader that walks a list of request records shares."""
+
+    ttft: list[float | None] = field(default_factory=list)
+    e2e: list[float | None] = field(default_factory=list)
+    tpot_reported: list[float | None] = field(default_factory=list)
+    input_tokens: list[float | None] = field(default_factory=list)
+    output_tokens: list[float | None] = field(default_factory=list)
+    starts: list[float | None] = field(default_factory=list)
+    errors: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def add(
+        self,
+        *,
+        ttft: float | None,
+        e2e: float | None,
+        output_tokens: float | None,
+        input_tokens: float | None = None,
+        tpot_reported: float | None = None,
+        start: float | None = None,
+        error: str | None = None,
+    ) -> None:
+        """One request: seconds, token counts, its start on the tool's clock, error text."""
+        self.ttft.append(ttft)
+        self.e2e.append(e2e)
+        self.tpot_reported.append(tpot_reported)
+        self.input_tokens.append(input_tokens)
+        self.output_tokens.append(output_tokens)
+        self.starts.append(start)
+        self.errors.append(error)
+
+    def run(
+        self,
+        name: str,
+        path: Path,
+        *,
+        format: str,
+        metadata: Mapping[str, Any],
+        per_second: float = 1.0,
+    ) -> Run:
+        """The Run of these requests, their starts in seconds after the first one
+        (`per_second`: the unit of the starts, 1e9 for nanoseconds; see `since_first_start`)."""
+        return Run.from_columns(
+            name,
+            time_to_first_token=self.ttft,
+            time_to_last_token=self.e2e,
+            tpot_reported=self.tpot_reported,
+            num_tokens_input=self.input_tokens,
+            num_tokens_output=self.output_tokens,
+            request_start=since_first_start(self.starts, per_second=per_second),
+            error=self.errors,
+            format=format,
+            source=str(path),
+            metadata=metadata,
+        )
+
+
+def model_in_bodies(bodies: Iterable[Any], limit: int = 50) -> str | None:
+    """The `model` of the first request body (a JSON string) that names one, among the
+    first `limit`; None when none does (bodies that are not JSON objects are passed over)."""
+    for body in islice(bodies, limit):
+        if not isinstance(body, str) or '"model"' not in body:
+            continue
+        try:
+            model = json.loads(body).get("model")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(model, str) and model.strip():
+            return model
+    return None
+
+
+def short_model(model: Any) -> str | None:
+    """A model id without its organisation ("meta-llama/Llama-3.1-8B" → "Llama-3.1-8B");
+    None for anything but non-blank text."""
+    if not isinstance(model, str) or not model.strip():
+        return None
+    return model.strip().rstrip("/").rsplit("/", 1)[-1]
+
+
+def model_folder_name(path: Path, model: str | None) -> str:
+    """ "model · folder" for tools whose file name is fixed (the folder tells runs apart),
+    with the `short_model`; the folder alone without a model."""
+    folder = path.parent.name or data_stem(path)
+    short = short_model(model)
+    return folder if short is None else f"{short} · {folder}"
+
+
 def as_row(
     value: Any,
     where: str,
@@ -329,6 +424,20 @@ def read_json_object_list(
     if not items:
         raise LoadError(f"{path}: {empty}")
     return data, items
+
+
+def read_json_list(path: Path, *, expected: str) -> list[Any]:
+    """The non-empty JSON list of requests in `path`.
+
+    LoadError "`path`: expected `expected`" when the file holds no list, and "the list of
+    requests is empty" when it is empty.
+    """
+    data = read_json(path)
+    if not isinstance(data, list):
+        raise LoadError(f"{path}: expected {expected}")
+    if not data:
+        raise LoadError(f"{path}: the list of requests is empty; the run holds no request")
+    return data
 
 
 def read_side_json(folder: Path, name: str, max_bytes: int) -> Any | None:

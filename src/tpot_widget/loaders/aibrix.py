@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from ..run import Run
-from ._common import LoadError, as_number, iter_json_lines, since_first_start, where
+from ._common import LoadError, RequestColumns, as_number, iter_json_lines, where
 from ._io import data_stem
 
 FORMAT = "aibrix"
@@ -51,13 +51,7 @@ def sniff(path: Path, head: bytes) -> bool:
 def load(path: Path) -> list[Run]:
     """The one run of an AIBrix client output file."""
     path = Path(path)
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    tpot: list[float | None] = []
-    inputs: list[float | None] = []
-    outputs: list[float | None] = []
-    starts: list[float | None] = []
-    errors: list[str | None] = []
+    requests = RequestColumns()
     for line, record in iter_json_lines(path):
         at = where(path, line)
         if not isinstance(record, dict):
@@ -77,30 +71,25 @@ def load(path: Path) -> list[Run]:
         if error is not None:  # AIBrix writes 0 tokens for a failed request: unknown, not 0
             n_in = None if n_in == 0 else n_in
             n_out = None if n_out == 0 else n_out
-        ttft.append(number("ttft"))
-        e2e.append(number("latency"))
-        tpot.append(number("tpot"))
-        inputs.append(n_in)
-        outputs.append(n_out)
-        starts.append(number("start_time"))
-        errors.append(error)
-    if not errors:
+        requests.add(
+            ttft=number("ttft"),
+            e2e=number("latency"),
+            tpot_reported=number("tpot"),
+            input_tokens=n_in,
+            output_tokens=n_out,
+            start=number("start_time"),
+            error=error,
+        )
+    if not requests:
         raise LoadError(f"{path}: no request line in this AIBrix output")
     return [
-        Run.from_columns(
+        requests.run(
             data_stem(path),
-            time_to_first_token=ttft,
-            time_to_last_token=e2e,
-            tpot_reported=tpot,
-            num_tokens_input=inputs,
-            num_tokens_output=outputs,
-            request_start=since_first_start(starts),
-            error=errors,
+            path,
             format=FORMAT,
-            source=str(path),
             metadata={
                 "tool": "AIBrix benchmark client",
-                "streaming_requests": sum(t is not None for t in ttft),
+                "streaming_requests": sum(t is not None for t in requests.ttft),
                 "tpot_reported": "AIBrix's own tpot, (E2E - TTFT) / output tokens",
             },
         )

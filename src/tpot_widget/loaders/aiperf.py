@@ -23,6 +23,7 @@ from ._common import (
     iter_json_lines,
     read_side_json,
     refuse_empty_lines,
+    short_model,
     since_first_start,
     where,
 )
@@ -192,13 +193,6 @@ def _warn_if_no_ttft(path: Path, ttft: list[float | None], errors: list[str | No
         )
 
 
-def _short_model(model: Any) -> str | None:
-    """A model id without its organisation ("openai/gpt-oss-20b" → "gpt-oss-20b")."""
-    if not isinstance(model, str) or not model.strip():
-        return None
-    return model.strip().rstrip("/").rsplit("/", 1)[-1]
-
-
 def _read_summary(path: Path) -> dict[str, Any]:
     """The `input_config` of the profile_export_aiperf.json next to `path`, or {}.
 
@@ -240,7 +234,7 @@ def _run_name(path: Path) -> str:
     folder = path.parent.name if data_name(path).startswith("profile_export") else ""
     base = folder or data_stem(path)
     meta = _summary_metadata(path)
-    model = _short_model(meta.get("model"))
+    model = short_model(meta.get("model"))
     if "concurrency" in meta:
         load = f"concurrency {_fmt(meta['concurrency'])}"
     elif "request_rate" in meta:

@@ -11,7 +11,6 @@ model's name). `response_messages` is a pickle and is never read. A failed row
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 from contextlib import closing
@@ -19,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, since_first_start
-from ._io import data_stem
+from ._common import LoadError, model_folder_name, model_in_bodies, since_first_start
 
 FORMAT = "evalscope"
 
@@ -105,10 +103,11 @@ def load(path: Path) -> list[Run]:
         errors.append(_FAILED if failed else None)
         if stream[i] == 0:  # a non-streaming reply: its "first chunk" is the whole reply
             ttft[i] = tpot[i] = None
-    model = _model(rows, index.get("request"))
+    at = index.get("request")
+    model = None if at is None else model_in_bodies(row[at] for row in rows)
     return [
         Run.from_columns(
-            _run_name(path, model),
+            model_folder_name(path, model),  # evalscope names the folder after the run
             time_to_first_token=ttft,
             time_to_last_token=column("latency"),
             tpot_reported=tpot,
@@ -138,28 +137,3 @@ def _number(value: Any, path: Path, rowid: int, name: str) -> float | None:
         f"{path}: table result, row {rowid}: {name} is {value!r}, not a number; "
         "is this really evalscope's benchmark_data.db?"
     )
-
-
-def _model(rows: list[Any], at: int | None) -> str | None:
-    """The `model` of the first request body that names one."""
-    if at is None:
-        return None
-    for row in rows[:50]:
-        body = row[at]
-        if not isinstance(body, str):
-            continue
-        try:
-            model = json.loads(body).get("model")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(model, str) and model.strip():
-            return model
-    return None
-
-
-def _run_name(path: Path, model: str | None) -> str:
-    """ "model · folder" (evalscope names the folder after the run, e.g. parallel_4_number_100)."""
-    folder = path.parent.name or data_stem(path)
-    if model is None:
-        return folder
-    return f"{model.strip().rstrip('/').rsplit('/', 1)[-1]} · {folder}"

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, as_number, as_row, read_json, read_side_json, scalar_metadata
+from ._common import (
+    LoadError,
+    as_number,
+    as_row,
+    read_json,
+    read_side_json,
+    scalar_metadata,
+    short_model,
+)
 from ._io import data_stem
 
 FORMAT = "genai-bench"
@@ -145,7 +153,7 @@ def _fmt(value: Any) -> str:
 
 def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
     """ "model · scenario · concurrency N" (the experiment folder stands in for the model)."""
-    who = model.strip().rstrip("/").rsplit("/", 1)[-1] if model else path.parent.name
+    who = short_model(model) if model else path.parent.name
     parts = [who or data_stem(path)]
     if aggregated.get("scenario"):
         parts.append(str(aggregated["scenario"]))

@@ -17,7 +17,7 @@ import orjson
 
 from ..params import unique_names
 from ..run import Run
-from ._common import LoadError, as_row, read_json_object_list, since_first_start
+from ._common import LoadError, RequestColumns, as_row, read_json_object_list
 
 FORMAT = "genai-perf"
 
@@ -134,11 +134,7 @@ def _load_experiment(
     if not requests:
         raise LoadError(f"{where} ({name}) holds no requests")
 
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    out_tokens: list[float] = []
-    starts: list[int] = []
-    errors: list[str | None] = []
+    columns = RequestColumns()
     for j, item in enumerate(requests):
         at = f"{where}.requests[{j}]"
         request = as_row(item, at)
@@ -162,30 +158,24 @@ def _load_experiment(
             error = error or err
             if has:
                 content.append(k)
-        starts.append(sent)
+        ttft: float | None = None
+        e2e: float | None = None
         if content:
             k0, k1 = content[0], content[-1]
-            ttft.append((_int_ns(stamps[k0], f"{at}.response_timestamps[{k0}]") - sent) / 1e9)
-            e2e.append((_int_ns(stamps[k1], f"{at}.response_timestamps[{k1}]") - sent) / 1e9)
+            ttft = (_int_ns(stamps[k0], f"{at}.response_timestamps[{k0}]") - sent) / 1e9
+            e2e = (_int_ns(stamps[k1], f"{at}.response_timestamps[{k1}]") - sent) / 1e9
         else:
-            ttft.append(None)
-            e2e.append(None)
             error = error or (
                 "no response with content (GenAI-Perf records no error flag; "
                 f"{len(stamps)} empty response(s))"
             )
-        out_tokens.append(float(len(content)))
-        errors.append(error)
+        columns.add(ttft=ttft, e2e=e2e, output_tokens=float(len(content)), start=sent, error=error)
 
-    return Run.from_columns(
+    return columns.run(
         name,
-        time_to_first_token=ttft,
-        time_to_last_token=e2e,
-        num_tokens_output=out_tokens,
-        request_start=since_first_start(starts, per_second=1e9),
-        error=errors,
+        path,
         format=FORMAT,
-        source=str(path),
+        per_second=1e9,
         metadata={
             "tool": "GenAI-Perf",
             "experiment_index": index,

@@ -24,6 +24,7 @@ from ._common import (
     as_row,
     diff_or_none,
     read_json,
+    short_model,
     since_first_start,
 )
 from ._io import data_stem
@@ -99,13 +100,6 @@ def _model(bench: Any) -> Any:
         return backend["model"]
     worker = bench.get("worker")
     return worker.get("backend_model") if isinstance(worker, dict) else None
-
-
-def _short_model(model: Any) -> str | None:
-    """A model id without its organisation ("meta-llama/Llama-3.1-8B" → "Llama-3.1-8B")."""
-    if not isinstance(model, str) or not model.strip():
-        return None
-    return model.strip().rstrip("/").rsplit("/", 1)[-1]
 
 
 def _is_new_schema(request: dict[str, Any]) -> bool:
@@ -261,7 +255,7 @@ def load(path: Path) -> list[Run]:
         )
     names = unique_names(
         [
-            f"{_short_model(_model(b)) or data_stem(path)} · {_strategy_name(_strategy(b), i)}"
+            f"{short_model(_model(b)) or data_stem(path)} · {_strategy_name(_strategy(b), i)}"
             for i, b in enumerate(benchmarks)
         ]
     )

@@ -20,14 +20,20 @@ own TPOT, (last token time − first token time) / (output tokens − 1), goes t
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, as_number, as_row, read_json, since_first_start
-from ._io import data_stem
+from ._common import (
+    LoadError,
+    RequestColumns,
+    as_number,
+    as_row,
+    model_folder_name,
+    model_in_bodies,
+    read_json_list,
+)
 
 FORMAT = "inference-perf"
 
@@ -44,21 +50,12 @@ def sniff(path: Path, head: bytes) -> bool:
 def load(path: Path) -> list[Run]:
     """The one run of a per_request_lifecycle_metrics.json."""
     path = Path(path)
-    data = read_json(path)
-    if not isinstance(data, list):
-        raise LoadError(
-            f"{path}: expected inference-perf's per_request_lifecycle_metrics.json (a JSON "
-            "list of requests); summary_lifecycle_metrics.json holds no per-request data"
-        )
-    if not data:
-        raise LoadError(f"{path}: the list of requests is empty; the run holds no request")
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    tpot: list[float | None] = []
-    inputs: list[float | None] = []
-    outputs: list[float | None] = []
-    starts: list[float | None] = []
-    errors: list[str | None] = []
+    data = read_json_list(
+        path,
+        expected="inference-perf's per_request_lifecycle_metrics.json (a JSON list of "
+        "requests); summary_lifecycle_metrics.json holds no per-request data",
+    )
+    requests = RequestColumns()
     for index, item in enumerate(data):
         at = f"{path}: [{index}]"
         record = as_row(
@@ -75,32 +72,28 @@ def load(path: Path) -> list[Run]:
         n_out = as_number(response.get("output_tokens"), f"{at}.output_tokens")
         first_chunk = _first_time(response, at)
         token_times = _times(response.get("output_token_times"), f"{at}.output_token_times")
-        ttft.append(None if first_chunk is None or start is None else first_chunk - start)
-        e2e.append(None if end is None or start is None else end - start)
-        tpot.append(
-            (token_times[-1] - token_times[0]) / (n_out - 1)
-            if len(token_times) > 1 and n_out is not None and n_out > 1
-            else None
+        requests.add(
+            ttft=None if first_chunk is None or start is None else first_chunk - start,
+            e2e=None if end is None or start is None else end - start,
+            tpot_reported=(
+                (token_times[-1] - token_times[0]) / (n_out - 1)
+                if len(token_times) > 1 and n_out is not None and n_out > 1
+                else None
+            ),
+            input_tokens=_input_tokens(info, at),
+            output_tokens=n_out,
+            start=start,
+            error=_error_text(record.get("error")),
         )
-        inputs.append(_input_tokens(info, at))
-        outputs.append(n_out)
-        starts.append(start)
-        errors.append(_error_text(record.get("error")))
+    model = model_in_bodies(r.get("request") if isinstance(r, dict) else None for r in data)
     return [
-        Run.from_columns(
-            _run_name(path, data),
-            time_to_first_token=ttft,
-            time_to_last_token=e2e,
-            tpot_reported=tpot,
-            num_tokens_input=inputs,
-            num_tokens_output=outputs,
-            request_start=since_first_start(starts),
-            error=errors,
+        requests.run(
+            model_folder_name(path, model),
+            path,
             format=FORMAT,
-            source=str(path),
             metadata={
                 "tool": "inference-perf",
-                "model": _model(data),
+                "model": model,
                 "tpot_reported": "inference-perf's own TPOT (last - first token time) / (n - 1)",
             },
         )
@@ -153,27 +146,3 @@ def _error_text(error: Any) -> str | None:
     kind = str(error.get("error_type") or "").strip()
     message = str(error.get("error_msg") or "").strip()
     return f"{kind}: {message}" if kind and message else (kind or message or "error")
-
-
-def _model(records: list[Any]) -> str | None:
-    """The `model` of the first request body that names one (the body is a JSON string)."""
-    for record in records[:50]:
-        body = record.get("request") if isinstance(record, dict) else None
-        if not isinstance(body, str) or '"model"' not in body:
-            continue
-        try:
-            model = json.loads(body).get("model")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(model, str) and model.strip():
-            return model
-    return None
-
-
-def _run_name(path: Path, records: list[Any]) -> str:
-    """ "model · folder" (the file name is fixed, so its folder tells runs apart)."""
-    model = _model(records)
-    where = path.parent.name or data_stem(path)
-    if model is None:
-        return where
-    return f"{model.strip().rstrip('/').rsplit('/', 1)[-1]} · {where}"

@@ -12,12 +12,12 @@ from typing import Any
 
 from ..run import Run
 from ._common import (
+    RequestColumns,
     as_row,
     diff_or_none,
     field_number,
     ms_to_s,
     read_json_object_list,
-    since_first_start,
 )
 from ._io import data_stem
 
@@ -56,13 +56,7 @@ def load(path: Path) -> list[Run]:
         expected="an llm-load-test output file (an object with a 'results' list)",
         empty="'results' is empty; the run holds no request",
     )
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    tpot: list[float | None] = []
-    n_in: list[float | None] = []
-    n_out: list[float | None] = []
-    starts: list[float | None] = []
-    errors: list[str | None] = []
+    requests = RequestColumns()
     for index, item in enumerate(results):
         where = f"{path}: results[{index}]"
         row = as_row(item, where, REQUIRED_KEYS, needed_by="every llm-load-test result")
@@ -73,28 +67,23 @@ def load(path: Path) -> list[Run]:
         total = ms_to_s(field_number(row, "response_time", where))
         if total is None:
             total = diff_or_none(field_number(row, "end_time", where), start)
-        ttft.append(first_token)
-        e2e.append(total)
-        tpot.append(ms_to_s(field_number(row, "tpot", where)))
-        n_in.append(field_number(row, "input_tokens", where))
-        n_out.append(field_number(row, "output_tokens", where))
-        starts.append(start)
-        errors.append(_error_text(row))
+        requests.add(
+            ttft=first_token,
+            e2e=total,
+            tpot_reported=ms_to_s(field_number(row, "tpot", where)),
+            input_tokens=field_number(row, "input_tokens", where),
+            output_tokens=field_number(row, "output_tokens", where),
+            start=start,
+            error=_error_text(row),
+        )
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
     plugin_options = config.get("plugin_options") or {}
     load_options = config.get("load_options") or {}
     return [
-        Run.from_columns(
+        requests.run(
             data_stem(path),
-            time_to_first_token=ttft,
-            time_to_last_token=e2e,
-            tpot_reported=tpot,
-            num_tokens_input=n_in,
-            num_tokens_output=n_out,
-            request_start=since_first_start(starts),
-            error=errors,
+            path,
             format=FORMAT,
-            source=str(path),
             metadata={
                 "tool": "llm-load-test",
                 "model": plugin_options.get("model_name"),

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..run import Run
-from ._common import LoadError, as_row, field_number, read_json
+from ._common import LoadError, RequestColumns, as_row, field_number, read_json
 from ._io import data_name, data_stem
 
 FORMAT = "llmperf"
@@ -47,12 +47,7 @@ def load(path: Path) -> list[Run]:
         )
     if not data:
         raise LoadError(f"{path}: the list of requests is empty; the run holds no request")
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    tpot: list[float | None] = []
-    n_in: list[float | None] = []
-    n_out: list[float | None] = []
-    errors: list[str | None] = []
+    requests = RequestColumns()
     for index, item in enumerate(data):
         where = f"{path}: request [{index}]"
         row = as_row(
@@ -62,29 +57,21 @@ def load(path: Path) -> list[Run]:
             needed_by="every LLMPerf request",
             hint="is this an LLMPerf individual-responses file?",
         )
-        ttft.append(field_number(row, "ttft_s", where))
-        e2e.append(field_number(row, "end_to_end_latency_s", where))
-        tpot.append(field_number(row, "inter_token_latency_s", where))
-        n_in.append(field_number(row, "number_input_tokens", where))
-        n_out.append(field_number(row, "number_output_tokens", where))
-        code = row.get("error_code")
-        if code is None:
-            errors.append(None)
-        else:
-            message = row.get("error_msg")
-            errors.append(f"error {code}: {message}" if message else f"error {code}")
+        code, message = row.get("error_code"), row.get("error_msg")
+        error = f"error {code}: {message}" if message else f"error {code}"
+        requests.add(
+            ttft=field_number(row, "ttft_s", where),
+            e2e=field_number(row, "end_to_end_latency_s", where),
+            tpot_reported=field_number(row, "inter_token_latency_s", where),
+            input_tokens=field_number(row, "number_input_tokens", where),
+            output_tokens=field_number(row, "number_output_tokens", where),
+            error=None if code is None else error,
+        )
     return [
-        Run.from_columns(
+        requests.run(
             run_name(path),
-            time_to_first_token=ttft,
-            time_to_last_token=e2e,
-            tpot_reported=tpot,
-            num_tokens_input=n_in,
-            num_tokens_output=n_out,
-            request_start=None,
-            error=errors,
+            path,
             format=FORMAT,
-            source=str(path),
             metadata={
                 "tool": "LLMPerf",
                 "tpot_reported": "LLMPerf inter_token_latency_s (includes the TTFT)",

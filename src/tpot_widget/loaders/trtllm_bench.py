@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, as_row, read_json, since_first_start
+from ._common import LoadError, RequestColumns, as_row, read_json_list
 from ._io import data_stem
 
 FORMAT = "trtllm-bench"
@@ -41,21 +41,12 @@ def sniff(path: Path, head: bytes) -> bool:
 def load(path: Path) -> list[Run]:
     """The one run of a trtllm-bench request JSON."""
     path = Path(path)
-    data = read_json(path)
-    if not isinstance(data, list):
-        raise LoadError(
-            f"{path}: expected trtllm-bench's --request_json output (a JSON list of requests); "
-            "the --report_json file holds only aggregates"
-        )
-    if not data:
-        raise LoadError(f"{path}: the list of requests is empty; the run holds no request")
-    starts: list[int | None] = []
-    ttft: list[float | None] = []
-    e2e: list[float | None] = []
-    tpot: list[float | None] = []
-    inputs: list[float | None] = []
-    outputs: list[float | None] = []
-    errors: list[str | None] = []
+    data = read_json_list(
+        path,
+        expected="trtllm-bench's --request_json output (a JSON list of requests); "
+        "the --report_json file holds only aggregates",
+    )
+    requests = RequestColumns()
     for index, item in enumerate(data):
         at = f"{path}: [{index}]"
         record = as_row(item, at, _REQUIRED, needed_by="a trtllm-bench request record")
@@ -65,35 +56,31 @@ def load(path: Path) -> list[Run]:
         n_out = next(
             (_count(record, k, at) for k in _OUTPUT_KEYS if record.get(k) is not None), None
         )
-        starts.append(start)
-        # exact integer subtraction before the division by 1e9
-        ttft.append(None if start is None or first is None else (first - start) / 1e9)
-        e2e.append(None if start is None or end is None else (end - start) / 1e9)
         itl = record.get("intertoken_latency")
-        tpot.append(
-            _float(itl, f"{at}.intertoken_latency") / 1e9
-            if itl is not None and n_out is not None and n_out > 1
-            else None
-        )
-        inputs.append(_count(record, "num_input_tokens", at))
-        outputs.append(n_out)
         flagged = _count(record, "error_tokens", at)
-        errors.append(f"TensorRT-LLM flagged {int(flagged)} error response(s)" if flagged else None)
+        requests.add(
+            # exact integer subtraction before the division by 1e9
+            ttft=None if start is None or first is None else (first - start) / 1e9,
+            e2e=None if start is None or end is None else (end - start) / 1e9,
+            tpot_reported=(
+                _float(itl, f"{at}.intertoken_latency") / 1e9
+                if itl is not None and n_out is not None and n_out > 1
+                else None
+            ),
+            input_tokens=_count(record, "num_input_tokens", at),
+            output_tokens=n_out,
+            start=start,
+            error=f"TensorRT-LLM flagged {int(flagged)} error response(s)" if flagged else None,
+        )
     return [
-        Run.from_columns(
+        requests.run(
             data_stem(path),
-            time_to_first_token=ttft,
-            time_to_last_token=e2e,
-            tpot_reported=tpot,
-            num_tokens_input=inputs,
-            num_tokens_output=outputs,
-            request_start=since_first_start(starts, per_second=1e9),
-            error=errors,
+            path,
             format=FORMAT,
-            source=str(path),
+            per_second=1e9,
             metadata={
                 "tool": "trtllm-bench",
-                "streaming": any(t is not None for t in ttft),
+                "streaming": any(t is not None for t in requests.ttft),
                 "tpot_reported": "TensorRT-LLM's intertoken_latency, (end - first) / (n - 1)",
             },
         )
