@@ -42,27 +42,36 @@ KERNEL_NAME = "tpot-e2e"
 #: Generous waits: a kernel busy with a previous cell (or compiling Numba) delays replies.
 DEFAULT_TIMEOUT_S = 90.0
 
-#: JS: the widget root is rendered and its panel shows settled numbers for every run.
-_WIDGET_READY_JS = """
-() => {
+#: JS on a `.tpot-widget` root: plots drawn and the panel shows settled numbers for every run.
+#: Runs on the root element itself, so it works inside marimo's shadow root too.
+WIDGET_SETTLED_JS = """
+(root) => {
+  const panel = root.querySelector('[data-testid="stats-panel"]');
+  if (!panel || panel.dataset.stale !== 'false') return false;
+  const rows = panel.querySelectorAll('[data-testid="stat-run"]');
+  if (rows.length === 0) return false;
+  for (const r of rows) { if (!r.hasAttribute('data-estimate')) return false; }
+  for (const id of ['scatter', 'box', 'hist']) {
+    const plot = root.querySelector(`[data-testid="${id}"]`);
+    if (!plot || !plot.querySelector('svg.main-svg')) return false;
+  }
+  return true;
+}
+"""
+
+#: JS: the page's last widget is settled (`WIDGET_SETTLED_JS`), or the traceback of a cell
+#: that failed before any widget rendered.
+_WIDGET_READY_JS = f"""
+() => {{
   const roots = document.querySelectorAll('.tpot-widget');
   const outputs = Array.from(document.querySelectorAll('.jp-OutputArea-output'))
     .map((o) => o.textContent || '');
   const tb = outputs.find((t) => t.includes('Traceback') || t.includes('Error:'));
-  if (tb !== undefined && roots.length === 0) return {error: tb.slice(0, 4000)};
+  if (tb !== undefined && roots.length === 0) return {{error: tb.slice(0, 4000)}};
   if (roots.length === 0) return null;
-  const root = roots[roots.length - 1];
-  const panel = root.querySelector('[data-testid="stats-panel"]');
-  if (!panel || panel.dataset.stale !== 'false') return null;
-  const rows = panel.querySelectorAll('[data-testid="stat-run"]');
-  if (rows.length === 0) return null;
-  for (const r of rows) { if (!r.hasAttribute('data-estimate')) return null; }
-  for (const id of ['scatter', 'box', 'hist']) {
-    const plot = root.querySelector(`[data-testid="${id}"]`);
-    if (!plot || !plot.querySelector('svg.main-svg')) return null;
-  }
-  return {ok: true};
-}
+  const settled = {WIDGET_SETTLED_JS.strip()};
+  return settled(roots[roots.length - 1]) ? {{ok: true}} : null;
+}}
 """
 
 

@@ -19,25 +19,14 @@ from typing import Any, ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from .lab import DEFAULT_TIMEOUT_S, E2EError, LabServer, ServerProcess, free_port
-
-#: JS on a `.tpot-widget` root: plots drawn and the panel shows settled numbers for every run.
-#: Runs on the root element itself, so it works inside marimo's shadow root too.
-WIDGET_SETTLED_JS = """
-(root) => {
-  const panel = root.querySelector('[data-testid="stats-panel"]');
-  if (!panel || panel.dataset.stale !== 'false') return false;
-  const rows = panel.querySelectorAll('[data-testid="stat-run"]');
-  if (rows.length === 0) return false;
-  for (const r of rows) { if (!r.hasAttribute('data-estimate')) return false; }
-  for (const id of ['scatter', 'box', 'hist']) {
-    const plot = root.querySelector(`[data-testid="${id}"]`);
-    if (!plot || !plot.querySelector('svg.main-svg')) return false;
-  }
-  return true;
-}
-"""
-
+from .lab import (
+    DEFAULT_TIMEOUT_S,
+    WIDGET_SETTLED_JS,
+    E2EError,
+    LabServer,
+    ServerProcess,
+    free_port,
+)
 
 #: Where a failed setup leaves a screenshot (the conftest hook only sees a test's own pages).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
