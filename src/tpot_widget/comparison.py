@@ -576,7 +576,7 @@ def _compute(units: Sequence[_Unit], p: Parameters, rng: np.random.Generator) ->
     differences: list[Difference] = []
     notes: list[str] = []
     for i in range(1, len(units)):
-        d: stats.DifferenceInterval | stats.ArmDifference | stats.MatchedDifference | None
+        d: stats.DifferenceInterval | None
         if p.match is not None:
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
@@ -832,7 +832,7 @@ def _shift_entry(
 
 
 def _with_effects(
-    d: stats.DifferenceInterval | stats.ArmDifference | stats.MatchedDifference | None,
+    d: stats.DifferenceInterval | None,
     name: str,
     base: str,
     xa: np.ndarray,
@@ -845,7 +845,8 @@ def _with_effects(
     lo, hi = clean(d.ci_low), clean(d.ci_high)
     rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
     mw_p, prob_faster = stats.mann_whitney(xa, xb)
-    p_value = mw_p if isinstance(d, stats.DifferenceInterval) else d.p_value
+    # arms and matched comparisons carry their own p (run-level / stratified); runs use U's
+    p_value = d.p_value if isinstance(d, (stats.ArmDifference, stats.MatchedDifference)) else mw_p
     hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
     return Difference(
         name=name,

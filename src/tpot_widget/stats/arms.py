@@ -76,19 +76,13 @@ class ArmInterval:
 
 
 @dataclass(frozen=True)
-class ArmDifference:
+class ArmDifference(bs.DifferenceInterval):
     """θ_B − θ_A and θ_B / θ_A − 1 of two arms with CIs and a two-sided p-value.
 
     Run-level (Welch) when both arms have ≥ 2 runs; `df` its degrees of freedom (None for
     the request-level bootstrap, whose p-value is Mann–Whitney's on the single runs).
     """
 
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    relative: float | None
-    relative_ci_low: float | None
-    relative_ci_high: float | None
     p_value: float | None
     df: float | None
     method: str

@@ -42,19 +42,13 @@ CORRELATION_BOUND = 0.1
 
 
 @dataclass(frozen=True)
-class MatchedDifference:
+class MatchedDifference(bs.DifferenceInterval):
     """θ_B − θ_A and θ_B / θ_A − 1 on the matched workload, with CIs and what was left out.
 
     `cells_a`/`cells_b` give each request's cell (−1: left out), `weights` each cell's
     pooled share; `support` the (lo, hi) of each covariate column.
     """
 
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    relative: float | None
-    relative_ci_low: float | None
-    relative_ci_high: float | None
     p_value: float | None
     theta_a: float | None
     theta_b: float | None
