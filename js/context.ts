@@ -32,6 +32,8 @@ export interface WidgetModel {
   token_range: [number | null, number | null] | null;
   time_range?: [number | null, number | null] | null;
   slo?: Record<string, number>;
+  threshold?: number | null;
+  match?: string[] | null;
   stats: Stats | Record<string, never>;
   _runs_meta: RunMeta[];
   _choices: Choices;
@@ -53,6 +55,8 @@ export type Payload = Partial<
     | "token_range"
     | "time_range"
     | "slo"
+    | "threshold"
+    | "match"
   >
 >;
 

@@ -1,6 +1,7 @@
 /**
- * The control row: dimension / x-dimension / statistic / confidence dropdowns, log axis,
- * the numeric token range (mirrors the brush) and "reset selection".
+ * The control row: dimension / x-dimension / statistic / confidence dropdowns, the practical
+ * threshold (±%) and the matched-workload selector, log axis, the numeric token range
+ * (mirrors the brush) and "reset selection".
  */
 
 import type { TokenRange } from "./range";
@@ -26,6 +27,10 @@ export interface ControlState {
   time_range?: TokenRange;
   /** SLO objectives in seconds; undefined = the kernel has no slo (inputs hidden). */
   slo?: Record<string, number>;
+  /** Relative practical threshold (0.02 = ±2%) or null; undefined = no such trait (hidden). */
+  threshold?: number | null;
+  /** Token columns the differences are matched on, or null; undefined = hidden. */
+  match?: string[] | null;
 }
 
 export interface ControlHandlers {
@@ -37,8 +42,14 @@ export interface ControlHandlers {
   onRange(range: TokenRange): void;
   onTimeRange(range: TokenRange): void;
   onSlo(slo: Record<string, number>): void;
+  /** A committed threshold input: the relative threshold, or why the text was not sent. */
+  onThreshold(result: Parsed<number | null>): void;
+  onMatch(match: string[] | null): void;
   onReset(): void;
 }
+
+/** A control's text read as a value, or the sentence saying why it cannot be. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface Controls {
   root: HTMLElement;
@@ -93,7 +104,6 @@ function ensureOption(el: HTMLSelectElement, value: string, label: string): void
   el.value = value;
 }
 
-/** Build the control row; handlers fire only on user input, never on `update`. */
 /** Milliseconds typed in an SLO input → seconds (null for empty or not a positive number). */
 export function sloSeconds(text: string): number | null {
   if (text.trim() === "") return null;
@@ -105,6 +115,72 @@ export function sloSeconds(text: string): number | null {
 export function sloInputValue(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return "";
   return String(Math.round(seconds * 1000 * 1000) / 1000);
+}
+
+/** Rounds away binary noise of a ×/÷100 (1.1 / 100 = 0.011, not 0.011000000000000001). */
+function decimal(v: number): number {
+  return Number(v.toPrecision(12));
+}
+
+/**
+ * The threshold input's percent text → the relative threshold (2 → 0.02; empty → null, no
+ * threshold). Refused here (with the sentence shown in the panel's error line): what is not a
+ * number, and percentages outside (0, 100), which the kernel would refuse too.
+ */
+export function thresholdFromPercent(text: string, badInput = false): Parsed<number | null> {
+  const t = text.trim();
+  if (badInput) return { ok: false, error: "Threshold ±%: not a number (e.g. 2 for ±2%)." };
+  if (t === "") return { ok: true, value: null };
+  const pct = Number(t);
+  if (!Number.isFinite(pct)) {
+    return { ok: false, error: `Threshold ±%: ${t} is not a number (e.g. 2 for ±2%).` };
+  }
+  if (!(pct > 0 && pct < 100)) {
+    return {
+      ok: false,
+      error:
+        `Threshold ±%: ${t} is outside (0, 100); give a percentage such as 2 for ±2%, ` +
+        "or leave it empty for no threshold.",
+    };
+  }
+  return { ok: true, value: decimal(pct / 100) };
+}
+
+/** The relative threshold → the percent the input shows (0.02 → "2"; null → ""). */
+export function percentInputValue(threshold: number | null | undefined): string {
+  if (threshold === null || threshold === undefined || !Number.isFinite(threshold)) return "";
+  return String(decimal(threshold * 100));
+}
+
+/** The matched-workload choices: option value, label, the `match` list (null = none). */
+export const MATCH_CHOICES: readonly [string, string, string[] | null][] = [
+  ["", "none", null],
+  ["num_tokens_output", "output tokens", ["num_tokens_output"]],
+  ["num_tokens_input", "input tokens", ["num_tokens_input"]],
+  ["num_tokens_output,num_tokens_input", "both", ["num_tokens_output", "num_tokens_input"]],
+];
+
+/** The match selector's option value → the `match` trait (a list of token columns, or null). */
+export function matchFromOption(value: string): string[] | null {
+  const columns = value.split(",").filter((c) => c !== "");
+  return columns.length === 0 ? null : columns;
+}
+
+/** The `match` trait → the option value showing it (order ignored: both orders are "both"). */
+export function matchOptionValue(match: readonly string[] | null | undefined): string {
+  if (!match || match.length === 0) return "";
+  const wanted = [...new Set(match)].sort().join(",");
+  for (const [value, , columns] of MATCH_CHOICES) {
+    if (columns !== null && [...columns].sort().join(",") === wanted) return value;
+  }
+  return [...new Set(match)].join(",");
+}
+
+/** The label of an option value (the known choices, else the column labels joined). */
+function matchLabel(value: string): string {
+  const known = MATCH_CHOICES.find(([v]) => v === value);
+  if (known) return known[1];
+  return (matchFromOption(value) ?? []).map((c) => shortColumnLabel(c)).join(" + ");
 }
 
 function numberInput(testid: string, placeholder: string): HTMLInputElement {
@@ -124,6 +200,7 @@ function onCommit(input: HTMLInputElement, fn: () => void): void {
   });
 }
 
+/** Build the control row; handlers fire only on user input, never on `update`. */
 export function createControls(
   choices: { dimensions: string[]; x_dimensions: string[]; slo_columns?: string[] },
   handlers: ControlHandlers,
@@ -193,6 +270,45 @@ export function createControls(
     sloBox.append(labelled(shortColumnLabel(col), input));
   }
 
+  // the practical threshold (±%, empty = none) and the matched-workload selector
+  const threshold = numberInput("threshold-input", "none");
+  threshold.min = "0";
+  threshold.max = "100";
+  threshold.title =
+    "Practical threshold in percent: verdicts compare the relative CI with \u00b1this " +
+    "(faster, slower, equivalent or inconclusive); empty = no threshold";
+  const thresholdLabel = labelled("threshold \u00b1%", threshold);
+  thresholdLabel.classList.add("tpot-threshold");
+  thresholdLabel.hidden = true;
+  let thresholdEdited = false;
+  let thresholdShown: number | null | undefined;
+  threshold.addEventListener("input", () => {
+    thresholdEdited = true;
+  });
+  onCommit(threshold, () => {
+    thresholdEdited = false;
+    const result = thresholdFromPercent(threshold.value, threshold.validity.badInput);
+    if (result.ok) threshold.removeAttribute("aria-invalid");
+    else threshold.setAttribute("aria-invalid", "true");
+    handlers.onThreshold(result);
+  });
+  const offered = MATCH_CHOICES.filter(
+    ([, , columns]) =>
+      columns === null ||
+      choices.x_dimensions.length === 0 ||
+      columns.every((c) => choices.x_dimensions.includes(c)),
+  );
+  const match = select(
+    "match-select",
+    offered.map(([value, label]) => [value, label]),
+  );
+  match.title =
+    "Compare the runs on the same workload: differences matched on these token counts over " +
+    "the runs' common support (the notes say how many requests fall outside it)";
+  const matchLabelEl = labelled("match workloads on", match);
+  matchLabelEl.hidden = true;
+  match.addEventListener("change", () => handlers.onMatch(matchFromOption(match.value)));
+
   const reset = h("button", "", "reset selection");
   reset.type = "button";
   reset.dataset["testid"] = "reset-selection";
@@ -221,6 +337,8 @@ export function createControls(
     labelled("x", xdim),
     labelled("statistic", stat),
     labelled("confidence", conf),
+    thresholdLabel,
+    matchLabelEl,
     labelled("log axis", log),
     rangeLabel,
     timeLabel,
@@ -250,6 +368,22 @@ export function createControls(
       sloBox.hidden = state.slo === undefined || sloInputs.size === 0;
       for (const [col, input] of sloInputs) {
         if (document.activeElement !== input) input.value = sloInputValue(state.slo?.[col]);
+      }
+      thresholdLabel.hidden = state.threshold === undefined;
+      if (state.threshold !== undefined && state.threshold !== thresholdShown) {
+        // the kernel's value changed (set from Python, or the typed one accepted); a text
+        // being typed is left alone, and a refused text stays until the value changes
+        if (!(thresholdEdited && document.activeElement === threshold)) {
+          threshold.value = percentInputValue(state.threshold);
+          threshold.removeAttribute("aria-invalid");
+          thresholdEdited = false;
+        }
+        thresholdShown = state.threshold;
+      }
+      matchLabelEl.hidden = state.match === undefined;
+      if (state.match !== undefined) {
+        const value = matchOptionValue(state.match);
+        ensureOption(match, value, matchLabel(value));
       }
       ensureOption(dim, state.dimension, columnLabel(state.dimension));
       ensureOption(xdim, state.x_dimension, columnLabel(state.x_dimension));

@@ -17,7 +17,7 @@ import {
   type Payload,
   type WidgetModel,
 } from "./context";
-import { createControls, type Controls } from "./controls";
+import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
 import { LineOverlay } from "./overlay";
 import {
@@ -94,6 +94,8 @@ class WidgetView {
   private disposed = false;
   /** Why the views have no data (a failed column request), shown in the panel's error line. */
   private dataError = "";
+  /** Why a typed threshold was not sent (not a number, outside 0–100 %), in the error line. */
+  private thresholdError = "";
 
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
@@ -120,6 +122,8 @@ class WidgetView {
       onRange: (r) => this.setRangeFromControl("token_range", r),
       onTimeRange: (r) => this.setRangeFromControl("time_range", r),
       onSlo: (slo) => this.request({ slo }),
+      onThreshold: (result) => this.setThreshold(result),
+      onMatch: (match) => this.request({ match }),
       onReset: () => {
         this.setRangeFromControl("token_range", null);
         if (this.hasTimeRange()) this.setRangeFromControl("time_range", null);
@@ -189,6 +193,14 @@ class WidgetView {
       this.updateControls();
       this.drawAll();
     });
+    on("change:threshold", () => {
+      if (this.thresholdError !== "") {
+        this.thresholdError = "";
+        this.showStats();
+      }
+      this.updateControls();
+    });
+    on("change:match", () => this.updateControls());
     on("change:token_range", () => this.adoptModelRanges());
     on("change:time_range", () => this.adoptModelRanges());
     const onMeta = (): void => renderHeader(this.header, runsMeta(this.model));
@@ -270,6 +282,10 @@ class WidgetView {
         ? { time_range: this.ranges.time_range }
         : {}),
       ...(this.model.get("slo") !== undefined ? { slo: this.model.get("slo") ?? {} } : {}),
+      ...(this.model.get("threshold") !== undefined
+        ? { threshold: this.model.get("threshold") ?? null }
+        : {}),
+      ...(this.model.get("match") !== undefined ? { match: this.model.get("match") ?? null } : {}),
     });
   }
 
@@ -285,7 +301,9 @@ class WidgetView {
       runsMeta(this.model),
       choicesOf(this.model).units,
       this.model.get("x_dimension"),
-      [this.model.get("error_message") ?? "", this.dataError].filter((t) => t !== "").join("\n"),
+      [this.model.get("error_message") ?? "", this.thresholdError, this.dataError]
+        .filter((t) => t !== "")
+        .join("\n"),
     );
     setStale(this.panel, this.root, this.ctx.scheduler.busy());
   }
@@ -304,6 +322,17 @@ class WidgetView {
       button.textContent = "copy summary";
       delete button.dataset["copied"];
     }, 1500);
+  }
+
+  /** A committed threshold input: sent when it is a new value, else its refusal is shown. */
+  private setThreshold(result: Parsed<number | null>): void {
+    const error = result.ok ? "" : result.error;
+    const changed = error !== this.thresholdError;
+    this.thresholdError = error;
+    if (changed) this.showStats();
+    if (result.ok && result.value !== (this.model.get("threshold") ?? null)) {
+      this.request({ threshold: result.value });
+    }
   }
 
   private request(payload: Payload, reloadData = false): void {

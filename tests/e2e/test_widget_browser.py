@@ -822,3 +822,89 @@ def test_warm_up_hint_excludes_the_first_seconds(
     assert stats_mismatches(state["stats"], expected) == []
     wait_settled(root, expected, "panel without the warm-up")
     assert button.count() == 0 or not button.is_visible(), "the hint stays after accepting it"
+
+
+def _shown_notes(root: Locator) -> list[str]:
+    """The notes the stats panel lists."""
+    return root.locator('[data-testid="stats-notes"] li').all_text_contents()
+
+
+def test_threshold_and_match_controls_match_compare(demo: SharedWidget) -> None:
+    """Threshold ±% and "match workloads on" set w.threshold / w.match; panel = compare()."""
+    page, root, runs = demo.page, demo.root, demo.runs
+    field = root.locator('[data-testid="threshold-input"]')
+    choose = root.locator('[data-testid="match-select"]')
+    error = root.locator('[data-testid="stats-error"]')
+    try:
+        # 2 (%) → threshold 0.02 in the kernel; the panel's verdicts and notes = compare()'s
+        field.fill("2")
+        field.press("Enter")
+        wait_for_state(
+            demo.state_path,
+            lambda s: s["stats"].get("threshold") == 0.02,
+            WAIT_S,
+            "stats for threshold 0.02 from the threshold input",
+        )
+        execute_in_kernel(page, "assert w.threshold == 0.02, repr(w.threshold)")
+        expected = compare(*runs, threshold=0.02).to_dict()
+        wait_settled(root, expected, "panel for threshold=0.02", demo.state_path)
+        note = root.locator('[data-testid="threshold"]')
+        assert "\u00b12%" in (note.text_content() or ""), "the panel does not name the threshold"
+        wait_until(lambda: _shown_notes(root) == expected["notes"], WAIT_S, "threshold notes")
+
+        # a wider threshold turns the verdict to "equivalent", as compare() says
+        wide = compare(*runs, threshold=0.2).to_dict()
+        assert [d["verdict"] for d in wide["differences"]] != [
+            d["verdict"] for d in expected["differences"]
+        ], "the demo runs no longer tell a 2% from a 20% threshold"
+        field.fill("20")
+        field.press("Enter")
+        wait_settled(root, wide, "panel for threshold=0.2", demo.state_path)
+        execute_in_kernel(page, "assert w.threshold == 0.2, repr(w.threshold)")
+
+        # a refused value: its reason as text in the error line, the kernel keeps 0.2
+        field.fill("150")
+        field.press("Enter")
+        wait_until(lambda: "150" in (error.text_content() or ""), WAIT_S, "the refusal shown")
+        assert error.locator("*").count() == 0, "the error line is not plain text"
+        execute_in_kernel(page, "assert w.threshold == 0.2, repr(w.threshold)")
+        assert read_panel(root)["stale"] == "false"
+
+        # set from Python (the input still focused), the input empties and the error goes
+        execute_in_kernel(page, "w.threshold = None")
+        wait_until(lambda: field.input_value() == "", WAIT_S, "the threshold input to empty")
+        wait_until(lambda: (error.text_content() or "") == "", WAIT_S, "the error line to clear")
+        wait_settled(root, demo.full, "panel without a threshold", demo.state_path)
+
+        # "output tokens" → match == ["num_tokens_output"]; the difference = compare()'s
+        choose.select_option(label="output tokens")
+        wait_for_state(
+            demo.state_path,
+            lambda s: s["stats"].get("match") == ["num_tokens_output"],
+            WAIT_S,
+            "stats matched on output tokens from the selector",
+        )
+        execute_in_kernel(page, "assert w.match == ['num_tokens_output'], repr(w.match)")
+        matched = compare(*runs, match="num_tokens_output").to_dict()
+        assert matched["differences"] != demo.full["differences"]
+        wait_settled(root, matched, "panel matched on output tokens", demo.state_path)
+        assert matched["notes"] != demo.full["notes"]
+        wait_until(lambda: _shown_notes(root) == matched["notes"], WAIT_S, "matching notes")
+
+        # set from Python (either order of the two columns), the selector shows "both"
+        execute_in_kernel(page, "w.match = ['num_tokens_input', 'num_tokens_output']")
+        wait_until(
+            lambda: choose.evaluate("(s) => s.selectedOptions[0].textContent") == "both",
+            WAIT_S,
+            "the selector to show both",
+        )
+        choose.select_option(label="none")
+        wait_for_state(
+            demo.state_path,
+            lambda s: s["stats"].get("match") is None,
+            WAIT_S,
+            "no matching after choosing none",
+        )
+        wait_settled(root, demo.full, "panel without matching", demo.state_path)
+    finally:
+        execute_in_kernel(page, "w.threshold = None\nw.match = None")
