@@ -379,3 +379,19 @@ def test_time_range_selects_by_request_start() -> None:
     with pytest.raises(INVALID, match="time_range needs request start times"):
         untimed.time_range = (30, None)
     assert untimed.time_range is None
+
+
+def test_a_refused_value_from_the_browser_is_answered_not_lost(runs: list[Run]) -> None:
+    """The front end sends a threshold params refuses: the kernel says why and answers."""
+    w = TPOTCompare(*runs)
+    sent: list[Any] = []
+    w.send_state = lambda key=None: sent.append(key)  # type: ignore[method-assign]
+    before = dict(w.stats)
+    w.set_state({"threshold": 1.5, "_request_seq": 7})
+    assert w.threshold is None and w._request_seq == 0  # the whole message rolled back
+    assert "threshold=1.5" in w.error_message
+    assert w._stats_seq == 7  # the browser's request is answered
+    assert ["threshold", "_request_seq"] in sent  # and it gets the values in force back
+    assert w.stats == before
+    w.set_state({"threshold": 0.02, "_request_seq": 8})
+    assert w.error_message == "" and w.stats["threshold"] == 0.02 and w._stats_seq == 8

@@ -416,6 +416,21 @@ class TPOTCompare(anywidget.AnyWidget):
 
     # --- browser messages --------------------------------------------------------------------
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply the browser's changes; a value `params` refuses is answered, never lost.
+
+        traitlets rolls the whole message back; the kernel then shows the refusal in
+        `error_message`, answers the request (so the panel is not left waiting) and sends
+        its current values back so the controls show what is in force.
+        """
+        try:
+            super().set_state(sync_data)
+        except traitlets.TraitError as exc:
+            with self.hold_sync():
+                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                self._stats_seq = int(sync_data.get("_request_seq", self._request_seq))
+            self.send_state([k for k in sync_data if k in self.keys])
+
     def _on_custom_msg(self, _widget: Any, content: Any, _buffers: list[Any]) -> None:
         """Answer {"type": "columns", "keys": [...]} with the columns as binary buffers.
 
