@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
-from scipy.special import ndtri
 
 SLOVerdict = Literal["better", "worse", "no significant difference", "not enough data"]
 
@@ -38,7 +38,7 @@ def _z(confidence_level: float) -> float:
     level = float(confidence_level)
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
-    return float(ndtri(0.5 + level / 2.0))
+    return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
 def _wilson_bounds(
