@@ -14,6 +14,8 @@ import {
   formatP,
   formatShare,
   formatThreshold,
+  formatPoints,
+  formatPointsCI,
 } from "./format";
 
 const diff = (verdict: string, relative: number | null, lo: number | null, hi: number | null) => ({
@@ -120,5 +122,15 @@ describe("equivalence, p-values and shares", () => {
     expect(formatP(0.5, "adjusted p")).toBe("adjusted p = 0.50");
     expect(formatP(null)).toBe("p n/a");
     expect(formatShare(0.9342)).toBe("93.4%");
+  });
+});
+
+describe("formatPoints", () => {
+  it("writes a difference of shares in percentage points", () => {
+    expect(formatPoints(0.0096)).toBe("+0.96 pp");
+    expect(formatPoints(-0.125)).toBe("\u221212.5 pp");
+    expect(formatPoints(null)).toBe("n/a");
+    expect(formatPointsCI(-0.0135, 0.0326)).toBe("[\u22121.35, +3.26] pp");
+    expect(formatPointsCI(null, 0.1)).toBe("n/a");
   });
 });

@@ -65,6 +65,19 @@ export function formatPercent(x: number | null | undefined, signed = true): stri
   return (pct > 0 ? "+" : pct < 0 ? MINUS : "\u00b1") + `${text}%`;
 }
 
+/** A difference of two shares in percentage points: 0.0096 → "+0.96 pp" (not a relative %). */
+export function formatPoints(x: number | null | undefined): string {
+  const text = formatPercent(x);
+  return text === "n/a" ? text : `${text.slice(0, -1)} pp`;
+}
+
+/** A CI of a difference of shares: "[−1.35, +3.26] pp". */
+export function formatPointsCI(lo: number | null | undefined, hi: number | null | undefined): string {
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return "n/a";
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return "n/a";
+  return `[${formatPercent(lo).slice(0, -1)}, ${formatPercent(hi).slice(0, -1)}] pp`;
+}
+
 /** A relative CI as "[−14.0%, −10.1%]". */
 export function formatPercentCI(lo: number | null | undefined, hi: number | null | undefined): string {
   if (lo === null || lo === undefined || hi === null || hi === undefined) return "n/a";

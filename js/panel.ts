@@ -13,6 +13,8 @@ import {
   formatP,
   formatPercent,
   formatPercentCI,
+  formatPoints,
+  formatPointsCI,
   formatRate,
   formatShare,
   formatThreshold,
@@ -515,11 +517,10 @@ function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly 
     line.dataset["ciLow"] = rawAttr(d.ci_low);
     line.dataset["ciHigh"] = rawAttr(d.ci_high);
     line.dataset["verdict"] = d.verdict;
-    const pp = (x: number | null): string => formatPercent(x);
     line.append(
       nameSpan("", labelByName(runs, d.name), d.name),
-      document.createTextNode(` vs baseline: attainment ${pp(d.estimate)} `),
-      h("span", "tpot-ci", `[${pp(d.ci_low)}, ${pp(d.ci_high)}]`),
+      document.createTextNode(` vs baseline: attainment ${formatPoints(d.estimate)} `),
+      h("span", "tpot-ci", formatPointsCI(d.ci_low, d.ci_high)),
       document.createTextNode(` \u2014 ${d.verdict}`),
     );
     return line;

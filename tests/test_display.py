@@ -194,3 +194,13 @@ def test_counts_statistics_and_ranges_in_words() -> None:
     assert format_range((None, 30), "request_start") == "request start ≤ 30 s"
     assert format_range((12.5, 300), "request_start") == "12.5 s ≤ request start ≤ 300 s"
     assert format_range((None, None), "request_start") == "all requests"
+
+
+def test_points_are_percentage_points_as_in_js() -> None:
+    from tpot_widget.display import format_points, format_points_ci
+
+    assert format_points(0.0096) == "+0.96 pp"
+    assert format_points(-0.125) == "\u221212.5 pp"
+    assert format_points(None) == "n/a"
+    assert format_points_ci(-0.0135, 0.0326) == "[\u22121.35, +3.26] pp"
+    assert format_points_ci(None, 0.1) == "n/a"

@@ -25,6 +25,8 @@ __all__ = [
     "format_p",
     "format_percent",
     "format_percent_ci",
+    "format_points",
+    "format_points_ci",
     "format_range",
     "format_share",
     "format_threshold",
@@ -253,6 +255,19 @@ def format_percent(x: float | None, signed: bool = True) -> str:
     if not signed:
         return f"{text}%"
     return ("+" if x > 0 else _MINUS if x < 0 else "±") + f"{text}%"
+
+
+def format_points(x: float | None) -> str:
+    """A difference of two shares in percentage points: 0.0096 → "+0.96 pp" (as js/format.ts)."""
+    text = format_percent(x)
+    return text if text == "n/a" else f"{text[:-1]} pp"
+
+
+def format_points_ci(lo: float | None, hi: float | None) -> str:
+    """A CI of a difference of shares: "[−1.35, +3.26] pp"."""
+    if lo is None or hi is None or _missing(lo) or _missing(hi):
+        return "n/a"
+    return f"[{format_percent(lo)[:-1]}, {format_percent(hi)[:-1]}] pp"
 
 
 def format_percent_ci(lo: float | None, hi: float | None) -> str:

@@ -15,6 +15,8 @@ from .display import (
     format_p,
     format_percent,
     format_percent_ci,
+    format_points,
+    format_points_ci,
     format_range,
     format_threshold,
     format_value,
@@ -166,8 +168,8 @@ def _slo_lines(slo: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
     lines = _align(rows, right={1, 2, 3})
     for d in slo.get("differences", []):
         lines.append(
-            f"  {name(d['name'])} vs {name(d['baseline'])}: {format_percent(d.get('estimate'))} "
-            f"{format_percent_ci(d.get('ci_low'), d.get('ci_high'))} → {d.get('verdict')}"
+            f"  {name(d['name'])} vs {name(d['baseline'])}: {format_points(d.get('estimate'))} "
+            f"{format_points_ci(d.get('ci_low'), d.get('ci_high'))} → {d.get('verdict')}"
         )
     return lines
 
