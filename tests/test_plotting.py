@@ -272,11 +272,68 @@ def test_scatter_runs_one_trace_set_per_run_on_shared_bins() -> None:
     legend = [t for t in fig.data if t.showlegend is not False]
     assert [t.name for t in legend] == ["a", "b"]  # one opaque legend entry per run
     assert all(t.marker.opacity is None for t in legend)
-    x_hists = [t for t in fig.data if t.type == "histogram" and t.x is not None]
-    assert len(x_hists) == 2
-    assert x_hists[0].xbins == x_hists[1].xbins  # overlaid bars line up
+    traces = by_role(fig)
+    for axis, column in (("x", "num_tokens_output"), ("y", TPOT)):
+        bars = [traces[r.name, f"{axis}_marginal"] for r in runs]
+        # overlaid bars line up: the same bins for every run
+        np.testing.assert_array_equal(bars[0].customdata, bars[1].customdata)
+        edges = np.append(bars[0].customdata[:, 0], bars[0].customdata[-1, 1])
+        for run, bar in zip(runs, bars, strict=True):
+            values = run[column][run.valid(TPOT)].astype(np.float32).astype(np.float64)
+            shares = bar.y if axis == "x" else bar.x
+            want = np.histogram(values, bins=edges)[0] / len(values)
+            np.testing.assert_allclose(shares, want, rtol=1e-12)
+            assert shares.sum() == pytest.approx(1.0)
     (band,) = fig.layout.shapes
     assert (band.x0, band.x1) == (100, 300)
+
+
+def test_scatter_thins_big_runs_but_the_marginals_count_every_request() -> None:
+    # output tokens = row number, so the drawn x values say which rows were drawn
+    big = make_run("big", n=3000, seed=5, output_tokens=np.arange(2, 3002))
+    small = make_run("small", n=200, seed=6)
+    full = scatter_histogram_2d_runs([big, small])
+    thin = scatter_histogram_2d_runs([big, small], max_points=500)
+    again = scatter_histogram_2d_runs([big, small], max_points=500)
+    points = by_role(thin)["big", "points"]
+    assert len(points.x) == 500
+    assert (points.meta["drawn"], points.meta["total"]) == (500, 3000)
+    assert set(points.x.tolist()) <= set(by_role(full)["big", "points"].x.tolist())
+    np.testing.assert_array_equal(points.x, by_role(again)["big", "points"].x)  # seeded
+    # evenly spread: every tenth of the run gets a tenth of the points
+    np.testing.assert_array_equal(np.histogram(points.x, bins=10, range=(2, 3002))[0], [50] * 10)
+    assert len(by_role(thin)["small", "points"].x) == 200  # below the threshold: every point
+    for role in ("x_marginal", "y_marginal"):
+        np.testing.assert_array_equal(by_role(thin)["big", role].x, by_role(full)["big", role].x)
+        np.testing.assert_array_equal(by_role(thin)["big", role].y, by_role(full)["big", role].y)
+    assert by_role(thin)["big", "x_marginal"].meta["n"] == 3000
+    (note,) = [a.text for a in thin.layout.annotations]
+    assert note.startswith("showing 500 of 3,000 requests of big")
+    assert not full.layout.annotations
+
+
+def test_multi_run_views_name_runs_by_short_labels_and_hover_the_full_name() -> None:
+    runs = timed_runs()
+    labels = short_labels([r.name for r in runs])
+    assert labels == ["max_num_seqs=256", "max_num_seqs=128"]
+    scatter = scatter_histogram_2d_runs(runs)
+    legend = [t.name for t in scatter.data if t.showlegend is not False]
+    assert legend == labels
+    for run, label in zip(runs, labels, strict=True):
+        for role in ("points", "x_marginal", "y_marginal"):
+            trace = by_role(scatter)[run.name, role]
+            assert trace.name == label and f"<extra>{run.name}</extra>" in trace.hovertemplate
+    stats = compare(*runs, n_resamples=199).to_dict()
+    boxes = compare_figure(runs, comparison=stats)
+    assert [t.name for t in boxes.data if t.type == "box"] == labels  # the box plots' axis
+    hists = [t for t in boxes.data if t.type == "histogram"]
+    assert [t.name for t in hists] == labels
+    assert [t.meta["run"] for t in hists] == [r.name for r in runs]
+    assert all(r.name in t.hovertemplate for r, t in zip(runs, hists, strict=True))
+    (marks,) = [t for t in boxes.data if t.type == "scatter"]
+    assert list(marks.y) == labels  # on the boxes, whose names are the labels
+    assert list(marks.customdata) == [r.name for r in runs]
+    assert "%{customdata}" in marks.hovertemplate
 
 
 def test_compare_figure_draws_the_selected_rows() -> None:
@@ -422,7 +479,8 @@ def test_time_figure_thins_points_but_not_lines() -> None:
     np.testing.assert_array_equal(
         by_role(thin)["big", "median"].y, by_role(full)["big", "median"].y
     )
-    assert any("random 500" in a.text for a in thin.layout.annotations)
+    (note,) = [a.text for a in thin.layout.annotations]
+    assert note.startswith("showing 500 of 3,000 requests of big as points")
     assert not full.layout.annotations
 
 

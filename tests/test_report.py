@@ -16,9 +16,9 @@ from factories import make_run
 
 from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
-from tpot_widget.display import PALETTE
+from tpot_widget.display import PALETTE, short_labels
 from tpot_widget.params import Parameters
-from tpot_widget.report import render_html, write_html
+from tpot_widget.report import SCATTER_MAX_POINTS, render_html, write_html
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT_XSS = "</script><script>alert(2)</script>"
@@ -168,11 +168,13 @@ def test_plots_carry_the_figures(demo_report: str) -> None:
     payload = json.loads(data["text"])
     assert set(payload["figures"]) == {"scatter", "time", "compare", "ecdf", "shift"}
     scatter = payload["figures"]["scatter"]["data"]
-    names = [t["name"] for t in scatter if t["type"] == "scattergl"]
-    assert names == [
+    points = [t for t in scatter if t["type"] == "scattergl"]
+    names = [
         "synthetic: baseline (TP=1, max_num_seqs=256)",
         "synthetic: candidate (TP=1, max_num_seqs=128)",
     ]
+    assert [t["meta"]["run"] for t in points] == names
+    assert [t["name"] for t in points] == short_labels(names)
     # Typed arrays travel as base64 blobs, each distinct one stored once.
     assert payload["blobs"] and len(set(payload["blobs"])) == len(payload["blobs"])
     assert payload["template"]["layout"]["paper_bgcolor"] == "white"
@@ -187,6 +189,7 @@ def test_run_names_are_text_never_html(name: str) -> None:
     assert text.lower().count("</script") == 5
     doc = parse(text)
     assert doc.by_testid["stat-run"][0]["data-name"] == name  # the attribute decodes back
+    assert doc.by_testid["run-label"][0]["title"] == name  # the cell's hover title, too
     (stats_script,) = [s for s in doc.scripts if s["attrs"].get("id") == "tpot-stats"]
     assert json.loads(stats_script["text"])["runs"][0]["name"] == name
 
@@ -435,3 +438,145 @@ def test_report_of_two_10k_runs_stays_small() -> None:
     # Points as float32 base64 (~5.3 bytes a value) for the scatter and the time view; the
     # ECDFs, rolling lines and shift function are a few hundred points whatever the size.
     assert rest < 800_000
+
+
+# --- short labels (issue 12) and big runs ------------------------------------------------
+
+ISSUE12 = "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs="
+ISSUE12_NAMES = [ISSUE12 + "256", ISSUE12 + "128"]
+ISSUE12_LABELS = ["max_num_seqs=256", "max_num_seqs=128"]
+
+
+class Cells(HTMLParser):
+    """The text and attributes of every `td[data-testid="run-label"]`, by its table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = ""
+        self.cells: list[tuple[str, dict[str, str], str]] = []
+        self._cell: dict[str, str] | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self.table = attributes.get("data-testid", "")
+        if attributes.get("data-testid") == "run-label":
+            self._cell, self._text = attributes, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.cells.append((self.table, self._cell, self._text))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._text += data
+
+
+def legend_names(figure: dict[str, Any]) -> list[str]:
+    """The legend entries of an embedded figure (traces shown in the legend)."""
+    return [t["name"] for t in figure["data"] if t.get("showlegend", True) and "meta" in t]
+
+
+def test_issue12_names_show_their_short_labels_with_the_full_name_on_hover() -> None:
+    runs = [measured(ISSUE12_NAMES[0], 1), measured(ISSUE12_NAMES[1], 2, tpot=0.025)]
+    text = render_html(runs, slo=SLO, n_resamples=199)
+    cells = Cells()
+    cells.feed(text)
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for table, attrs, shown in cells.cells:
+        by_table.setdefault(table, []).append((shown, attrs["title"]))
+    assert by_table == {
+        "stats-table": list(zip(ISSUE12_LABELS, ISSUE12_NAMES, strict=True)),
+        "diff-table": [(ISSUE12_LABELS[1], ISSUE12_NAMES[1])],
+        "slo-table": list(zip(ISSUE12_LABELS, ISSUE12_NAMES, strict=True)),
+        "slo-diff-table": [(ISSUE12_LABELS[1], ISSUE12_NAMES[1])],
+    }
+    doc = parse(text)
+    for testid in ("stat-run", "stat-diff", "slo-run", "slo-diff"):
+        for row in doc.by_testid[testid]:  # the DOM contract: data-name is the full name
+            assert row["data-name"] in ISSUE12_NAMES
+            assert row["data-label"] == ISSUE12_LABELS[ISSUE12_NAMES.index(row["data-name"])]
+    # In full in the header's run list and in the machine-readable statistics.
+    for name, label in zip(ISSUE12_NAMES, ISSUE12_LABELS, strict=True):
+        assert f"<strong>{name}</strong>" in text
+        assert f"shown as “{label}”" in text
+    assert [r["name"] for r in stats_of(doc)["runs"]] == ISSUE12_NAMES
+    # Every legend shows the labels; the traces name the run in full (meta and hover).
+    figures = payload_of(doc)["figures"]
+    for key in ("scatter", "time", "compare", "ecdf"):
+        assert legend_names(figures[key]) == ISSUE12_LABELS, key
+        for trace in figures[key]["data"]:
+            if "hovertemplate" in trace and "meta" in trace:
+                assert trace["meta"]["run"] in trace["hovertemplate"], (key, trace["name"])
+    boxes = [t for t in figures["compare"]["data"] if t["type"] == "box"]
+    assert [t["name"] for t in boxes] == ISSUE12_LABELS
+    (shift,) = [t for t in figures["shift"]["data"] if t["meta"]["role"] == "difference"]
+    assert shift["name"] == " − ".join(reversed(ISSUE12_LABELS))
+    assert " − ".join(reversed(ISSUE12_NAMES)) in shift["hovertemplate"]
+
+
+def test_short_names_stay_whole() -> None:
+    doc = parse(render_html([measured("a", 1), measured("b", 2)], n_resamples=199))
+    assert [r["data-label"] for r in doc.by_testid["stat-run"]] == ["a", "b"]
+    assert [c["title"] for c in doc.by_testid["run-label"]] == ["a", "b", "b"]
+
+
+def points_of(doc: Collector) -> dict[str, dict[str, Any]]:
+    scatter = payload_of(doc)["figures"]["scatter"]["data"]
+    return {t["meta"]["run"]: t for t in scatter if t["meta"]["role"] == "points"}
+
+
+def test_a_big_run_draws_a_sample_and_says_so() -> None:
+    big = SCATTER_MAX_POINTS + 5_000
+    runs = [make_run("big", n=big, seed=1), measured("small", 2)]
+    doc = parse(render_html(runs, n_resamples=199))
+    points = points_of(doc)
+    total = int(runs[0].valid("time_per_output_token").sum())
+    assert points["big"]["meta"] == {
+        "run": "big", "role": "points", "drawn": SCATTER_MAX_POINTS, "total": total,
+    }  # fmt: skip
+    assert points["small"]["meta"]["drawn"] == points["small"]["meta"]["total"]
+    assert len(doc.by_testid["scatter-sampled"]) == 1
+    text = render_html(runs, n_resamples=199)
+    assert f"showing {SCATTER_MAX_POINTS:,} of {total:,} requests of <strong>big</strong>" in text
+    assert "every statistic count every request" in text
+    # the marginal histogram counts every request, the statistics too
+    scatter = payload_of(doc)["figures"]["scatter"]["data"]
+    marginal = {"run": "big", "role": "x_marginal", "n": total}
+    assert [t["meta"] for t in scatter if t["meta"] == marginal] == [marginal]
+    assert stats_of(doc)["runs"][0]["n"] == total
+    small = parse(render_html([measured("a", 1), measured("b", 2)], n_resamples=199))
+    assert "scatter-sampled" not in small.by_testid
+
+
+def test_report_of_two_200k_runs_size() -> None:
+    """Prints the report's size at 2 × 200k requests (run with -s); points are sampled."""
+    n = 200_000
+    runs = [make_run(ISSUE12_NAMES[0], n=n, seed=1), make_run(ISSUE12_NAMES[1], n=n, seed=2)]
+    text = render_html(runs, token_range=(100, 800), n_resamples=199)
+    doc = parse(text)
+    payload = payload_of(doc)
+    blobs = payload["blobs"]
+
+    def blob_bytes(node: Any, seen: set[int]) -> set[int]:
+        if isinstance(node, dict):
+            if "$blob" in node:
+                seen.add(node["$blob"])
+            for value in node.values():
+                blob_bytes(value, seen)
+        elif isinstance(node, list):
+            for value in node:
+                blob_bytes(value, seen)
+        return seen
+
+    sizes = {
+        key: sum(len(blobs[i]) for i in blob_bytes(fig, set()))
+        for key, fig in payload["figures"].items()
+    }
+    rest = len(text) - len(plotly.offline.get_plotlyjs())
+    print(f"\n2 x 200k report: {len(text):,} characters, {rest:,} besides plotly.js; "
+          f"figure data: {sizes}")  # fmt: skip
+    assert all(t["meta"]["drawn"] == SCATTER_MAX_POINTS for t in points_of(doc).values())
+    assert sizes["scatter"] < 600_000  # 2 runs × 20,000 points × (x, y) float32 in base64

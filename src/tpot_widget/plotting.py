@@ -6,9 +6,11 @@ arguments and return the same types as `llmeter.plotting`, for a `Run` or an LLM
 changing its imports. Unlike LLMeter they use the active plotly template, let `histnorm` be
 overridden and say clearly when a dimension has no values. `scatter_histogram_2d_runs`,
 `compare_figure`, `time_figure`, `ecdf_figure` and `shift_figure` draw several runs on shared
-axes in the widget's colours (`display.PALETTE`); the HTML report is made of them. The newer
-views (time, ECDF, shift) name runs by their short labels (`display.short_labels`) in the
-legend and by their full names on hover, and draw SLO objectives as dashed lines.
+axes in the widget's colours (`display.PALETTE`); the HTML report is made of them. They name
+runs by their short labels (`display.short_labels`: the part of the names that tells the
+runs apart) in legends and on the box plots' axis, by their full names on hover and in each
+trace's ``meta["run"]``, and draw SLO objectives as dashed lines. The single-run functions
+keep LLMeter's behaviour and name a run in full.
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ ECDF_Y_TITLE = "cumulative share of requests"
 #: The shift-function view's axis titles.
 SHIFT_X_TITLE = "quantile of the baseline"
 SHIFT_Y_TITLE = "difference (run \u2212 baseline)"
-#: Above this many points per run the time view draws a seeded random subset of them (its
-#: rolling lines always use every request), so a report of big runs stays small.
+#: Above this many points per run the scatter and the time view draw an evenly spread,
+#: seeded sample of them (the scatter's marginal histograms and the time view's rolling
+#: lines always use every request), so a report of big runs stays small.
 MAX_POINTS = 20_000
 #: Points per ECDF curve: exact at each, a few hundred whatever the run size.
 ECDF_POINTS = 240
@@ -367,6 +370,7 @@ def scatter_histogram_2d_runs(
     token_range: tuple[float | None, float | None] | None = None,
     time_range: tuple[float | None, float | None] | None = None,
     slo: Mapping[str, float] | None = None,
+    max_points: int = MAX_POINTS,
     template: Any = None,
     height: int = 620,
 ) -> go.Figure:
@@ -374,10 +378,40 @@ def scatter_histogram_2d_runs(
 
     Errored requests and rows missing either value are left out, and so are requests
     outside `time_range` (as in the widget); `token_range` is shaded. Marginals are
-    probabilities on shared bins, so runs of different sizes compare. `slo` objectives
-    (column → seconds) on either axis are drawn as dashed lines.
+    probabilities on shared bins, so runs of different sizes compare; they are counted here
+    over every request, so they stay exact when a big run's points are thinned. `slo`
+    objectives (column → seconds) on either axis are drawn as dashed lines.
+
+    Parameters
+    ----------
+    runs
+        Runs, LLMeter Results or paths (the first is the baseline).
+    x_dimension, y_dimension
+        The columns on the x and y axes.
+    n_bins_x, n_bins_y
+        About how many bins each marginal histogram has (shared by every run).
+    token_range
+        (lo, hi) on `x_dimension`, inclusive, None = open end: shaded.
+    time_range
+        (lo, hi) on request_start: requests outside it are left out.
+    slo
+        Objectives, column → seconds.
+    max_points
+        Above this many points a run draws an evenly spread, seeded sample of them (the
+        marginals still count every request); a note in the figure says so.
+    template, height
+        The plotly template (default: the active one) and the figure's height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per run four traces, named by the run's short label (`display.short_labels`), with
+        ``meta = {"run": full name, "role": "legend" | "points" | "x_marginal" |
+        "y_marginal"}`` (points also carry ``"drawn"`` and ``"total"``); the full name is
+        in every hover label.
     """
     run_list = as_runs(list(runs))
+    labels = short_labels([r.name for r in run_list])
     colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
     fig = go.Figure()
     xs: list[np.ndarray] = []
@@ -394,13 +428,14 @@ def scatter_histogram_2d_runs(
             f"no run has a request with both {x_dimension!r} and {y_dimension!r}{where}; "
             "nothing to plot"
         )
-    xbins = _shared_bins(xs, n_bins_x)
-    ybins = _shared_bins(ys, n_bins_y)
+    x_edges = _bin_edges(xs, n_bins_x)
+    y_edges = _bin_edges(ys, n_bins_y)
     x_hover = "%{x:.4~s}s" if x_dimension in TIME_DIMENSIONS else "%{x}"
     y_hover = "%{y:.4~s}s" if y_dimension in TIME_DIMENSIONS else "%{y}"
+    notes: list[str] = []
     for i, (run, x, y) in enumerate(zip(run_list, xs, ys, strict=True)):
         color = colors[i % len(colors)]
-        name = plotly_text(run.name)
+        label, full = plotly_text(labels[i]), plotly_text(run.name)
         group = f"run{i}"
         # The legend entry: an empty trace with an opaque marker (dense runs' points are faint).
         fig.add_trace(
@@ -408,54 +443,74 @@ def scatter_histogram_2d_runs(
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=name,
+                name=label,
                 legendgroup=group,
                 marker={"color": color, "size": 9},
                 hoverinfo="skip",
+                meta={"run": run.name, "role": "legend"},
             )
         )
+        keep = _thin(x.size, max_points)
+        xp, yp = (x, y) if keep is None else (x[keep], y[keep])
+        if keep is not None:
+            notes.append(
+                f"showing {format_count(xp.size)} of {format_count(x.size)} requests of "
+                f"{labels[i]} (an evenly spread sample; the histograms count every request)"
+            )
         fig.add_trace(
             go.Scattergl(
-                x=x,
-                y=y,
+                x=xp,
+                y=yp,
                 mode="markers",
-                name=name,
+                name=label,
                 legendgroup=group,
                 showlegend=False,
-                marker={"color": color, **_marker_density(x.size)},
+                marker={"color": color, **_marker_density(xp.size)},
+                meta={
+                    "run": run.name,
+                    "role": "points",
+                    "drawn": int(xp.size),
+                    "total": int(x.size),
+                },
                 hovertemplate=(
                     f"{dimension_label(x_dimension)}: {x_hover}<br>"
-                    f"{dimension_label(y_dimension)}: {y_hover}<extra>{name}</extra>"
+                    f"{dimension_label(y_dimension)}: {y_hover}<extra>{full}</extra>"
                 ),
             )
         )
         common = {
-            "name": name,
+            "name": label,
             "legendgroup": group,
             "showlegend": False,
-            "marker": {"color": color},
+            "marker": {"color": color, "line": {"width": 0}},
             "opacity": 0.5,
-            "histnorm": "probability",
         }
+        centers, widths, shares, bins = _marginal(x, x_edges)
         fig.add_trace(  # top marginal: x values, bars up
-            go.Histogram(
-                x=x,
+            go.Bar(
+                x=centers,
+                y=shares,
+                width=widths,
+                customdata=bins,
                 xaxis="x2",
                 yaxis="y2",
-                xbins=xbins,
-                autobinx=xbins is None,
-                hovertemplate=f"{x_hover}: %{{y:.1%}}<extra>{name}</extra>",
+                meta={"run": run.name, "role": "x_marginal", "n": int(x.size)},
+                hovertemplate=(f"{_bin_hover(x_dimension)}: %{{y:.1%}}<extra>{full}</extra>"),
                 **common,
             )
         )
+        centers, widths, shares, bins = _marginal(y, y_edges)
         fig.add_trace(  # right marginal: y values, bars sideways
-            go.Histogram(
-                y=y,
+            go.Bar(
+                y=centers,
+                x=shares,
+                width=widths,
+                customdata=bins,
+                orientation="h",
                 xaxis="x3",
                 yaxis="y3",
-                ybins=ybins,
-                autobiny=ybins is None,
-                hovertemplate=f"{y_hover}: %{{x:.1%}}<extra>{name}</extra>",
+                meta={"run": run.name, "role": "y_marginal", "n": int(y.size)},
+                hovertemplate=(f"{_bin_hover(y_dimension)}: %{{x:.1%}}<extra>{full}</extra>"),
                 **common,
             )
         )
@@ -484,7 +539,42 @@ def scatter_histogram_2d_runs(
         _shade_range(fig, token_range, xs)
     _add_slo_lines(fig, slo, x_dimension, "x")
     _add_slo_lines(fig, slo, y_dimension, "y")
+    _note(fig, notes, top=0.77)
     return fig
+
+
+def _bin_edges(arrays: Sequence[np.ndarray], n_bins: int) -> np.ndarray:
+    """Bin edges shared by every array: ~n_bins equal bins over the pooled range (one bin
+    around the value when every value is the same)."""
+    pooled = [a for a in arrays if a.size]
+    low = min(float(a.min()) for a in pooled)
+    high = max(float(a.max()) for a in pooled)
+    if not high > low:
+        half = abs(low) * 0.05 or 0.5
+        return np.array([low - half, low + half])
+    return np.linspace(low, high, max(int(n_bins), 1) + 1)
+
+
+def _marginal(
+    values: np.ndarray, edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A marginal histogram of every value: bar centres, widths, shares of `values` in each
+    bin (the last bin includes its upper edge) and each bin's [lo, hi]."""
+    counts, _ = np.histogram(values.astype(np.float64), bins=edges)
+    shares = counts / values.size if values.size else counts.astype(np.float64)
+    return (
+        (edges[:-1] + edges[1:]) / 2,
+        np.diff(edges),
+        shares,
+        np.column_stack([edges[:-1], edges[1:]]),
+    )
+
+
+def _bin_hover(dimension: str) -> str:
+    """A hovertemplate fragment for a bin [lo, hi] held in customdata."""
+    if dimension in TIME_DIMENSIONS:
+        return "%{customdata[0]:.4~s}s – %{customdata[1]:.4~s}s"
+    return "%{customdata[0]:.4~g} – %{customdata[1]:.4~g}"
 
 
 def _marker_density(n_points: int) -> dict[str, float]:
@@ -550,8 +640,9 @@ def compare_figure(
     Only the rows the statistics use are drawn: no error, value present, x_dimension in
     `token_range` and request_start in `time_range`. With `comparison` (a Comparison or its
     dict), each run's estimate is marked on its box with its confidence interval; an `slo`
-    objective on `dimension` is a dashed line on both panels. Raises `NothingToPlot`
-    (a ValueError) when no run has a row in the selection.
+    objective on `dimension` is a dashed line on both panels. Boxes and legend entries are
+    named by the runs' short labels (the full name on hover and in ``meta["run"]``). Raises
+    `NothingToPlot` (a ValueError) when no run has a row in the selection.
     """
     run_list = as_runs(list(runs))
     colors = list(PALETTE)  # the widget's colours: a run looks the same everywhere
@@ -566,15 +657,16 @@ def compare_figure(
             f"no run has a value of {dimension!r}"
             f"{_selection_words(x_dimension, token_range, time_range)}; nothing to plot"
         )
+    labels = short_labels([r.name for r in run_list])
     fig = make_subplots(rows=2, cols=1, row_heights=[0.42, 0.58], vertical_spacing=0.12)
     hover = _value_hover(dimension)
     for i, (run, v) in enumerate(zip(run_list, values, strict=True)):
         color = colors[i % len(colors)]
-        name = plotly_text(run.name)
         fig.add_trace(
             go.Box(
                 x=v,
-                name=name,
+                name=plotly_text(labels[i]),
+                meta={"run": run.name, "role": "box"},
                 legendgroup=f"run{i}",
                 marker={"color": color, "size": 3},
                 boxpoints="outliers",
@@ -585,7 +677,7 @@ def compare_figure(
             col=1,
         )
     if comparison is not None:
-        _add_estimates(fig, comparison, run_list)
+        _add_estimates(fig, comparison, run_list, labels)
     xbins = (
         {"start": min(float(v.min()) for v in values if v.size), "size": float(bin_size)}
         if bin_size
@@ -593,18 +685,18 @@ def compare_figure(
     )
     for i, (run, v) in enumerate(zip(run_list, values, strict=True)):
         color = colors[i % len(colors)]
-        name = plotly_text(run.name)
         fig.add_trace(
             go.Histogram(
                 x=v,
-                name=name,
+                name=plotly_text(labels[i]),
+                meta={"run": run.name, "role": "histogram"},
                 legendgroup=f"run{i}",
                 marker={"color": color},
                 opacity=0.55,
                 histnorm=histnorm,
                 xbins=xbins,
                 autobinx=xbins is None,
-                hovertemplate=f"{hover}<br>%{{y:.3g}}<extra>{name}</extra>",
+                hovertemplate=(f"{hover}<br>%{{y:.3g}}<extra>{plotly_text(run.name)}</extra>"),
             ),
             row=2,
             col=1,
@@ -643,20 +735,24 @@ def compare_figure(
     return fig
 
 
-def _add_estimates(fig: go.Figure, comparison: Any, runs: Sequence[Run]) -> None:
-    """Mark each run's estimate and confidence interval on its box."""
+def _add_estimates(
+    fig: go.Figure, comparison: Any, runs: Sequence[Run], labels: Sequence[str]
+) -> None:
+    """Mark each run's estimate and confidence interval on its box (at the box's label; the
+    full name on hover)."""
     data = comparison if isinstance(comparison, Mapping) else comparison.to_dict()
     rows = _comparison_runs(data)
     level = data.get("confidence_level")
     stat = data.get("statistic", "estimate")
     ci = f"{level:.0%} CI" if isinstance(level, (int, float)) else "CI"
-    xs, ys, plus, minus = [], [], [], []
-    for run, row in zip(runs, rows, strict=False):
+    xs, ys, full, plus, minus = [], [], [], [], []
+    for run, label, row in zip(runs, labels, rows, strict=False):
         est, lo, hi = row.get("estimate"), row.get("ci_low"), row.get("ci_high")
         if est is None or lo is None or hi is None or not math.isfinite(est):
             continue
         xs.append(est)
-        ys.append(plotly_text(run.name))
+        ys.append(plotly_text(label))
+        full.append(plotly_text(run.name))
         plus.append(hi - est)
         minus.append(est - lo)
     if not xs:
@@ -669,7 +765,8 @@ def _add_estimates(fig: go.Figure, comparison: Any, runs: Sequence[Run]) -> None
             name=f"{stat} ± {ci}",
             marker={"symbol": "diamond", "size": 9, "color": "black"},
             error_x={"type": "data", "array": plus, "arrayminus": minus, "thickness": 2},
-            hovertemplate=f"{stat}: %{{x:.4~s}}<extra></extra>",
+            customdata=full,
+            hovertemplate=f"{stat}: %{{x:.4~s}}<extra>%{{customdata}}</extra>",
         ),
         row=1,
         col=1,
@@ -726,15 +823,16 @@ def _add_slo_lines(
         fig.add_shape(type="line", line=line, label=label, name="slo", **shape)
 
 
-def _note(fig: go.Figure, texts: Sequence[str]) -> None:
-    """Text notes (e.g. "b: no request start times") stacked in the plot's top-left corner."""
+def _note(fig: go.Figure, texts: Sequence[str], top: float = 0.99) -> None:
+    """Text notes (e.g. "b: no request start times") stacked in the plot's top-left corner
+    (the first at paper height `top`)."""
     for k, text in enumerate(texts):
         fig.add_annotation(
             text=plotly_text(text),
             xref="paper",
             yref="paper",
             x=0.01,
-            y=0.99 - 0.07 * k,
+            y=top - 0.07 * k,
             xanchor="left",
             yanchor="top",
             showarrow=False,
@@ -770,12 +868,14 @@ def _with_alpha(color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha:g})"
 
 
-def _thin(n: int, max_points: int) -> np.ndarray | None:
-    """Indices (ascending) of a seeded random `max_points` of `n` rows; None to keep all."""
+def _thin(n: int, max_points: int, seed: int = 0) -> np.ndarray | None:
+    """Indices (ascending) of an evenly spread, seeded sample of `max_points` of `n` rows:
+    one random row from each of `max_points` consecutive equal blocks; None to keep all."""
     if n <= max_points:
         return None
-    rng = np.random.default_rng(0)
-    return np.sort(rng.choice(n, size=max_points, replace=False))
+    edges = np.arange(max_points + 1, dtype=np.int64) * n // max_points
+    offsets = np.random.default_rng(seed).random(max_points) * np.diff(edges)
+    return edges[:-1] + offsets.astype(np.int64)
 
 
 def time_figure(
@@ -819,8 +919,8 @@ def time_figure(
         `rolling_quantiles` picks for the run with the fewest requests (about 50 per bin),
         over the runs' whole time span.
     max_points
-        Above this many points a run draws a seeded random subset of them (the lines still
-        use every request); a note says so.
+        Above this many points a run draws an evenly spread, seeded sample of them (the
+        lines still use every request); a note names the run and both counts.
     template, height
         The plotly template (default: the active one) and the figure's height in pixels.
 
@@ -855,14 +955,17 @@ def time_figure(
         span = max(float(t[-1]) for t in pooled_t) - min(float(t[0]) for t in pooled_t)
         counts = [int(rows.sum()) for *_, rows in timed if rows.any()]
         window = _nice_window(span, min(counts, default=1))
-    thinned = False
     for i, t, v, _ in timed:
         run = run_list[i]
         color = PALETTE[i % len(PALETTE)]
         label, full = plotly_text(labels[i]), plotly_text(run.name)
         keep = _thin(len(t), max_points)
         tp, vp = (t, v) if keep is None else (t[keep], v[keep])
-        thinned |= keep is not None
+        if keep is not None:
+            notes.append(
+                f"showing {format_count(len(tp))} of {format_count(len(t))} requests of "
+                f"{labels[i]} as points (an evenly spread sample); the lines use every request"
+            )
         fig.add_trace(
             go.Scattergl(
                 x=tp.astype(np.float32),
@@ -902,11 +1005,6 @@ def time_figure(
                     ),
                 )
             )
-    if thinned:
-        notes.append(
-            f"points: a random {format_count(max_points)} of each larger run's requests; "
-            "the lines use every request"
-        )
     xaxis: dict[str, Any] = {"title": {"text": TIME_AXIS_TITLE}, "ticksuffix": " s"}
     yaxis: dict[str, Any] = {"title": {"text": dimension_label(dimension)}, "rangemode": "tozero"}
     _format_axis(yaxis, dimension)

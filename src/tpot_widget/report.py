@@ -11,15 +11,24 @@ function, all of `compare`'s selection (token range and time range), with the SL
 as dashed lines. A figure with nothing to draw (an empty selection) is replaced by a note;
 the statistics tables then say "not enough data".
 
+Runs are named in full in the header's run list and in `script#tpot-stats`; where space is
+short (the tables' run cells, the figures' legends and box-plot axis) by their short labels
+(`display.short_labels`: the part of the names that tells the runs apart), with the full name
+one hover away (a cell's `title`, a figure's hover label).
+
 DOM (for tests): `[data-testid="report-header"]`, `[data-testid="synthetic-note"]` (only for
 synthetic runs), `table[data-testid="stats-table"]` with one `tr[data-testid="stat-run"]`
 per run and `table[data-testid="diff-table"]` with one `tr[data-testid="stat-diff"]` per
 non-baseline run (attributes `data-estimate`, `data-ci-low`, `data-ci-high`, `data-n`,
 `data-verdict`, `data-relative`: Python `repr` of the float, "" when None),
-`table[data-testid="slo-table"]` when objectives are given, plot divs
-`[data-testid="scatter"]`, `"time"`, `"compare"`, `"ecdf"` and `"shift"` (each
-`data-rendered="true"` once drawn) or in a plot's place `p[data-testid="<plot>-empty"]`,
-and the statistics as JSON in `script#tpot-stats`.
+`table[data-testid="slo-table"]` with `tr[data-testid="slo-run"]` and
+`table[data-testid="slo-diff-table"]` with `tr[data-testid="slo-diff"]` when objectives are
+given. Every run row has `data-name` (the FULL name) and `data-label` (the short label its
+first cell, `td[data-testid="run-label"]`, shows, with the full name as its `title`). Plot
+divs `[data-testid="scatter"]`, `"time"`, `"compare"`, `"ecdf"` and `"shift"` (each
+`data-rendered="true"` once drawn) or in a plot's place `p[data-testid="<plot>-empty"]`;
+`p[data-testid="scatter-sampled"]` when the scatter draws a sample of a big run's points
+(`SCATTER_MAX_POINTS`); the statistics as JSON in `script#tpot-stats`.
 """
 
 from __future__ import annotations
@@ -36,15 +45,18 @@ import numpy as np
 import plotly.offline
 
 from .display import (
+    format_count,
     format_percent,
     format_percent_ci,
     format_range,
     format_value,
     short_column_label,
+    short_labels,
     statistic_label,
 )
 from .params import Parameters
 from .plotting import (
+    MAX_POINTS,
     TIME_DIMENSIONS,
     NothingToPlot,
     as_runs,
@@ -68,6 +80,9 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"],
 }
 _BLOB_KEY = "$blob"
+#: Above this many points per run the scatter draws an evenly spread, seeded sample of them
+#: (its marginal histograms and every statistic still count every request), and says so.
+SCATTER_MAX_POINTS = MAX_POINTS
 
 
 def is_synthetic(run: Run) -> bool:
@@ -165,6 +180,7 @@ def render_html(
             token_range=token_range,
             time_range=time_range,
             slo=slo,
+            max_points=SCATTER_MAX_POINTS,
             template=TEMPLATE,
         ),
         "time": lambda: time_figure(
@@ -210,8 +226,11 @@ def render_html(
         except NothingToPlot:
             missing.add(key)
     payload = _figures_payload(figures)
+    names = [str(row.get("name")) for row in stats.get("runs", [])]
     meta = {
         "runs": run_list,
+        "labels": dict(zip(names, short_labels(names), strict=True)),
+        "sampled": _sampled(figures.get("scatter")),
         "dimension": p.dimension,
         "x_dimension": p.x_dimension,
         "token_range": token_range,
@@ -228,6 +247,19 @@ def render_html(
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
     return _page(title or _default_title(run_list, p.dimension), meta, stats, payload)
+
+
+def _sampled(figure: Any) -> list[tuple[str, int, int]]:
+    """(run, points drawn, requests) of each run whose scatter points are a sample."""
+    if figure is None:
+        return []
+    return [
+        (str(t.meta["run"]), int(t.meta["drawn"]), int(t.meta["total"]))
+        for t in figure.data
+        if isinstance(t.meta, dict)
+        and t.meta.get("role") == "points"
+        and t.meta["drawn"] < t.meta["total"]
+    ]
 
 
 def _as_units(runs: Any) -> list[Any]:
@@ -334,6 +366,24 @@ def _fmt_p(value: float | None) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def _ci_cell(low: str, high: str) -> str:
+    """A CI cell "[low, high]" that may wrap after the comma only (narrow windows)."""
+    return f'<td class="ci">[<span>{low},</span> <span>{high}</span>]</td>'
+
+
+def _name_cell(name: Any, labels: Mapping[str, str]) -> str:
+    """A run's table cell: its short label, the full name as the hover title (both text)."""
+    full = str(name)
+    label = labels.get(full, full)
+    return f'<td data-testid="run-label" title="{html.escape(full)}">{html.escape(label)}</td>'
+
+
+def _label_attr(name: Any, labels: Mapping[str, str]) -> str:
+    """The data-label attribute of a run's row (the short label its first cell shows)."""
+    full = str(name)
+    return f'data-label="{html.escape(labels.get(full, full))}"'
+
+
 def _attr(value: Any) -> str:
     """A data-* attribute value: repr of a float (round-trips), "" for None."""
     if value is None:
@@ -352,7 +402,7 @@ body { margin: 0; background: #fff; color: var(--fg); font: 15px/1.5 system-ui,
   -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; font-weight: 600; overflow-wrap: anywhere; }
-h2 { font-size: 17px; margin: 28px 0 8px; font-weight: 600; }
+h2 { font-size: 17px; margin: 28px 0 8px; font-weight: 600; overflow-wrap: anywhere; }
 .sub { color: var(--muted); margin: 0 0 16px; }
 .note { border: 1px solid #d4a72c; background: #fff8c5; border-radius: 6px;
   padding: 8px 12px; margin: 12px 0; }
@@ -368,7 +418,9 @@ th, td { text-align: right; padding: 6px 10px; border-bottom: 1px solid var(--li
   white-space: nowrap; }
 th { font-weight: 600; color: var(--muted); font-size: 13px; }
 th:first-child, td:first-child { text-align: left; white-space: normal;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+td.ci { white-space: normal; }
+td.ci span { white-space: nowrap; }
 tbody tr:hover { background: var(--bg-soft); }
 .verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
   font-weight: 600; border: 1px solid currentColor; }
@@ -376,8 +428,10 @@ tbody tr:hover { background: var(--bg-soft); }
 .verdict.slower { color: var(--slower); }
 .verdict.same { color: var(--same); }
 .verdict.unknown { color: var(--unknown); }
-.plot { width: 100%; min-height: 420px; border: 1px solid var(--line); border-radius: 6px;
-  margin: 4px 0 8px; }
+.plot { width: 100%; min-height: 420px; margin: 4px 0 8px; border-radius: 6px;
+  outline: 1px solid var(--line); outline-offset: -1px; }
+/* an outline, not a border: plotly sizes its SVG to the div's outer width, and a border
+   would make the figure 2 px wider than the box it is drawn in */
 .explain { color: var(--muted); font-size: 13px; margin: 4px 0; }
 footer { color: var(--muted); font-size: 12px; margin-top: 28px; }
 """
@@ -424,11 +478,16 @@ def _verdict_cell(verdict: str | None) -> str:
 
 def _header(title: str, meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
     runs: list[Run] = meta["runs"]
+    labels: Mapping[str, str] = meta.get("labels", {})
     esc = html.escape
     run_items = []
     for i, run in enumerate(runs):
-        role = " (baseline)" if i == 0 else ""
         source = f" — <code>{esc(run.source)}</code>" if run.source else ""
+        label = labels.get(run.name, run.name)
+        notes = (["baseline"] if i == 0 else []) + (
+            [] if label == run.name else [f"shown as “{esc(label)}”"]
+        )
+        role = f" ({'; '.join(notes)})" if notes else ""
         run_items.append(
             f"<li><strong>{esc(run.name)}</strong>{role}: {esc(run.format)}, "
             f"{len(run)} requests, {run.n_errors} failed{source}</li>"
@@ -488,6 +547,7 @@ def _selection_text(meta: Mapping[str, Any]) -> str:
 
 def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
     esc = html.escape
+    labels: Mapping[str, str] = meta.get("labels", {})
     dimension = meta["dimension"]
     run_rows: list[Mapping[str, Any]] = list(stats.get("runs", []))
     diff_rows: list[Mapping[str, Any]] = list(stats.get("differences", []))
@@ -501,12 +561,13 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
     for row in run_rows:
         body.append(
             f'<tr data-testid="stat-run" data-name="{_attr(row.get("name"))}" '
+            f"{_label_attr(row.get('name'), labels)} "
             f'data-n="{_attr(row.get("n"))}" data-estimate="{_attr(row.get("estimate"))}" '
             f'data-ci-low="{_attr(row.get("ci_low"))}" '
             f'data-ci-high="{_attr(row.get("ci_high"))}">'
-            f"<td>{esc(str(row.get('name')))}</td><td>{row.get('n')}</td>"
+            f"{_name_cell(row.get('name'), labels)}<td>{row.get('n')}</td>"
             f"<td>{row.get('n_errors')}</td><td>{_estimate(row.get('estimate'), unit)}</td>"
-            f"<td>[{_fmt(row.get('ci_low'), unit)}, {_fmt(row.get('ci_high'), unit)}]</td>"
+            f"{_ci_cell(_fmt(row.get('ci_low'), unit), _fmt(row.get('ci_high'), unit))}"
             "</tr>"
         )
     runs_table = (
@@ -517,21 +578,26 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
     baseline = esc(str(diff_rows[0].get("baseline"))) if diff_rows else ""
     body = []
     for row in diff_rows:
+        delta_ci = _ci_cell(
+            _fmt_signed(row.get("ci_low"), unit), _fmt_signed(row.get("ci_high"), unit)
+        )
+        relative_ci = _ci_cell(
+            _fmt_pct(row.get("relative_ci_low")), _fmt_pct(row.get("relative_ci_high"))
+        )
         body.append(
             f'<tr data-testid="stat-diff" data-name="{_attr(row.get("name"))}" '
+            f"{_label_attr(row.get('name'), labels)} "
             f'data-estimate="{_attr(row.get("estimate"))}" '
             f'data-ci-low="{_attr(row.get("ci_low"))}" '
             f'data-ci-high="{_attr(row.get("ci_high"))}" '
             f'data-relative="{_attr(row.get("relative"))}" '
             f'data-p-value="{_attr(row.get("p_value"))}" '
             f'data-verdict="{_attr(row.get("verdict"))}">'
-            f"<td>{esc(str(row.get('name')))}</td>"
+            f"{_name_cell(row.get('name'), labels)}"
             f"<td>{_fmt_signed(row.get('estimate'), unit)}</td>"
-            f"<td>[{_fmt_signed(row.get('ci_low'), unit)}, "
-            f"{_fmt_signed(row.get('ci_high'), unit)}]</td>"
+            f"{delta_ci}"
             f"<td>{_fmt_pct(row.get('relative'))}</td>"
-            f"<td>[{_fmt_pct(row.get('relative_ci_low'))}, "
-            f"{_fmt_pct(row.get('relative_ci_high'))}]</td>"
+            f"{relative_ci}"
             f"<td>{_fmt_p(row.get('p_value'))}</td>"
             f"<td>{_fmt_p(row.get('p_value_adjusted'))}</td>"
             f"<td>{_verdict_cell(row.get('verdict'))}</td></tr>"
@@ -549,7 +615,7 @@ def _stats_tables(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
 <h2>Versus the baseline, {baseline}</h2>
 {diff_table}
 {_notes_html(stats)}
-{_slo_html(stats)}
+{_slo_html(stats, labels)}
 <p class="explain">Δ is run − baseline; relative is run / baseline − 1. "faster" means the
 whole confidence interval of Δ is below 0, "slower" above 0; otherwise "~" (no significant
 difference).</p>
@@ -565,7 +631,7 @@ def _notes_html(stats: Mapping[str, Any]) -> str:
     return f'<h2>Notes</h2><ul class="notes" data-testid="notes">{items}</ul>'
 
 
-def _slo_html(stats: Mapping[str, Any]) -> str:
+def _slo_html(stats: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     """The SLO attainment table (Wilson CIs) and each run against the baseline (Newcombe)."""
     slo = stats.get("slo")
     if not slo:
@@ -577,17 +643,19 @@ def _slo_html(stats: Mapping[str, Any]) -> str:
     )
     rows = "".join(
         f'<tr data-testid="slo-run" data-name="{_attr(r.get("name"))}" '
+        f"{_label_attr(r.get('name'), labels)} "
         f'data-met="{_attr(r.get("met"))}" data-n="{_attr(r.get("n"))}" '
         f'data-attainment="{_attr(r.get("attainment"))}">'
-        f"<td>{esc(str(r.get('name')))}</td><td>{r.get('n')}</td><td>{r.get('met')}</td>"
+        f"{_name_cell(r.get('name'), labels)}<td>{r.get('n')}</td><td>{r.get('met')}</td>"
         f"<td>{esc(format_percent(r.get('attainment'), signed=False))}</td>"
         f"<td>{esc(format_percent_ci(r.get('ci_low'), r.get('ci_high')))}</td>"
         f"<td>{esc(_goodput(r))}</td></tr>"
         for r in slo["runs"]
     )
     diffs = "".join(
-        f'<tr data-testid="slo-diff" data-name="{_attr(d.get("name"))}">'
-        f"<td>{esc(str(d.get('name')))}</td>"
+        f'<tr data-testid="slo-diff" data-name="{_attr(d.get("name"))}" '
+        f"{_label_attr(d.get('name'), labels)}>"
+        f"{_name_cell(d.get('name'), labels)}"
         f"<td>{esc(format_percent(d.get('estimate')))}</td>"
         f"<td>{esc(format_percent_ci(d.get('ci_low'), d.get('ci_high')))}</td>"
         f"<td>{esc(str(d.get('verdict')))}</td></tr>"
@@ -689,10 +757,27 @@ def _figure_sections(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
             body = f'<p class="note" data-testid="{testid}-empty">{note}</p>'
         else:
             body = f'<div class="plot" data-testid="{testid}"></div>'
+        if testid == "scatter" and meta.get("sampled"):
+            body = _sampled_note(meta["sampled"]) + "\n" + body
         out.append(
             f'<section>\n<h2>{heading}</h2>\n<p class="explain">{explain}</p>\n{body}\n</section>'
         )
     return "\n".join(out)
+
+
+def _sampled_note(sampled: Sequence[tuple[str, int, int]]) -> str:
+    """The note above a scatter that draws a sample of big runs' points (escaped text)."""
+    parts = [
+        f"showing {format_count(drawn)} of {format_count(total)} requests of "
+        f"<strong>{html.escape(name)}</strong>"
+        for name, drawn, total in sampled
+    ]
+    return (
+        '<p class="explain" data-testid="scatter-sampled">Points: '
+        + "; ".join(parts)
+        + " (an evenly spread, seeded sample, to keep this file small). The marginal "
+        "histograms and every statistic count every request.</p>"
+    )
 
 
 def _page(

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
+from tpot_widget.display import short_labels
 from tpot_widget.report import write_html
 
 pytestmark = pytest.mark.e2e
@@ -95,12 +96,21 @@ def _ms(value: float) -> str:
     return text[:-1] if text.endswith(".") else text
 
 
+def check_name_cell(row: Any, name: str, label: str) -> None:
+    """A table row names its run by the short label, the full name as the cell's title."""
+    cell = row.locator("td").first
+    assert (cell.text_content() or "").strip() == label
+    assert cell.get_attribute("title") == name
+    assert row.get_attribute("data-name") == name
+
+
 def check_stats(page: Page, runs: Sequence[Run], expected: dict[str, Any]) -> None:
     """The statistics tables show `expected` (a Comparison.to_dict()) for `runs`."""
+    labels = dict(zip([r.name for r in runs], short_labels([r.name for r in runs]), strict=True))
     rows = page.locator('table[data-testid="stats-table"] tr[data-testid="stat-run"]')
     assert rows.count() == len(runs)
     for row, run, want in zip(rows.all(), runs, expected["runs"], strict=True):
-        assert row.locator("td").first.text_content().strip().startswith(run.name)
+        check_name_cell(row, run.name, labels[run.name])
         assert row.get_attribute("data-n") == str(want["n"])
         for attr, key in (("data-estimate", "estimate"), ("data-ci-low", "ci_low"),
                           ("data-ci-high", "ci_high")):  # fmt: skip
@@ -113,7 +123,7 @@ def check_stats(page: Page, runs: Sequence[Run], expected: dict[str, Any]) -> No
         assert row.get_attribute("data-verdict") == want["verdict"]
         assert _same(_number(row.get_attribute("data-estimate")), want["estimate"])
         assert _same(_number(row.get_attribute("data-relative")), want["relative"])
-        assert want["name"] in row.inner_text()
+        check_name_cell(row, want["name"], labels[want["name"]])
 
 
 def test_report_renders_offline(offline: OfflinePage, page: Page, tmp_path: Path) -> None:
@@ -127,8 +137,8 @@ def test_report_renders_offline(offline: OfflinePage, page: Page, tmp_path: Path
         assert plot.locator("svg.main-svg").count() > 0, f"{testid}: no plotly SVG"
         assert plot.locator(".trace").count() >= len(runs), f"{testid}: traces missing"
     legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
-    for run in runs:
-        assert run.name in legend, f"legend {legend!r} lacks {run.name!r}"
+    for label in short_labels([run.name for run in runs]):
+        assert label in legend, f"legend {legend!r} lacks {label!r}"
     header = page.locator('[data-testid="report-header"]').inner_text()
     assert all(run.name in header for run in runs)
     assert page.locator('[data-testid="synthetic-note"]').is_visible()
@@ -152,7 +162,8 @@ def test_report_run_names_are_text(offline: OfflinePage, page: Page, tmp_path: P
     assert XSS_NAME in header
     check_stats(page, runs, compare(*runs).to_dict())
     legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
-    assert XSS_NAME in legend, f"the legend does not show the name literally: {legend!r}"
+    label = short_labels([r.name for r in runs])[1]
+    assert "<img" in label and label in legend, f"the legend does not show it literally: {legend!r}"
     # Hovering shows tooltips with the name: still text.
     box = page.locator('[data-testid="scatter"] .nsewdrag').first.bounding_box()
     assert box is not None
@@ -244,3 +255,73 @@ def test_report_of_an_empty_selection_renders(
     verdict = page.locator('tr[data-testid="stat-diff"]').get_attribute("data-verdict")
     assert verdict == "not enough data"
     assert offline.blocked == [] and offline.errors == [], (offline.blocked, offline.errors)
+
+
+def hover_texts(page: Page, testid: str) -> set[str]:
+    """The hover labels seen moving the pointer across the middle of a plot's main area."""
+    page.locator(f'[data-testid="{testid}"]').scroll_into_view_if_needed()
+    box = page.locator(f'[data-testid="{testid}"] .nsewdrag').first.bounding_box()
+    assert box is not None
+    seen: set[str] = set()
+    for row in (0.3, 0.5, 0.7, 0.9):
+        for i in range(1, 25):
+            page.mouse.move(box["x"] + box["width"] * i / 25, box["y"] + box["height"] * row)
+            page.wait_for_timeout(15)
+            text = page.locator(f'[data-testid="{testid}"] .hoverlayer').text_content() or ""
+            if text:
+                seen.add(text)
+    page.mouse.move(0, 0)
+    return seen
+
+
+ISSUE12 = "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs="
+
+#: Elements (outside plotly's SVG) whose text holds one of `texts` and that overflow their
+#: box: CSS would clip them (overflow hidden, text-overflow ellipsis) or they spill out.
+CLIPPED_JS = """(texts) => Array.from(document.querySelectorAll('body *'))
+  .filter((el) => !el.closest('svg') && el.tagName !== 'SCRIPT' && el.tagName !== 'STYLE')
+  .filter((el) => texts.some((t) => (el.textContent || '').includes(t)))
+  .filter((el) => el.scrollWidth > el.clientWidth)
+  .map((el) => ({tag: el.tagName, testid: el.getAttribute('data-testid'),
+    text: (el.textContent || '').slice(0, 80), scroll: el.scrollWidth, client: el.clientWidth}))"""
+
+
+@pytest.mark.parametrize("width", [1300, 900])
+def test_report_of_long_names_shows_labels_unclipped(
+    browser: Browser, tmp_path: Path, width: int
+) -> None:
+    """Issue 12's names: table cells and legends show `max_num_seqs=256` / `=128`, the full
+    names on hover (title, hover label) and in the header; nothing holding a name is clipped."""
+    names = [ISSUE12 + "256", ISSUE12 + "128"]
+    labels = ["max_num_seqs=256", "max_num_seqs=128"]
+    base, other = demo_runs(n=800)
+    runs = [Run.from_frame(base.to_pandas(), name=names[0]),
+            Run.from_frame(other.to_pandas(), name=names[1])]  # fmt: skip
+    path = write_html(runs, tmp_path / "long.html", slo=SLO, time_range=TIME_RANGE)
+    offline = OfflinePage(browser)
+    try:
+        offline.page.set_viewport_size({"width": width, "height": 1000})
+        page = offline.open(path)
+        for testid in ("stat-run", "stat-diff", "slo-run", "slo-diff"):
+            rows = page.locator(f'tr[data-testid="{testid}"]').all()
+            assert rows, testid
+            for row in rows:
+                name = row.get_attribute("data-name")
+                assert name in names, (testid, name)
+                check_name_cell(row, name, labels[names.index(name)])
+        for testid in ("scatter", "time", "compare", "ecdf"):
+            legend = page.locator(f'[data-testid="{testid}"] .legend .legendtext')
+            runs_in_legend = [t for t in legend.all_text_contents() if "CI" not in t]
+            assert runs_in_legend == labels, testid  # (the box panel adds "median ± 95% CI")
+        box_axis = page.locator('[data-testid="compare"] .ytick text').all_text_contents()
+        assert sorted(t for t in box_axis if t in labels) == sorted(labels), box_axis
+        # The full names: in the header, and in the scatter's hover label.
+        header = page.locator('[data-testid="report-header"]').inner_text()
+        assert all(name in header for name in names)
+        hovered = hover_texts(page, "scatter")
+        assert any(name in text for text in hovered for name in names), hovered
+        clipped = page.evaluate(CLIPPED_JS, [*names, *labels])
+        assert clipped == [], clipped
+        assert offline.blocked == [] and offline.errors == [], (offline.blocked, offline.errors)
+    finally:
+        offline.context.close()
