@@ -706,7 +706,7 @@ def _figure_sections(meta: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
         (
             "scatter",
             f"{y_label} against {x_label}",
-            "Every successful request"
+            ("The successful requests" if meta.get("sampled") else "Every successful request")
             + ("" if meta.get("time_range") is None else " in the time range")
             + "; marginal histograms are fractions of each run's requests. The shaded band is "
             "the selected range. Drag to zoom, double-click to reset."
