@@ -48,6 +48,8 @@ from .display import (
     format_count,
     format_percent,
     format_percent_ci,
+    format_points,
+    format_points_ci,
     format_range,
     format_value,
     short_column_label,
@@ -656,8 +658,8 @@ def _slo_html(stats: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         f'<tr data-testid="slo-diff" data-name="{_attr(d.get("name"))}" '
         f"{_label_attr(d.get('name'), labels)}>"
         f"{_name_cell(d.get('name'), labels)}"
-        f"<td>{esc(format_percent(d.get('estimate')))}</td>"
-        f"<td>{esc(format_percent_ci(d.get('ci_low'), d.get('ci_high')))}</td>"
+        f"<td>{esc(format_points(d.get('estimate')))}</td>"
+        f"<td>{esc(format_points_ci(d.get('ci_low'), d.get('ci_high')))}</td>"
         f"<td>{esc(str(d.get('verdict')))}</td></tr>"
         for d in slo.get("differences", [])
     )
@@ -666,7 +668,7 @@ def _slo_html(stats: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         '<table data-testid="slo-table"><thead><tr><th>Run</th><th>n</th><th>met</th>'
         "<th>attainment</th><th>CI (Wilson)</th><th>goodput</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
-        '<table data-testid="slo-diff-table"><thead><tr><th>Run</th><th>Δ attainment</th>'
+        '<table data-testid="slo-diff-table"><thead><tr><th>Run</th><th>Δ attainment (pp)</th>'
         f"<th>CI (Newcombe)</th><th>verdict</th></tr></thead><tbody>{diffs}</tbody></table>"
         '<p class="explain">A request meets the SLO when it succeeded and meets every '
         "objective; failed requests miss. Goodput: requests and output tokens per second that "
