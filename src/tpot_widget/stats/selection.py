@@ -83,16 +83,22 @@ class SortedSelector:
         """Rows that count for statistics when no range is set."""
         return len(self._all_sorted)
 
+    def _x_span(self, token_range: tuple[float | None, float | None] | None) -> tuple[int, int]:
+        """[start, stop) of the range in the x-sorted usable rows: two binary searches."""
+        if self._x is None:
+            raise ValueError("a token range needs an x column (runs, not plain arrays)")
+        lo, hi = _bounds(token_range)
+        x_sorted, _ = self._by_x()
+        start = int(np.searchsorted(x_sorted, lo, side="left"))
+        return start, int(np.searchsorted(x_sorted, hi, side="right"))
+
     def select(self, token_range: tuple[float | None, float | None] | None) -> np.ndarray:
         """Sorted usable values with lo <= x <= hi (None = all usable rows)."""
         if token_range is None:
             return self._all_sorted
-        if self._x is None:
-            raise ValueError("a token range needs an x column (runs, not plain arrays)")
+        start, stop = self._x_span(token_range)
         lo, hi = _bounds(token_range)
-        x_sorted, values_by_x = self._by_x()
-        start = int(np.searchsorted(x_sorted, lo, side="left"))
-        stop = int(np.searchsorted(x_sorted, hi, side="right"))
+        values_by_x = self._by_x()[1]
         k = stop - start
         if k == len(self._all_sorted):
             return self._all_sorted
@@ -106,12 +112,8 @@ class SortedSelector:
         self, token_range: tuple[float | None, float | None] | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(x, values) of the usable rows in the range, in x order: read-only views, O(log n)."""
-        if self._x is None:
-            raise ValueError("a token range needs an x column (runs, not plain arrays)")
-        lo, hi = _bounds(token_range)
+        start, stop = self._x_span(token_range)
         x_sorted, values_by_x = self._by_x()
-        start = int(np.searchsorted(x_sorted, lo, side="left"))
-        stop = int(np.searchsorted(x_sorted, hi, side="right"))
         return x_sorted[start:stop], values_by_x[start:stop]
 
     def moments(self, token_range: tuple[float | None, float | None] | None) -> Moments:
@@ -125,16 +127,11 @@ class SortedSelector:
             if self._all_moments is None:
                 self._all_moments = Moments.from_values(self._all_sorted)
             return self._all_moments
-        if self._x is None:
-            raise ValueError("a token range needs an x column (runs, not plain arrays)")
-        lo, hi = _bounds(token_range)
-        x_sorted, values_by_x = self._by_x()
-        start = int(np.searchsorted(x_sorted, lo, side="left"))
-        stop = int(np.searchsorted(x_sorted, hi, side="right"))
+        start, stop = self._x_span(token_range)
         if stop - start == len(self._all_sorted):
             return self.moments(None)
         if self._prefix is None:
-            self._prefix = MomentPrefix(values_by_x)
+            self._prefix = MomentPrefix(self._by_x()[1])
         return self._prefix.range(start, stop)
 
     def mask(self, token_range: tuple[float | None, float | None] | None) -> np.ndarray:
