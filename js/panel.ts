@@ -159,6 +159,25 @@ function nameSpan(className: string, label: string, name: string): HTMLSpanEleme
   return span;
 }
 
+/**
+ * A table cell naming run `name`: its colour dot and short label, the full name as the title.
+ * `meta` is the run's header data (by position); the label follows the name if they disagree.
+ */
+function runNameCell(
+  name: string,
+  meta: RunMeta | undefined,
+  runs: readonly RunMeta[],
+): { cell: HTMLElement; label: HTMLSpanElement } {
+  const cell = h("td", "tpot-name");
+  cell.title = name;
+  const dot = h("span", "tpot-dot");
+  dot.style.background = meta?.color ?? "gray";
+  const text = meta?.name === name ? labelOf(meta) : labelByName(runs, name);
+  const label = nameSpan("tpot-name-text", text, name);
+  cell.append(dot, label);
+  return { cell, label };
+}
+
 /** One header chip per run: colour, label, request count, error count (errors on hover). */
 export function renderHeader(container: HTMLElement, runs: readonly RunMeta[]): void {
   container.replaceChildren();
@@ -324,13 +343,8 @@ export function renderStats(
     tr.dataset["estimate"] = rawAttr(run.estimate);
     tr.dataset["ciLow"] = rawAttr(run.ci_low);
     tr.dataset["ciHigh"] = rawAttr(run.ci_high);
-    const name = h("td", "tpot-name");
-    name.title = run.name;
-    const dot = h("span", "tpot-dot");
-    dot.style.background = meta?.color ?? "gray";
-    const label = nameSpan("tpot-name-text", meta?.name === run.name ? labelOf(meta) : labelByName(runs, run.name), run.name);
+    const { cell: name, label } = runNameCell(run.name, meta, runs);
     label.dataset["testid"] = "stat-run-name";
-    name.append(dot, label);
     const nRuns = run.n_runs ?? meta?.n_runs ?? 1;
     if (nRuns > 1) {
       const arm = h("div", "tpot-ci", `arm of ${nRuns} runs`);
@@ -488,11 +502,7 @@ function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly 
     tr.dataset["ciHigh"] = rawAttr(run.ci_high);
     tr.dataset["goodputRps"] = rawAttr(run.goodput_rps);
     tr.dataset["goodputTokensPerS"] = rawAttr(run.goodput_tokens_per_s);
-    const name = h("td", "tpot-name");
-    name.title = run.name;
-    const dot = h("span", "tpot-dot");
-    dot.style.background = meta?.color ?? "gray";
-    name.append(dot, nameSpan("tpot-name-text", labelByName(runs, run.name), run.name));
+    const { cell: name } = runNameCell(run.name, meta, runs);
     const met = h("td", "tpot-num", `${formatCount(run.met)} / ${formatCount(run.n)}`);
     const att = h("td");
     att.append(

@@ -45,7 +45,8 @@ export interface PlotColors {
   fontFamily: string;
 }
 
-const FALLBACK: Record<ThemeName, PlotColors> = {
+/** The colours used where JupyterLab's CSS variables are missing (and in unit tests). */
+export const FALLBACK: Record<ThemeName, PlotColors> = {
   light: {
     font: "#1f2328",
     muted: "#59636e",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta } from "./panel";
-import type { PlotColors } from "./theme";
+import { FALLBACK, type PlotColors } from "./theme";
 import { boxFigure, wrapLabel } from "./views/box";
 import { zeroBasedRange } from "./views/common";
 import { histFigure } from "./views/hist";
@@ -9,15 +9,7 @@ import { prepare, splitRuns } from "./prepared";
 import { veilSpans } from "./veil";
 import { coverBins } from "./data";
 
-const colors: PlotColors = {
-  font: "#000",
-  muted: "#666",
-  grid: "#eee",
-  line: "#ccc",
-  hoverBg: "#fff",
-  veil: "rgba(255,255,255,0.7)",
-  fontFamily: "sans-serif",
-};
+const colors: PlotColors = FALLBACK.light;
 const units = { time_per_output_token: "s", num_tokens_output: "tokens" } as const;
 
 function meta(name: string, color: string): RunMeta {

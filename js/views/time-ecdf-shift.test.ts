@@ -1,22 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta, Stats } from "../panel";
 import { prepare, splitRuns } from "../prepared";
-import type { PlotColors } from "../theme";
+import { FALLBACK, type PlotColors } from "../theme";
 import type { DrawState } from "./common";
 import { ECDF_Y_TITLE, ecdfFigure } from "./ecdf";
 import { VIEWS } from "./registry";
 import { shiftFigure } from "./shift";
 import { TIME_AXIS_TITLE, timeFigure, timeLines, timeView } from "./time";
 
-const colors: PlotColors = {
-  font: "#000",
-  muted: "#666",
-  grid: "#eee",
-  line: "#ccc",
-  hoverBg: "#fff",
-  veil: "rgba(255,255,255,0.7)",
-  fontFamily: "sans-serif",
-};
+const colors: PlotColors = FALLBACK.light;
 const units = { time_per_output_token: "s", num_tokens_output: "tokens", request_start: "s-offset" } as const;
 
 function meta(name: string, label: string, color: string): RunMeta {
