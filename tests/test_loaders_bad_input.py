@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import assert_same_runs, per_request_fixtures
 
 import tpot_widget
 from tpot_widget.loaders import FORMATS, LoadError
@@ -524,40 +525,8 @@ def test_invalid_utf8_in_a_json_document(fixtures_dir: Path, tmp_path: Path) -> 
         tpot_widget.load_run(path)
 
 
-#: Fixture folders of the JSON formats read through the shared readers.
-JSON_TOOLS = ("vllm", "sglang", "aiperf", "genai-perf", "guidellm", "llmperf", "llm-load-test")
-
-
-def _data_fixtures(fixtures_dir: Path) -> list[Path]:
-    files = [fixtures_dir / LLMETER_RUN / "responses.jsonl"]
-    for tool in JSON_TOOLS:
-        found = (fixtures_dir / tool).rglob("*")
-        files.extend(sorted(p for p in found if p.is_file() and p.suffix != ".md"))
-    return [p for p in files if _loads(p)]
-
-
-def _loads(path: Path) -> bool:
-    """True for a fixture that loads as it is (tools also keep summary-only files)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tpot_widget.load_runs(path)
-    except LoadError:
-        return False
-    return True
-
-
-def _same_runs(a: list[tpot_widget.Run], b: list[tpot_widget.Run]) -> None:
-    assert [r.name for r in a] == [r.name for r in b]
-    for x, y in zip(a, b, strict=True):
-        assert x.format == y.format and len(x) == len(y)
-        for column in ("time_to_first_token", "time_to_last_token", "num_tokens_output"):
-            np.testing.assert_array_equal(x[column], y[column])
-        assert x["error"].tolist() == y["error"].tolist()
-
-
 def test_a_utf8_bom_loads_everywhere(fixtures_dir: Path, tmp_path: Path) -> None:
-    for original in _data_fixtures(fixtures_dir):
+    for original in per_request_fixtures(fixtures_dir):
         folder = tmp_path / original.parent.name
         if not folder.exists():  # siblings too: LLMeter's summary.json names the run
             shutil.copytree(original.parent, folder)
@@ -568,7 +537,7 @@ def test_a_utf8_bom_loads_everywhere(fixtures_dir: Path, tmp_path: Path) -> None
             warnings.simplefilter("ignore")
             expected = tpot_widget.load_runs(original)
             got = tpot_widget.load_runs(copy)  # detected, not only with format=
-        _same_runs(got, expected)
+        assert_same_runs(got, expected)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

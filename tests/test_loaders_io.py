@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import zstandard
+from loader_checks import LLMETER_RUN, assert_same_runs, per_request_fixtures, quiet_load
 
 import tpot_widget
-from tpot_widget import Run
 from tpot_widget.loaders import LoadError, _common, _io
 from tpot_widget.loaders._common import read_json_lines_columns
 
-LLMETER_RUN = "llmeter/v0.1.12-tiny-run-a"
 VLLM = "vllm/vllm-0.33.0_mock_openai-chat_c4_detailed.json"
 #: Formats whose run names this module's loaders derive from the file name.
 NAMED_BY_FILE = {"llmeter", "vllm", "sglang", "llmperf", "llm-load-test", "genai-perf"}
@@ -39,47 +38,6 @@ COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
 }
 
 
-#: Fixture folders of the JSON formats read through the shared readers.
-JSON_TOOLS = ("vllm", "sglang", "aiperf", "genai-perf", "guidellm", "llmperf", "llm-load-test")
-
-
-def _data_fixtures(fixtures_dir: Path) -> list[Path]:
-    """Every per-request fixture file (LLMeter's responses.jsonl, every other tool's files)."""
-    files = [fixtures_dir / LLMETER_RUN / "responses.jsonl"]
-    for tool in JSON_TOOLS:
-        found = (fixtures_dir / tool).rglob("*")
-        files.extend(sorted(p for p in found if p.is_file() and p.suffix != ".md"))
-    return [p for p in files if _loads(p)]
-
-
-def _loads(path: Path) -> bool:
-    """True for a fixture that loads as it is (tools also keep summary-only files)."""
-    try:
-        _quiet_load(path)
-    except LoadError:
-        return False
-    return True
-
-
-def _quiet_load(source: object, **kwargs: object) -> list[Run]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return tpot_widget.load_runs(source, **kwargs)
-
-
-def _assert_same(got: list[Run], expected: list[Run], *, names: bool = True) -> None:
-    assert len(got) == len(expected)
-    for a, b in zip(got, expected, strict=True):
-        if names:
-            assert a.name == b.name
-        assert a.format == b.format and len(a) == len(b)
-        for column in a:
-            if column == "error":
-                assert a["error"].tolist() == b["error"].tolist()
-            else:
-                np.testing.assert_array_equal(a[column], b[column])
-
-
 # --- compression ---------------------------------------------------------------------------
 
 
@@ -87,15 +45,15 @@ def _assert_same(got: list[Run], expected: list[Run], *, names: bool = True) -> 
 def test_compressed_files_load_like_the_originals(
     fixtures_dir: Path, tmp_path: Path, suffix: str
 ) -> None:
-    for original in _data_fixtures(fixtures_dir):
+    for original in per_request_fixtures(fixtures_dir):
         folder = tmp_path / original.parent.name
         if not folder.exists():
             shutil.copytree(original.parent, folder)
         packed = folder / (original.name + suffix)
         packed.write_bytes(COMPRESSORS[suffix](original.read_bytes()))
-        expected = _quiet_load(original)
-        got = _quiet_load(packed)
-        _assert_same(got, expected, names=expected[0].format in NAMED_BY_FILE)
+        expected = quiet_load(original)
+        got = quiet_load(packed)
+        assert_same_runs(got, expected, names=expected[0].format in NAMED_BY_FILE)
 
 
 @pytest.mark.parametrize("suffix", list(COMPRESSORS))
@@ -108,21 +66,21 @@ def test_an_llmeter_folder_with_compressed_responses(
     shutil.copy(source / "summary.json", folder)
     packed = COMPRESSORS[suffix]((source / "responses.jsonl").read_bytes())
     (folder / f"responses.jsonl{suffix}").write_bytes(packed)
-    expected = _quiet_load(source)
-    _assert_same(_quiet_load(folder), expected)
-    _assert_same(_quiet_load(folder.parent), expected)  # found in a folder of runs too
+    expected = quiet_load(source)
+    assert_same_runs(quiet_load(folder), expected)
+    assert_same_runs(quiet_load(folder.parent), expected)  # found in a folder of runs too
 
 
 def test_gzip_content_under_a_plain_name(fixtures_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     path.write_bytes(gzip.compress((fixtures_dir / VLLM).read_bytes()))
-    _assert_same(_quiet_load(path), _quiet_load(fixtures_dir / VLLM))
+    assert_same_runs(quiet_load(path), quiet_load(fixtures_dir / VLLM))
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "responses.jsonl").write_bytes(
         gzip.compress((fixtures_dir / LLMETER_RUN / "responses.jsonl").read_bytes())
     )
-    assert len(_quiet_load(folder)[0]) == 10
+    assert len(quiet_load(folder)[0]) == 10
 
 
 def test_a_truncated_archive_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> None:
@@ -167,13 +125,13 @@ def test_a_truncated_last_line_in_a_compressed_file_still_only_warns(tmp_path: P
 
 
 def test_parquet_round_trip_of_every_fixture(fixtures_dir: Path, tmp_path: Path) -> None:
-    for index, original in enumerate(_data_fixtures(fixtures_dir)):
-        for j, run in enumerate(_quiet_load(original)):
+    for index, original in enumerate(per_request_fixtures(fixtures_dir)):
+        for j, run in enumerate(quiet_load(original)):
             path = run.to_parquet(tmp_path / f"{index}-{j}.parquet")
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # a clean run reloads without a word
                 again = tpot_widget.load_run(path)
-            _assert_same([again], [run])
+            assert_same_runs([again], [run])
             assert again.source == run.source
             assert json.dumps(dict(again.metadata), default=str) == json.dumps(
                 dict(run.metadata), default=str
@@ -206,9 +164,9 @@ def test_a_plain_parquet_table_with_the_canonical_columns(tmp_path: Path) -> Non
 def test_parquet_files_in_a_folder_load_with_the_rest(fixtures_dir: Path, tmp_path: Path) -> None:
     root = tmp_path / "campaign"
     shutil.copytree(fixtures_dir / LLMETER_RUN, root / "llmeter-run")
-    vllm = _quiet_load(fixtures_dir / VLLM)[0]
+    vllm = quiet_load(fixtures_dir / VLLM)[0]
     vllm.to_parquet(root / "vllm.parquet")
-    runs = _quiet_load(root)
+    runs = quiet_load(root)
     assert sorted(r.format for r in runs) == ["llmeter", "vllm"]
 
 
@@ -246,10 +204,10 @@ def test_http_urls_load(fixtures_dir: Path, http_root: tuple[str, Path]) -> None
     base, folder = http_root
     shutil.copy(fixtures_dir / VLLM, folder / "vllm.json")
     (folder / "vllm.json.gz").write_bytes(gzip.compress((fixtures_dir / VLLM).read_bytes()))
-    expected = _quiet_load(fixtures_dir / VLLM)
+    expected = quiet_load(fixtures_dir / VLLM)
     for name in ("vllm.json", "vllm.json.gz"):
-        runs = _quiet_load(f"{base}/{name}")
-        _assert_same(runs, expected)
+        runs = quiet_load(f"{base}/{name}")
+        assert_same_runs(runs, expected)
         assert runs[0].source == f"{base}/{name}"
     with pytest.raises(LoadError, match=rf"{base}/missing\.json: no such file"):
         tpot_widget.load_run(f"{base}/missing.json")
@@ -290,12 +248,12 @@ def test_s3_file_and_llmeter_folder(
     s3.upload_file(str(fixtures_dir / VLLM), "bench", "vllm.json")
     options = {"endpoint_url": s3_endpoint}
 
-    runs = _quiet_load("s3://bench/exp/run-a/", storage_options=options)
-    _assert_same(runs, _quiet_load(run_folder))
+    runs = quiet_load("s3://bench/exp/run-a/", storage_options=options)
+    assert_same_runs(runs, quiet_load(run_folder))
     assert runs[0].source == "s3://bench/exp/run-a"
 
     vllm = tpot_widget.load_run("s3://bench/vllm.json", storage_options=options)
-    _assert_same([vllm], _quiet_load(fixtures_dir / VLLM))
+    assert_same_runs([vllm], quiet_load(fixtures_dir / VLLM))
     assert vllm.source == "s3://bench/vllm.json"
 
     # a folder of runs: messages name the URL, not the temporary copy
@@ -319,8 +277,8 @@ def test_an_unknown_url_scheme_is_a_load_error() -> None:
 
 
 def test_small_loads_print_no_progress(fixtures_dir: Path, capsys: pytest.CaptureFixture) -> None:
-    _quiet_load(fixtures_dir / LLMETER_RUN)
-    _quiet_load(fixtures_dir)
+    quiet_load(fixtures_dir / LLMETER_RUN)
+    quiet_load(fixtures_dir)
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
 
@@ -330,7 +288,7 @@ def test_slow_loads_show_a_progress_bar(
 ) -> None:
     monkeypatch.setattr(_io, "PROGRESS_DELAY", 0.0)  # as if the load were slow
     monkeypatch.setattr(_common, "PROGRESS_MIN_BYTES", 0)
-    _quiet_load(fixtures_dir / LLMETER_RUN / "responses.jsonl")
+    quiet_load(fixtures_dir / LLMETER_RUN / "responses.jsonl")
     assert "responses.jsonl" in capsys.readouterr().err  # bytes read
-    _quiet_load(fixtures_dir)
+    quiet_load(fixtures_dir)
     assert "file" in capsys.readouterr().err  # files of a folder
