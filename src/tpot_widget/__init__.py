@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arm import Arm
 from .comparison import Comparison, compare, shift_function
+from .load import Achieved, Load
 from .loaders import FORMATS, LoadError, load_run, load_runs
 from .params import Parameters
 from .run import Run
@@ -24,8 +25,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree, n
     __version__ = "0.0.0+unknown"
 __all__ = [
     "FORMATS",
+    "Achieved",
     "Arm",
     "Comparison",
+    "Load",
     "LoadError",
     "Parameters",
     "Run",

@@ -85,6 +85,7 @@ class Arm:
         index = np.concatenate([np.full(len(r), i, dtype=np.int32) for i, r in enumerate(self)])
         index.flags.writeable = False
         formats = {r.format for r in self._runs}
+        loads = {r.load for r in self._runs}
         return Run(
             name=self.name,
             columns=MappingProxyType(columns),
@@ -98,6 +99,7 @@ class Arm:
                     "synthetic": all(bool(r.metadata.get("synthetic")) for r in self._runs),
                 }
             ),
+            load=loads.pop() if len(loads) == 1 else None,
         )
 
 

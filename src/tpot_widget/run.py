@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .load import Achieved, Load, measure_achieved
+
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
@@ -189,6 +191,8 @@ class Run:
     format: str = "frame"
     source: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: The load level the tool ran this run at (None when it did not record one).
+    load: Load | None = None
 
     @classmethod
     def from_columns(
@@ -205,6 +209,7 @@ class Run:
         format: str = "frame",
         source: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        load: Load | Any = None,
     ) -> Run:
         """Build a Run from per-request sequences (seconds, token counts, error texts).
 
@@ -247,6 +252,7 @@ class Run:
             format=format,
             source=None if source is None else str(source),
             metadata=MappingProxyType(dict(metadata or {})),
+            load=None if load is None else Load.parse(load),
         )
 
     @classmethod
@@ -258,6 +264,7 @@ class Run:
         format: str = "frame",
         source: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        load: Load | Any = None,
     ) -> Run:
         """A Run from a pandas or polars DataFrame with the canonical column names.
 
@@ -305,7 +312,23 @@ class Run:
             format=format,
             source=source,
             metadata=metadata,
+            load=load,
         )
+
+    # --- load level ----------------------------------------------------------------------
+
+    def with_load(self, load: Load | Any) -> Run:
+        """The same run at load level `load` (a `Load`, "concurrency=16", ("rate", 2.5)...;
+        None clears it)."""
+        import dataclasses
+
+        return dataclasses.replace(self, load=None if load is None else Load.parse(load))
+
+    @cached_property
+    def achieved(self) -> Achieved:
+        """What the run achieved, measured from its requests: request rate, mean requests in
+        flight, output tokens/s (None where the run has no start times)."""
+        return measure_achieved(self)
 
     # --- columns -------------------------------------------------------------------------
 
@@ -407,6 +430,7 @@ class Run:
             "format": self.format,
             "source": self.source,
             "metadata": dict(self.metadata),
+            "load": None if self.load is None else self.load.to_dict(),
         }
         schema = pa.schema(
             [pa.field(c, pa.float64()) for c in NUMERIC_COLUMNS] + [pa.field("error", pa.string())],

@@ -91,6 +91,7 @@ def load(path: Path) -> list[Run]:
             format=header.get("format") or FORMAT,
             source=header["source"] if "source" in header else str(path),
             metadata=header.get("metadata") or {},
+            load=header.get("load"),
         )
     except ValueError as exc:
         raise LoadError(f"{path}: {exc}") from exc
