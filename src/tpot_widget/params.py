@@ -17,6 +17,7 @@ from typing import Any
 from .columns import NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .durations import validate_slo
 from .stats.statistics import parse_statistic
+from .wire import ParametersDict
 
 __all__ = [
     "DEFAULTS",
@@ -100,7 +101,7 @@ class Parameters:
             slo=validate_slo(values.get("slo") or {}),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ParametersDict:
         """JSON-safe: ranges as [lo, hi] lists (None = open), `match` as a list or None."""
         return {
             "dimension": self.dimension,

@@ -29,6 +29,7 @@ from .run import Run
 from .stats import statistics
 from .tables import markdown_table
 from .units import Values, as_units
+from .wire import ChoicesDict, RunMetaDict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -473,7 +474,7 @@ class TPOTCompare(anywidget.AnyWidget):
             frame.insert(1, "arm_run", np.asarray(arm_runs, dtype=object)[run_index])
         return frame.reset_index(drop=True)
 
-    def _meta(self, index: int, unit: Run | Arm, label: str) -> dict[str, Any]:
+    def _meta(self, index: int, unit: Run | Arm, label: str) -> RunMetaDict:
         run = unit.pooled if isinstance(unit, Arm) else unit
         errors = Counter(e for e in run.columns["error"] if e is not None)
         return {
@@ -488,7 +489,7 @@ class TPOTCompare(anywidget.AnyWidget):
             "has_start_times": bool(np.isfinite(run["request_start"]).any()),
         }
 
-    def _choice_lists(self) -> dict[str, Any]:
+    def _choice_lists(self) -> ChoicesDict:
         def has_numbers(column: str) -> bool:
             return any(np.isfinite(run[column]).any() for run in self._runs)
 

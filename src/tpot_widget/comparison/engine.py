@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
 from ..units import Values, as_units
+from ..wire import ShiftFunctionDict, SLODict
 from . import notes as notes_
 from .results import Comparison, Difference, RunEstimate, clean, verdict
 from .selection import PreparedRun, Selection
@@ -404,7 +405,7 @@ SHIFT_RESAMPLES = 999
 
 def _shift_entry(
     base: str, name: str, xa: np.ndarray, xb: np.ndarray, p: Parameters, seeds: np.ndarray
-) -> dict[str, Any]:
+) -> ShiftFunctionDict:
     """One run's shift function against the baseline, JSON-safe (None where undefined)."""
     s = stats.shift_function(
         xa,
@@ -481,14 +482,14 @@ def _thinned(x_sorted: np.ndarray) -> np.ndarray:
     return x_sorted[index]
 
 
-def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str, Any] | None:
+def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> SLODict | None:
     """SLO attainment per unit in the selection, and each against the baseline."""
     if not p.slo:
         return None
     runs = [u.run for u in units]
     if any(r is None for r in runs):
         raise ValueError("slo needs Runs (plain arrays have no per-request columns)")
-    return stats.slo_summary(
+    summary = stats.slo_summary(
         [u.name for u in units],
         [r.columns for r in runs if r is not None],
         [r.errors for r in runs if r is not None],
@@ -497,3 +498,4 @@ def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str
         met=[u.slo_met(p.slo) for u in units],
         confidence_level=p.confidence_level,
     )
+    return cast(SLODict, summary)  # its keys are checked against SLODict in test_wire
