@@ -12,7 +12,7 @@ import pytest
 from factories import make_run
 
 from tpot_widget import Arm, Run, compare, load_run
-from tpot_widget.cli import EXIT_VERDICT, main, parse_tokens
+from tpot_widget.cli import EXIT_VERDICT, main, parse_range
 from tpot_widget.display import (
     format_ci,
     format_percent,
@@ -199,8 +199,8 @@ def test_no_arguments_at_all(capsys: pytest.CaptureFixture[str]) -> None:
     ("text", "expected"),
     [("100:400", (100.0, 400.0)), ("100:", (100.0, None)), (":400", (None, 400.0))],
 )
-def test_parse_tokens(text: str, expected: tuple[float | None, float | None]) -> None:
-    assert parse_tokens(text) == expected
+def test_parse_range(text: str, expected: tuple[float | None, float | None]) -> None:
+    assert parse_range(text, "--tokens") == expected
 
 
 def console_script() -> Path:

@@ -84,6 +84,21 @@ def _tail(message: str) -> str:
 
 CASES = [
     Case("statistic=p100", {"statistic": "p100"}, True, cli=["--statistic", "p100"]),
+    Case("statistic=p0", {"statistic": "p0"}, True, cli=["--statistic", "p0"]),
+    Case(
+        "statistic=p99.90",
+        {"statistic": "p99.90"},
+        False,
+        want=lambda s: s["statistic"] == "p99.9",
+        cli=["--statistic", "p99.90"],
+    ),
+    Case(
+        "statistic=p95",
+        {"statistic": "p95"},
+        False,
+        want=lambda s: s["statistic"] == "p95",
+        cli=["--statistic", "p95"],
+    ),
     Case(
         "statistic=P90",
         {"statistic": "P90"},

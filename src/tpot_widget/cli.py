@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from . import params
@@ -31,11 +31,9 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_VERDICT",
-    "format_table",
     "main",
     "parse_range",
     "parse_threshold",
-    "parse_tokens",
 ]
 
 PROG = "tpot-compare"
@@ -96,11 +94,6 @@ def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
         return params.normalize_range((lo, hi), _RANGE_PARAMETER.get(option, option.lstrip("-")))
     except ValueError as exc:
         raise UsageError(f"{option} {text}: {exc}") from None
-
-
-def parse_tokens(text: str) -> tuple[float | None, float | None]:
-    """`--tokens LO:HI` → (lo, hi) (both None for an unbounded range)."""
-    return parse_range(text, "--tokens") or (None, None)
 
 
 def parse_threshold(text: str) -> float:
@@ -235,11 +228,6 @@ def _build_parser() -> _Parser:
     return parser
 
 
-def format_table(stats: Mapping[str, Any], *_: Any, **__: Any) -> str:
-    """The statistics (`Comparison.to_dict()`) as a benchstat-style text table."""
-    return text_table(stats)
-
-
 # --- main --------------------------------------------------------------------------------
 
 
@@ -253,31 +241,25 @@ def _expand(pattern: str) -> list[str]:
     return matches
 
 
-def _load_one(path: str) -> list[Any]:
-    from .loaders import load_runs
+def _load(args: argparse.Namespace) -> list[Any]:
+    """The compared units of the positional arguments and --arm, in order (`as_units`: a
+    file or folder adds every run it holds); a glob of several files or an --arm is an arm.
+    Loaders' warnings are printed to stderr."""
+    from .arm import Arm
+    from .units import as_units
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        runs = load_runs(path)
+        items: list[Any] = []
+        for text in args.runs:
+            paths = _expand(text)
+            items.append(paths[0] if len(paths) == 1 else Arm(paths))
+        for text in args.arm:
+            paths = [p for part in text.split(",") if part.strip() for p in _expand(part.strip())]
+            items.append(Arm(paths))
+        units = as_units(items)
     for w in caught:
         print(f"{PROG}: warning: {w.message}", file=sys.stderr)
-    return list(runs)
-
-
-def _load(args: argparse.Namespace) -> list[Any]:
-    """Runs and arms from the positional arguments and --arm, in order."""
-    from .arm import Arm
-
-    units: list[Any] = []
-    for text in args.runs:
-        paths = _expand(text)
-        if len(paths) == 1:
-            units.extend(_load_one(paths[0]))
-        else:
-            units.append(Arm([r for p in paths for r in _load_one(p)]))
-    for text in args.arm:
-        paths = [p for part in text.split(",") if part.strip() for p in _expand(part.strip())]
-        units.append(Arm([r for p in paths for r in _load_one(p)]))
     return units
 
 

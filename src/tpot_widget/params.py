@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .columns import NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .durations import validate_slo
-from .run import NUMERIC_COLUMNS, TOKEN_COLUMNS
+from .stats.statistics import parse_statistic
+from .wire import ParametersDict
 
 __all__ = [
     "DEFAULTS",
@@ -55,8 +56,6 @@ MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
 METHODS: tuple[str, ...] = ("BCa", "percentile")
 #: Columns a comparison can be matched on (workload covariates).
 MATCH_COLUMNS: tuple[str, ...] = TOKEN_COLUMNS
-
-_STATISTIC = re.compile(r"^p(\d{1,2}(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class Parameters:
             slo=validate_slo(values.get("slo") or {}),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ParametersDict:
         """JSON-safe: ranges as [lo, hi] lists (None = open), `match` as a list or None."""
         return {
             "dimension": self.dimension,
@@ -200,20 +199,13 @@ def normalize_column(value: Any, name: str = "dimension") -> str:
 
 
 def normalize_statistic(value: Any) -> str:
-    """ "median", "mean" or a percentile "pNN" with 0 < NN < 100 (case and spaces ignored).
+    """The canonical name of a registered statistic: "median", "mean", a percentile "pNN" /
+    "pNN.d" with 0 < NN < 100 ("P90 " → "p90", "p99.90" → "p99.9"), or a name added with
+    `stats.statistics.register`; the one grammar is `stats.statistics.parse_statistic`'s.
 
     p0 and p100 (the minimum and maximum) are refused: their bootstrap is degenerate.
     """
-    text = str(value).strip().lower() if isinstance(value, str) else None
-    if text in ("median", "mean"):
-        return text
-    match = _STATISTIC.match(text or "")
-    if match and 0.0 < float(match.group(1)) < 100.0:
-        return f"p{float(match.group(1)):g}"
-    raise ValueError(
-        f"statistic={_show(value)} is not supported; use 'median', 'mean' or a percentile strictly "
-        "between 0 and 100 such as 'p90', 'p99' or 'p99.9'"
-    )
+    return parse_statistic(value).name
 
 
 def normalize_confidence_level(value: Any) -> float:

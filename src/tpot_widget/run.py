@@ -18,25 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+# The column names by kind (durations in seconds, token counts, request start, error) are
+# defined once with their labels and units in `columns`; run.py re-exports them.
+from .columns import COLUMNS, DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .load import Achieved, Load, measure_achieved
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
-
-#: Durations in seconds (cleaned: NaN, ±Infinity and negatives become NaN with a warning).
-DURATION_COLUMNS: tuple[str, ...] = (
-    "time_to_first_token",
-    "time_to_last_token",
-    "time_per_output_token",
-    "tpot_reported",
-)
-#: Token counts (float64 so that a missing count can be NaN).
-TOKEN_COLUMNS: tuple[str, ...] = ("num_tokens_input", "num_tokens_output")
-#: Every numeric column, in display order.
-NUMERIC_COLUMNS: tuple[str, ...] = (*DURATION_COLUMNS, *TOKEN_COLUMNS, "request_start")
-#: Every column of a Run, in order; `error` holds str or None.
-COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, "error")
 
 #: Plausibility bounds, the one place they are set: a duration above `MAX_DURATION_S`
 #: (about 11.6 days) or a token count above `MAX_TOKENS` is not a measurement; it becomes

@@ -12,14 +12,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .. import params, stats
-from ..arm import Arm, as_arm_or_run
+from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
+from ..units import Values, as_units
+from ..wire import ShiftFunctionDict, SLODict
 from . import notes as notes_
 from .results import Comparison, Difference, RunEstimate, clean, verdict
 from .selection import PreparedRun, Selection
@@ -30,7 +32,7 @@ class Unit:
     """A compared unit: one run, or an arm of repeated runs (each prepared on its own)."""
 
     name: str
-    source: Run | Arm | np.ndarray
+    source: Run | Arm | Values
     parts: list[PreparedRun]
     pooled: PreparedRun
 
@@ -67,34 +69,9 @@ class Unit:
         return values, x
 
 
-def _is_array_like(obj: Any) -> bool:
-    """Plain 1-D numbers (ndarray, pandas Series, list of numbers), not a run source."""
-    if isinstance(obj, (Run, Arm, str, bytes)) or hasattr(obj, "columns"):
-        return False
-    if isinstance(obj, np.ndarray):
-        return True
-    if hasattr(obj, "__array__") and getattr(obj, "ndim", None) == 1:
-        return True
-    if isinstance(obj, (list, tuple)):
-        try:
-            return np.asarray(obj).dtype.kind in "fiu"
-        except (ValueError, TypeError):
-            return False
-    return False
-
-
-def _named(item: Run | Arm, name: str) -> Run | Arm:
-    if item.name == name:
-        return item
-    if isinstance(item, Arm):
-        return item.renamed(name)
-    return dataclasses.replace(item, name=name)
-
-
-def _load(source: Any) -> Run:
-    from ..loaders import load_run
-
-    return load_run(source)
+def _values(source: Run | Arm | Values) -> np.ndarray:
+    assert isinstance(source, Values)
+    return source.values
 
 
 class Comparer:
@@ -118,29 +95,17 @@ class Comparer:
         dimension: str = DEFAULTS.dimension,
         x_dimension: str = DEFAULTS.x_dimension,
     ) -> None:
-        items = [as_arm_or_run(item) for item in runs]
-        params.check_run_count(len(items))
         self.dimension = params.normalize_column(dimension, "dimension")
         self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
-        sources: list[Run | Arm | np.ndarray] = []
-        for item in items:
-            if _is_array_like(item):
-                sources.append(np.asarray(item, dtype=np.float64).ravel())
-            elif isinstance(item, (Run, Arm)):
-                sources.append(item)
-            else:
-                sources.append(_load(item))
-        raw_names = [
-            f"run {i + 1}" if isinstance(s, np.ndarray) else s.name for i, s in enumerate(sources)
-        ]
-        names = params.unique_names(raw_names)
+        units = as_units(runs)
+        params.check_run_count(len(units))
         self._units: list[Unit] = []
-        for name, source in zip(names, sources, strict=True):
-            if isinstance(source, np.ndarray):
-                part = PreparedRun.of_values(name, source)
+        for source in units:
+            name = source.name
+            if isinstance(source, Values):
+                part = PreparedRun.of_values(name, source.values)
                 self._units.append(Unit(name, source, [part], part))
                 continue
-            source = _named(source, name)
             runs_of = list(source.runs) if isinstance(source, Arm) else [source]
             parts = [PreparedRun.of_run(r, self.dimension, self.x_dimension) for r in runs_of]
             pooled_run = source.pooled if isinstance(source, Arm) else source
@@ -151,17 +116,20 @@ class Comparer:
             )
             pooled.name = name
             self._units.append(Unit(name, source, parts, pooled))
+        names = [u.name for u in units]
         self.names: list[str] = names
 
     @property
     def runs(self) -> list[Run | np.ndarray]:
-        """The compared runs (an arm as its pooled Run), baseline first, names made unique."""
-        return [u.source.pooled if isinstance(u.source, Arm) else u.source for u in self._units]
+        """The compared runs (an arm as its pooled Run, plain values as their array),
+        baseline first, names made unique."""
+        return [u.run if u.run is not None else _values(u.source) for u in self._units]
 
     @property
     def units(self) -> list[Run | Arm | np.ndarray]:
-        """The compared runs and arms as given (names made unique), baseline first."""
-        return [u.source for u in self._units]
+        """The compared runs and arms as given (names made unique; plain values as their
+        array), baseline first."""
+        return [u.source.values if isinstance(u.source, Values) else u.source for u in self._units]
 
     def _selection(self, token_range: Any, time_range: Any) -> Selection:
         selection = Selection(
@@ -303,7 +271,7 @@ def _single_estimate(
         return _Single(row)
     theta = stats.estimate(x, stat)
     moments = reps = None
-    if stat.quantile is None and p.time_range is None:
+    if stat.from_moments and p.time_range is None:
         moments = u.pooled.selector.moments(p.token_range)
         reps = stats.replicates_from_moments(moments, p.n_resamples, seeds)
         if reps is None:
@@ -437,7 +405,7 @@ SHIFT_RESAMPLES = 999
 
 def _shift_entry(
     base: str, name: str, xa: np.ndarray, xb: np.ndarray, p: Parameters, seeds: np.ndarray
-) -> dict[str, Any]:
+) -> ShiftFunctionDict:
     """One run's shift function against the baseline, JSON-safe (None where undefined)."""
     s = stats.shift_function(
         xa,
@@ -514,14 +482,14 @@ def _thinned(x_sorted: np.ndarray) -> np.ndarray:
     return x_sorted[index]
 
 
-def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str, Any] | None:
+def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> SLODict | None:
     """SLO attainment per unit in the selection, and each against the baseline."""
     if not p.slo:
         return None
     runs = [u.run for u in units]
     if any(r is None for r in runs):
         raise ValueError("slo needs Runs (plain arrays have no per-request columns)")
-    return stats.slo_summary(
+    summary = stats.slo_summary(
         [u.name for u in units],
         [r.columns for r in runs if r is not None],
         [r.errors for r in runs if r is not None],
@@ -530,3 +498,4 @@ def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str
         met=[u.slo_met(p.slo) for u in units],
         confidence_level=p.confidence_level,
     )
+    return cast(SLODict, summary)  # its keys are checked against SLODict in test_wire

@@ -8,13 +8,14 @@ parameter that addresses them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import stats
 from ..display import format_threshold
 from ..params import Parameters
+from ..wire import WarmUpDict
 from .results import RunEstimate
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def confound_notes(a: Unit, b: Unit, p: Parameters) -> list[str]:
     return [f"{b.name} vs {a.name}: {c.note}"] if c.confounded and c.note else []
 
 
-def warm_up_hint(units: Sequence[Unit], p: Parameters) -> dict[str, Any] | None:
+def warm_up_hint(units: Sequence[Unit], p: Parameters) -> WarmUpDict | None:
     """A suggested warm-up cut when no time range is set and some run shows one."""
     if p.time_range is not None:
         return None
@@ -90,7 +91,7 @@ def general_notes(
     units: Sequence[Unit],
     p: Parameters,
     estimates: Sequence[RunEstimate],
-    warm_up: dict[str, Any] | None,
+    warm_up: WarmUpDict | None,
 ) -> list[str]:
     """What the intervals cover, the threshold's meaning and the warm-up hint."""
     notes: list[str] = []

@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ..params import DEFAULTS, Parameters, Range
+from ..wire import (
+    DifferenceDict,
+    RunDict,
+    ShiftFunctionDict,
+    SLODict,
+    StatsDict,
+    Verdict,
+    WarmUpDict,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
-
-Verdict = Literal[
-    "faster",
-    "slower",
-    "no significant difference",
-    "equivalent",
-    "inconclusive",
-    "not enough data",
-]
 
 
 def clean(value: Any) -> float | None:
@@ -79,7 +79,7 @@ class RunEstimate:
     n_runs: int = 1
     between_run_share: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RunDict:
         """The JSON-safe dict of the contract (no `n_missing`)."""
         return {
             "name": self.name,
@@ -125,7 +125,7 @@ class Difference:
         """The row of a difference the data cannot support: every number None."""
         return cls(name, baseline, None, None, None, None, None, None, None, "not enough data")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DifferenceDict:
         """The JSON-safe dict of the contract."""
         return {
             "name": self.name,
@@ -173,9 +173,9 @@ class Comparison:
     differences: tuple[Difference, ...]
     parameters: Parameters = DEFAULTS
     notes: tuple[str, ...] = ()
-    slo: dict[str, Any] | None = None
-    warm_up: dict[str, Any] | None = None
-    shift_function: tuple[dict[str, Any], ...] = ()
+    slo: SLODict | None = None
+    warm_up: WarmUpDict | None = None
+    shift_function: tuple[ShiftFunctionDict, ...] = ()
 
     # The parameters most callers read, as attributes of the comparison itself.
     @property
@@ -213,26 +213,33 @@ class Comparison:
         """Bootstrap resamples per interval."""
         return self.parameters.n_resamples
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> StatsDict:
         """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN/inf).
 
         The parameters at the top level (ranges as [lo, hi] with None for an open end), then
         "runs", "differences", "notes", "slo" ({"objectives", "runs", "differences"} or None),
-        "warm_up" and "shift_function" (one entry per non-baseline run).
+        "warm_up" and "shift_function" (one entry per non-baseline run); typed by
+        `wire.StatsDict`.
         """
-        out = self.parameters.to_dict()
-        out.pop("slo")
-        out.update(
-            {
-                "runs": [r.to_dict() for r in self.runs],
-                "differences": [d.to_dict() for d in self.differences],
-                "notes": list(self.notes),
-                "slo": self.slo,
-                "warm_up": self.warm_up,
-                "shift_function": [dict(s) for s in self.shift_function],
-            }
-        )
-        return out
+        p = self.parameters.to_dict()
+        return {
+            "dimension": p["dimension"],
+            "x_dimension": p["x_dimension"],
+            "statistic": p["statistic"],
+            "confidence_level": p["confidence_level"],
+            "method": p["method"],
+            "n_resamples": p["n_resamples"],
+            "token_range": p["token_range"],
+            "time_range": p["time_range"],
+            "threshold": p["threshold"],
+            "match": p["match"],
+            "runs": [r.to_dict() for r in self.runs],
+            "differences": [d.to_dict() for d in self.differences],
+            "notes": list(self.notes),
+            "slo": self.slo,
+            "warm_up": self.warm_up,
+            "shift_function": [ShiftFunctionDict(**s) for s in self.shift_function],
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: its estimate and CI, then its difference vs the baseline."""

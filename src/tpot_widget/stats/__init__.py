@@ -1,5 +1,7 @@
 """The statistics engine: bootstrap CIs of medians, quantiles and means, pure numpy/Numba.
 
+The statistics themselves (names, labels, kernels) are registered in `statistics`.
+
 Array-level API (no Runs, no pandas): `bootstrap_ci`, `difference_ci`, `mann_whitney_p`,
 the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush helper
 `SortedSelector` (with O(1) range `moments` for the live mean: `replicates_from_moments`),
@@ -13,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import bootstrap, kernels
+from . import kernels, statistics
 from .arms import ArmDifference, ArmInterval, arm_ci, arm_difference
 from .bootstrap import (
     METHODS,
     DifferenceInterval,
     Interval,
-    Statistic,
     acceleration,
     bootstrap_ci,
     difference_ci,
@@ -29,7 +30,6 @@ from .bootstrap import (
     interval,
     jackknife,
     make_rng,
-    parse_statistic,
     replicates,
     replicates_from_moments,
     sorted_finite,
@@ -64,6 +64,7 @@ from .slo import (
     slo_summary,
     wilson_interval,
 )
+from .statistics import Statistic, parse_statistic
 from .warmup import TimeQuantiles, detect_warm_up, rolling_quantiles
 
 __all__ = [
@@ -149,7 +150,7 @@ def warm_up() -> None:
         x = _array([1.0, 2.0, 3.0, 5.0], writeable)
         kernels.interpolated(x, 1, 0.5, True)
         kernels.order_statistic_replicates(x, 1, 0.5, True, 4, seeds)
-        with bootstrap._PARALLEL_LOCK:
+        with statistics.PARALLEL_LOCK:
             kernels.mean_replicates(x, 4, seeds)
         kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
         kernels.moment_prefix_sums(x, 2.0)
