@@ -345,7 +345,7 @@ def test_json_is_strict_json_with_an_open_range(
 ) -> None:
     out = tmp_path / "r.html"
     code, stdout, stderr = run_main(
-        [a, b, "--tokens", "5:inf", "--format", "json", "-o", str(out), *FAST], capsys
+        [a, b, "--tokens", "5:", "--format", "json", "-o", str(out), *FAST], capsys
     )
     assert code == 0, stderr
     stats = json.loads(stdout)

@@ -87,7 +87,7 @@ def _bound(text: str, option: str, whole: str) -> float | None:
 
 
 def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
-    """`LO:HI` (either side may be empty, `inf` allowed) → a range, validated by `params`."""
+    """`LO:HI` (either side may be empty: open) → a range, validated by `params` (inf is refused)."""
     lo_text, sep, hi_text = text.partition(":")
     if not sep:
         raise UsageError(f"{option} expects LO:HI (e.g. 100:400, 100: or :400), got {text!r}")
