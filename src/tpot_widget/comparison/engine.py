@@ -83,6 +83,20 @@ def _is_array_like(obj: Any) -> bool:
     return False
 
 
+def _plain_values(item: Any, name: str) -> np.ndarray:
+    """A plain array as float64 values (NaN = missing); ±inf is no measurement: refused with
+    its count, as a Run's loader would not let it through either."""
+    values = np.asarray(item, dtype=np.float64).ravel()
+    infinite = np.flatnonzero(np.isinf(values))
+    if len(infinite):
+        rows = ", ".join(map(str, infinite[:5])) + (", ..." if len(infinite) > 5 else "")
+        raise ValueError(
+            f"{name}: {len(infinite)} of its {len(values)} values are infinite (rows {rows}); "
+            "a measurement is a finite number: drop them, or write NaN for a missing value"
+        )
+    return values
+
+
 def _named(item: Run | Arm, name: str) -> Run | Arm:
     if item.name == name:
         return item
@@ -123,9 +137,9 @@ class Comparer:
         self.dimension = params.normalize_column(dimension, "dimension")
         self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
         sources: list[Run | Arm | np.ndarray] = []
-        for item in items:
+        for index, item in enumerate(items):
             if _is_array_like(item):
-                sources.append(np.asarray(item, dtype=np.float64).ravel())
+                sources.append(_plain_values(item, f"run {index + 1}"))
             elif isinstance(item, (Run, Arm)):
                 sources.append(item)
             else:
