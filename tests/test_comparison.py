@@ -190,6 +190,15 @@ def test_arrays_are_runs_of_values() -> None:
         compare(a, b, token_range=(1, 10))
 
 
+@pytest.mark.parametrize("infinity", [np.inf, -np.inf])
+def test_arrays_holding_infinities_are_refused_with_their_count(infinity: float) -> None:
+    """inf is no measurement (issue 16: an error deep inside the effect sizes)."""
+    values = np.random.default_rng(31).lognormal(-3.7, 0.3, 50)
+    values[[3, 9]] = infinity
+    with pytest.raises(ValueError, match=r"run 2: 2 of its 50 values are infinite \(rows 3, 9\)"):
+        compare(np.ones(50) * 0.02, values, n_resamples=N_RES)
+
+
 def test_nan_values_of_a_run_are_counted_not_dropped_silently() -> None:
     run = make_run("r", 200, 0.02, 40)
     out = np.array(run["num_tokens_output"])

@@ -12,6 +12,7 @@ import numbers
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from .columns import NUMERIC_COLUMNS, TOKEN_COLUMNS
@@ -28,6 +29,7 @@ __all__ = [
     "MIN_RESAMPLES",
     "MIN_RUNS",
     "NAMES",
+    "RANGE_BOUND_RULE",
     "Parameters",
     "Range",
     "check_run_count",
@@ -146,11 +148,27 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def normalize_range(value: Any, name: str = "token_range") -> Range | None:
-    """None or an inclusive (lo, hi) pair: numbers or None, ±inf = open, lo <= hi.
+#: The rule of a range's bounds, quoted by every refusal (the CLI's empty side is None).
+RANGE_BOUND_RULE = "a bound is a finite number, or None (empty on the command line) for an open end"
 
-    Ints stay ints (200, not 200.0); (None, None) and (-inf, inf) mean "everything" → None.
-    NaN, strings, booleans and anything but a pair are refused with a ValueError.
+
+def _show_bound(bound: Any) -> str:
+    """A range bound as messages quote it; an int beyond the float range in short (1.000e+400)."""
+    if isinstance(bound, numbers.Integral) and not isinstance(bound, bool):
+        try:
+            float(bound)
+        except OverflowError:
+            return format(Decimal(int(bound)), ".3e")
+    return _show(bound)
+
+
+def normalize_range(value: Any, name: str = "token_range") -> Range | None:
+    """None or an inclusive (lo, hi) pair: each bound a finite number or None (open), lo <= hi.
+
+    Ints stay ints (200, not 200.0); (None, None) means "everything" → None. An infinite
+    bound is not "open": ±inf, NaN and an int beyond the float range are refused with
+    `RANGE_BOUND_RULE` (a range written (5, -inf) is a mistake, not a request for every row),
+    as are strings, booleans and anything but a pair (a ValueError).
     """
     if value is None:
         return None
@@ -170,13 +188,12 @@ def normalize_range(value: Any, name: str = "token_range") -> Range | None:
             )
         try:
             number = float(bound)
-        except OverflowError:  # an int beyond float range: as good as infinite
-            number = math.inf if bound > 0 else -math.inf
-        if math.isnan(number):
-            raise ValueError(f"{name} bounds must be numbers or None (not NaN), got {_show(value)}")
-        if math.isinf(number):
-            bounds.append(None)
-        elif isinstance(bound, numbers.Integral) or number.is_integer():
+        except OverflowError:  # an int beyond the float range: no measurement reaches it
+            number = math.inf
+        if not math.isfinite(number):
+            shown = ", ".join(_show_bound(b) for b in items)
+            raise ValueError(f"{name}=({shown}): {RANGE_BOUND_RULE}")
+        if isinstance(bound, numbers.Integral) or number.is_integer():
             bounds.append(int(number))
         else:
             bounds.append(number)

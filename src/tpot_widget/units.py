@@ -61,6 +61,20 @@ def is_values(obj: Any) -> bool:
     return False
 
 
+def _plain_values(item: Any, name: str) -> np.ndarray:
+    """A plain array as float64 values (NaN = missing); ±inf is no measurement: refused with
+    its count, as a Run's loader would not let it through either."""
+    values = np.asarray(item, dtype=np.float64).ravel()
+    infinite = np.flatnonzero(np.isinf(values))
+    if len(infinite):
+        rows = ", ".join(map(str, infinite[:5])) + (", ..." if len(infinite) > 5 else "")
+        raise ValueError(
+            f"{name}: {len(infinite)} of its {len(values)} values are infinite (rows {rows}); "
+            "a measurement is a finite number: drop them, or write NaN for a missing value"
+        )
+    return values
+
+
 def _is_arm_list(obj: Any) -> bool:
     return isinstance(obj, (list, tuple)) and not is_values(obj)
 
@@ -70,7 +84,7 @@ def _expand(item: Any, index: int) -> list[Run | Arm | Values]:
     if isinstance(item, (Run, Arm, Values)):
         return [item]
     if is_values(item):
-        return [Values(f"run {index + 1}", np.asarray(item, dtype=np.float64).ravel())]
+        return [Values(f"run {index + 1}", _plain_values(item, f"run {index + 1}"))]
     if _is_arm_list(item):
         return [Arm(item)]
     from .loaders import load_runs
