@@ -52,11 +52,13 @@ from .moments import (
     mean_replicates_from_moments,
     welch_p,
 )
+from .order import describe_minimum, minimum_sample_size
 from .selection import SortedSelector, select_sorted
 from .shift import ShiftFunction, quantile_replicates, shift_function
 from .slo import (
     SLOVerdict,
     attainment_verdict,
+    clopper_pearson_interval,
     goodput,
     newcombe_difference,
     run_duration,
@@ -87,9 +89,11 @@ __all__ = [
     "arm_difference",
     "attainment_verdict",
     "bootstrap_ci",
+    "clopper_pearson_interval",
     "compiled_kernels",
     "confounding",
     "cornish_fisher_applies",
+    "describe_minimum",
     "detect_warm_up",
     "difference_ci",
     "difference_from_replicates",
@@ -108,6 +112,7 @@ __all__ = [
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
+    "minimum_sample_size",
     "newcombe_difference",
     "parse_statistic",
     "probability_faster",
