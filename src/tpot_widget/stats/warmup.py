@@ -175,17 +175,12 @@ MIN_WARM_UP = 10
 FALSE_ALARM_RATE = 0.01
 
 
-def _rank_cusum(
-    values: np.ndarray, last: int, first: int = 1, weighted: bool = False
-) -> tuple[float, int]:
-    """(max |T_k| over first ≤ k ≤ last, its k) of the rank CUSUM of time-ordered values.
+def _rank_walk(values: np.ndarray) -> np.ndarray | None:
+    """T_1 … T_{n−1}, the rank CUSUM of time-ordered values (None when all are equal).
 
     T_k = Σ_{i ≤ k} (r_i − r̄) / (√n · s_r), r the mid-ranks and s_r their SD: under
     exchangeable values (no change over time) T_{⌊tn⌋} tends to a Brownian bridge, whatever
     the values' distribution and ties, so sup |T| follows Kolmogorov's distribution.
-    `weighted` divides by the bridge's SD √(k/n · (1 − k/n)): each T_k then is the
-    standardized Wilcoxon statistic of the split at k, whose peak locates a change better
-    when one side is short (used for the cut, not for the test).
     """
     from scipy.stats import rankdata
 
@@ -193,8 +188,17 @@ def _rank_cusum(
     ranks = rankdata(values)
     spread = float(np.std(ranks, ddof=1)) if n > 1 else 0.0
     if spread == 0.0:
-        return 0.0, 0
-    walk = np.cumsum(ranks - ranks.mean())[:-1] / (math.sqrt(n) * spread)  # T_1 … T_{n−1}
+        return None
+    return np.cumsum(ranks - ranks.mean())[:-1] / (math.sqrt(n) * spread)
+
+
+def _peak(walk: np.ndarray, first: int, last: int, weighted: bool = False) -> tuple[float, int]:
+    """(max |T_k| over first ≤ k ≤ last, its k); `weighted` divides by √(k/n · (1 − k/n)).
+
+    Weighted, each T_k is the standardized Wilcoxon statistic of the split at k, whose peak
+    locates a change better when one side is short (used for the cut, not for the test).
+    """
+    n = len(walk) + 1
     last = min(max(last, first), n - 1)
     window = np.abs(walk[first - 1 : last])
     if weighted:
@@ -213,7 +217,7 @@ def detect_warm_up(
 ) -> float | None:
     """Suggest where a warm-up ends: the start time to cut from, or None.
 
-    A change-point test on the time-ordered values: the rank CUSUM T_k (`_rank_cusum`)
+    A change-point test on the time-ordered values: the rank CUSUM T_k (`_rank_walk`)
     over the first half of the run, whose largest |T_k| is compared with Kolmogorov's
     critical value at `false_alarm_rate`. On a run whose values do not change over time
     this flags at most that share of runs (distribution-free: ranks; the search over the
@@ -225,7 +229,7 @@ def detect_warm_up(
 
     A 1.2× slower first 10 % of a 1000-request run (lognormal spread 0.2) is flagged 99 % of
     the time (the fixed 25 % step it replaces: 9 %). Cost: one sort for the ranks, O(n log n),
-    about 0.1 s at 1M requests; `compare` computes it once per run.
+    about 0.5 s at 1M requests; `compare` computes it once per run.
 
     Parameters
     ----------
@@ -258,11 +262,12 @@ def detect_warm_up(
     if float(t[-1] - t[0]) <= 0:
         return None
     critical = float(kstwobign.isf(false_alarm_rate))
-    peak, _ = _rank_cusum(v, n // 2)
-    if peak <= critical:
+    walk = _rank_walk(v)
+    if walk is None or _peak(walk, 1, n // 2)[0] <= critical:
         return None
-    _, k = _rank_cusum(v, n // 2, first=max(MIN_WARM_UP, n // 100), weighted=True)
+    _, k = _peak(walk, max(MIN_WARM_UP, n // 100), n // 2, weighted=True)
     steady = v[max(k, n // 2) :]
-    if len(steady) >= MIN_REQUESTS and _rank_cusum(steady, len(steady) - 1)[0] > critical:
+    rest = _rank_walk(steady) if len(steady) >= MIN_REQUESTS else None
+    if rest is not None and _peak(rest, 1, len(rest))[0] > critical:
         return None  # the rest of the run changes too: no steady state to cut to
     return float(t[k])
