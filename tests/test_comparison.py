@@ -85,6 +85,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "time_range",
         "threshold",
         "match",
+        "minimum_n",
         "runs",
         "differences",
         "notes",
@@ -92,6 +93,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "warm_up",
         "shift_function",
     }
+    assert d["minimum_n"] == 6  # the median's 95% interval needs 6 requests
     assert (d["dimension"], d["statistic"], d["method"], d["confidence_level"]) == (
         "time_per_output_token",
         "median",

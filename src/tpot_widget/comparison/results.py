@@ -217,13 +217,19 @@ class Comparison:
         """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN/inf).
 
         The parameters at the top level (ranges as [lo, hi] with None for an open end), then
-        "runs", "differences", "notes", "slo" ({"objectives", "runs", "differences"} or None),
-        "warm_up" and "shift_function" (one entry per non-baseline run).
+        "minimum_n" (the fewest requests a run needs for the statistic at the level; below it
+        "not enough data"), "runs", "differences", "notes", "slo" ({"objectives", "runs",
+        "differences"} or None), "warm_up" and "shift_function" (one per non-baseline run).
         """
+        from ..stats import minimum_sample_size
+
         out = self.parameters.to_dict()
         out.pop("slo")
         out.update(
             {
+                "minimum_n": minimum_sample_size(
+                    self.parameters.statistic, self.parameters.confidence_level
+                ),
                 "runs": [r.to_dict() for r in self.runs],
                 "differences": [d.to_dict() for d in self.differences],
                 "notes": list(self.notes),
