@@ -460,3 +460,19 @@ def test_a_selection_of_failed_requests_only_is_a_true_zero() -> None:
         masks=masks,
     )
     assert out["runs"][0]["attainment"] == 0.0 and out["runs"][0]["unmeasured"] == []
+
+
+def test_the_attainment_verdict_holds_its_false_alarm_rate_at_every_small_n() -> None:
+    """SLO verdicts need no minimum sample: with equal attainments 'better'/'worse' ≤ 5%."""
+    from tpot_widget.stats.slo import newcombe_arrays
+
+    sizes = (1, 2, 3, 5, 8, 13, 20, 30)
+    worst = 1.0
+    for n_a in sizes:
+        for n_b in sizes:
+            a, b = np.arange(n_a + 1)[:, None], np.arange(n_b + 1)[None, :]
+            _, lo, hi = newcombe_arrays(a, n_a, b, n_b, 0.95)
+            for p in np.linspace(0.02, 0.999, 30):
+                w = binom.pmf(a, n_a, p) * binom.pmf(b, n_b, p)
+                worst = min(worst, float((((lo <= 0) & (hi >= 0)) * w).sum()))
+    assert worst >= 0.95, worst
