@@ -157,6 +157,7 @@ def test_an_arm_and_a_single_run_can_be_compared() -> None:
     stats = compare(runs_of("cfg-a"), make_run("single", 600, seed=42), n_resamples=999).to_dict()
     assert [r["n_runs"] for r in stats["runs"]] == [3, 1]
     assert stats["differences"][0]["name"] == "single"
+    assert any("single usable run" in n and "assumed equal" in n for n in stats["notes"])
 
 
 def test_arms_with_one_name_stay_two_arms() -> None:

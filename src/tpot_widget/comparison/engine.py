@@ -257,6 +257,11 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
             notes.append(note)
         elif is_arm[0] or is_arm[i]:
             d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            if d is not None and d.method == stats.arms.BORROWED:
+                notes.append(
+                    f"{units[i].name} vs {units[0].name}: one side has a single usable run; "
+                    "its run-to-run variation is assumed equal to the other arm's."
+                )
         else:
             d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
         if p.match is None:
