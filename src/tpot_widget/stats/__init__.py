@@ -5,8 +5,9 @@ the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush he
 `SortedSelector` (with O(1) range `moments` for the live mean: `replicates_from_moments`),
 arms of repeated runs (`arm_ci`, `arm_difference`), matched workloads
 (`matched_difference`, `confounding`), effect sizes (`probability_faster`,
-`hodges_lehmann`), `holm`, Wilcox's `shift_function`, and `warm_up()` which compiles every
-Numba kernel on tiny inputs.
+`hodges_lehmann`), `holm`, Wilcox's `shift_function`, the fewest values an interval needs
+(`minimum_sample_size`), SLO attainment (`slo_summary`, `clopper_pearson_interval`), and
+`warm_up()` which compiles every Numba kernel on tiny inputs.
 """
 
 from __future__ import annotations
