@@ -246,7 +246,8 @@ def test_a_twenty_percent_slower_first_tenth_is_offered_as_a_warm_up() -> None:
 
 def test_slo_on_a_run_without_ttft_says_so_instead_of_zero_and_worse() -> None:
     a = make_run("A", 500, seed=1)
-    no_ttft = make_run("B", 500, seed=2, columns={"time_to_first_token": [float("nan")] * 500})
+    with pytest.warns(UserWarning, match="set to NaN"):  # the tool recorded no TTFT
+        no_ttft = make_run("B", 500, seed=2, columns={"time_to_first_token": [np.nan] * 500})
     c = compare(a, no_ttft, slo={"ttft": 0.5}, n_resamples=199)
     slo = c.to_dict()["slo"]
     row = slo["runs"][1]

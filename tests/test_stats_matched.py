@@ -39,7 +39,7 @@ def test_confounded_case_raw_says_slower_matched_says_the_truth() -> None:
 @pytest.mark.parametrize("statistic", ["median", "mean"])
 def test_aa_with_different_token_distributions_keeps_the_nominal_rate(statistic: str) -> None:
     rng = np.random.default_rng(1)
-    sims, hits, raw_hits = 100, 0, 0
+    sims, hits, raw_hits = (100 if statistic == "median" else 50), 0, 0
     for _ in range(sims):
         a, xa = run(rng, 1500, 10, 1200)
         b, xb = run(rng, 1500, 300, 2000)
