@@ -85,6 +85,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "time_range",
         "threshold",
         "match",
+        "minimum_n",
         "runs",
         "differences",
         "notes",
@@ -92,6 +93,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "warm_up",
         "shift_function",
     }
+    assert d["minimum_n"] == 6  # the median's 95% interval needs 6 requests
     assert (d["dimension"], d["statistic"], d["method"], d["confidence_level"]) == (
         "time_per_output_token",
         "median",
@@ -218,7 +220,8 @@ def test_nan_values_of_a_run_are_counted_not_dropped_silently() -> None:
 @pytest.mark.parametrize("statistic", ["median", "mean", "p90"])
 def test_not_enough_data_is_explicit_and_json_safe(statistic: str) -> None:
     for a in ([], [0.02]):
-        c = compare(np.array(a), np.array([0.02, 0.03, 0.025]), statistic=statistic)
+        enough = np.linspace(0.02, 0.03, 60)  # above every statistic's minimum at 95%
+        c = compare(np.array(a), enough, statistic=statistic)
         r, d = c.runs[0], c.differences[0]
         assert (r.n, r.estimate, r.ci_low, r.ci_high) == (len(a), None, None, None)
         assert c.runs[1].estimate is not None

@@ -109,6 +109,8 @@ class SLORunDict(TypedDict):
     duration_s: float | None
     goodput_rps: float | None
     goodput_tokens_per_s: float | None
+    #: Objective columns this run did not measure (attainment then unknown, not 0 %).
+    unmeasured: list[str]
 
 
 class SLODifferenceDict(TypedDict):
@@ -156,6 +158,8 @@ class StatsDict(_ParameterKeys):
     """`Comparison.to_dict()`, the widget's `stats`: the parameters at the top level, then
     the runs (baseline first), the differences, notes, SLO, warm-up hint and shift functions."""
 
+    #: The fewest requests a run needs for the statistic at the level ("not enough data" below).
+    minimum_n: int
     runs: list[RunDict]
     differences: list[DifferenceDict]
     notes: list[str]

@@ -194,49 +194,86 @@ class Comparer:
 def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
     """The statistics of `units` for parameters `p` (see `compare`)."""
     stat = stats.parse_statistic(p.statistic)
+    need = stats.minimum_sample_size(stat, p.confidence_level)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
     samples = [u.pooled.select(selection) for u in units]
     singles = [
-        _single_estimate(u, x, s, stat, p, selection)
+        _single_estimate(u, x, s, stat, p, selection, need)
         for u, x, s in zip(units, samples, seeds, strict=True)
     ]
-    estimates = [
-        _arm_estimate(u, p, stat, s, selection) if len(u.parts) > 1 else single.row
-        for u, single, s in zip(units, singles, seeds, strict=True)
+    arms = [
+        _arm_estimate(u, p, stat, s, selection) if len(u.parts) > 1 else None
+        for u, s in zip(units, seeds, strict=True)
     ]
+    estimates = [
+        single.row if arm is None else arm[0] for single, arm in zip(singles, arms, strict=True)
+    ]
+    notes: list[str] = notes_.too_few_notes(
+        [e for e, arm in zip(estimates, arms, strict=True) if arm is None], stat, p, need
+    )
+    for u, arm in zip(units, arms, strict=True):
+        if arm is not None:
+            notes += notes_.arm_notes(u.name, len(u.parts), arm[1])
+    is_arm = [len(u.parts) > 1 for u in units]
 
     differences: list[Difference] = []
-    notes: list[str] = []
     for i in range(1, len(units)):
         d: stats.DifferenceInterval | None
         if p.match is not None:
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
-        elif len(units[0].parts) > 1 or len(units[i].parts) > 1:
+        elif is_arm[0] or is_arm[i]:
             d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            if d is not None and d.method == stats.arms.BORROWED:
+                notes.append(
+                    f"{units[i].name} vs {units[0].name}: one side has a single usable run; "
+                    "its run-to-run variation is assumed equal to the other arm's."
+                )
         else:
             d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
         if p.match is None:
             notes += notes_.confound_notes(units[0], units[i], p)
         differences.append(
-            _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p)
+            _with_effects(
+                d,
+                units[i].name,
+                units[0].name,
+                samples[0],
+                samples[i],
+                p,
+                need,
+                request_effects=not (is_arm[0] or is_arm[i]),
+            )
         )
+    if any(is_arm):
+        notes += notes_.arm_effect_notes()
+        notes += notes_.power_notes([arm[1] for arm in arms if arm is not None])
     adjusted = stats.holm([d.p_value for d in differences])
     differences = [
         dataclasses.replace(d, p_value_adjusted=clean(a))
         for d, a in zip(differences, adjusted, strict=True)
     ]
     warm_up = notes_.warm_up_hint(units, p)
+    slo, slo_notes = _slo(units, p, selection)
+    notes += slo_notes
     return Comparison(
         runs=tuple(estimates),
         differences=tuple(differences),
         parameters=p,
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
-        slo=_slo(units, p, selection),
+        slo=slo,
         warm_up=warm_up,
         shift_function=tuple(
-            _shift_entry(units[0].name, units[i].name, samples[0], samples[i], p, seeds[i])
+            _shift_entry(
+                units[0].name,
+                units[i].name,
+                samples[0],
+                samples[i],
+                p,
+                seeds[i],
+                pooled=not (is_arm[0] or is_arm[i]),
+            )
             for i in range(1, len(units))
         ),
     )
@@ -259,14 +296,17 @@ def _single_estimate(
     stat: stats.Statistic,
     p: Parameters,
     selection: Selection,
+    need: int,
 ) -> _Single:
     """One unit's pooled rows: estimate and request-level bootstrap CI.
 
-    The mean of a large selection takes the live path: its moments in O(1) from prefix sums,
-    Cornish–Fisher replicates and the closed-form BCa acceleration (`stats.moments`).
+    Below `need` values (`stats.minimum_sample_size`) no interval can hold the level: the
+    row says so with None. The mean of a large selection takes the live path: its moments in
+    O(1) from prefix sums, Cornish–Fisher replicates and the closed-form BCa acceleration
+    (`stats.moments`).
     """
     missing = u.pooled.n_missing(selection)
-    if len(x) < 2:
+    if len(x) < max(need, 2):
         row = RunEstimate(u.name, len(x), u.n_errors, None, None, None, missing, len(u.parts))
         return _Single(row)
     theta = stats.estimate(x, stat)
@@ -293,7 +333,7 @@ def _single_estimate(
 
 def _arm_estimate(
     u: Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray, selection: Selection
-) -> RunEstimate:
+) -> tuple[RunEstimate, stats.ArmInterval]:
     """An arm's estimate with a run-level interval (covers run-to-run variation)."""
     parts = [part.select(selection) for part in u.parts]
     a = stats.arm_ci(
@@ -303,8 +343,9 @@ def _arm_estimate(
         p.method,
         p.n_resamples,
         np.random.default_rng(seeds),
+        names=[part.name for part in u.parts],
     )
-    return RunEstimate(
+    row = RunEstimate(
         u.name,
         a.n,
         u.n_errors,
@@ -312,9 +353,10 @@ def _arm_estimate(
         clean(a.ci_low),
         clean(a.ci_high),
         u.pooled.n_missing(selection),
-        len(u.parts),
+        a.n_runs,
         clean(a.between_run_share),
     )
+    return row, a
 
 
 def _run_vs_run(
@@ -362,7 +404,7 @@ def _arm_vs_arm(
     seeds: np.ndarray,
     selection: Selection,
 ) -> stats.ArmDifference | None:
-    """b − a when either side is an arm: run-level (Welch) when both have ≥ 2 runs."""
+    """b − a when either side is an arm: run-level (pooled t on the log scale)."""
     d = stats.arm_difference(
         [part.select(selection) for part in a.parts],
         [part.select(selection) for part in b.parts],
@@ -371,6 +413,8 @@ def _arm_vs_arm(
         p.method,
         p.n_resamples,
         np.random.default_rng(seeds),
+        a_names=[part.name for part in a.parts],
+        b_names=[part.name for part in b.parts],
     )
     return None if d.estimate is None else d
 
@@ -404,12 +448,23 @@ SHIFT_RESAMPLES = 999
 
 
 def _shift_entry(
-    base: str, name: str, xa: np.ndarray, xb: np.ndarray, p: Parameters, seeds: np.ndarray
+    base: str,
+    name: str,
+    xa: np.ndarray,
+    xb: np.ndarray,
+    p: Parameters,
+    seeds: np.ndarray,
+    pooled: bool = True,
 ) -> ShiftFunctionDict:
-    """One run's shift function against the baseline, JSON-safe (None where undefined)."""
+    """One run's shift function against the baseline, JSON-safe (None where undefined).
+
+    Not for arms (`pooled` False): its band would cover request noise only (every value
+    None then, as for too few data; the notes say why).
+    """
+    empty = np.array([])
     s = stats.shift_function(
-        xa,
-        xb,
+        xa if pooled else empty,
+        xb if pooled else empty,
         confidence_level=p.confidence_level,
         n_resamples=min(p.n_resamples, SHIFT_RESAMPLES),
         random_state=np.random.default_rng(seeds),
@@ -437,16 +492,30 @@ def _with_effects(
     xa: np.ndarray,
     xb: np.ndarray,
     p: Parameters,
+    need: int,
+    request_effects: bool = True,
 ) -> Difference:
-    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes."""
-    if d is None or len(xa) < 2 or len(xb) < 2:
+    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes.
+
+    Not enough data (every number None) when either side has fewer than `need` values. The
+    request-level effect sizes (P(faster), Hodges–Lehmann) are left out for arms
+    (`request_effects` False): on pooled requests they would take run-to-run variation for
+    request noise (`notes.ARM_EFFECTS_NOTE`).
+    """
+    if d is None or len(xa) < max(need, 2) or len(xb) < max(need, 2):
         return Difference.not_enough_data(name, base)
     lo, hi = clean(d.ci_low), clean(d.ci_high)
     rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
-    mw_p, prob_faster = stats.mann_whitney(xa, xb)
+    mw_p = prob_faster = None
+    if request_effects:
+        mw_p, prob_faster = stats.mann_whitney(xa, xb)
     # arms and matched comparisons carry their own p (run-level / stratified); runs use U's
     p_value = d.p_value if isinstance(d, (stats.ArmDifference, stats.MatchedDifference)) else mw_p
-    hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+    hl = (
+        stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+        if request_effects
+        else stats.ShiftEstimate(None, None, None)
+    )
     return Difference(
         name=name,
         baseline=base,
@@ -482,10 +551,13 @@ def _thinned(x_sorted: np.ndarray) -> np.ndarray:
     return x_sorted[index]
 
 
-def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> SLODict | None:
-    """SLO attainment per unit in the selection, and each against the baseline."""
+def _slo(
+    units: Sequence[Unit], p: Parameters, selection: Selection
+) -> tuple[SLODict | None, list[str]]:
+    """SLO attainment per unit in the selection, each against the baseline, and its notes
+    (unmeasured columns), which join the comparison's notes."""
     if not p.slo:
-        return None
+        return None, []
     runs = [u.run for u in units]
     if any(r is None for r in runs):
         raise ValueError("slo needs Runs (plain arrays have no per-request columns)")
@@ -498,4 +570,5 @@ def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> SLODict 
         met=[u.slo_met(p.slo) for u in units],
         confidence_level=p.confidence_level,
     )
-    return cast(SLODict, summary)  # its keys are checked against SLODict in test_wire
+    notes = [str(n) for n in summary.pop("notes", [])]
+    return cast(SLODict, summary), notes  # its keys are checked against SLODict in test_wire

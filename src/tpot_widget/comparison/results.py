@@ -217,10 +217,13 @@ class Comparison:
         """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN/inf).
 
         The parameters at the top level (ranges as [lo, hi] with None for an open end), then
-        "runs", "differences", "notes", "slo" ({"objectives", "runs", "differences"} or None),
-        "warm_up" and "shift_function" (one entry per non-baseline run); typed by
-        `wire.StatsDict`.
+        "minimum_n" (the fewest requests a run needs for the statistic at the level; below it
+        "not enough data"), "runs", "differences", "notes", "slo" ({"objectives", "runs",
+        "differences"} or None), "warm_up" and "shift_function" (one entry per non-baseline
+        run); typed by `wire.StatsDict`.
         """
+        from ..stats import minimum_sample_size
+
         p = self.parameters.to_dict()
         return {
             "dimension": p["dimension"],
@@ -233,6 +236,7 @@ class Comparison:
             "time_range": p["time_range"],
             "threshold": p["threshold"],
             "match": p["match"],
+            "minimum_n": minimum_sample_size(p["statistic"], p["confidence_level"]),
             "runs": [r.to_dict() for r in self.runs],
             "differences": [d.to_dict() for d in self.differences],
             "notes": list(self.notes),

@@ -7,8 +7,9 @@ the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush he
 `SortedSelector` (with O(1) range `moments` for the live mean: `replicates_from_moments`),
 arms of repeated runs (`arm_ci`, `arm_difference`), matched workloads
 (`matched_difference`, `confounding`), effect sizes (`probability_faster`,
-`hodges_lehmann`), `holm`, Wilcox's `shift_function`, and `warm_up()` which compiles every
-Numba kernel on tiny inputs.
+`hodges_lehmann`), `holm`, Wilcox's `shift_function`, the fewest values an interval needs
+(`minimum_sample_size`), SLO attainment (`slo_summary`, `clopper_pearson_interval`), and
+`warm_up()` which compiles every Numba kernel on tiny inputs.
 """
 
 from __future__ import annotations
@@ -52,11 +53,13 @@ from .moments import (
     mean_replicates_from_moments,
     welch_p,
 )
+from .order import describe_minimum, minimum_sample_size
 from .selection import SortedSelector, select_sorted
 from .shift import ShiftFunction, quantile_replicates, shift_function
 from .slo import (
     SLOVerdict,
     attainment_verdict,
+    clopper_pearson_interval,
     goodput,
     newcombe_difference,
     run_duration,
@@ -88,9 +91,11 @@ __all__ = [
     "arm_difference",
     "attainment_verdict",
     "bootstrap_ci",
+    "clopper_pearson_interval",
     "compiled_kernels",
     "confounding",
     "cornish_fisher_applies",
+    "describe_minimum",
     "detect_warm_up",
     "difference_ci",
     "difference_from_replicates",
@@ -109,6 +114,7 @@ __all__ = [
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
+    "minimum_sample_size",
     "newcombe_difference",
     "parse_statistic",
     "probability_faster",
