@@ -31,6 +31,8 @@ def make_run(
     error_text: str = "HTTP 500",
     failed_keep_timings: bool = False,
     columns: Mapping[str, Sequence[Any]] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    load: Any = None,
 ) -> Run:
     """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
 
@@ -63,6 +65,9 @@ def make_run(
         Exact per-request values by `Run.from_columns` keyword (e.g. None in chosen rows,
         an ``error`` column mixing None, "" and texts); they replace the generated columns
         and set `n` to their length.
+    metadata, load
+        The Run's `metadata` (e.g. ``{"sweep_config": "A", "repeat": 0}``) and load level
+        (e.g. "concurrency=16").
     """
     rng = np.random.default_rng(seed)
     if columns:
@@ -98,4 +103,11 @@ def make_run(
         "request_start": start,
         "error": errors,
     }
-    return Run.from_columns(name, **(generated | dict(columns or {})), format=format, source=source)
+    return Run.from_columns(
+        name,
+        **(generated | dict(columns or {})),
+        format=format,
+        source=source,
+        metadata=metadata,
+        load=load,
+    )

@@ -21,7 +21,7 @@ from ..arm import Arm, as_arm_or_run
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
 from . import notes as notes_
-from .results import Comparison, Difference, RunEstimate, clean, verdict
+from .results import Comparison, Difference, Draws, RunEstimate, clean, verdict
 from .selection import PreparedRun, Selection
 
 
@@ -97,6 +97,28 @@ def _load(source: Any) -> Run:
     return load_run(source)
 
 
+def prepare_unit(
+    source: Run | Arm | np.ndarray, name: str, dimension: str, x_dimension: str
+) -> Unit:
+    """One run, arm or array prepared for fast selection under `name` (each run of an arm on
+    its own, and pooled). `compute` takes a list of these (the baseline first)."""
+    if isinstance(source, np.ndarray):
+        part = PreparedRun.of_values(name, source)
+        return Unit(name, source, [part], part)
+    source = _named(source, name)
+    runs_of = list(source.runs) if isinstance(source, Arm) else [source]
+    parts = [PreparedRun.of_run(r, dimension, x_dimension) for r in runs_of]
+    pooled = (
+        parts[0]
+        if len(parts) == 1
+        else PreparedRun.of_run(
+            source.pooled if isinstance(source, Arm) else source, dimension, x_dimension
+        )
+    )
+    pooled.name = name
+    return Unit(name, source, parts, pooled)
+
+
 class Comparer:
     """Runs prepared once (sorted by `x_dimension`) for fast repeated `compare` calls.
 
@@ -134,23 +156,10 @@ class Comparer:
             f"run {i + 1}" if isinstance(s, np.ndarray) else s.name for i, s in enumerate(sources)
         ]
         names = params.unique_names(raw_names)
-        self._units: list[Unit] = []
-        for name, source in zip(names, sources, strict=True):
-            if isinstance(source, np.ndarray):
-                part = PreparedRun.of_values(name, source)
-                self._units.append(Unit(name, source, [part], part))
-                continue
-            source = _named(source, name)
-            runs_of = list(source.runs) if isinstance(source, Arm) else [source]
-            parts = [PreparedRun.of_run(r, self.dimension, self.x_dimension) for r in runs_of]
-            pooled_run = source.pooled if isinstance(source, Arm) else source
-            pooled = (
-                parts[0]
-                if len(parts) == 1
-                else PreparedRun.of_run(pooled_run, self.dimension, self.x_dimension)
-            )
-            pooled.name = name
-            self._units.append(Unit(name, source, parts, pooled))
+        self._units: list[Unit] = [
+            prepare_unit(source, name, self.dimension, self.x_dimension)
+            for name, source in zip(names, sources, strict=True)
+        ]
         self.names: list[str] = names
 
     @property
@@ -200,11 +209,14 @@ class Comparer:
                     "without time_range, or trim the run before loading it"
                 )
 
-    def compare(self, parameters: Parameters | None = None, **values: Any) -> Comparison:
+    def compare(
+        self, parameters: Parameters | None = None, *, lean: bool = False, **values: Any
+    ) -> Comparison:
         """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
         Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
-        `params`); `random_state` None means the fixed seed 0.
+        `params`); `random_state` None means the fixed seed 0. `lean=True` skips the extras
+        (see `compute`).
         """
         random_state = values.pop("random_state", None)
         if parameters is None:
@@ -220,23 +232,43 @@ class Comparer:
                 f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
             )
         self.check_ranges(p.token_range, p.time_range)
-        return compute(self._units, p, stats.make_rng(random_state))
+        return compute(self._units, p, stats.make_rng(random_state), lean=lean)
 
 
-def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
-    """The statistics of `units` for parameters `p` (see `compare`)."""
+def compute(
+    units: Sequence[Unit], p: Parameters, rng: np.random.Generator, *, lean: bool = False
+) -> Comparison:
+    """The statistics of `units` for parameters `p` (see `compare`); one unit gives its
+    estimate alone (no difference).
+
+    `lean=True` computes what a table of many comparisons shows (a sweep's levels): the
+    estimates, CIs, differences, p-values and verdicts, identical to the full computation;
+    it skips the extras (shift function, Hodges–Lehmann shift, the workload-confound and
+    warm-up hints, an arm's `between_run_share`), which come back empty or None.
+    """
     stat = stats.parse_statistic(p.statistic)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
     samples = [u.pooled.select(selection) for u in units]
+    # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
-        _single_estimate(u, x, s, stat, p, selection)
+        _single_estimate(u, x, s, stat, p, selection) if len(u.parts) == 1 else None
         for u, x, s in zip(units, samples, seeds, strict=True)
     ]
-    estimates = [
-        _arm_estimate(u, p, stat, s, selection) if len(u.parts) > 1 else single.row
+    arms = [
+        None if single is not None else _arm_estimate(u, p, stat, s, selection, lean)
         for u, single, s in zip(units, singles, seeds, strict=True)
     ]
+    estimates: list[RunEstimate] = []
+    draws: list[Draws] = []
+    for single, arm in zip(singles, arms, strict=True):
+        if single is not None:
+            estimates.append(single.row)
+            draws.append(Draws(replicates=single.reps))
+        else:
+            assert arm is not None
+            estimates.append(arm[0])
+            draws.append(Draws(run_estimates=arm[1]))
 
     differences: list[Difference] = []
     notes: list[str] = []
@@ -245,21 +277,23 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
         if p.match is not None:
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
-        elif len(units[0].parts) > 1 or len(units[i].parts) > 1:
-            d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
         else:
-            d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
-        if p.match is None:
+            a, b = singles[0], singles[i]
+            if a is None or b is None:
+                d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            else:
+                d = _run_vs_run(a, b, samples[0], samples[i], stat, p)
+        if p.match is None and not lean:
             notes += notes_.confound_notes(units[0], units[i], p)
         differences.append(
-            _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p)
+            _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p, lean)
         )
     adjusted = stats.holm([d.p_value for d in differences])
     differences = [
         dataclasses.replace(d, p_value_adjusted=clean(a))
         for d, a in zip(differences, adjusted, strict=True)
     ]
-    warm_up = notes_.warm_up_hint(units, p)
+    warm_up = None if lean else notes_.warm_up_hint(units, p)
     return Comparison(
         runs=tuple(estimates),
         differences=tuple(differences),
@@ -267,10 +301,13 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
         slo=_slo(units, p, selection),
         warm_up=warm_up,
-        shift_function=tuple(
+        shift_function=()
+        if lean
+        else tuple(
             _shift_entry(units[0].name, units[i].name, samples[0], samples[i], p, seeds[i])
             for i in range(1, len(units))
         ),
+        draws=tuple(draws),
     )
 
 
@@ -324,9 +361,15 @@ def _single_estimate(
 
 
 def _arm_estimate(
-    u: Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray, selection: Selection
-) -> RunEstimate:
-    """An arm's estimate with a run-level interval (covers run-to-run variation)."""
+    u: Unit,
+    p: Parameters,
+    stat: stats.Statistic,
+    seeds: np.ndarray,
+    selection: Selection,
+    lean: bool = False,
+) -> tuple[RunEstimate, tuple[float, ...]]:
+    """An arm's estimate with a run-level interval (covers run-to-run variation), and its
+    runs' statistics when the interval is run-level (≥ 2 runs with data)."""
     parts = [part.select(selection) for part in u.parts]
     a = stats.arm_ci(
         parts,
@@ -335,8 +378,9 @@ def _arm_estimate(
         p.method,
         p.n_resamples,
         np.random.default_rng(seeds),
+        between_run_share=not lean,
     )
-    return RunEstimate(
+    row = RunEstimate(
         u.name,
         a.n,
         u.n_errors,
@@ -347,6 +391,8 @@ def _arm_estimate(
         len(u.parts),
         clean(a.between_run_share),
     )
+    run_level = a.method == stats.arms.RUN_LEVEL and a.n_runs >= 2
+    return row, (a.run_estimates if run_level else ())
 
 
 def _run_vs_run(
@@ -469,8 +515,10 @@ def _with_effects(
     xa: np.ndarray,
     xb: np.ndarray,
     p: Parameters,
+    lean: bool = False,
 ) -> Difference:
-    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes."""
+    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes (no
+    Hodges–Lehmann shift when `lean`)."""
     if d is None or len(xa) < 2 or len(xb) < 2:
         return Difference.not_enough_data(name, base)
     lo, hi = clean(d.ci_low), clean(d.ci_high)
@@ -478,7 +526,11 @@ def _with_effects(
     mw_p, prob_faster = stats.mann_whitney(xa, xb)
     # arms and matched comparisons carry their own p (run-level / stratified); runs use U's
     p_value = d.p_value if isinstance(d, (stats.ArmDifference, stats.MatchedDifference)) else mw_p
-    hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+    hl = (
+        stats.ShiftEstimate(None, None, None)
+        if lean
+        else stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+    )
     return Difference(
         name=name,
         baseline=base,

@@ -142,6 +142,8 @@ def arm_ci(
     method: str = "BCa",
     n_resamples: int = 9999,
     random_state: int | np.random.Generator | None = None,
+    *,
+    between_run_share: bool = True,
 ) -> ArmInterval:
     """The arm's statistic with a CI that covers run-to-run variation.
 
@@ -152,6 +154,9 @@ def arm_ci(
     statistic, confidence_level, method, n_resamples, random_state
         As for `bootstrap_ci`; `method` applies to the one-run fallback, `n_resamples` to
         it and to the within-run variances behind `between_run_share`.
+    between_run_share : bool, default True
+        False skips the within-run bootstraps that `between_run_share` needs (it is then
+        None); the estimate and interval are unchanged.
 
     Returns
     -------
@@ -183,7 +188,7 @@ def arm_ci(
         )
     from scipy import stats as sps
 
-    thetas, within = _run_statistics(used, stat, int(n_resamples), rng)
+    thetas, within = _run_statistics(used, stat, int(n_resamples) if between_run_share else 0, rng)
     k = len(thetas)
     mean = float(np.mean(thetas))
     half = (
@@ -198,7 +203,7 @@ def arm_ci(
         mean - half,
         mean + half,
         tuple(float(t) for t in thetas),
-        _share(thetas, within),
+        _share(thetas, within) if between_run_share else None,
         RUN_LEVEL,
         _join(dropped),
     )
