@@ -99,19 +99,13 @@ def _aa_rates(sims: int, seed: int, repeats: int, run_effect: float) -> tuple[fl
 
 
 @pytest.mark.slow
-def test_aa_single_runs_per_level_false_positives_and_holm_family_wise_stay_at_five_percent():
-    per_level, family = _aa_rates(sims=300, seed=17, repeats=1, run_effect=0.0)
-    # 3600 level tests: Monte-Carlo SE 0.36 pp; 300 sweeps: SE 1.3 pp for the family rate
-    assert 0.02 <= per_level <= 0.05 + 0.007, per_level
+def test_aa_per_level_false_positives_and_holm_family_wise_stay_at_five_percent():
+    # Single runs without a run effect: the intervals' claim (request noise). Arms of
+    # repeats get the engine's run-level intervals, proven in test_stats_arms.py.
+    per_level, family = _aa_rates(sims=240, seed=17, repeats=1, run_effect=0.0)
+    # 2880 level tests: Monte-Carlo SE 0.4 pp; 240 sweeps: SE 1.4 pp for the family rate
+    assert 0.02 <= per_level <= 0.05 + 0.008, per_level
     assert family <= 0.05 + 0.02, family
-
-
-@pytest.mark.slow
-def test_aa_arms_of_repeats_with_a_run_effect_keep_their_level():
-    per_level, family = _aa_rates(sims=120, seed=29, repeats=3, run_effect=0.04)
-    # 1440 level tests: SE 0.6 pp; 120 sweeps: SE 2 pp
-    assert per_level <= 0.05 + 0.012, per_level
-    assert family <= 0.05 + 0.04, family
 
 
 def _coverage_crossing_and_max_load(
@@ -157,10 +151,10 @@ def _coverage_crossing_and_max_load(
 
 @pytest.mark.slow
 def test_crossing_and_max_load_intervals_cover_the_truth_at_least_90_percent():
-    c = _coverage_crossing_and_max_load(sims=200, seed=3)
+    c = _coverage_crossing_and_max_load(sims=160, seed=3)
     assert c["crossing_found"] >= 0.95, c
     assert c["crossing_median"] == pytest.approx(TRUE_CROSSING, rel=0.05), c
-    # nominal 95%; 200 sweeps: Monte-Carlo SE 1.5 pp
+    # nominal 95%; 160 sweeps: Monte-Carlo SE 1.7 pp
     assert c["crossing"] >= 0.90, c
     assert c["max_load_A"] >= 0.90, c
     assert c["max_load_B"] >= 0.90, c
@@ -168,26 +162,28 @@ def test_crossing_and_max_load_intervals_cover_the_truth_at_least_90_percent():
 
 @pytest.mark.slow
 def test_with_repeats_and_a_run_effect_the_intervals_still_cover():
-    c = _coverage_crossing_and_max_load(sims=100, seed=5, repeats=3, run_effect=0.04)
+    c = _coverage_crossing_and_max_load(sims=80, seed=5, repeats=3, run_effect=0.04)
     assert c["crossing"] >= 0.90, c
     assert c["max_load_A"] >= 0.90, c
     assert c["max_load_B"] >= 0.90, c
 
 
-#: guidellm picks its constant rates per configuration: B's levels fall between A's.
+#: guidellm picks its constant rates per configuration: B's levels fall between A's (the
+#: same curves as above, with the load read as a request rate).
 B_LEVELS = (1.5, 3, 5, 10, 14, 20, 28, 40, 56, 80, 112)
 
 
 @pytest.mark.slow
 def test_differing_levels_compare_at_interpolated_points_that_cover_the_true_ratio():
     rng = np.random.default_rng(11)
-    sims = 120
+    sims = 80
     covered = tests = 0
     crossing_covered = 0
     for i in range(sims):
-        a = simulated_sweep("A", median_a, rng)
-        b = simulated_sweep("B", median_b, rng, levels=B_LEVELS)
+        a = simulated_sweep("A", median_a, rng, kind="rate")
+        b = simulated_sweep("B", median_b, rng, levels=B_LEVELS, kind="rate")
         s = compare_sweeps(a, b, n_resamples=999, random_state=i)
+        assert s.axis == "rate"
         rows = [r for r in s.rows if r.config == "B"]
         assert all(r.interpolated for r in rows)  # no level in common: all interpolated
         for r in rows:
@@ -196,6 +192,6 @@ def test_differing_levels_compare_at_interpolated_points_that_cover_the_true_rat
             tests += 1
         (x,) = s.crossing
         crossing_covered += covers(x.ci_low, x.ci_high, TRUE_CROSSING, x.open_low, x.open_high)
-    # 1320 interpolated points: Monte-Carlo SE 0.6 pp
+    # 880 interpolated points: Monte-Carlo SE 0.7 pp
     assert covered / tests >= 0.92, covered / tests
     assert crossing_covered / sims >= 0.90, crossing_covered / sims
