@@ -115,6 +115,9 @@ class Sweep:
             level: tuple(sorted(group, key=_repeat_key)) for level, group in by_level.items()
         }
         self.axis: Axis = _axis(kinds)
+        # measured once per level (the runs are immutable)
+        self._positions: dict[Load, float | None] = {}
+        self._served: dict[Load, float | None] = {}
 
     # --- levels ----------------------------------------------------------------------------
 
@@ -163,6 +166,11 @@ class Sweep:
     def position(self, level: Any) -> float | None:
         """Where `level` sits on the sweep's load axis (see the class notes); None if unknown."""
         level = self.level(level)
+        if level not in self._positions:
+            self._positions[level] = self._position(level)
+        return self._positions[level]
+
+    def _position(self, level: Load) -> float | None:
         if level.kind == self.axis:
             return level.value
         if level.kind == "synchronous" and self.axis == "concurrency":
@@ -181,12 +189,14 @@ class Sweep:
         requests in flight against an offered concurrency, both over the arrival window.
         """
         level = self.level(level)
-        shares = [
-            served_share(r["request_start"], r["time_to_last_token"], level.kind, level.value)
-            for r in self._runs[level]
-        ]
-        known = [s for s in shares if s is not None]
-        return float(np.mean(known)) if known else None
+        if level not in self._served:
+            shares = [
+                served_share(r["request_start"], r["time_to_last_token"], level.kind, level.value)
+                for r in self._runs[level]
+            ]
+            known = [s for s in shares if s is not None]
+            self._served[level] = float(np.mean(known)) if known else None
+        return self._served[level]
 
     @property
     def saturated(self) -> list[Load]:

@@ -6,10 +6,13 @@ levels, the load where a curve crosses a line) get their intervals from independ
 of every level's sampling distribution, combined draw by draw:
 
 - **a statistic of one run** (median, pNN, mean): its request-level bootstrap replicates,
-  the same ones its interval came from, in a random order. Levels computed with the same
-  seed have the same uniform draws behind their replicates; shuffling each level's
-  replicates independently pairs them as independent draws (each is an i.i.d. sample of
-  its bootstrap distribution, so any order is one).
+  the same ones its interval came from, shifted cyclically by a random offset between a
+  quarter and three quarters of their number. The replicates of a run are i.i.d. draws of
+  its bootstrap distribution, so any order is one; but levels computed with the same seed
+  draw from the same random numbers at the same positions, so unshifted they would move
+  together. Shifted by a large random offset, no draw of one level is paired with a draw
+  made from the same random numbers as another level's (as a full shuffle would, at a tenth
+  of its cost).
 - **a statistic of an arm of k ≥ 2 repeats**: the run-level t-distribution the arm's
   interval comes from, on the log scale so that every draw stays positive:
   θ̄ · exp(s / √k · T_{k−1}), s the SD of the runs' log statistics.
@@ -72,7 +75,7 @@ def statistic_log_draws(
     n_draws : int
         How many draws an arm gives (a run gives as many as it has replicates).
     rng : numpy.random.Generator
-        For the shuffle and the t draws.
+        For the shift and the t draws.
 
     Returns
     -------
@@ -86,7 +89,8 @@ def statistic_log_draws(
         reps = np.asarray(replicates, dtype=np.float64)
         if len(reps) == 0 or not bool(np.all(reps > 0.0)):
             return None
-        return np.log(rng.permutation(reps))
+        b = len(reps)
+        return np.log(np.roll(reps, int(rng.integers(b // 4, max(b // 4 + 1, 3 * b // 4)))))
     thetas = np.asarray(run_estimates, dtype=np.float64)
     if len(thetas) < 2 or not bool(np.all(thetas > 0.0)):
         return None
