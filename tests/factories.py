@@ -111,3 +111,23 @@ def make_run(
         metadata=metadata,
         load=load,
     )
+
+
+def make_queued_run(name: str, rate: float, capacity: float, n: int = 600, **kwargs: Any) -> Run:
+    """An open-loop run offered `rate` req/s against a FIFO server completing `capacity` req/s
+    (saturated when rate > capacity: requests queue and complete at `capacity`), at load
+    "rate=<rate>"; 100 output tokens each, TTFT a tenth of E2E. `kwargs` go to `make_run`."""
+    start = np.arange(n) / rate
+    end = np.empty(n)
+    free = 0.0
+    for i, s in enumerate(start):
+        free = max(s, free) + 1.0 / capacity
+        end[i] = free
+    e2e = end - start
+    columns = {
+        "request_start": start,
+        "time_to_last_token": e2e,
+        "time_to_first_token": 0.1 * e2e,
+        "num_tokens_output": np.full(n, 100.0),
+    }
+    return make_run(name, load=f"rate={rate:g}", columns=columns, **kwargs)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import make_run
+from factories import make_queued_run, make_run
 
 from tpot_widget import Arm, Load, Run
 from tpot_widget.sweep import Sweep, load_sweep, load_sweeps
@@ -112,27 +112,6 @@ def test_a_folder_of_parquet_runs_loads_as_its_configurations(tmp_path: Path) ->
         load_sweep(tmp_path)
 
 
-def _queued_rate_run(name: str, rate: float, capacity: float, n: int = 600) -> Run:
-    """An open-loop run at `rate` req/s against a FIFO server completing `capacity` req/s."""
-    start = np.arange(n) / rate
-    end = np.empty(n)
-    free = 0.0
-    for i, s in enumerate(start):
-        free = max(s, free) + 1.0 / capacity
-        end[i] = free
-    e2e = end - start
-    return make_run(
-        name,
-        load=f"rate={rate}",
-        columns={
-            "request_start": start,
-            "time_to_last_token": e2e,
-            "time_to_first_token": 0.1 * e2e,
-            "num_tokens_output": np.full(n, 100.0),
-        },
-    )
-
-
 def _closed_loop_run(name: str, concurrency: int, slots: int, n: int = 400) -> Run:
     """A closed-loop run offered `concurrency` whose client keeps `slots` requests in flight."""
     latency = 2.0
@@ -151,7 +130,7 @@ def _closed_loop_run(name: str, concurrency: int, slots: int, n: int = 400) -> R
 
 
 def test_levels_that_did_not_achieve_their_offered_load_are_named_in_the_notes() -> None:
-    sweep = Sweep([_queued_rate_run(f"r{r}", r, capacity=6.0) for r in (2.0, 4.0, 10.0)], name="q")
+    sweep = Sweep([make_queued_run(f"r{r}", r, capacity=6.0) for r in (2.0, 4.0, 10.0)], name="q")
     assert sweep.served_share(2.0) == pytest.approx(1.0, abs=0.05)
     assert sweep.served_share(10.0) == pytest.approx(0.6, abs=0.05)
     assert sweep.saturated == [Load("rate", 10.0)]
