@@ -295,3 +295,60 @@ def test_the_demo_sweeps_cross_and_miss_the_slo_within_the_sweep() -> None:
     assert demo_sweeps(n=50, repeats=1)[0].runs[5].columns["time_to_last_token"].tolist() == (
         demo_sweeps(n=50, repeats=1)[0].runs[5].columns["time_to_last_token"].tolist()
     )
+
+
+def _guidellm_like(name: str, tpot: Callable[[float], float], rates: Sequence[float], seed: int):
+    """synchronous, constant rates of its own choosing, throughput (as guidellm's sweep):
+    300 requests of 2-100 tokens each; throughput reaches ~20 req/s."""
+
+    def run(label: str, load: str, at: float, duration: float, k: int) -> object:
+        return make_run(
+            f"{name} {label}",
+            n=300,
+            tpot=tpot(at),
+            seed=seed + k,
+            load=load,
+            duration=duration,
+            tokens=(2, 100),
+        )
+
+    runs = [run("sync", "synchronous", 0.5, 600.0, 0)]
+    runs += [run(f"{r}", f"rate={r}", r, 300 / r, i + 1) for i, r in enumerate(rates)]
+    runs.append(run("max", "throughput", 20.0, 13.0, 9))
+    return Sweep(runs, name=name)
+
+
+def test_a_guidellm_style_sweep_compares_its_own_rates_with_the_baseline_interpolated() -> None:
+    a = _guidellm_like("A", A, (2.0, 5.0, 10.0), seed=0)
+    b = _guidellm_like("B", B_CROSSING, (3.0, 7.0, 12.0), seed=50)
+    s = compare_sweeps(a, b, n_resamples=B)
+    assert s.axis == "rate"
+    rows = {str(r.level): r for r in s.rows_of("B")}
+    assert not rows["synchronous"].interpolated and not rows["throughput"].interpolated
+    assert rows["synchronous"].load == pytest.approx(b.position("synchronous"))
+    assert rows["throughput"].load == pytest.approx(
+        b.runs_at("throughput")[0].achieved.request_rate
+    )
+    assert all(rows[f"rate {r:g}"].interpolated for r in (3.0, 7.0, 12.0))
+    assert rows["rate 3"].verdict == "faster"
+    assert s.crossing[0].status in ("within the sweep", "none within the sweep")
+
+
+def test_a_level_without_enough_data_is_said_so_and_left_out_of_the_curves() -> None:
+    a = sweep("A", A)
+    runs = list(sweep("B", B_CROSSING, seed=5).runs)
+    runs[2] = make_run("B tiny", n=1, tpot=0.02, load="concurrency=16")
+    s = compare_sweeps(a, Sweep(runs, name="B"), n_resamples=B)
+    tiny = s.rows_of("B")[2]
+    assert tiny.estimate is None and tiny.verdict == "not enough data"
+    assert s.crossing[0].status == "within the sweep"  # from the other levels
+
+
+def test_the_mean_and_a_quantile_work_across_levels_too() -> None:
+    a, b = sweep("A", A), sweep("B", B_CROSSING, seed=5)
+    for statistic in ("mean", "p90"):
+        s = compare_sweeps(a, b, statistic=statistic, n_resamples=B)
+        c = compare(a.at(4), b.at(4), statistic=statistic, n_resamples=B)
+        assert s.rows_of("B")[1].estimate == c.runs[1].estimate
+        assert s.rows_of("B")[1].relative_ci_low == c.differences[0].relative_ci_low
+        assert s.crossing[0].status == "within the sweep"

@@ -4,19 +4,21 @@ A sweep's highest levels often ask more of the server than it can serve: the cli
 16 req/s and the server completes 11, or 256 requests are meant to be in flight and the
 client keeps fewer. Comparisons there are at the load actually served, so a sweep says so.
 
-Both measures look at the *arrival window* (first to last request start), where a
-benchmark's load is held, so that the ramp-down after the last start (up to one request
-latency, often a large share of a short run) does not count as a shortfall:
+Both are measured over the *arrival window* (first to last request start), where a
+benchmark holds its load:
 
-- **rate** (open loop): requests completed per second in the middle half of the arrival
-  window, divided by the offered rate. A server that keeps up completes, in any stretch of
-  the steady state, as many requests as arrive; a saturated one completes fewer (its queue
-  grows). The middle half keeps the first completions (one latency after the first start)
-  out of the count.
+- **rate** (open loop): the smaller of two shares. The client's: requests sent per second
+  over the arrival window against the offered rate (a client capped by a maximum
+  concurrency sends fewer). The server's: 1 / (1 + s), s the least-squares slope of the
+  E2E latency on the start time. A server that completes μ requests/s while λ arrive
+  builds a queue: a request arriving at t leaves at about t·λ/μ, so latency grows by
+  λ/μ − 1 per second of the run and 1 / (1 + s) estimates μ/λ, the share it serves; a
+  server that keeps up shows no trend (s ≈ 0, share 1) however long its requests take.
 - **concurrency** (closed loop): the time-average number of requests in flight over the
   arrival window (each request counted for the part of its E2E latency inside the window),
-  divided by the offered concurrency. A closed-loop client keeps every slot busy until its
-  last start; fewer in flight means the client could not hold the level.
+  against the offered concurrency. Clients that take the next request of one queue keep
+  every slot busy until the last start; fewer in flight means the client could not hold
+  the level.
 
 A level is *saturated* when its share is below `SATURATED_BELOW`; with fewer than
 `MIN_REQUESTS` timed requests no claim is made (None).
@@ -29,8 +31,8 @@ import math
 import numpy as np
 
 #: A served share below this is reported as "did not achieve the offered load". Poisson
-#: arrivals alone move the share of a 300-request run by about ±8% (1 SD); 0.85 flags a
-#: clear shortfall, not noise.
+#: arrivals alone move the client's share of a 300-request run by about ±6% (1 SD); 0.85
+#: flags a clear shortfall, not noise.
 SATURATED_BELOW = 0.85
 #: Fewer timed requests than this: no claim about the served share.
 MIN_REQUESTS = 50
@@ -79,7 +81,13 @@ def served_share(
     if kind == "concurrency":
         inside = np.clip(np.minimum(end, last) - np.maximum(start, first), 0.0, None)
         return float(inside.sum() / window / offered)
-    lo, hi = first + window / 4.0, first + 3.0 * window / 4.0
-    completed = int(np.count_nonzero((end >= lo) & (end < hi)))
-    share = completed / (hi - lo) / offered
+    sent = (len(start) - 1) / window / offered
+    ok = np.isfinite(e2e)
+    if int(ok.sum()) < MIN_REQUESTS:
+        return sent
+    t, latency = start[ok], e2e[ok]
+    spread = float(np.var(t))
+    slope = float(np.cov(t, latency, bias=True)[0, 1]) / spread if spread > 0 else 0.0
+    served = 1.0 / (1.0 + max(slope, 0.0))
+    share = min(sent, served)
     return share if math.isfinite(share) else None
