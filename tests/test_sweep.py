@@ -147,3 +147,10 @@ def test_served_share_makes_no_claim_without_enough_timed_requests() -> None:
     )
     assert sweep.served_share(100) is None and sweep.served_share(5) is None
     assert sweep.saturated == [] and sweep.notes == ()
+
+
+def test_a_bare_number_naming_two_levels_asks_which() -> None:
+    sweep = Sweep([make_run("s", n=20, load="synchronous"), *sweep_runs()])
+    with pytest.raises(ValueError, match=r"1 is ambiguous \(synchronous and concurrency 1\)"):
+        sweep.at(1)
+    assert sweep.at("synchronous").name == "s" and sweep.at(("concurrency", 1)).name == "A c=1 #0"

@@ -220,6 +220,8 @@ def test_the_notes_say_what_the_intervals_cover() -> None:
     )
     assert any("have repeated runs" in n and "run-to-run" in n for n in repeated.notes)
     assert all(r.n_runs == 3 for r in repeated.rows)
+    untimed = compare_sweeps(sweep("A", A, duration=None), sweep("B", A), n_resamples=B)
+    assert any(n.startswith("No aggregate throughput at A @ concurrency 1") for n in untimed.notes)
 
 
 def test_saturated_levels_are_marked_and_named() -> None:

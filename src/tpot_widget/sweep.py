@@ -152,6 +152,12 @@ class Sweep:
             matches = [x for x in self._levels if x.value is not None and x.value == float(level)]
             if len(matches) == 1:
                 return matches[0]
+            if matches:
+                both = " and ".join(_level_name(x) for x in matches)
+                raise ValueError(
+                    f"{self.name}: {level!r} is ambiguous ({both}); name the level, e.g. "
+                    f"'{matches[0].kind}' or Load('{matches[-1].kind}', {level!r})"
+                )
         else:
             try:
                 wanted = Load.parse(level)

@@ -211,8 +211,26 @@ class SweepComparer:
         random_state: int | np.random.Generator | None = None,
         **values: Any,
     ) -> SweepComparison:
-        """Every level's comparison, the crossing, max load and Pareto points for one set of
-        parameters (a validated `Parameters`, or `compare`'s keyword arguments)."""
+        """Every level's comparison, the crossing, max load and Pareto points.
+
+        Parameters
+        ----------
+        parameters
+            A validated `Parameters`; or pass `compare`'s keyword arguments instead
+            (statistic, confidence_level, method, n_resamples, token_range, time_range,
+            threshold, match, slo), validated by `params`.
+        slo_target
+            The attainment `max_load` holds to, in (0, 1).
+        gpus
+            GPU count for all configurations or one per configuration (None: unknown).
+        random_state
+            None (the fixed seed 0), an int or a Generator. A level's numbers are those of
+            `compare` of that level with the same `random_state` (int or None).
+
+        Returns
+        -------
+        SweepComparison
+        """
         if parameters is None:
             parameters = Parameters.from_user(
                 dimension=self.dimension, x_dimension=self.x_dimension, **values
@@ -619,6 +637,13 @@ class SweepComparer:
         )
         if any(g is not None for g in gpus) and not all(g is not None for g in gpus):
             notes.append("gpus is given for some configurations only: Pareto uses throughput.")
+        untimed = [q for q in self._pareto(p, gpus) if q.throughput is None]
+        if untimed:
+            where = ", ".join(f"{q.config} @ {q.level}" for q in untimed[:6])
+            notes.append(
+                f"No aggregate throughput at {where}{', ...' if len(untimed) > 6 else ''}: "
+                "the runs have no request start times (the Pareto view leaves them out)."
+            )
         return notes
 
 

@@ -344,14 +344,15 @@ class SweepComparison:
                 "slo_line": float | None,          # seconds; None without one
                 "crossing": [Crossing.to_dict()],   # one per non-baseline configuration
                 "max_load": [MaxLoad.to_dict()],    # the load view's markers; [] without slo
-                # the Pareto view: x = per-user output tokens/s, y = `pareto.y`
+                # the Pareto view: x = per-user output tokens/s, y = per GPU when every
+                # configuration has a GPU count, else aggregate output tokens/s
                 "pareto": {"x": "per_user", "y": "per_gpu" | "throughput",
                            "configurations": [{"name", "points": [ParetoPoint.to_dict()]}]},
                 "notes": [str],
         """
         p = self.parameters
         out = p.to_dict()
-        gpus_given = any(g is not None for g in self.gpus)
+        gpus_given = all(g is not None for g in self.gpus)
         out.update(
             {
                 "slo_target": self.slo_target,
