@@ -40,29 +40,40 @@ def test_a_runs_draws_are_its_replicates_paired_independently_of_other_levels() 
     r1 = stats.replicates(x1, "median", 4000, seeds)  # two levels, seeded alike
     r2 = stats.replicates(x2, "median", 4000, seeds)
     assert np.corrcoef(r1, r2)[0, 1] > 0.5  # the same random numbers behind both
-    d1 = level_draws.statistic_log_draws(float(np.median(x1)), r1, (), 4000, rng)
-    d2 = level_draws.statistic_log_draws(float(np.median(x2)), r2, (), 4000, rng)
+    pairing = level_draws.Pairing(rng, 2, 4000)
+    d1 = level_draws.statistic_log_draws(float(np.median(x1)), r1, (), pairing)
+    d2 = level_draws.statistic_log_draws(float(np.median(x2)), r2, (), pairing)
     assert np.array_equal(np.sort(d1), np.sort(np.log(r1)))  # the same draws, reordered
     assert abs(np.corrcoef(d1, d2)[0, 1]) < 0.05
-    assert level_draws.statistic_log_draws(0.0, r1, (), 10, rng) is None
-    assert level_draws.statistic_log_draws(None, None, (), 10, rng) is None
+    assert level_draws.statistic_log_draws(0.0, r1, (), pairing) is None
+    assert level_draws.statistic_log_draws(None, None, (), pairing) is None
 
 
 def test_an_arms_draws_follow_its_run_level_t_interval_on_the_log_scale() -> None:
     thetas = (0.020, 0.022, 0.019)
     estimate = float(np.mean(thetas))
-    draws = level_draws.statistic_log_draws(
-        estimate, None, thetas, 200_000, np.random.default_rng(2)
-    )
+    pairing = level_draws.Pairing(np.random.default_rng(2), 2, 200_000)
+    draws = level_draws.statistic_log_draws(estimate, None, thetas, pairing)
     assert draws is not None
     half = sps.t.ppf(0.975, 2) * np.std(np.log(thetas), ddof=1) / math.sqrt(3)
     lo, hi = np.quantile(draws, [0.025, 0.975])
     assert lo == pytest.approx(math.log(estimate) - half, abs=0.002)
     assert hi == pytest.approx(math.log(estimate) + half, abs=0.002)
-    assert (
-        level_draws.statistic_log_draws(estimate, None, (0.02,), 10, np.random.default_rng())
-        is None
-    )
+    other = level_draws.statistic_log_draws(estimate, None, thetas, pairing)
+    assert abs(np.corrcoef(draws, other)[0, 1]) < 0.01  # one t vector, paired independently
+    assert level_draws.statistic_log_draws(estimate, None, (0.02,), pairing) is None
+
+
+def test_the_pairing_keeps_every_two_levels_offsets_far_apart() -> None:
+    for n_draws, count in ((9999, 24), (999, 48), (100, 8)):
+        pairing = level_draws.Pairing(np.random.default_rng(count), count, n_draws)
+        index = np.arange(n_draws, dtype=np.float64)
+        offsets = [int(pairing.shifted(index)[0]) for _ in range(count)]
+        starts = [(n_draws - o) % n_draws for o in offsets]  # where each shift put index 0
+        for i in range(count):
+            for j in range(i):
+                d = abs(starts[i] - starts[j])
+                assert min(d, n_draws - d) >= n_draws // (count + 1)
 
 
 def test_an_arms_attainment_interval_is_run_level_on_the_probit_scale() -> None:

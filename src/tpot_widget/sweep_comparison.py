@@ -248,9 +248,10 @@ class SweepComparer:
         gpu_counts = params.normalize_gpus(gpus, len(self.names))
         estimates, directs = self._levels_compared(p, random_state)
         draw_rng = _draw_rng(random_state)
+        pairing = level_draws.Pairing(draw_rng, len(estimates), p.n_resamples)
         log_draws = {
             key: level_draws.statistic_log_draws(
-                row.estimate, d.replicates, d.run_estimates, p.n_resamples, draw_rng
+                row.estimate, d.replicates, d.run_estimates, pairing
             )
             for key, (row, d) in estimates.items()
         }
@@ -420,6 +421,7 @@ class SweepComparer:
         selected requests)."""
         selection = Selection.of(p)
         n_draws = min(p.n_resamples, ATTAINMENT_DRAWS)
+        pairing = level_draws.Pairing(rng, sum(map(len, self._levels)), n_draws)
         out: dict[tuple[int, Load], Any] = {}
         for i, levels in enumerate(self._levels):
             for level, lv in levels.items():
@@ -436,7 +438,7 @@ class SweepComparer:
                     m_r = np.bincount(lv.run_index[met], minlength=k).tolist()
                     arm = level_draws.arm_attainment(m_r, n_r, p.confidence_level)
                 if arm is not None:
-                    draws = level_draws.arm_attainment_probit_draws(m_r, n_r, n_draws, rng)
+                    draws = level_draws.arm_attainment_probit_draws(m_r, n_r, pairing)
                     out[(i, level)] = (arm[0], arm[1], arm[2], draws, n)
                     continue
                 interval = level_draws.attainment_interval(m, n, p.confidence_level)

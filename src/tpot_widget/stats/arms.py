@@ -186,13 +186,13 @@ def arm_ci(
             REQUEST_LEVEL,
             _join(SINGLE_RUN_NOTE, dropped),
         )
-    from scipy import stats as sps
+    from scipy.special import stdtrit  # t quantiles (scipy.stats.t.ppf's values, 50x faster)
 
     thetas, within = _run_statistics(used, stat, int(n_resamples) if between_run_share else 0, rng)
     k = len(thetas)
     mean = float(np.mean(thetas))
     half = (
-        float(sps.t.ppf(0.5 + confidence_level / 2, k - 1))
+        float(stdtrit(k - 1, 0.5 + confidence_level / 2))
         * float(np.std(thetas, ddof=1))
         / math.sqrt(k)
     )
@@ -268,7 +268,7 @@ def arm_difference(
             REQUEST_LEVEL,
             _join(SINGLE_RUN_NOTE, dropped),
         )
-    from scipy import stats as sps
+    from scipy.special import ndtri, stdtr, stdtrit  # scipy.stats.t/norm's values, faster
 
     ta, _ = _run_statistics(ua, stat, 0, rng)
     tb, _ = _run_statistics(ub, stat, 0, rng)
@@ -295,13 +295,13 @@ def arm_difference(
     if ka == 1 or kb == 1:
         df = dfa  # both components share the one estimated variance
     alpha_t = (
-        float(sps.t.ppf(0.5 + confidence_level / 2, df))
+        float(stdtrit(df, 0.5 + confidence_level / 2))
         if math.isfinite(df)
-        else float(sps.norm.ppf(0.5 + confidence_level / 2))
+        else float(ndtri(0.5 + confidence_level / 2))
     )
     if se > 0.0:
         lo, hi = diff - alpha_t * se, diff + alpha_t * se
-        p = float(2.0 * sps.t.sf(abs(diff) / se, df))
+        p = float(2.0 * stdtr(df, -abs(diff) / se))
     else:
         lo = hi = diff
         p = 1.0 if diff == 0.0 else 0.0
@@ -312,9 +312,7 @@ def arm_difference(
         if ka == 1 or kb == 1:
             df_log = dfa
         t_log = (
-            float(sps.t.ppf(0.5 + confidence_level / 2, df_log))
-            if math.isfinite(df_log)
-            else alpha_t
+            float(stdtrit(df_log, 0.5 + confidence_level / 2)) if math.isfinite(df_log) else alpha_t
         )
         log_ratio = math.log(mean_b / mean_a)
         rel_lo = math.expm1(log_ratio - t_log * se_log)

@@ -6,16 +6,17 @@ levels, the load where a curve crosses a line) get their intervals from independ
 of every level's sampling distribution, combined draw by draw:
 
 - **a statistic of one run** (median, pNN, mean): its request-level bootstrap replicates,
-  the same ones its interval came from, shifted cyclically by a random offset between a
-  quarter and three quarters of their number. The replicates of a run are i.i.d. draws of
-  its bootstrap distribution, so any order is one; but levels computed with the same seed
-  draw from the same random numbers at the same positions, so unshifted they would move
-  together. Shifted by a large random offset, no draw of one level is paired with a draw
-  made from the same random numbers as another level's (as a full shuffle would, at a tenth
-  of its cost).
+  the same ones its interval came from, shifted cyclically (`Pairing`). A run's replicates
+  are i.i.d. draws of its bootstrap distribution, so any order is one; but levels computed
+  with the same seed draw from the same random numbers at the same positions, so as they
+  come they would move together. Each level is shifted by its own offset, the offsets
+  spread evenly around the circle from a random start (any two at least B / (levels + 1)
+  apart), so no draw of one level is paired with one made from the same random numbers as
+  another's: the independence of a full shuffle at a tenth of its cost.
 - **a statistic of an arm of k ≥ 2 repeats**: the run-level t-distribution the arm's
   interval comes from, on the log scale so that every draw stays positive:
-  θ̄ · exp(s / √k · T_{k−1}), s the SD of the runs' log statistics.
+  θ̄ · exp(s / √k · T_{k−1}), s the SD of the runs' log statistics. One vector of t draws
+  per degrees of freedom serves every arm, shifted per level like the replicates.
 - **SLO attainment of one run** (met of n requests): Jeffreys' Beta(met + ½, n − met + ½),
   whose equal-tailed interval (`attainment_interval`) covers a binomial proportion close to
   its level from n ≈ 10 on (Brown, Cai & DasGupta 2001), never leaves [0, 1] and is not
@@ -51,16 +52,43 @@ def probit(p: np.ndarray | float, n: np.ndarray | float | None = None) -> np.nda
     return np.asarray(ndtri(p), dtype=np.float64)
 
 
-def _t_draws(df: int, n_draws: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.standard_t(df, size=n_draws)
+class Pairing:
+    """Hands out the levels' draws so that they pair as independent (see the module notes).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        For the random start of the offsets and the t draws.
+    count : int
+        How many draw vectors it will shift at most (the offsets' spacing).
+    n_draws : int
+        The length of every draw vector.
+    """
+
+    def __init__(self, rng: np.random.Generator, count: int, n_draws: int) -> None:
+        self.rng = rng
+        self.n_draws = int(n_draws)
+        self._gap = max(1, self.n_draws // (count + 1))
+        self._next = int(rng.integers(self.n_draws))
+        self._t: dict[int, np.ndarray] = {}
+
+    def shifted(self, values: np.ndarray) -> np.ndarray:
+        """`values` shifted cyclically by the next offset."""
+        offset, self._next = self._next, (self._next + self._gap) % self.n_draws
+        return np.roll(values, offset)
+
+    def t(self, df: int) -> np.ndarray:
+        """Standard t draws with `df` degrees of freedom, shifted like any level's."""
+        if df not in self._t:
+            self._t[df] = self.rng.standard_t(df, size=self.n_draws)
+        return self.shifted(self._t[df])
 
 
 def statistic_log_draws(
     estimate: float | None,
     replicates: np.ndarray | None,
     run_estimates: Sequence[float],
-    n_draws: int,
-    rng: np.random.Generator,
+    pairing: Pairing,
 ) -> np.ndarray | None:
     """Draws of log θ for one level (see the module docstring), or None when there are none.
 
@@ -72,10 +100,8 @@ def statistic_log_draws(
         A single run's bootstrap replicates of its statistic.
     run_estimates : sequence of float
         An arm's runs' statistics (used when `replicates` is None; needs ≥ 2).
-    n_draws : int
-        How many draws an arm gives (a run gives as many as it has replicates).
-    rng : numpy.random.Generator
-        For the shift and the t draws.
+    pairing : Pairing
+        Shifts the replicates and gives the t draws (`pairing.n_draws` of them).
 
     Returns
     -------
@@ -87,16 +113,15 @@ def statistic_log_draws(
         return None
     if replicates is not None:
         reps = np.asarray(replicates, dtype=np.float64)
-        if len(reps) == 0 or not bool(np.all(reps > 0.0)):
+        if len(reps) != pairing.n_draws or not bool(np.all(reps > 0.0)):
             return None
-        b = len(reps)
-        return np.log(np.roll(reps, int(rng.integers(b // 4, max(b // 4 + 1, 3 * b // 4)))))
+        return np.log(pairing.shifted(reps))
     thetas = np.asarray(run_estimates, dtype=np.float64)
     if len(thetas) < 2 or not bool(np.all(thetas > 0.0)):
         return None
     k = len(thetas)
     scale = float(np.std(np.log(thetas), ddof=1)) / math.sqrt(k)
-    return math.log(estimate) + scale * _t_draws(k - 1, n_draws, rng)
+    return math.log(estimate) + scale * pairing.t(k - 1)
 
 
 def attainment_interval(met: int, n: int, confidence_level: float) -> tuple[float, float] | None:
@@ -154,11 +179,11 @@ def _arm_probit(used: Sequence[tuple[int, int]]) -> tuple[float, float, int]:
 
 
 def arm_attainment_probit_draws(
-    met: Sequence[int], n: Sequence[int], n_draws: int, rng: np.random.Generator
+    met: Sequence[int], n: Sequence[int], pairing: Pairing
 ) -> np.ndarray | None:
     """Probit draws of an arm's attainment (run-level t), or None with fewer than 2 runs."""
     used = [(int(m), int(k)) for m, k in zip(met, n, strict=True) if k > 0]
     if len(used) < 2:
         return None
     centre, scale, df = _arm_probit(used)
-    return centre + scale * _t_draws(df, n_draws, rng)
+    return centre + scale * pairing.t(df)
