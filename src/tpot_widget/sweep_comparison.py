@@ -46,17 +46,21 @@ __all__ = ["SweepComparer", "compare_sweeps"]
 #: Threads computing load levels at once: the engine's order-statistic kernel releases the
 #: GIL, so levels run in parallel on several cores (1 = one after the other).
 LEVEL_WORKERS = max(1, min(4, os.cpu_count() or 1))
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, the pool)
 _POOL_LOCK = threading.Lock()
 
 
 def _pool() -> ThreadPoolExecutor:
-    """The threads shared by every SweepComparer (created on first use)."""
+    """The threads shared by every SweepComparer of this process (created on first use; a
+    forked child, which inherits no threads, makes its own)."""
     global _POOL
     with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(LEVEL_WORKERS, thread_name_prefix="tpot-sweep")
-        return _POOL
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (
+                os.getpid(),
+                ThreadPoolExecutor(LEVEL_WORKERS, thread_name_prefix="tpot-sweep"),
+            )
+        return _POOL[1]
 
 
 #: Draws per level behind the max-load interval (at most; fewer when n_resamples is lower).
