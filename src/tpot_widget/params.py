@@ -35,10 +35,12 @@ __all__ = [
     "check_run_count",
     "normalize_column",
     "normalize_confidence_level",
+    "normalize_gpus",
     "normalize_match",
     "normalize_method",
     "normalize_n_resamples",
     "normalize_range",
+    "normalize_slo_target",
     "normalize_statistic",
     "normalize_threshold",
     "unique_names",
@@ -287,6 +289,38 @@ def normalize_match(value: Any) -> tuple[str, ...] | None:
             raise ValueError(f"cannot match on {_show(item)}: match takes {columns} (or both)")
         if item not in out:
             out.append(item)
+    return tuple(out)
+
+
+def normalize_slo_target(value: Any) -> float:
+    """The SLO attainment a sweep's max load holds to: a share in (0, 1), e.g. 0.9."""
+    if not _is_number(value) or not 0.0 < float(value) < 1.0:
+        raise ValueError(
+            f"slo_target={_show(value)} must be a share of requests in (0, 1), e.g. 0.9 for 90% "
+            "of requests meeting every objective"
+        )
+    return float(value)
+
+
+def normalize_gpus(value: Any, n_configs: int) -> tuple[int | None, ...]:
+    """GPUs per configuration (for per-GPU throughput): None, one count for all, or one per
+    configuration (None where unknown); counts are positive integers."""
+    if value is None:
+        return (None,) * n_configs
+    items = list(value) if isinstance(value, (list, tuple)) else [value] * n_configs
+    if len(items) != n_configs:
+        raise ValueError(
+            f"gpus has {len(items)} entries for {n_configs} configurations; give one count for "
+            "all, or one per configuration (None where unknown)"
+        )
+    out: list[int | None] = []
+    for item in items:
+        if item is None:
+            out.append(None)
+            continue
+        if not _is_number(item) or not float(item).is_integer() or not float(item) >= 1:
+            raise ValueError(f"gpus: {_show(item)} is not a GPU count (a positive integer)")
+        out.append(int(item))
     return tuple(out)
 
 

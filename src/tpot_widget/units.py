@@ -92,7 +92,7 @@ def _expand(item: Any, index: int) -> list[Run | Arm | Values]:
     return list(load_runs(item))
 
 
-def _named(unit: Unit, name: str) -> Unit:
+def renamed(unit: Unit, name: str) -> Unit:
     if unit.name == name:
         return unit
     if isinstance(unit, Run):
@@ -133,4 +133,4 @@ def as_units(items: Iterable[Any], *, values: bool = True, what: str = "compare"
                 "use compare() for plain values"
             )
     names = unique_names([u.name for u in units])
-    return [_named(u, name) for u, name in zip(units, names, strict=True)]
+    return [renamed(u, name) for u, name in zip(units, names, strict=True)]

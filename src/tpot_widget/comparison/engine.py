@@ -20,10 +20,11 @@ from .. import params, stats
 from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
-from ..units import Values, as_units
+from ..units import Unit as Source
+from ..units import Values, as_units, renamed
 from ..wire import ShiftFunctionDict, SLODict
 from . import notes as notes_
-from .results import Comparison, Difference, RunEstimate, clean, verdict
+from .results import Comparison, Difference, Draws, RunEstimate, clean, verdict
 from .selection import PreparedRun, Selection
 
 
@@ -74,6 +75,21 @@ def _values(source: Run | Arm | Values) -> np.ndarray:
     return source.values
 
 
+def prepare_unit(source: Source, name: str, dimension: str, x_dimension: str) -> Unit:
+    """One run, arm or plain values prepared for fast selection under `name` (each run of an
+    arm on its own, and pooled). `compute` takes a list of these (the baseline first)."""
+    source = renamed(source, name)
+    if isinstance(source, Values):
+        part = PreparedRun.of_values(name, source.values)
+        return Unit(name, source, [part], part)
+    runs_of = list(source.runs) if isinstance(source, Arm) else [source]
+    parts = [PreparedRun.of_run(r, dimension, x_dimension) for r in runs_of]
+    pooled_run = source.pooled if isinstance(source, Arm) else source
+    pooled = parts[0] if len(parts) == 1 else PreparedRun.of_run(pooled_run, dimension, x_dimension)
+    pooled.name = name
+    return Unit(name, source, parts, pooled)
+
+
 class Comparer:
     """Runs prepared once (sorted by `x_dimension`) for fast repeated `compare` calls.
 
@@ -99,23 +115,9 @@ class Comparer:
         self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
         units = as_units(runs)
         params.check_run_count(len(units))
-        self._units: list[Unit] = []
-        for source in units:
-            name = source.name
-            if isinstance(source, Values):
-                part = PreparedRun.of_values(name, source.values)
-                self._units.append(Unit(name, source, [part], part))
-                continue
-            runs_of = list(source.runs) if isinstance(source, Arm) else [source]
-            parts = [PreparedRun.of_run(r, self.dimension, self.x_dimension) for r in runs_of]
-            pooled_run = source.pooled if isinstance(source, Arm) else source
-            pooled = (
-                parts[0]
-                if len(parts) == 1
-                else PreparedRun.of_run(pooled_run, self.dimension, self.x_dimension)
-            )
-            pooled.name = name
-            self._units.append(Unit(name, source, parts, pooled))
+        self._units: list[Unit] = [
+            prepare_unit(source, source.name, self.dimension, self.x_dimension) for source in units
+        ]
         names = [u.name for u in units]
         self.names: list[str] = names
 
@@ -168,11 +170,14 @@ class Comparer:
                     "without time_range, or trim the run before loading it"
                 )
 
-    def compare(self, parameters: Parameters | None = None, **values: Any) -> Comparison:
+    def compare(
+        self, parameters: Parameters | None = None, *, lean: bool = False, **values: Any
+    ) -> Comparison:
         """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
         Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
-        `params`); `random_state` None means the fixed seed 0.
+        `params`); `random_state` None means the fixed seed 0. `lean=True` skips the extras
+        (see `compute`).
         """
         random_state = values.pop("random_state", None)
         if parameters is None:
@@ -188,34 +193,51 @@ class Comparer:
                 f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
             )
         self.check_ranges(p.token_range, p.time_range)
-        return compute(self._units, p, stats.make_rng(random_state))
+        return compute(self._units, p, stats.make_rng(random_state), lean=lean)
 
 
-def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
-    """The statistics of `units` for parameters `p` (see `compare`)."""
+def compute(
+    units: Sequence[Unit], p: Parameters, rng: np.random.Generator, *, lean: bool = False
+) -> Comparison:
+    """The statistics of `units` for parameters `p` (see `compare`); one unit gives its
+    estimate alone (no difference).
+
+    `lean=True` computes what a table of many comparisons shows (a sweep's levels): the
+    estimates, CIs, differences, p-values and verdicts, identical to the full computation;
+    it skips the extras (shift function, Hodges–Lehmann shift, the workload-confound and
+    warm-up hints, an arm's `between_run_share`), which come back empty or None.
+    """
     stat = stats.parse_statistic(p.statistic)
     need = stats.minimum_sample_size(stat, p.confidence_level)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
     samples = [u.pooled.select(selection) for u in units]
+    is_arm = [len(u.parts) > 1 for u in units]
+    # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
-        _single_estimate(u, x, s, stat, p, selection, need)
-        for u, x, s in zip(units, samples, seeds, strict=True)
+        None if arm else _single_estimate(u, x, s, stat, p, selection, need)
+        for u, x, s, arm in zip(units, samples, seeds, is_arm, strict=True)
     ]
     arms = [
-        _arm_estimate(u, p, stat, s, selection) if len(u.parts) > 1 else None
-        for u, s in zip(units, seeds, strict=True)
+        _arm_estimate(u, p, stat, s, selection, lean) if arm else None
+        for u, s, arm in zip(units, seeds, is_arm, strict=True)
     ]
-    estimates = [
-        single.row if arm is None else arm[0] for single, arm in zip(singles, arms, strict=True)
-    ]
+    estimates: list[RunEstimate] = []
+    draws: list[Draws] = []
+    for single, arm in zip(singles, arms, strict=True):
+        if single is not None:
+            estimates.append(single.row)
+            draws.append(Draws(replicates=single.reps))
+        else:
+            assert arm is not None
+            estimates.append(arm[0])
+            draws.append(Draws(run_estimates=_run_level_estimates(arm[1])))
     notes: list[str] = notes_.too_few_notes(
         [e for e, arm in zip(estimates, arms, strict=True) if arm is None], stat, p, need
     )
     for u, arm in zip(units, arms, strict=True):
         if arm is not None:
             notes += notes_.arm_notes(u.name, len(u.parts), arm[1])
-    is_arm = [len(u.parts) > 1 for u in units]
 
     differences: list[Difference] = []
     for i in range(1, len(units)):
@@ -231,8 +253,10 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
                     "its run-to-run variation is assumed equal to the other arm's."
                 )
         else:
-            d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
-        if p.match is None:
+            a, b = singles[0], singles[i]
+            assert a is not None and b is not None
+            d = _run_vs_run(a, b, samples[0], samples[i], stat, p)
+        if p.match is None and not lean:
             notes += notes_.confound_notes(units[0], units[i], p)
         differences.append(
             _with_effects(
@@ -244,6 +268,7 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
                 p,
                 need,
                 request_effects=not (is_arm[0] or is_arm[i]),
+                lean=lean,
             )
         )
     if any(is_arm):
@@ -254,7 +279,7 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
         dataclasses.replace(d, p_value_adjusted=clean(a))
         for d, a in zip(differences, adjusted, strict=True)
     ]
-    warm_up = notes_.warm_up_hint(units, p)
+    warm_up = None if lean else notes_.warm_up_hint(units, p)
     slo, slo_notes = _slo(units, p, selection)
     notes += slo_notes
     return Comparison(
@@ -264,7 +289,9 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
         slo=slo,
         warm_up=warm_up,
-        shift_function=tuple(
+        shift_function=()
+        if lean
+        else tuple(
             _shift_entry(
                 units[0].name,
                 units[i].name,
@@ -276,7 +303,13 @@ def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> C
             )
             for i in range(1, len(units))
         ),
+        draws=tuple(draws),
     )
+
+
+def _run_level_estimates(a: stats.ArmInterval) -> tuple[float, ...]:
+    """An arm's run statistics when its interval is run-level (≥ 2 runs with data), else ()."""
+    return a.run_estimates if a.method == stats.arms.RUN_LEVEL and a.n_runs >= 2 else ()
 
 
 @dataclass(frozen=True)
@@ -332,7 +365,12 @@ def _single_estimate(
 
 
 def _arm_estimate(
-    u: Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray, selection: Selection
+    u: Unit,
+    p: Parameters,
+    stat: stats.Statistic,
+    seeds: np.ndarray,
+    selection: Selection,
+    lean: bool = False,
 ) -> tuple[RunEstimate, stats.ArmInterval]:
     """An arm's estimate with a run-level interval (covers run-to-run variation)."""
     parts = [part.select(selection) for part in u.parts]
@@ -344,6 +382,7 @@ def _arm_estimate(
         p.n_resamples,
         np.random.default_rng(seeds),
         names=[part.name for part in u.parts],
+        between_run_share=not lean,
     )
     row = RunEstimate(
         u.name,
@@ -494,6 +533,7 @@ def _with_effects(
     p: Parameters,
     need: int,
     request_effects: bool = True,
+    lean: bool = False,
 ) -> Difference:
     """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes.
 
@@ -513,7 +553,7 @@ def _with_effects(
     p_value = d.p_value if isinstance(d, (stats.ArmDifference, stats.MatchedDifference)) else mw_p
     hl = (
         stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
-        if request_effects
+        if request_effects and not lean
         else stats.ShiftEstimate(None, None, None)
     )
     return Difference(

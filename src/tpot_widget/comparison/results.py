@@ -6,8 +6,10 @@ intervals into words.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..params import DEFAULTS, Parameters, Range
 from ..wire import (
@@ -160,6 +162,20 @@ _FRAME_DIFFERENCE_KEYS = (
 )
 
 
+@dataclass(frozen=True, eq=False)
+class Draws:
+    """What a unit's interval was computed from, kept so that several comparisons can be
+    combined without drawing again (a sweep interpolates between load levels).
+
+    `replicates`: a single run's request-level bootstrap replicates of its statistic (None
+    for an arm, or below 2 values). `run_estimates`: each run's statistic, for an arm of
+    ≥ 2 runs (the inputs of its run-level t-interval); empty otherwise.
+    """
+
+    replicates: np.ndarray | None = None
+    run_estimates: tuple[float, ...] = ()
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The result of `compare`: `.runs` (baseline first) and `.differences` vs the baseline.
@@ -176,6 +192,8 @@ class Comparison:
     slo: SLODict | None = None
     warm_up: WarmUpDict | None = None
     shift_function: tuple[ShiftFunctionDict, ...] = ()
+    #: Per unit, what its interval was drawn from (not part of `to_dict`; see `Draws`).
+    draws: tuple[Draws, ...] = field(default=(), repr=False, compare=False)
 
     # The parameters most callers read, as attributes of the comparison itself.
     @property

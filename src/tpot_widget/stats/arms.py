@@ -170,9 +170,11 @@ def _share(thetas: np.ndarray, within: np.ndarray) -> float | None:
 
 
 def _t(confidence_level: float, df: float) -> float:
-    from scipy import stats as sps
+    """The t quantile of a two-sided interval (scipy.special: scipy.stats.t's values, ~50x
+    faster, which a sweep's many arms feel)."""
+    from scipy.special import stdtrit
 
-    return float(sps.t.ppf(0.5 + confidence_level / 2.0, df))
+    return float(stdtrit(df, 0.5 + confidence_level / 2.0))
 
 
 def arm_ci(
@@ -183,6 +185,8 @@ def arm_ci(
     n_resamples: int = 9999,
     random_state: int | np.random.Generator | None = None,
     names: Sequence[str] | None = None,
+    *,
+    between_run_share: bool = True,
 ) -> ArmInterval:
     """The arm's statistic with a CI that covers run-to-run variation.
 
@@ -195,6 +199,9 @@ def arm_ci(
         it and to the within-run variances behind `between_run_share`.
     names : sequence of str, optional
         The runs' names, for the note on runs left out (default "run 1", "run 2", ...).
+    between_run_share : bool, default True
+        False skips the within-run bootstraps that `between_run_share` needs (it is then
+        None); the estimate and interval are unchanged.
 
     Returns
     -------
@@ -227,7 +234,7 @@ def arm_ci(
             _join(SINGLE_RUN_NOTE, dropped),
             tuple(left_out),
         )
-    thetas, within = _run_statistics(used, stat, int(n_resamples), rng)
+    thetas, within = _run_statistics(used, stat, int(n_resamples) if between_run_share else 0, rng)
     k = len(thetas)
     t = _t(confidence_level, k - 1)
     if np.all(thetas > 0.0):
@@ -245,7 +252,7 @@ def arm_ci(
         lo,
         hi,
         tuple(float(x) for x in thetas),
-        _share(thetas, within),
+        _share(thetas, within) if between_run_share else None,
         RUN_LEVEL,
         _join(dropped),
         tuple(left_out),
@@ -309,7 +316,7 @@ def arm_difference(
             REQUEST_LEVEL,
             _join(SINGLE_RUN_NOTE, dropped),
         )
-    from scipy import stats as sps
+    from scipy.special import stdtr  # scipy.stats.t.sf's values, faster
 
     ta, _ = _run_statistics(ua, stat, 0, rng)
     tb, _ = _run_statistics(ub, stat, 0, rng)
@@ -331,7 +338,7 @@ def arm_difference(
     se = math.sqrt(ss / df * (1.0 / ka + 1.0 / kb))
     shift = float(np.mean(xb) - np.mean(xa))
     half = _t(confidence_level, df) * se
-    p = float(2.0 * sps.t.sf(abs(shift) / se, df)) if se > 0.0 else float(shift == 0.0)
+    p = float(2.0 * stdtr(df, -abs(shift) / se)) if se > 0.0 else float(shift == 0.0)
     if log_scale:
         centre_a, centre_b = math.exp(float(np.mean(xa))), math.exp(float(np.mean(xb)))
         rel, rel_lo, rel_hi = math.expm1(shift), math.expm1(shift - half), math.expm1(shift + half)
