@@ -81,7 +81,8 @@ def _bound(text: str, option: str, whole: str) -> float | None:
         return float(body)
     except ValueError:
         raise UsageError(
-            f"{option} {whole!r}: {body!r} is not a number (write LO:HI, e.g. 100:400, 100: or :400)"
+            f"{option} {whole!r}: {body!r} is not a number "
+            "(write LO:HI, e.g. 100:400, 100: or :400)"
         ) from None
 
 
