@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_widget.py [--sizes 10000 100000 [1000000]] [--drags 15]
                                                 [--moves 40] [--hz 60]
 
-Each drag is a real mouse drag over the scatter (Playwright's mouse: down, `--moves` moves
-paced at `--hz`, up). Everything is timed inside the page with `performance.now()`, from the
+Each drag is a real mouse drag over the scatter (Playwright's mouse: down, moves at constant
+speed for `--moves`/`--hz` seconds, up). Playwright waits until the page has taken each move,
+so a busy page receives fewer, longer moves, as a browser coalesces a real hand's moves. Everything is timed inside the page with `performance.now()`, from the
 **last pointer event of the drag** (a capturing pointermove/pointerup listener: the hand
 stops) to
 
