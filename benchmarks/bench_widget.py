@@ -5,9 +5,9 @@
 
 Each drag is a real mouse drag over the scatter (Playwright's mouse: down, moves at constant
 speed for `--moves`/`--hz` seconds, up). Playwright waits until the page has taken each move,
-so a busy page receives fewer, longer moves, as a browser coalesces a real hand's moves. Everything is timed inside the page with `performance.now()`, from the
-**last pointer event of the drag** (a capturing pointermove/pointerup listener: the hand
-stops) to
+so a busy page receives fewer, longer moves, as a browser coalesces a real hand's moves.
+Everything is timed inside the page with `performance.now()`, from the **last pointer event
+of the drag** (a capturing pointermove/pointerup listener: the hand stops) to
 
 - the panel showing its final intervals: the first change of the panel's values (a
   MutationObserver) after the kernel's answer to the drag's last request arrived; every drag
@@ -16,6 +16,9 @@ stops) to
   per size that these are the kernel's own `w.stats`;
 - every plot redrawn: the last `plotly_afterplot` of any plot div after the last pointer
   event, once the widget is quiet.
+
+The same two latencies are also given from the last event's `timeStamp` (when the input
+arrived, before it waited for a busy main thread).
 
 While dragging it counts how often each view was redrawn and the panel's numbers changed
 (per second of drag). It also reports the kernel's time per request (measured in Python) and
@@ -377,6 +380,10 @@ class DragResult:
     round_trip_ms: float
     #: How long the last pointer event waited before the page handled it (timeStamp → handler).
     input_delay_ms: float
+    #: The same latencies from the last event's timeStamp (when the input arrived, before it
+    #: waited for a busy page): what a hand feels when the page lags behind it.
+    panel_from_stamp_ms: float
+    views_from_stamp_ms: float
     verified: bool
     problems: list[str] = field(default_factory=list)
     #: The page's logs (performance.now() ms), with `final`: what the panel and the model
@@ -430,7 +437,7 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
     # The panel: the first change after the answer to the drag's last request.
     last_seq = max((s for s, _ in log["requests"]), default=None)
     answer_t = next((t for s, t in log["answers"] if s == last_seq), None)
-    panel_ms = math.nan
+    panel_ms = panel_stamp_ms = math.nan
     if last_seq is None or answer_t is None:
         problems.append("no answer to the drag's last request was logged")
     else:
@@ -442,6 +449,7 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
             if text != final["text"] or seq != last_seq:
                 problems.append("the panel changed again after the answer to the last request")
             panel_ms = max(t_panel - t_last, 0.0)
+            panel_stamp_ms = max(t_panel - stamp_last, 0.0)
     if final["stats_seq"] != final["request_seq"] or final["stats_seq"] != last_seq:
         problems.append(f"sequence numbers differ: {final['stats_seq']=} {final['request_seq']=}")
     if not _ranges_match(final["token_range"], final["stats_token_range"]):
@@ -463,6 +471,8 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
         views_ms = view_ms[last_view]
     else:  # everything was already drawn when the hand stopped
         last_view, views_ms = "-", 0.0
+    drawn = [t for _, t in log["plots"]]
+    views_stamp_ms = max(max(drawn, default=stamp_last) - stamp_last, 0.0)
 
     # While dragging: redraws and panel changes per second between the first and last move.
     drag_s = (max(moves) - min(moves)) / 1e3 if len(moves) > 1 else math.nan
@@ -489,6 +499,8 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
         panel_rate=panel_rate,
         round_trip_ms=statistics.median(trips) if trips else math.nan,
         input_delay_ms=t_last - stamp_last,
+        panel_from_stamp_ms=panel_stamp_ms,
+        views_from_stamp_ms=views_stamp_ms,
         verified=not problems,
         problems=problems,
         log=log,
@@ -583,6 +595,20 @@ def summarise(n: int, drags: list[DragResult], kernel: dict[str, Any]) -> list[R
                  statistics.median(free), UPDATES_GOAL_PER_S if small else None,
                  at_least=True),
     ]  # fmt: skip
+    stamp_panel = [d.panel_from_stamp_ms for d in drags]
+    stamp_views = [d.views_from_stamp_ms for d in drags]
+    rows.append(
+        Row(
+            f"  from the last event's timeStamp → panel final, median / p90 ({tag})",
+            f"{percentile(stamp_panel, 50):.0f}/{percentile(stamp_panel, 90):.0f}",
+        )
+    )
+    rows.append(
+        Row(
+            f"  from the last event's timeStamp → every plot, median / p90 ({tag})",
+            f"{percentile(stamp_views, 50):.0f}/{percentile(stamp_views, 90):.0f}",
+        )
+    )
     per_view: dict[str, list[float]] = {}
     rates: dict[str, list[float]] = {}
     for d in drags:

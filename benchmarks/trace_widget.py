@@ -523,6 +523,10 @@ class Summary:
     inclusive: dict[str, dict[str, float]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(float))
     )
+    #: Style / layout forced inside JS, by the JS function whose DOM access forced it.
+    forced: dict[str, dict[str, float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
 
     def add(self, phase: str, row: str, us: float) -> None:
         self.rows[row][phase] += us
@@ -562,6 +566,10 @@ def analyse(
     samples = cpu_samples(trace, pid)
     sample_ts = [s.ts for s in samples]
     react_marks = [sorted((t * 1e3 + offset, view) for view, t in r) for r in reacts]
+    forced = sorted(
+        (a, b) for a, b, name, inside in pieces if inside and category_of(name) == "style + layout"
+    )
+    forced_starts = [f[0] for f in forced]
 
     for phase, ws in windows.items():
         for w in ws:
@@ -590,6 +598,9 @@ def analyse(
                 if owner == "idle":
                     continue
                 summary.add(phase, f"js/{owner}", dur)
+                k = bisect.bisect_right(forced_starts, sample.ts) - 1
+                if k >= 0 and forced[k][1] >= sample.ts:
+                    summary.forced[phase][f"{owner}: {name}"] += dur
                 if owner == "plotly.js":
                     call = plotly_call(sample, attribution, marks, mark_ts)
                     summary.add(phase, f"js/plotly.js/{call}", dur)
@@ -727,8 +738,15 @@ def print_summary(
         )
         for name, us in sorted(summary.top[phase].items(), key=lambda kv: -kv[1])[:top]:
             print(f"  {us / 1e3 / n:7.1f}  {name}")
+        ranked = sorted(summary.inclusive[phase].items(), key=lambda kv: -kv[1])
         print(f"top functions {phase} by inclusive time (ms per drag; nested ones overlap):")
-        for name, us in sorted(summary.inclusive[phase].items(), key=lambda kv: -kv[1])[:top]:
+        for name, us in ranked[:top]:
+            print(f"  {us / 1e3 / n:7.1f}  {name}")
+        print(f"style + layout forced {phase}, by the JS function that forced it (ms per drag):")
+        for name, us in sorted(summary.forced[phase].items(), key=lambda kv: -kv[1])[:5]:
+            print(f"  {us / 1e3 / n:7.1f}  {name}")
+        print(f"our functions {phase} by inclusive time (V8 inlines small ones into callers):")
+        for name, us in [kv for kv in ranked if kv[0].startswith("ours:")][:top]:
             print(f"  {us / 1e3 / n:7.1f}  {name}")
 
 
