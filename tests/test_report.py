@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -274,7 +273,7 @@ def test_duplicate_names_stay_two_runs_with_their_own_numbers() -> None:
 
 def test_open_ended_range_gives_strict_json() -> None:
     text = render_html(
-        [measured("a", 1), measured("b", 2)], token_range=(100, math.inf), n_resamples=199
+        [measured("a", 1), measured("b", 2)], token_range=(100, None), n_resamples=199
     )
     (stats_script,) = [s for s in parse(text).scripts if s["attrs"].get("id") == "tpot-stats"]
     stats = json.loads(stats_script["text"])
