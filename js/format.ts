@@ -3,8 +3,9 @@
  * relative differences and the verdict in plain words. Pure functions (unit-tested).
  */
 
-/** How a column's values are shown: "s" = seconds shown as ms, "tokens", "s-offset" = s. */
-export type Unit = "s" | "tokens" | "s-offset";
+import type { Unit } from "./protocol";
+
+export type { Unit };
 
 const MINUS = "\u2212";
 
@@ -192,10 +193,10 @@ export function formatP(p: number | null | undefined, name = "p"): string {
   return `${name} = ${p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}`;
 }
 
-/** A share as "93.4%" (0.934); n/a when missing. */
-export function formatShare(x: number | null | undefined): string {
+/** A share as "93.4%" (0.934), or with `decimals` others ("12%"); n/a when missing. */
+export function formatShare(x: number | null | undefined, decimals = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
-  return `${(x * 100).toFixed(1)}%`;
+  return `${(x * 100).toFixed(decimals)}%`;
 }
 
 /** A rate with its unit: "12.3 req/s". */
