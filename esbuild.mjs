@@ -6,6 +6,7 @@
 //                               (`npm run dev`; with ANYWIDGET_HMR=1 the notebook reloads it)
 import { build, context } from "esbuild";
 import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const outdir = "src/tpot_widget/static";
 const watch = process.argv.includes("--watch");
@@ -19,7 +20,7 @@ const common = {
   logLevel: "warning",
 };
 
-const js = {
+export const js = {
   ...common,
   entryPoints: ["js/widget.ts"],
   outfile: `${outdir}/widget.js`,
@@ -32,7 +33,7 @@ const js = {
   loader: { ".css": "empty" },
 };
 
-const report = {
+export const report = {
   ...js,
   entryPoints: ["js/report.ts"],
   outfile: `${outdir}/report.js`,
@@ -40,19 +41,22 @@ const report = {
   format: "iife",
 };
 
-const css = {
+export const css = {
   ...common,
   entryPoints: ["js/widget.css"],
   outfile: `${outdir}/widget.css`,
 };
 
-if (watch) {
-  const contexts = await Promise.all([context(js), context(report), context(css)]);
-  await Promise.all(contexts.map((ctx) => ctx.watch()));
-  console.log(`watching js/; writing ${outdir}/widget.js, report.js and widget.css`);
-} else {
-  await Promise.all([build(js), build(report), build(css)]);
-  for (const file of [js.outfile, report.outfile, css.outfile]) {
-    console.log(`${file}: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB`);
+// Built when run (`npm run build`); tests import the configurations (e.g. to add a view).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (watch) {
+    const contexts = await Promise.all([context(js), context(report), context(css)]);
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    console.log(`watching js/; writing ${outdir}/widget.js, report.js and widget.css`);
+  } else {
+    await Promise.all([build(js), build(report), build(css)]);
+    for (const file of [js.outfile, report.outfile, css.outfile]) {
+      console.log(`${file}: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB`);
+    }
   }
 }
