@@ -9,6 +9,32 @@ export type { Unit };
 
 const MINUS = "\u2212";
 
+/**
+ * `x` (finite) with `decimals` decimals, as Python's `f"{x:.{decimals}f}"` writes it: correctly
+ * rounded, an exact tie (2.5, 30.25, 1234.5 tokens) to the even digit, where toFixed rounds up.
+ */
+export function toFixedEven(x: number, decimals: number): string {
+  const abs = Math.abs(x);
+  const rounded = abs.toFixed(decimals);
+  // the exact decimal expansion of the double (exact for |x| >= 2^-47): is it a tie?
+  const exact = abs.toFixed(100);
+  const point = exact.indexOf(".");
+  const rest = exact.slice(point + 1 + decimals);
+  let text = rounded;
+  if (/^50*$/.test(rest)) {
+    const kept = exact.slice(0, decimals === 0 ? point : point + 1 + decimals);
+    if (Number(kept.charAt(kept.length - 1)) % 2 === 0) text = kept;
+  }
+  return (x < 0 && Number(text) !== 0 ? "-" : "") + text;
+}
+
+/** "1234567.5" → "1,234,567.5" (the integer part grouped by thousands). */
+function groupThousands(text: string): string {
+  const [int, frac] = text.split(".");
+  const grouped = (int as string).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}
+
 /** `x` with `digits` significant digits, thousands grouped, no exponent for everyday sizes. */
 export function formatSignificant(x: number, digits = 3, trimZeros = false): string {
   if (!Number.isFinite(x)) return "n/a";
@@ -16,11 +42,9 @@ export function formatSignificant(x: number, digits = 3, trimZeros = false): str
   const abs = Math.abs(x);
   const magnitude = Math.floor(Math.log10(abs));
   const decimals = Math.max(0, digits - 1 - magnitude);
-  const text = abs.toLocaleString("en-US", {
-    minimumFractionDigits: trimZeros ? 0 : decimals,
-    maximumFractionDigits: decimals,
-  });
-  return (x < 0 ? MINUS : "") + text;
+  let text = toFixedEven(abs, decimals);
+  if (trimZeros && text.includes(".")) text = text.replace(/\.?0+$/, "");
+  return (x < 0 ? MINUS : "") + groupThousands(text);
 }
 
 /** A value in its unit: seconds as "21.4 ms", tokens as "1,024 tokens"; null → "n/a". */
@@ -61,7 +85,7 @@ export function formatPercent(x: number | null | undefined, signed = true): stri
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
   const pct = x * 100;
   const abs = Math.abs(pct);
-  const text = abs >= 100 ? abs.toFixed(0) : abs >= 10 ? abs.toFixed(1) : abs.toFixed(2);
+  const text = toFixedEven(abs, abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
   if (!signed) return `${text}%`;
   return (pct > 0 ? "+" : pct < 0 ? MINUS : "\u00b1") + `${text}%`;
 }
@@ -190,13 +214,21 @@ export function formatThreshold(threshold: number): string {
 export function formatP(p: number | null | undefined, name = "p"): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return `${name} n/a`;
   if (p < 0.001) return `${name} < 0.001`;
-  return `${name} = ${p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}`;
+  return `${name} = ${p >= 0.1 ? toFixedEven(p, 2) : twoSignificant(p)}`;
+}
+
+/** 0 < p < 0.1 with two significant digits, as Python's `f"{p:#.2g}"`: 0.012, 0.0010, 0.10. */
+function twoSignificant(p: number): string {
+  const magnitude = Math.floor(Math.log10(p));
+  const text = toFixedEven(p, 1 - magnitude);
+  // rounded up into the next decade (0.0999 → 0.100): two significant digits are one decimal less
+  return Number(text) >= 10 ** (magnitude + 1) ? toFixedEven(p, -magnitude) : text;
 }
 
 /** A share as "93.4%" (0.934), or with `decimals` others ("12%"); n/a when missing. */
 export function formatShare(x: number | null | undefined, decimals = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
-  return `${(x * 100).toFixed(decimals)}%`;
+  return `${toFixedEven(x * 100, decimals)}%`;
 }
 
 /** A rate with its unit: "12.3 req/s". */
