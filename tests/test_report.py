@@ -108,11 +108,12 @@ def without_bundle(text: str) -> str:
 def test_the_widgets_bundle_is_inlined_once_and_no_figure_is_built(demo_report: str) -> None:
     assert demo_report.count(BUNDLE) == 1
     page = Page(demo_report)
-    assert [s["attrs"].get("type", "text/javascript") for s in page.scripts] == [
-        "application/json",
-        "text/javascript",
+    assert [(s["attrs"].get("id"), s["attrs"].get("type")) for s in page.scripts] == [
+        ("tpot-stats", "application/json"),
+        ("tpot-model", "application/json"),
+        (None, None),
     ]
-    assert demo_report.lower().count("</script") == 2
+    assert demo_report.lower().count("</script") == 3
     # the widget is mounted in the page; no plotly figure (data + layout) is embedded
     assert "report-widget" in page.by_testid
     rest = without_bundle(demo_report)
@@ -136,6 +137,8 @@ def test_the_model_holds_every_trait_of_the_widget_and_compares_numbers(
     assert set(TPOTCompare.class_own_traits(sync=True)) | {"_report"} == set(state)
     expected = compare(*demo, token_range=(100, 400), n_resamples=999).to_dict()
     assert state["stats"] == expected
+    (stats,) = [s for s in Page(demo_report).scripts if s["attrs"].get("id") == "tpot-stats"]
+    assert json.loads(stats["text"]) == expected  # the statistics alone, machine-readable
     assert state["token_range"] == [100, 400] and state["time_range"] is None
     assert state["_summary_markdown"] == markdown_table(expected)
     assert state["_report"] == {"command": "tpot-compare"}
@@ -265,7 +268,7 @@ def test_run_names_are_text_never_html(name: str) -> None:
     rest = without_bundle(text)
     assert name not in rest
     assert "<img" not in rest
-    assert text.lower().count("</script") == 2
+    assert text.lower().count("</script") == 3
     page = Page(text)
     assert name in page.texts["report-header"]  # shown, as text
     model = page.model()

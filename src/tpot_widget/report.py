@@ -14,7 +14,8 @@ kernel). No network request; every piece of user text is escaped.
 
 DOM (for tests): ``[data-testid="report-header"]``, ``[data-testid="synthetic-note"]`` (only
 for synthetic runs), ``[data-testid="thinned-note"]`` (only when a run is thinned),
-``#tpot-report`` (the widget: its DOM contract is js/widget.ts's), ``script#tpot-model``.
+``#tpot-report`` (the widget: its DOM contract is js/widget.ts's), ``script#tpot-model``, and
+the statistics alone, machine-readable, in ``script#tpot-stats`` (= the model's ``state.stats``).
 """
 
 from __future__ import annotations
@@ -380,6 +381,7 @@ def _page(title: str, header: str, model: Mapping[str, Any]) -> str:
 <div id="tpot-report" data-testid="report-widget"></div>
 <footer>Self-contained report: works offline, makes no network request.</footer>
 </main>
+<script type="application/json" id="tpot-stats">{_script_json(model["state"]["stats"])}</script>
 <script type="application/json" id="tpot-model">{_script_json(model)}</script>
 <script>{report_js}</script>
 </body>
