@@ -101,6 +101,9 @@ class WidgetView {
   private colors: PlotColors;
   private dragging: RangeKey | null = null;
   private selectionFrame = 0;
+  /** Views still to draw after a full draw began (drawAll), one per animation frame. */
+  private drawQueue: Slot[] = [];
+  private drawFrame = 0;
   private viewsTimer = 0;
   private clearingSelection = false;
   private disposed = false;
@@ -488,9 +491,22 @@ class WidgetView {
     };
   }
 
+  /**
+   * Draw every view: the first (the scatter) now, the others one per animation frame, so the
+   * page paints and answers between two plotly draws instead of after all of them.
+   */
   private drawAll(): void {
     if (this.prep === null) return;
-    for (const slot of this.slots) this.drawSlot(slot);
+    this.drawQueue = [...this.slots];
+    if (this.drawFrame === 0) this.drawNext();
+  }
+
+  private drawNext(): void {
+    this.drawFrame = 0;
+    const slot = this.drawQueue.shift();
+    if (slot === undefined || this.disposed) return;
+    this.drawSlot(slot);
+    if (this.drawQueue.length > 0) this.drawFrame = requestAnimationFrame(() => this.drawNext());
   }
 
   /**
@@ -612,6 +628,7 @@ class WidgetView {
     this.disposed = true;
     if (this.viewsTimer) window.clearTimeout(this.viewsTimer);
     if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
+    if (this.drawFrame) cancelAnimationFrame(this.drawFrame);
     this.cleanups.forEach((fn) => fn());
     for (const slot of this.slots) Plotly.purge(slot.plot);
     this.root.remove();

@@ -104,6 +104,9 @@ export function axis(colors: PlotColors, extra: Record<string, unknown> = {}): R
     zerolinecolor: colors.line,
     tickcolor: colors.line,
     automargin: true,
+    // automargin keeps the labels inside: measuring each one again for overflow (plotly's
+    // default "hide past div") costs a forced layout per label, ~0.3 s per page of views
+    ticklabeloverflow: "allow",
     ...extra,
   };
 }
