@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -315,7 +314,7 @@ def test_parameters_object_or_keywords_give_the_same_model() -> None:
 
 def test_open_ended_range_gives_strict_json() -> None:
     text = render_html(
-        [measured("a", 1), measured("b", 2)], token_range=(100, math.inf), n_resamples=199
+        [measured("a", 1), measured("b", 2)], token_range=(100, None), n_resamples=199
     )
     (script,) = [s for s in Page(text).scripts if s["attrs"].get("id") == "tpot-model"]
     assert "Infinity" not in script["text"] and "NaN" not in script["text"]

@@ -35,8 +35,17 @@ from . import (
     trtllm_bench,
     vllm,
 )
-from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
-from ._remote import MAX_DEPTH, load_remote
+from ._io import (
+    LoadError,
+    check_file,
+    file_url_path,
+    is_dir,
+    is_url,
+    progress,
+    read_head,
+    stat_path,
+)
+from ._remote import DEFAULT_TIMEOUT, MAX_DEPTH, load_remote
 
 __all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
 
@@ -108,7 +117,14 @@ def _load_local(path: Path, format: str | None) -> list[Run]:
     if not folder:
         check_file(path)  # a FIFO, socket or device is refused, never opened
     if format is not None:
-        return _module(format).load(path)
+        module = _module(format)
+        if folder and not module.sniff(path, b""):
+            raise LoadError(
+                f"{path}: is a folder, and format={format!r} reads one run's output (a file, "
+                "or an LLMeter run folder holding responses.jsonl); pass that path, or leave "
+                "format out to load every run found in the folder"
+            )
+        return module.load(path)
     if folder and not llmeter.sniff(path, b""):
         return _load_folder_of_runs(path)
     return _detect(path).load(path)
@@ -224,21 +240,32 @@ def _skipped_message(folder: Path, skipped: Sequence[tuple[Path, str]]) -> str:
 
 
 def load_runs(
-    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+    source: Any,
+    format: str | None = None,
+    *,
+    storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[Run]:
     """Every run that `source` holds.
 
     Parameters
     ----------
     source
-        A path (file or folder; compressed files too), an fsspec URL (``s3://``,
-        ``gs://``, ``https://``... to a file or folder), a `Run`, an LLMeter `Result`
+        A path (file or folder; compressed files too) or ``file:`` URL, an fsspec URL
+        (``s3://``, ``gs://``, ``https://``... to a file, or to a folder: end it with ``/``
+        for http(s)), a `Run`, an LLMeter `Result`
         (duck-typed), a pandas/polars DataFrame with the canonical columns, or a list of
         those.
     format
         One of `FORMATS` to skip detection (it is otherwise read from the content).
     storage_options
         Passed to fsspec for URLs (credentials, ``endpoint_url``...).
+    timeout
+        Seconds an http(s) server may take to accept the connection and, while sending, between
+        two pieces of data (30 by default); a server silent for longer fails the load, naming
+        the URL. None waits forever. A ``client_kwargs={"timeout": ...}`` in
+        `storage_options` takes precedence. Other URL kinds take their own options there
+        (e.g. s3fs: ``config_kwargs={"connect_timeout": ..., "read_timeout": ...}``).
 
     Returns
     -------
@@ -256,15 +283,15 @@ def load_runs(
                 "an empty path was given; pass a file or folder (use '.' for the current folder)"
             )
         if is_url(text):
-            return load_remote(text, storage_options, lambda p: _load_local(p, format))
-        if text.lower().startswith("file://"):
-            text = text[len("file://") :]
-        return _load_local(Path(text), format)
+            return load_remote(
+                text, storage_options, lambda p: _load_local(p, format), timeout=timeout
+            )
+        return _load_local(Path(file_url_path(text) or text), format)
     if isinstance(source, (list, tuple)):
         return [
             run
             for item in source
-            for run in load_runs(item, format, storage_options=storage_options)
+            for run in load_runs(item, format, storage_options=storage_options, timeout=timeout)
         ]
     if llmeter.is_result_object(source):
         return [llmeter.load_result_object(source)]
@@ -278,10 +305,14 @@ def load_runs(
 
 
 def load_run(
-    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+    source: Any,
+    format: str | None = None,
+    *,
+    storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Run:
     """Exactly one run from `source` (see `load_runs`); an error lists the runs found."""
-    runs = load_runs(source, format, storage_options=storage_options)
+    runs = load_runs(source, format, storage_options=storage_options, timeout=timeout)
     if len(runs) != 1:
         names = ", ".join(repr(r.name) for r in runs)
         raise LoadError(
