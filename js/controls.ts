@@ -5,16 +5,10 @@
  */
 
 import type { TokenRange } from "./range";
-import { columnLabel, shortColumnLabel } from "./format";
+import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
 import { h } from "./panel";
 import type { Choices } from "./protocol";
 
-export const STATISTICS: readonly [string, string][] = [
-  ["median", "median"],
-  ["mean", "mean"],
-  ["p90", "p90"],
-  ["p99", "p99"],
-];
 export const CONFIDENCE_LEVELS: readonly number[] = [0.8, 0.9, 0.95, 0.99];
 
 export interface ControlState {
@@ -209,7 +203,7 @@ function onCommit(input: HTMLInputElement, fn: () => void): void {
  * their title; the ranges, log axis and reset stay (the views follow them).
  */
 export function createControls(
-  choices: Pick<Choices, "dimensions" | "x_dimensions" | "slo_columns">,
+  choices: Pick<Choices, "dimensions" | "x_dimensions" | "slo_columns" | "statistics">,
   handlers: ControlHandlers,
   kernelOnly: string | null = null,
 ): Controls {
@@ -222,7 +216,11 @@ export function createControls(
     "x-dimension-select",
     choices.x_dimensions.map((c) => [c, columnLabel(c)]),
   );
-  const stat = select("statistic-select", STATISTICS);
+  const stat = select(
+    "statistic-select",
+    choices.statistics.map((st) => [st.name, st.name]),
+  );
+  for (const option of stat.options) option.title = statisticLabel(option.value);
   const conf = select(
     "confidence-select",
     CONFIDENCE_LEVELS.map((c) => [String(c), `${Math.round(c * 100)}%`]),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  columnLabel,
   formatCI,
   formatCount,
   formatDelta,
@@ -9,7 +8,6 @@ import {
   formatSignificant,
   formatValue,
   rawAttr,
-  statisticLabel,
   verdictSentence,
   formatP,
   formatShare,
@@ -17,6 +15,7 @@ import {
   formatPoints,
   formatPointsCI,
 } from "./format";
+import { columnLabel, statisticLabel } from "./labels";
 
 const diff = (verdict: string, relative: number | null, lo: number | null, hi: number | null) => ({
   name: "b",

@@ -3,6 +3,7 @@
  * relative differences and the verdict in plain words. Pure functions (unit-tested).
  */
 
+import { statisticLabel } from "./labels";
 import type { Unit } from "./protocol";
 
 export type { Unit };
@@ -162,41 +163,6 @@ export function verdictSentence(
     return `${head}: ${what} ${formatPercent(Math.abs(rel), false)} ${direction}${ci}`;
   }
   return `No significant difference in the ${what} at ${level} confidence`;
-}
-
-/** "median", "mean", "p90" → "median", "mean", "90th percentile". */
-export function statisticLabel(statistic: string): string {
-  const m = /^p(\d+(?:\.\d+)?)$/.exec(statistic);
-  if (m) return `${m[1]}th percentile`;
-  return statistic;
-}
-
-/** Column names in words: "time_per_output_token" → "time per output token". */
-export function columnLabel(column: string): string {
-  const labels: Record<string, string> = {
-    time_per_output_token: "time per output token (TPOT)",
-    time_to_first_token: "time to first token (TTFT)",
-    time_to_last_token: "end-to-end latency",
-    tpot_reported: "TPOT as reported by the tool",
-    num_tokens_output: "output tokens",
-    num_tokens_input: "input tokens",
-    request_start: "request start (s into the run)",
-  };
-  return labels[column] ?? column.replace(/_/g, " ");
-}
-
-/** A short axis label: "TPOT", "TTFT", "E2E latency", "output tokens"... */
-export function shortColumnLabel(column: string): string {
-  const labels: Record<string, string> = {
-    time_per_output_token: "TPOT",
-    time_to_first_token: "TTFT",
-    time_to_last_token: "E2E latency",
-    tpot_reported: "TPOT (tool's own)",
-    num_tokens_output: "output tokens",
-    num_tokens_input: "input tokens",
-    request_start: "request start",
-  };
-  return labels[column] ?? column.replace(/_/g, " ");
 }
 
 /** The attribute form of a number for the DOM contract: String(x), "" for null/undefined. */

@@ -6,7 +6,6 @@
  */
 
 import {
-  columnLabel,
   formatCI,
   formatCount,
   formatDelta,
@@ -20,11 +19,10 @@ import {
   formatThreshold,
   formatValue,
   rawAttr,
-  shortColumnLabel,
-  statisticLabel,
   verdictSentence,
   type Unit,
 } from "./format";
+import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
 import type { DiffStats, RunMeta, SloStats, Stats } from "./protocol";
 import { rangesEqual, type Range, type TokenRange } from "./range";
 

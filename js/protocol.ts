@@ -80,6 +80,8 @@ export interface SloRunStats {
   duration_s: number | null;
   goodput_rps: number | null;
   goodput_tokens_per_s: number | null;
+  /** Objective columns this run did not measure (its attainment is then unknown, not 0 %). */
+  unmeasured: string[];
 }
 
 /** A run's attainment against the baseline's, in shares (Newcombe's CI). */
@@ -112,7 +114,7 @@ export interface WarmUp {
 export interface ShiftFunction {
   name: string;
   baseline: string;
-  quantiles: number[];
+  quantiles: (number | null)[];
   baseline_values: (number | null)[];
   run_values: (number | null)[];
   difference: (number | null)[];
@@ -132,6 +134,8 @@ export interface Stats {
   time_range: WireRange;
   threshold: number | null;
   match: string[] | null;
+  /** The fewest requests a run needs for the statistic at the level ("not enough data" below). */
+  minimum_n: Integer;
   runs: RunStats[];
   differences: DiffStats[];
   notes: string[];
@@ -157,13 +161,37 @@ export interface RunMeta {
   has_start_times: boolean;
 }
 
-/** `_choices`: what the controls offer and each column's unit. */
+/** A column of a Run as `_choices.columns` describes it (src/tpot_widget/columns.py). */
+export interface ColumnChoice {
+  name: string;
+  /** In words: "time per output token (TPOT)". */
+  label: string;
+  /** On an axis or in a table: "TPOT". */
+  short_label: string;
+  /** Its values' unit: "s", "tokens" or "" (the error text). */
+  unit: "s" | "tokens" | "";
+  kind: "duration" | "tokens" | "time" | "text";
+}
+
+/** A statistic the controls offer (`_choices.statistics`, the statistics registry). */
+export interface StatisticChoice {
+  name: string;
+  /** In words: "90th percentile". */
+  label: string;
+  kind: "quantile" | "moment";
+}
+
+/** `_choices`: what the controls offer, the columns and each column's display unit. */
 export interface Choices {
   dimensions: string[];
   x_dimensions: string[];
   units: Record<string, Unit>;
   /** Duration columns an SLO objective may be set on. */
   slo_columns: string[];
+  /** Every column of a Run, with its labels. */
+  columns: ColumnChoice[];
+  /** The statistics offered, in order. */
+  statistics: StatisticChoice[];
 }
 
 /**

@@ -5,7 +5,8 @@
 
 import type { DrawState } from "./views/common";
 import { prepare, splitRuns } from "./prepared";
-import type { DiffStats, RunMeta, RunStats, Stats, WidgetModel } from "./protocol";
+import fixture from "./labels.fixture.json";
+import type { ColumnChoice, DiffStats, RunMeta, RunStats, StatisticChoice, Stats, WidgetModel } from "./protocol";
 import type { RunColumns } from "./data";
 import { FALLBACK } from "./theme";
 
@@ -76,6 +77,7 @@ export function makeStats(runs: readonly RunMeta[], extra: Partial<Stats> = {}):
     time_range: null,
     threshold: null,
     match: null,
+    minimum_n: 2,
     runs: runs.map((r) => runStats(r.name)),
     differences: others.map((name) => diffStats(name, base ?? "")),
     notes: [],
@@ -110,6 +112,8 @@ export function widgetState(runs: readonly RunMeta[], extra: Partial<WidgetModel
       x_dimensions: ["num_tokens_output"],
       units: { time_per_output_token: "s", num_tokens_output: "tokens", request_start: "s-offset" },
       slo_columns: ["time_per_output_token"],
+      columns: fixture.columns as ColumnChoice[],
+      statistics: fixture.statistics as StatisticChoice[],
     },
     _summary_markdown: "",
     _request_seq: 0,

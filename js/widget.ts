@@ -19,6 +19,7 @@ import {
 } from "./context";
 import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
+import { learnLabels } from "./labels";
 import { LineOverlay } from "./overlay";
 import {
   createPanel,
@@ -116,6 +117,7 @@ class WidgetView {
     this.model = model;
     this.ctx = contextFor(model);
     this.report = model.get("_report") ?? null;
+    learnLabels(choicesOf(model));
     this.ranges = {
       token_range: parseRange(model.get("token_range")),
       time_range: parseRange(model.get("time_range")),

@@ -106,3 +106,11 @@ def test_a_written_reports_model_matches_the_report_model() -> None:
     start = text.index('id="tpot-model">') + len('id="tpot-model">')
     model = json.loads(text[start : text.index("</script>", start)])
     assert problems("ReportModel", model) == []
+
+
+def test_the_front_ends_label_fixture_is_what_the_kernel_sends() -> None:
+    """js/labels.fixture.json (the labels the vitest tests learn) = the registries' choices."""
+    fixture = json.loads((SCHEMA.parent / "labels.fixture.json").read_text(encoding="utf-8"))
+    w = TPOTCompare(*runs(2), n_resamples=199)
+    assert fixture == {k: w._choices[k] for k in ("columns", "statistics")}
+    w.close()

@@ -4,7 +4,8 @@
  */
 
 import { plotlyText } from "../data";
-import { columnLabel, shortColumnLabel, type Unit } from "../format";
+import type { Unit } from "../format";
+import { columnLabel, shortColumnLabel } from "../labels";
 import { labelOf } from "../panel";
 import type { RunMeta, Stats } from "../protocol";
 import type { Prepared, Split } from "../prepared";

@@ -6,7 +6,7 @@
  */
 
 import { plotlyText } from "../data";
-import { shortColumnLabel } from "../format";
+import { shortColumnLabel } from "../labels";
 import { unitScale } from "../prepared";
 import { withAlpha } from "../theme";
 import { axis, baseLayout, panelTitle, runLabel, type DrawState, type Figure, type ViewSpec } from "./common";

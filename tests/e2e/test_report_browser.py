@@ -319,6 +319,9 @@ def test_controls_only_the_kernel_serves_are_disabled_and_say_why(
         control = page.locator(f'[data-testid="{testid}"]')
         assert control.is_disabled(), testid
         assert "Needs the kernel" in (control.get_attribute("title") or ""), testid
+    # the statistics offered are the kernel's registry's (_choices.statistics)
+    offered = page.locator('[data-testid="statistic-select"] option').all_inner_texts()
+    assert offered == ["median", "mean", "p90", "p95", "p99"]
     for testid in ("log-axis", "token-min", "token-max", "reset-selection", "copy-summary"):
         assert page.locator(f'[data-testid="{testid}"]').is_enabled(), testid
     # the log axis is the views' own: it works without a kernel
