@@ -90,6 +90,10 @@ describe("verdict words", () => {
     expect(verdictSentence(diff("not enough data", null, null, null), 0.95, "median")).toMatch(
       /^Not enough data/,
     );
+    // the kernel's minimum_n: the fewest requests the statistic needs at this level
+    expect(verdictSentence(diff("not enough data", null, null, null), 0.95, "p99", null, 299)).toBe(
+      "Not enough data: the 99th percentile needs at least 299 successful requests per run in the selection",
+    );
   });
 
   it("names statistics and columns in words", () => {

@@ -133,6 +133,7 @@ export function verdictSentence(
   confidence: number,
   statistic: string,
   threshold: number | null = null,
+  minimumN = 2,
 ): string {
   const level = `${String(Math.round(confidence * 1000) / 10)}%`;
   const what = statisticLabel(statistic);
@@ -144,7 +145,7 @@ export function verdictSentence(
     return `Inconclusive: the ${level} CI of the relative difference in the ${what} reaches beyond ${band}; more requests would tell`;
   }
   if (diff.verdict === "not enough data") {
-    return "Not enough data: needs at least 2 successful requests per run in the selection";
+    return `Not enough data: the ${what} needs at least ${formatCount(minimumN)} successful requests per run in the selection`;
   }
   if (diff.verdict === "faster" || diff.verdict === "slower") {
     const direction = diff.verdict === "faster" ? "lower" : "higher";

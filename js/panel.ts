@@ -405,7 +405,7 @@ function diffBlock(
   const verdict = h(
     "div",
     "tpot-verdict",
-    verdictSentence(diff, stats.confidence_level, stats.statistic, threshold),
+    verdictSentence(diff, stats.confidence_level, stats.statistic, threshold, stats.minimum_n),
   );
   verdict.dataset["verdict"] = diff.verdict;
   lines.push(verdict);
