@@ -102,7 +102,7 @@ class WidgetView {
   private colors: PlotColors;
   private dragging: RangeKey | null = null;
   private selectionFrame = 0;
-  /** Views still to draw after a full draw began (drawAll), one per animation frame. */
+  /** The views a full draw (drawAll) draws in the next animation frame. */
   private drawQueue: Slot[] = [];
   private drawFrame = 0;
   private viewsTimer = 0;
@@ -494,21 +494,24 @@ class WidgetView {
   }
 
   /**
-   * Draw every view: the first (the scatter) now, the others one per animation frame, so the
-   * page paints and answers between two plotly draws instead of after all of them.
+   * Draw every view: the main one (the scatter, beside the panel) now, the others in the next
+   * animation frame, so the page paints the panel and the scatter before the rest (one paint
+   * between them: a paint per view costs more than it shows in software-rendered WebGL).
    */
   private drawAll(): void {
     if (this.prep === null) return;
-    this.drawQueue = [...this.slots];
-    if (this.drawFrame === 0) this.drawNext();
-  }
-
-  private drawNext(): void {
-    this.drawFrame = 0;
-    const slot = this.drawQueue.shift();
-    if (slot === undefined || this.disposed) return;
-    this.drawSlot(slot);
-    if (this.drawQueue.length > 0) this.drawFrame = requestAnimationFrame(() => this.drawNext());
+    const main = this.slots.filter((s) => s.spec.area === "main");
+    this.drawQueue = this.slots.filter((s) => s.spec.area !== "main");
+    main.forEach((s) => this.drawSlot(s));
+    if (this.drawFrame === 0) {
+      this.drawFrame = requestAnimationFrame(() => {
+        this.drawFrame = 0;
+        if (this.disposed) return;
+        const rest = this.drawQueue;
+        this.drawQueue = [];
+        rest.forEach((s) => this.drawSlot(s));
+      });
+    }
   }
 
   /**
