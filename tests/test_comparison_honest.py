@@ -255,3 +255,12 @@ def test_slo_on_a_run_without_ttft_says_so_instead_of_zero_and_worse() -> None:
     assert slo["differences"][0]["verdict"] == "not enough data"
     assert any("B" in n and "time_to_first_token" in n and "not 0%" in n for n in c.notes)
     json.dumps(c.to_dict(), allow_nan=False)
+
+
+def test_runs_too_small_for_a_verdict_get_no_workload_hint_either() -> None:
+    # 2 requests a run: no verdict, so a confound hint (KS on 2 values) would only be noise
+    a = make_run("a", n=2, seed=1, tokens=(2, 50))
+    b = make_run("b", n=2, seed=2, tokens=(500, 1000), tpot_per_token=1e-4)
+    c = compare(a, b)
+    assert c.differences[0].verdict == "not enough data"
+    assert not any("match=" in n for n in c.notes)

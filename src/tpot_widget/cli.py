@@ -81,7 +81,8 @@ def _bound(text: str, option: str, whole: str) -> float | None:
         return float(body)
     except ValueError:
         raise UsageError(
-            f"{option} {whole}: {body!r} is not a number (write LO:HI, e.g. 100:400, 100: or :400)"
+            f"{option} {whole!r}: {body!r} is not a number "
+            "(write LO:HI, e.g. 100:400, 100: or :400)"
         ) from None
 
 
@@ -94,7 +95,7 @@ def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
     try:
         return params.normalize_range((lo, hi), _RANGE_PARAMETER.get(option, option.lstrip("-")))
     except ValueError as exc:
-        raise UsageError(f"{option} {text}: {exc}") from None
+        raise UsageError(f"{option} {text!r}: {exc}") from None
 
 
 def parse_threshold(text: str) -> float:

@@ -257,7 +257,7 @@ def compute(
             assert a is not None and b is not None
             d = _run_vs_run(a, b, samples[0], samples[i], stat, p)
         if p.match is None and not lean:
-            notes += notes_.confound_notes(units[0], units[i], p)
+            notes += notes_.confound_notes(units[0], units[i], p, need)
         differences.append(
             _with_effects(
                 d,

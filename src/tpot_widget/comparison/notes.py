@@ -47,12 +47,15 @@ def _confound_sample(u: Unit, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
     return values[::step], x[::step]
 
 
-def confound_notes(a: Unit, b: Unit, p: Parameters) -> list[str]:
-    """A note when the runs' output lengths differ enough to confound the raw comparison."""
+def confound_notes(a: Unit, b: Unit, p: Parameters, need: int) -> list[str]:
+    """A note when the runs' output lengths differ enough to confound the raw comparison (not
+    below `need` values a side: with no verdict to confound, a hint would be noise)."""
     if a.run is None or b.run is None:
         return []
     va, xa = _confound_sample(a, p)
     vb, xb = _confound_sample(b, p)
+    if min(len(va), len(vb)) < need:
+        return []
     c = stats.confounding(va, xa, vb, xb, "num_tokens_output")
     return [f"{b.name} vs {a.name}: {c.note}"] if c.confounded and c.note else []
 
