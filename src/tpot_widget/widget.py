@@ -472,16 +472,11 @@ class TPOTCompare(anywidget.AnyWidget):
             self.time_range = None
 
     def to_html(self, path: str | Path) -> Path:
-        """Write a self-contained offline HTML report of this comparison to `path`."""
-        from .report import write_html
+        """Write a self-contained offline HTML report of this comparison to `path`: these
+        views over the current runs, parameters, ranges and statistics, without a kernel."""
+        from .report import write_widget
 
-        return write_html(
-            self._units,
-            path,
-            parameters=self.comparison.parameters,
-            log_axis=self.log_axis,
-            comparison=self.comparison,
-        )
+        return write_widget(self, path)
 
     # --- validation: every value through `params`, as compare() does -------------------------
 
