@@ -180,18 +180,13 @@ class Comparer:
         (see `compute`).
         """
         random_state = values.pop("random_state", None)
-        if parameters is None:
-            parameters = Parameters.from_user(
-                dimension=self.dimension, x_dimension=self.x_dimension, **values
-            )
-        elif values:
-            raise TypeError("pass either a Parameters or keyword arguments, not both")
-        p = parameters
-        if (p.dimension, p.x_dimension) != (self.dimension, self.x_dimension):
-            raise ValueError(
-                f"this Comparer was prepared for dimension={self.dimension!r}, "
-                f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
-            )
+        p = params.resolve(
+            parameters,
+            values,
+            dimension=self.dimension,
+            x_dimension=self.x_dimension,
+            prepared_by="Comparer",
+        )
         self.check_ranges(p.token_range, p.time_range)
         return compute(self._units, p, stats.make_rng(random_state), lean=lean)
 
