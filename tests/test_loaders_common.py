@@ -14,7 +14,7 @@ import pytest
 
 import tpot_widget
 from tpot_widget.loaders import FORMATS, LoadError
-from tpot_widget.loaders._common import read_json_lines_columns
+from tpot_widget.loaders._jsonl_columns import read_json_lines_columns
 
 
 def _row(i: int, **extra: Any) -> dict[str, Any]:

@@ -17,8 +17,10 @@ from typing import Any
 import orjson
 
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_number, iter_json_lines, where
-from ._io import data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_stem
+from ._json import iter_json_lines, where
+from ._values import as_number
 
 FORMAT = "aibrix"
 

@@ -17,17 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    iter_json_lines,
-    read_side_json,
-    refuse_empty_lines,
-    short_model,
-    since_first_start,
-    where,
-)
-from ._io import data_name, data_stem
+from ._io import LoadError, data_name, data_stem
+from ._json import iter_json_lines, read_side_json, where
+from ._names import short_model
+from ._records import refuse_empty_lines
+from ._times import since_first_start
+from ._values import as_number
 
 FORMAT = "aiperf"
 

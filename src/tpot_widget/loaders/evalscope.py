@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, model_folder_name, model_in_bodies, since_first_start
+from ._io import LoadError
+from ._names import model_folder_name, model_in_bodies
+from ._times import since_first_start
 
 FORMAT = "evalscope"
 

@@ -15,16 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    as_row,
-    read_json,
-    read_side_json,
-    scalar_metadata,
-    short_model,
-)
-from ._io import data_stem
+from ._io import LoadError, data_stem
+from ._json import read_json, read_side_json
+from ._metadata import scalar_metadata
+from ._names import short_model
+from ._records import as_row
+from ._values import as_number
 
 FORMAT = "genai-bench"
 

@@ -17,7 +17,10 @@ import orjson
 
 from ..params import unique_names
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, read_json_object_list
+from ._columns import RequestColumns
+from ._io import LoadError
+from ._json import read_json_object_list
+from ._records import as_row
 
 FORMAT = "genai-perf"
 

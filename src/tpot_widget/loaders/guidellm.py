@@ -18,16 +18,12 @@ from typing import Any
 
 from ..params import unique_names
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    as_row,
-    diff_or_none,
-    read_json,
-    short_model,
-    since_first_start,
-)
-from ._io import data_stem
+from ._io import LoadError, data_stem
+from ._json import read_json
+from ._names import short_model
+from ._records import as_row
+from ._times import since_first_start
+from ._values import as_number, diff_or_none
 
 FORMAT = "guidellm"
 

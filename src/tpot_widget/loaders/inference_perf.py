@@ -25,15 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    RequestColumns,
-    as_number,
-    as_row,
-    model_folder_name,
-    model_in_bodies,
-    read_json_list,
-)
+from ._columns import RequestColumns
+from ._io import LoadError
+from ._json import read_json_list
+from ._names import model_folder_name, model_in_bodies
+from ._records import as_row
+from ._values import as_number
 
 FORMAT = "inference-perf"
 

@@ -11,15 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import (
-    RequestColumns,
-    as_row,
-    diff_or_none,
-    field_number,
-    ms_to_s,
-    read_json_object_list,
-)
+from ._columns import RequestColumns
 from ._io import data_stem
+from ._json import read_json_object_list
+from ._records import as_row
+from ._values import diff_or_none, field_number, ms_to_s
 
 FORMAT = "llm-load-test"
 

@@ -4,7 +4,7 @@ A run folder holds `responses.jsonl` (one request per line, seconds) and usually
 `summary.json` (run name, model, endpoint...). Older versions lack the later fields
 (`request_time`, `retries`, cached/reasoning token counts, `annotations`); missing ones
 are NaN. LLMeter's own `time_per_output_token` is kept as `tpot_reported`. Big files go
-through the chunked fast reader of `_common` (a million lines in a few seconds).
+through the chunked fast reader of `_jsonl_columns` (a million lines in a few seconds).
 llmeter itself is never imported: a `Result` is recognised by its attributes.
 """
 
@@ -17,20 +17,13 @@ from typing import Any
 import numpy as np
 
 from ..run import Run
-from ._common import (
-    LoadError,
-    error_texts,
-    expect_fields,
-    iso_to_epoch,
-    number_array,
-    read_json,
-    read_json_lines_columns,
-    refuse_empty_lines,
-    scalar_metadata,
-    seconds_since_first,
-    where,
-)
-from ._io import data_name, data_stem, find_member
+from ._io import LoadError, data_name, data_stem, find_member
+from ._json import read_json, where
+from ._jsonl_columns import read_json_lines_columns
+from ._metadata import scalar_metadata
+from ._records import expect_fields, refuse_empty_lines
+from ._times import iso_to_epoch, seconds_since_first
+from ._values import error_texts, number_array
 
 FORMAT = "llmeter"
 

@@ -11,8 +11,11 @@ import re
 from pathlib import Path
 
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, field_number, read_json
-from ._io import data_name, data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_name, data_stem
+from ._json import read_json
+from ._records import as_row
+from ._values import field_number
 
 FORMAT = "llmperf"
 

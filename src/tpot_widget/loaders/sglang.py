@@ -12,7 +12,7 @@ from typing import Any
 
 from ..params import unique_names
 from ..run import Run
-from ._common import parallel_arrays_runs, runs_with_arrays
+from ._arrays import parallel_arrays_runs, runs_with_arrays
 from ._io import data_stem
 from .vllm import SGLANG_KEYS
 

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, read_json_list
-from ._io import data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_stem
+from ._json import read_json_list
+from ._records import as_row
 
 FORMAT = "trtllm-bench"
 
