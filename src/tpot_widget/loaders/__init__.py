@@ -36,7 +36,9 @@ from . import (
     vllm,
 )
 from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
+from ._levels import level_in_path
 from ._remote import MAX_DEPTH, load_remote
+from ._user_load import LoadOption, apply_load
 
 __all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
 
@@ -102,16 +104,35 @@ def _module(format: str) -> Loader:
         raise LoadError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}") from None
 
 
+def _folder_loader(folder: Path) -> Loader | None:
+    """The loader that claims a folder as its own (an LLMeter run folder, a `vllm bench
+    sweep serve` folder), else None: the folder is then searched for runs."""
+    return next((m for m in LOADERS if m.sniff(folder, b"")), None)
+
+
 def _load_local(path: Path, format: str | None) -> list[Run]:
-    """The runs of a local file or folder (the format detected unless given)."""
+    """The runs of a local file or folder (the format detected unless given), each at the
+    load level its tool recorded, else the one its file or folder name states."""
     folder = is_dir(path)  # raises for a missing path or a symlink loop
     if not folder:
         check_file(path)  # a FIFO, socket or device is refused, never opened
     if format is not None:
-        return _module(format).load(path)
-    if folder and not llmeter.sniff(path, b""):
-        return _load_folder_of_runs(path)
-    return _detect(path).load(path)
+        runs = _module(format).load(path)
+    elif folder:
+        claimed = _folder_loader(path)
+        runs = claimed.load(path) if claimed is not None else _load_folder_of_runs(path)
+    else:
+        runs = _detect(path).load(path)
+    return [_with_named_level(run) for run in runs]
+
+
+def _with_named_level(run: Run) -> Run:
+    """`run`, at the level its file's or folder's name states (`concurrency_16`, `rate=2`,
+    ...) when its tool recorded none."""
+    if run.load is not None or not run.source:
+        return run
+    level = level_in_path(Path(run.source))
+    return run if level is None else run.with_load(level)
 
 
 #: A folder of at least this many runs to load shows a progress bar (if it is slow).
@@ -153,8 +174,9 @@ def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
             continue
         plan.seen[key] = path
         if stat.S_ISDIR(st.st_mode):
-            if llmeter.sniff(path, b""):
-                plan.todo.append((llmeter, path))
+            claimed = _folder_loader(path)
+            if claimed is not None:
+                plan.todo.append((claimed, path))
             elif depth > 1:
                 _plan_folder(path, plan, depth - 1)
             else:
@@ -207,11 +229,11 @@ def _load_folder_of_runs(folder: Path) -> list[Run]:
         details = "".join(f"\n  {p}: {why}" for p, why in plan.skipped)
         raise LoadError(
             f"{folder}: found no benchmark run in this folder or its subfolders (looked for "
-            f"LLMeter run folders and files of: {', '.join(FORMATS)})"
+            f"LLMeter run folders, vLLM sweep folders and files of: {', '.join(FORMATS)})"
             + (f"; skipped:{details}" if details else "")
         )
     if plan.skipped:
-        warnings.warn(_skipped_message(folder, plan.skipped), stacklevel=4)
+        warnings.warn(_skipped_message(folder, plan.skipped), stacklevel=5)
     return runs
 
 
@@ -224,7 +246,11 @@ def _skipped_message(folder: Path, skipped: Sequence[tuple[Path, str]]) -> str:
 
 
 def load_runs(
-    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+    source: Any,
+    format: str | None = None,
+    *,
+    storage_options: Mapping[str, Any] | None = None,
+    load: LoadOption | None = None,
 ) -> list[Run]:
     """Every run that `source` holds.
 
@@ -232,19 +258,35 @@ def load_runs(
     ----------
     source
         A path (file or folder; compressed files too), an fsspec URL (``s3://``,
-        ``gs://``, ``https://``... to a file or folder), a `Run`, an LLMeter `Result`
-        (duck-typed), a pandas/polars DataFrame with the canonical columns, or a list of
-        those.
+        ``gs://``, ``https://``... to a file or folder), a `Run`, an LLMeter `Result` or
+        `LoadTestResult` (duck-typed), a pandas/polars DataFrame with the canonical
+        columns, or a list of those.
     format
         One of `FORMATS` to skip detection (it is otherwise read from the content).
     storage_options
         Passed to fsspec for URLs (credentials, ``endpoint_url``...).
+    load
+        The load level of the runs, replacing what their tool recorded (`Run.load`): one
+        level for every run (``"concurrency=16"``, ``Load("rate", 2.5)``, ``("rate",
+        2.5)``; refused when the tool recorded different levels for them), a mapping
+        ``{run name: level}`` (the runs it does not name keep theirs), or a function
+        ``run -> level`` (None: no level).
 
     Returns
     -------
     list[Run]
-        The runs, in file order (folders: sorted by path).
+        The runs, in file order (folders: sorted by path). Each is at the load level its
+        tool recorded (docs/formats.md says where), else the one its file or folder name
+        states (``concurrency_16``, ``rate=2.5``...), else None.
     """
+    runs = _load_all(source, format, storage_options)
+    return apply_load(runs, load, source)
+
+
+def _load_all(
+    source: Any, format: str | None, storage_options: Mapping[str, Any] | None
+) -> list[Run]:
+    """Every run that `source` holds, at the levels the tools recorded (`load_runs`)."""
     if isinstance(source, Run):
         return [source]
     if isinstance(source, (str, os.PathLike)):
@@ -261,13 +303,11 @@ def load_runs(
             text = text[len("file://") :]
         return _load_local(Path(text), format)
     if isinstance(source, (list, tuple)):
-        return [
-            run
-            for item in source
-            for run in load_runs(item, format, storage_options=storage_options)
-        ]
+        return [run for item in source for run in _load_all(item, format, storage_options)]
     if llmeter.is_result_object(source):
         return [llmeter.load_result_object(source)]
+    if llmeter.is_load_test_result(source):
+        return llmeter.load_load_test_result(source)
     if hasattr(source, "columns") and (hasattr(source, "iloc") or hasattr(source, "to_pandas")):
         return [Run.from_frame(source)]
     raise TypeError(
@@ -278,14 +318,22 @@ def load_runs(
 
 
 def load_run(
-    source: Any, format: str | None = None, *, storage_options: Mapping[str, Any] | None = None
+    source: Any,
+    format: str | None = None,
+    *,
+    storage_options: Mapping[str, Any] | None = None,
+    load: LoadOption | None = None,
 ) -> Run:
-    """Exactly one run from `source` (see `load_runs`); an error lists the runs found."""
-    runs = load_runs(source, format, storage_options=storage_options)
+    """Exactly one run from `source` (see `load_runs`); an error lists the runs found.
+
+    `load` sets (or replaces) its load level: a `Load`, ``"concurrency=16"``,
+    ``("rate", 2.5)``...
+    """
+    runs = _load_all(source, format, storage_options)
     if len(runs) != 1:
         names = ", ".join(repr(r.name) for r in runs)
         raise LoadError(
             f"{source}: expected exactly one run, found {len(runs)}: {names}. "
             "Use load_runs() to get them all and pick one."
         )
-    return runs[0]
+    return apply_load(runs, load, source)[0]

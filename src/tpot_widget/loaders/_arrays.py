@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ..load import Load
 from ..run import Run
 from ._io import LoadError
 from ._json import read_json_documents, where
+from ._levels import UNLIMITED, limit, offered_load
 from ._metadata import scalar_metadata
 from ._records import expect_fields, refuse_empty_lines
 from ._times import seconds_since_first
@@ -77,9 +79,15 @@ def parallel_arrays_runs(
     format: str,
     tool: str,
     array_keys: Sequence[str],
+    loads: Sequence[Load | None] | None = None,
+    extra: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[Run]:
-    """`parallel_arrays_run` for every (line, object) run with its name; the metadata is
-    the tool's name and the run's scalar header fields (the arrays left out)."""
+    """`parallel_arrays_run` for every (line, object) run with its name and load level
+    (default: what its `request_rate` and `max_concurrency` say, `run_level`); the metadata
+    is the tool's name, the run's scalar header fields (the arrays left out) and the run's
+    `extra` entries."""
+    levels = loads if loads is not None else [run_level(obj) for _, obj in runs]
+    extras = extra if extra is not None else [{}] * len(runs)
     return [
         parallel_arrays_run(
             obj,
@@ -87,10 +95,26 @@ def parallel_arrays_runs(
             path=path,
             line=line,
             format=format,
-            metadata={"tool": tool, **scalar_metadata(obj, skip=array_keys)},
+            metadata={"tool": tool, **scalar_metadata(obj, skip=array_keys), **more},
+            load=level,
         )
-        for (line, obj), name in zip(runs, names, strict=True)
+        for (line, obj), name, level, more in zip(runs, names, levels, extras, strict=True)
     ]
+
+
+def run_level(obj: Mapping[str, Any]) -> Load | None:
+    """The level of a vLLM / SGLang run: `request_rate` (a number, or "inf" / Infinity for no
+    limit) and `max_concurrency` (null for no limit), by `offered_load`. A run with a
+    ramp-up (`ramp_up_strategy`) changes its rate as it goes: no one level."""
+    if obj.get("ramp_up_strategy") or "request_rate" not in obj:
+        return None
+    rate = limit(obj.get("request_rate"))
+    concurrency = (
+        UNLIMITED
+        if "max_concurrency" in obj and obj["max_concurrency"] is None
+        else limit(obj.get("max_concurrency"))
+    )
+    return offered_load(rate, concurrency)
 
 
 def parallel_arrays_run(
@@ -101,9 +125,10 @@ def parallel_arrays_run(
     line: int | None,
     format: str,
     metadata: Mapping[str, Any],
+    load: Load | None = None,
 ) -> Run:
-    """A Run from `input_lens`, `output_lens`, `ttfts`, `itls`, `errors` (+ optional
-    `latencies`, `start_times`), as vLLM and SGLang write them.
+    """A Run (at level `load`) from `input_lens`, `output_lens`, `ttfts`, `itls`, `errors`
+    (+ optional `latencies`, `start_times`), as vLLM and SGLang write them.
 
     E2E = `latencies` when present, else TTFT + sum(ITLs). A failed request (non-empty
     error) keeps its error text; its placeholder timings (0.0) become NaN.
@@ -150,6 +175,7 @@ def parallel_arrays_run(
         format=format,
         source=str(path),
         metadata=metadata,
+        load=load,
     )
 
 

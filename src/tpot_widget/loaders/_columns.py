@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ..run import Run
 from ._times import since_first_start
 
@@ -56,9 +57,11 @@ class RequestColumns:
         format: str,
         metadata: Mapping[str, Any],
         per_second: float = 1.0,
+        load: Load | None = None,
     ) -> Run:
-        """The Run of these requests, their starts in seconds after the first one
-        (`per_second`: the unit of the starts, 1e9 for nanoseconds; see `since_first_start`)."""
+        """The Run of these requests at load level `load`, their starts in seconds after the
+        first one (`per_second`: the unit of the starts, 1e9 for nanoseconds; see
+        `since_first_start`)."""
         return Run.from_columns(
             name,
             time_to_first_token=self.ttft,
@@ -71,4 +74,5 @@ class RequestColumns:
             format=format,
             source=str(path),
             metadata=metadata,
+            load=load,
         )

@@ -1,10 +1,13 @@
-"""A run's metadata taken from its tool's header: the JSON-safe scalar fields."""
+"""A run's metadata: the JSON-safe scalar fields of its tool's header, and where it stands
+in a sweep (`tpot_widget.load.SWEEP_CONFIG`, `REPEAT`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from ..load import REPEAT, SWEEP_CONFIG
 
 
 def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[str, Any]:
@@ -20,4 +23,13 @@ def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[st
         plain = value is None or isinstance(value, (str, int, bool))
         plain = plain or (isinstance(value, float) and math.isfinite(value))
         out[str(key)] = value if plain else str(value)
+    return out
+
+
+def sweep_metadata(config: str, repeat: int | None = None) -> dict[str, Any]:
+    """`{"sweep_config": config, "repeat": repeat}` for a run of a sweep (no "repeat" when
+    the tool runs each level once)."""
+    out: dict[str, Any] = {SWEEP_CONFIG: config}
+    if repeat is not None:
+        out[REPEAT] = int(repeat)
     return out

@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ._io import data_stem
 
 
@@ -45,3 +46,28 @@ def model_folder_name(path: Path, model: str | None) -> str:
     folder = path.parent.name or data_stem(path)
     short = short_model(model)
     return folder if short is None else f"{short} · {folder}"
+
+
+def file_label(path: Path, default_stems: Iterable[str] = ()) -> str:
+    """The file's name without suffixes, or its folder's name when that name is one the
+    tool always writes (`default_stems`, e.g. guidellm's "benchmarks")."""
+    stem = data_stem(path)
+    return (path.parent.name or stem) if stem in set(default_stems) else stem
+
+
+def plain_number(value: Any) -> str:
+    """A count or rate without a trailing '.0' (4.0 → '4', 1.5 → '1.5', 0.123456 → '0.1235')."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def level_name(base: str, load: Load | None, repeat: int | None = None) -> str:
+    """ "base · concurrency 16 · run 2": a sweep run's name that tells its level (and repeat)
+    apart from the others' where the tool's own names do not."""
+    parts = [base]
+    if load is not None:
+        parts.append(str(load))
+    if repeat is not None:
+        parts.append(f"run {repeat}")
+    return " · ".join(parts)
