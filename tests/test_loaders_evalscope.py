@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from loader_checks import other_tools_files
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, evalscope
@@ -104,9 +105,8 @@ def test_detected_by_content_only_evalscope(fixtures_dir: Path, tmp_path: Path) 
     con.commit()
     con.close()
     assert not evalscope.sniff(other_db, other_db.read_bytes()[:100])
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / FILE:
-            assert not evalscope.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "evalscope"):
+        assert not evalscope.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 def test_bad_input(fixtures_dir: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import other_tools_files
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, genai_bench
@@ -84,9 +85,8 @@ def test_detected_by_content_only_genai_bench(fixtures_dir: Path, tmp_path: Path
     renamed = tmp_path / "whatever.json"
     renamed.write_bytes((fixtures_dir / RUN).read_bytes())
     assert tpot_widget.load_run(renamed).format == "genai-bench"
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / RUN:
-            assert not genai_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "genai-bench"):
+        assert not genai_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 @pytest.mark.parametrize(

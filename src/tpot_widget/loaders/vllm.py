@@ -27,7 +27,7 @@ from ..load import Load
 from ..params import unique_names
 from ..run import Run
 from ._arrays import parallel_arrays_runs, run_level, runs_with_arrays
-from ._io import LoadError, data_stem, is_regular_file
+from ._io import LoadError, data_name, data_stem, is_regular_file
 from ._levels import level_in_name
 from ._metadata import sweep_metadata
 from ._names import level_name, short_model
@@ -67,7 +67,8 @@ _ARRAY_KEYS = (
 
 #: A combination folder of `vllm bench sweep serve` (either part may be missing).
 _COMBINATION = re.compile(r"^(?:SERVE--(?P<serve>.+?))?(?:-?BENCH--(?P<bench>.+))?$")
-#: A measured run of a combination (warmup.json, summary.json and *.failure.json are not).
+#: A measured run of a combination (warmup.json, summary.json and *.failure.json are not;
+#: a compressed run=K.json.gz is one).
 _RUN_FILE = re.compile(r"^run=(?P<repeat>\d+)\.json$")
 #: BENCH parameters that set the load level (the rest belong to the configuration).
 _LEVEL_PARAMS = re.compile(r"(?:^|-)(?:max[_-]concurrency|request[_-]rate)=[^-=]*(?=-|$)")
@@ -82,7 +83,9 @@ def _combination(folder: Path) -> re.Match[str] | None:
 def _run_files(folder: Path) -> list[Path]:
     """The `run=K.json` files of a combination folder, by K."""
     try:
-        found = [(m, e.name) for e in os.scandir(folder) if (m := _RUN_FILE.match(e.name))]
+        found = [
+            (m, e.name) for e in os.scandir(folder) if (m := _RUN_FILE.match(data_name(e.name)))
+        ]
     except OSError:
         return []
     found.sort(key=lambda pair: int(pair[0].group("repeat")))
@@ -176,7 +179,7 @@ def _sweep_position(path: Path) -> tuple[str, int] | None:
     level; a named BENCH combination (`_benchmark_name`) is taken as naming a level. Without
     any, the experiment folder names it.
     """
-    run_file = _RUN_FILE.match(path.name)
+    run_file = _RUN_FILE.match(data_name(path))
     combination = _combination(path.parent)
     if run_file is None or combination is None:
         return None
