@@ -337,6 +337,7 @@ def test_a_sweep_file_loads_each_benchmark_at_its_strategy(
     assert len({r.name for r in runs}) == len(runs)  # the names tell the levels apart
 
 
+@pytest.mark.filterwarnings("ignore:.*kept only a sample")
 def test_single_run_fixtures_have_their_strategy_level(fixtures_dir: Path) -> None:
     assert levels(guidellm.load(_path(fixtures_dir, NEW))) == [("concurrency", 4.0)]
     assert levels(guidellm.load(_path(fixtures_dir, OLD))[:1]) == [("synchronous", 1.0)]
