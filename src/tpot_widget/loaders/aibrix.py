@@ -6,6 +6,9 @@ Fields: `prompt_tokens`, `output_tokens` (the server's usage), `latency` (E2E, s
 on streaming lines, null otherwise), `status` ("success" or "error"; absent in the
 first versions), `error_type`, `error_message`. AIBrix's `tpot` divides the decode time by
 all output tokens, (E2E − TTFT) / n; it goes to `tpot_reported`.
+
+Load level: none recorded (the client replays a workload file's timestamps); set it with
+`load=` or a folder name such as `rate_4`.
 """
 
 from __future__ import annotations

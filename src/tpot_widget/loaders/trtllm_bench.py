@@ -8,6 +8,9 @@ TTFT = first − start, E2E = end − start, output tokens = `output_tokens` (or
 `num_total_output_tokens` / `num_output_tokens` in older files). `error_tokens` counts the
 responses TensorRT-LLM flagged as errors: a request with any is failed.
 TensorRT-LLM's own `intertoken_latency` (ns) goes to `tpot_reported`.
+
+Load level: none in the request file (trtllm-bench's `--concurrency` is only in the report
+JSON, named by the user); set it with `load=` or a folder name such as `concurrency_64`.
 """
 
 from __future__ import annotations
