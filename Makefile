@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
-JS_SOURCES := $(wildcard js/*.ts) package.json package-lock.json esbuild.mjs
+JS_SOURCES := $(shell find js -name "*.ts" -o -name "*.css" -o -name "*.json" | grep -v test) package.json package-lock.json esbuild.mjs
 
 .PHONY: demo test setup setup-browser js dev lint test-js test-py test-e2e bench clean
 

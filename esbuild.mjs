@@ -1,10 +1,12 @@
 // Bundle js/widget.ts (+ the partial plotly.js) into the anywidget ESM the Python package ships,
-// and js/widget.css into its stylesheet (the widget's _css).
+// js/report.ts (the same widget over the report's static model) into the script report.py
+// inlines in an HTML report, and js/widget.css into the stylesheet both use (the widget's _css).
 //   node esbuild.mjs            minified build (what the wheel ships)
 //   node esbuild.mjs --watch    unminified, inline source maps, rebuilt on every save
 //                               (`npm run dev`; with ANYWIDGET_HMR=1 the notebook reloads it)
 import { build, context } from "esbuild";
 import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const outdir = "src/tpot_widget/static";
 const watch = process.argv.includes("--watch");
@@ -18,7 +20,7 @@ const common = {
   logLevel: "warning",
 };
 
-const js = {
+export const js = {
   ...common,
   entryPoints: ["js/widget.ts"],
   outfile: `${outdir}/widget.js`,
@@ -31,19 +33,30 @@ const js = {
   loader: { ".css": "empty" },
 };
 
-const css = {
+export const report = {
+  ...js,
+  entryPoints: ["js/report.ts"],
+  outfile: `${outdir}/report.js`,
+  // a classic script inlined at the end of the report's <body>: no module loading needed
+  format: "iife",
+};
+
+export const css = {
   ...common,
   entryPoints: ["js/widget.css"],
   outfile: `${outdir}/widget.css`,
 };
 
-if (watch) {
-  const contexts = await Promise.all([context(js), context(css)]);
-  await Promise.all(contexts.map((ctx) => ctx.watch()));
-  console.log(`watching js/; writing ${outdir}/widget.js and widget.css`);
-} else {
-  await Promise.all([build(js), build(css)]);
-  for (const file of [js.outfile, css.outfile]) {
-    console.log(`${file}: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB`);
+// Built when run (`npm run build`); tests import the configurations (e.g. to add a view).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (watch) {
+    const contexts = await Promise.all([context(js), context(report), context(css)]);
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    console.log(`watching js/; writing ${outdir}/widget.js, report.js and widget.css`);
+  } else {
+    await Promise.all([build(js), build(report), build(css)]);
+    for (const file of [js.outfile, report.outfile, css.outfile]) {
+      console.log(`${file}: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB`);
+    }
   }
 }

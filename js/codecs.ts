@@ -3,9 +3,12 @@
  *
  * A column arrives as a header {key, dtype, shape} plus one binary buffer (a DataView from
  * the widget manager, or an ArrayBuffer / typed array); decoding is zero-copy when aligned.
+ * The HTML report embeds the same bytes as base64 text (`bytesFromBase64`).
  */
 
-export type DType = "float32" | "float64" | "int32" | "uint8";
+import type { DType } from "./protocol";
+
+export type { DType };
 export type Column = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export interface ColumnHeader {
@@ -101,4 +104,12 @@ export function isColumnsMessage(msg: unknown): msg is ColumnsMessage {
   if (typeof msg !== "object" || msg === null) return false;
   const m = msg as Record<string, unknown>;
   return m["type"] === "columns" && (Array.isArray(m["columns"]) || typeof m["error"] === "string");
+}
+
+/** The bytes of base64 `text` in a fresh (so aligned) buffer: a column the report embeds. */
+export function bytesFromBase64(text: string): ArrayBuffer {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
 }

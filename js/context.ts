@@ -7,43 +7,11 @@
 import type { AnyModel } from "@anywidget/types";
 import { RequestScheduler, type AnswerKind } from "./scheduler";
 import { decodeColumnsMessage, isColumnsMessage, type Column } from "./codecs";
-import type { Stats, RunMeta } from "./panel";
-import type { Unit } from "./format";
+import type { Choices, RunMeta, WidgetModel } from "./protocol";
 
-/** What the controls offer: dimensions, x dimensions and each column's unit. */
-export interface Choices {
-  dimensions: string[];
-  x_dimensions: string[];
-  units: Record<string, Unit>;
-  /** Duration columns an SLO objective may be set on. */
-  slo_columns?: string[];
-}
+export type { Choices, WidgetModel };
 
-/**
- * The synced traits of TPOTCompare (src/tpot_widget/widget.py). Traits a kernel may not have
- * yet (time_range, slo, _summary_markdown) are optional: missing = the feature is hidden.
- */
-export interface WidgetModel {
-  dimension: string;
-  x_dimension: string;
-  statistic: string;
-  confidence_level: number;
-  log_axis: boolean;
-  token_range: [number | null, number | null] | null;
-  time_range?: [number | null, number | null] | null;
-  slo?: Record<string, number>;
-  threshold?: number | null;
-  match?: string[] | null;
-  stats: Stats | Record<string, never>;
-  _runs_meta: RunMeta[];
-  _choices: Choices;
-  _summary_markdown?: string;
-  error_message: string;
-  density_threshold: number;
-  _request_seq: number;
-  _stats_seq: number;
-}
-
+/** The traits the front end sets (a request to the kernel). */
 export type Payload = Partial<
   Pick<
     WidgetModel,
@@ -60,21 +28,14 @@ export type Payload = Partial<
   >
 >;
 
-/** The runs' metadata (baseline first); [] before the kernel sent it. */
+/** The runs' metadata (baseline first). */
 export function runsMeta(model: AnyModel<WidgetModel>): RunMeta[] {
-  const runs = model.get("_runs_meta");
-  return Array.isArray(runs) ? runs : [];
+  return model.get("_runs_meta");
 }
 
-/** The controls' choices (empty lists before the kernel sent them). */
+/** What the controls offer: dimensions, x dimensions, SLO columns and each column's unit. */
 export function choicesOf(model: AnyModel<WidgetModel>): Choices {
-  const c = model.get("_choices") as Choices | undefined;
-  return {
-    dimensions: Array.isArray(c?.dimensions) ? c.dimensions : [],
-    x_dimensions: Array.isArray(c?.x_dimensions) ? c.x_dimensions : [],
-    units: c?.units ?? {},
-    ...(Array.isArray(c?.slo_columns) ? { slo_columns: c.slo_columns } : {}),
-  };
+  return model.get("_choices");
 }
 
 /** Longest wait (ms) for the kernel's columns before the request is reported as failed. */
@@ -100,7 +61,7 @@ export class ModelContext {
   constructor(model: AnyModel<WidgetModel>) {
     this.model = model;
     // Sequence numbers continue from the kernel's (a re-rendered page must not reuse them).
-    this.offset = Math.max(model.get("_request_seq") ?? 0, model.get("_stats_seq") ?? 0);
+    this.offset = Math.max(model.get("_request_seq"), model.get("_stats_seq"));
     this.lastAnswer = 0;
     this.scheduler = new RequestScheduler<Payload>({
       wait: 12,
@@ -225,7 +186,7 @@ export class ModelContext {
   }
 
   private onAnswer(): void {
-    const seq = (this.model.get("_stats_seq") ?? 0) - this.offset;
+    const seq = this.model.get("_stats_seq") - this.offset;
     let kind: AnswerKind;
     if (seq > this.lastAnswer) {
       this.lastAnswer = seq;

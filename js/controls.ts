@@ -5,15 +5,10 @@
  */
 
 import type { TokenRange } from "./range";
-import { columnLabel, shortColumnLabel } from "./format";
+import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
 import { h } from "./panel";
+import type { Choices } from "./protocol";
 
-export const STATISTICS: readonly [string, string][] = [
-  ["median", "median"],
-  ["mean", "mean"],
-  ["p90", "p90"],
-  ["p99", "p99"],
-];
 export const CONFIDENCE_LEVELS: readonly number[] = [0.8, 0.9, 0.95, 0.99];
 
 export interface ControlState {
@@ -23,14 +18,15 @@ export interface ControlState {
   confidence_level: number;
   log_axis: boolean;
   token_range: TokenRange;
-  /** undefined = the kernel has no time_range (inputs hidden). */
-  time_range?: TokenRange;
-  /** SLO objectives in seconds; undefined = the kernel has no slo (inputs hidden). */
-  slo?: Record<string, number>;
-  /** Relative practical threshold (0.02 = ±2%) or null; undefined = no such trait (hidden). */
-  threshold?: number | null;
-  /** Token columns the differences are matched on, or null; undefined = hidden. */
-  match?: string[] | null;
+  time_range: TokenRange;
+  /** false when no run has request start times: the time range inputs are hidden. */
+  has_start_times: boolean;
+  /** SLO objectives in seconds ({} = none). */
+  slo: Record<string, number>;
+  /** Relative practical threshold (0.02 = ±2%) or null. */
+  threshold: number | null;
+  /** Token columns the differences are matched on, or null. */
+  match: string[] | null;
 }
 
 export interface ControlHandlers {
@@ -200,10 +196,16 @@ function onCommit(input: HTMLInputElement, fn: () => void): void {
   });
 }
 
-/** Build the control row; handlers fire only on user input, never on `update`. */
+/**
+ * Build the control row; handlers fire only on user input, never on `update`. With
+ * `kernelOnly` (the report, which has no kernel), the controls that change the statistics
+ * (dimensions, statistic, confidence, threshold, match, SLO) are disabled, `kernelOnly` as
+ * their title; the ranges, log axis and reset stay (the views follow them).
+ */
 export function createControls(
-  choices: { dimensions: string[]; x_dimensions: string[]; slo_columns?: string[] },
+  choices: Pick<Choices, "dimensions" | "x_dimensions" | "slo_columns" | "statistics">,
   handlers: ControlHandlers,
+  kernelOnly: string | null = null,
 ): Controls {
   const root = h("div", "tpot-controls");
   const dim = select(
@@ -214,7 +216,11 @@ export function createControls(
     "x-dimension-select",
     choices.x_dimensions.map((c) => [c, columnLabel(c)]),
   );
-  const stat = select("statistic-select", STATISTICS);
+  const stat = select(
+    "statistic-select",
+    choices.statistics.map((st) => [st.name, st.name]),
+  );
+  for (const option of stat.options) option.title = statisticLabel(option.value);
   const conf = select(
     "confidence-select",
     CONFIDENCE_LEVELS.map((c) => [String(c), `${Math.round(c * 100)}%`]),
@@ -243,14 +249,9 @@ export function createControls(
   onCommit(tmax, onTimeInput);
 
   // SLO objectives: one input (ms) per duration column; empty = no objective on it
-  const sloColumns = choices.slo_columns ?? [
-    "time_to_first_token",
-    "time_per_output_token",
-    "time_to_last_token",
-  ].filter((c) => choices.dimensions.includes(c));
+  const sloColumns = choices.slo_columns;
   const sloBox = h("span", "tpot-slo-inputs");
   sloBox.dataset["testid"] = "slo-inputs";
-  sloBox.hidden = true;
   sloBox.append(h("span", "", "SLO (ms)"));
   const sloInputs = new Map<string, HTMLInputElement>();
   const onSloInput = (): void => {
@@ -279,7 +280,6 @@ export function createControls(
     "(faster, slower, equivalent or inconclusive); empty = no threshold";
   const thresholdLabel = labelled("threshold \u00b1%", threshold);
   thresholdLabel.classList.add("tpot-threshold");
-  thresholdLabel.hidden = true;
   let thresholdEdited = false;
   let thresholdShown: number | null | undefined;
   threshold.addEventListener("input", () => {
@@ -306,7 +306,6 @@ export function createControls(
     "Compare the runs on the same workload: differences matched on these token counts over " +
     "the runs' common support (the notes say how many requests fall outside it)";
   const matchLabelEl = labelled("match workloads on", match);
-  matchLabelEl.hidden = true;
   match.addEventListener("change", () => handlers.onMatch(matchFromOption(match.value)));
 
   const reset = h("button", "", "reset selection");
@@ -346,6 +345,19 @@ export function createControls(
     sloBox,
   );
 
+  sloBox.hidden = sloInputs.size === 0;
+  if (kernelOnly !== null) {
+    const statistics = [dim, xdim, stat, conf, threshold, match, ...sloInputs.values()];
+    for (const control of statistics) {
+      control.disabled = true;
+      control.title = kernelOnly;
+      // a disabled control gets no pointer events: its label carries the reason too
+      const label = control.closest("label");
+      if (label) label.title = kernelOnly;
+    }
+    sloBox.title = kernelOnly;
+  }
+
   const setTimeRange = (range: TokenRange): void => {
     const [lo, hi] = range ?? [null, null];
     if (document.activeElement !== tmin) tmin.value = rangeInputValue(lo);
@@ -363,14 +375,12 @@ export function createControls(
     setRange,
     setTimeRange,
     update(state: ControlState): void {
-      timeLabel.hidden = state.time_range === undefined;
-      if (state.time_range !== undefined) setTimeRange(state.time_range);
-      sloBox.hidden = state.slo === undefined || sloInputs.size === 0;
+      timeLabel.hidden = !state.has_start_times;
+      setTimeRange(state.time_range);
       for (const [col, input] of sloInputs) {
-        if (document.activeElement !== input) input.value = sloInputValue(state.slo?.[col]);
+        if (document.activeElement !== input) input.value = sloInputValue(state.slo[col]);
       }
-      thresholdLabel.hidden = state.threshold === undefined;
-      if (state.threshold !== undefined && state.threshold !== thresholdShown) {
+      if (state.threshold !== thresholdShown) {
         // the kernel's value changed (set from Python, or the typed one accepted); a text
         // being typed is left alone, and a refused text stays until the value changes
         if (!(thresholdEdited && document.activeElement === threshold)) {
@@ -380,11 +390,8 @@ export function createControls(
         }
         thresholdShown = state.threshold;
       }
-      matchLabelEl.hidden = state.match === undefined;
-      if (state.match !== undefined) {
-        const value = matchOptionValue(state.match);
-        ensureOption(match, value, matchLabel(value));
-      }
+      const matched = matchOptionValue(state.match);
+      ensureOption(match, matched, matchLabel(matched));
       ensureOption(dim, state.dimension, columnLabel(state.dimension));
       ensureOption(xdim, state.x_dimension, columnLabel(state.x_dimension));
       ensureOption(stat, state.statistic, state.statistic);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  columnLabel,
   formatCI,
   formatCount,
   formatDelta,
@@ -9,7 +8,6 @@ import {
   formatSignificant,
   formatValue,
   rawAttr,
-  statisticLabel,
   verdictSentence,
   formatP,
   formatShare,
@@ -17,6 +15,7 @@ import {
   formatPoints,
   formatPointsCI,
 } from "./format";
+import { columnLabel, statisticLabel } from "./labels";
 
 const diff = (verdict: string, relative: number | null, lo: number | null, hi: number | null) => ({
   name: "b",
@@ -90,6 +89,10 @@ describe("verdict words", () => {
     );
     expect(verdictSentence(diff("not enough data", null, null, null), 0.95, "median")).toMatch(
       /^Not enough data/,
+    );
+    // the kernel's minimum_n: the fewest requests the statistic needs at this level
+    expect(verdictSentence(diff("not enough data", null, null, null), 0.95, "p99", null, 299)).toBe(
+      "Not enough data: the 99th percentile needs at least 299 successful requests per run in the selection",
     );
   });
 

@@ -3,10 +3,38 @@
  * relative differences and the verdict in plain words. Pure functions (unit-tested).
  */
 
-/** How a column's values are shown: "s" = seconds shown as ms, "tokens", "s-offset" = s. */
-export type Unit = "s" | "tokens" | "s-offset";
+import { statisticLabel } from "./labels";
+import type { Unit } from "./protocol";
+
+export type { Unit };
 
 const MINUS = "\u2212";
+
+/**
+ * `x` (finite) with `decimals` decimals, as Python's `f"{x:.{decimals}f}"` writes it: correctly
+ * rounded, an exact tie (2.5, 30.25, 1234.5 tokens) to the even digit, where toFixed rounds up.
+ */
+export function toFixedEven(x: number, decimals: number): string {
+  const abs = Math.abs(x);
+  const rounded = abs.toFixed(decimals);
+  // the exact decimal expansion of the double (exact for |x| >= 2^-47): is it a tie?
+  const exact = abs.toFixed(100);
+  const point = exact.indexOf(".");
+  const rest = exact.slice(point + 1 + decimals);
+  let text = rounded;
+  if (/^50*$/.test(rest)) {
+    const kept = exact.slice(0, decimals === 0 ? point : point + 1 + decimals);
+    if (Number(kept.charAt(kept.length - 1)) % 2 === 0) text = kept;
+  }
+  return (x < 0 && Number(text) !== 0 ? "-" : "") + text;
+}
+
+/** "1234567.5" → "1,234,567.5" (the integer part grouped by thousands). */
+function groupThousands(text: string): string {
+  const [int, frac] = text.split(".");
+  const grouped = (int as string).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}
 
 /** `x` with `digits` significant digits, thousands grouped, no exponent for everyday sizes. */
 export function formatSignificant(x: number, digits = 3, trimZeros = false): string {
@@ -15,11 +43,9 @@ export function formatSignificant(x: number, digits = 3, trimZeros = false): str
   const abs = Math.abs(x);
   const magnitude = Math.floor(Math.log10(abs));
   const decimals = Math.max(0, digits - 1 - magnitude);
-  const text = abs.toLocaleString("en-US", {
-    minimumFractionDigits: trimZeros ? 0 : decimals,
-    maximumFractionDigits: decimals,
-  });
-  return (x < 0 ? MINUS : "") + text;
+  let text = toFixedEven(abs, decimals);
+  if (trimZeros && text.includes(".")) text = text.replace(/\.?0+$/, "");
+  return (x < 0 ? MINUS : "") + groupThousands(text);
 }
 
 /** A value in its unit: seconds as "21.4 ms", tokens as "1,024 tokens"; null → "n/a". */
@@ -60,7 +86,7 @@ export function formatPercent(x: number | null | undefined, signed = true): stri
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
   const pct = x * 100;
   const abs = Math.abs(pct);
-  const text = abs >= 100 ? abs.toFixed(0) : abs >= 10 ? abs.toFixed(1) : abs.toFixed(2);
+  const text = toFixedEven(abs, abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
   if (!signed) return `${text}%`;
   return (pct > 0 ? "+" : pct < 0 ? MINUS : "\u00b1") + `${text}%`;
 }
@@ -107,6 +133,7 @@ export function verdictSentence(
   confidence: number,
   statistic: string,
   threshold: number | null = null,
+  minimumN = 2,
 ): string {
   const level = `${String(Math.round(confidence * 1000) / 10)}%`;
   const what = statisticLabel(statistic);
@@ -118,7 +145,7 @@ export function verdictSentence(
     return `Inconclusive: the ${level} CI of the relative difference in the ${what} reaches beyond ${band}; more requests would tell`;
   }
   if (diff.verdict === "not enough data") {
-    return "Not enough data: needs at least 2 successful requests per run in the selection";
+    return `Not enough data: the ${what} needs at least ${formatCount(minimumN)} successful requests per run in the selection`;
   }
   if (diff.verdict === "faster" || diff.verdict === "slower") {
     const direction = diff.verdict === "faster" ? "lower" : "higher";
@@ -139,41 +166,6 @@ export function verdictSentence(
   return `No significant difference in the ${what} at ${level} confidence`;
 }
 
-/** "median", "mean", "p90" → "median", "mean", "90th percentile". */
-export function statisticLabel(statistic: string): string {
-  const m = /^p(\d+(?:\.\d+)?)$/.exec(statistic);
-  if (m) return `${m[1]}th percentile`;
-  return statistic;
-}
-
-/** Column names in words: "time_per_output_token" → "time per output token". */
-export function columnLabel(column: string): string {
-  const labels: Record<string, string> = {
-    time_per_output_token: "time per output token (TPOT)",
-    time_to_first_token: "time to first token (TTFT)",
-    time_to_last_token: "end-to-end latency",
-    tpot_reported: "TPOT as reported by the tool",
-    num_tokens_output: "output tokens",
-    num_tokens_input: "input tokens",
-    request_start: "request start (s into the run)",
-  };
-  return labels[column] ?? column.replace(/_/g, " ");
-}
-
-/** A short axis label: "TPOT", "TTFT", "E2E latency", "output tokens"... */
-export function shortColumnLabel(column: string): string {
-  const labels: Record<string, string> = {
-    time_per_output_token: "TPOT",
-    time_to_first_token: "TTFT",
-    time_to_last_token: "E2E latency",
-    tpot_reported: "TPOT (tool's own)",
-    num_tokens_output: "output tokens",
-    num_tokens_input: "input tokens",
-    request_start: "request start",
-  };
-  return labels[column] ?? column.replace(/_/g, " ");
-}
-
 /** The attribute form of a number for the DOM contract: String(x), "" for null/undefined. */
 export function rawAttr(x: number | null | undefined): string {
   return x === null || x === undefined ? "" : String(x);
@@ -189,13 +181,21 @@ export function formatThreshold(threshold: number): string {
 export function formatP(p: number | null | undefined, name = "p"): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return `${name} n/a`;
   if (p < 0.001) return `${name} < 0.001`;
-  return `${name} = ${p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}`;
+  return `${name} = ${p >= 0.1 ? toFixedEven(p, 2) : twoSignificant(p)}`;
 }
 
-/** A share as "93.4%" (0.934); n/a when missing. */
-export function formatShare(x: number | null | undefined): string {
+/** 0 < p < 0.1 with two significant digits, as Python's `f"{p:#.2g}"`: 0.012, 0.0010, 0.10. */
+function twoSignificant(p: number): string {
+  const magnitude = Math.floor(Math.log10(p));
+  const text = toFixedEven(p, 1 - magnitude);
+  // rounded up into the next decade (0.0999 → 0.100): two significant digits are one decimal less
+  return Number(text) >= 10 ** (magnitude + 1) ? toFixedEven(p, -magnitude) : text;
+}
+
+/** A share as "93.4%" (0.934), or with `decimals` others ("12%"); n/a when missing. */
+export function formatShare(x: number | null | undefined, decimals = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "n/a";
-  return `${(x * 100).toFixed(1)}%`;
+  return `${toFixedEven(x * 100, decimals)}%`;
 }
 
 /** A rate with its unit: "12.3 req/s". */

@@ -6,7 +6,6 @@
  */
 
 import {
-  columnLabel,
   formatCI,
   formatCount,
   formatDelta,
@@ -20,111 +19,12 @@ import {
   formatThreshold,
   formatValue,
   rawAttr,
-  shortColumnLabel,
-  statisticLabel,
   verdictSentence,
   type Unit,
 } from "./format";
-import type { Range, TokenRange } from "./range";
-
-export interface RunMeta {
-  name: string;
-  /** The short label (the part of the names that differs), computed by the kernel. */
-  label?: string;
-  color: string;
-  /** Runs pooled into this arm (> 1: "arm of N runs"). */
-  n_runs?: number;
-  /** false when the run has no request start times (no time view, no time range). */
-  has_start_times?: boolean;
-  n_requests: number;
-  n_errors: number;
-  top_errors: [string, number][];
-  synthetic: boolean;
-}
-
-export interface RunStats {
-  name: string;
-  n: number;
-  n_errors: number;
-  estimate: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  n_runs?: number;
-  /** Share of the variance between the runs of an arm (arms only). */
-  between_run_share?: number | null;
-}
-
-export interface DiffStats {
-  name: string;
-  baseline: string;
-  estimate: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  relative: number | null;
-  relative_ci_low: number | null;
-  relative_ci_high: number | null;
-  p_value: number | null;
-  p_value_adjusted?: number | null;
-  /** P(a request of this run is faster than one of the baseline). */
-  prob_faster?: number | null;
-  hl_estimate?: number | null;
-  hl_ci_low?: number | null;
-  hl_ci_high?: number | null;
-  verdict: string;
-}
-
-export interface SloRunStats {
-  name: string;
-  n: number;
-  met: number;
-  attainment: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  goodput_rps?: number | null;
-  goodput_tokens_per_s?: number | null;
-}
-
-export interface SloDiffStats {
-  name: string;
-  baseline: string;
-  estimate: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  verdict: string;
-}
-
-export interface SloStats {
-  objectives: Record<string, number>;
-  runs: SloRunStats[];
-  differences: SloDiffStats[];
-}
-
-export interface ShiftFunction {
-  name: string;
-  baseline: string;
-  quantiles: number[];
-  baseline_values: number[];
-  run_values: number[];
-  difference: number[];
-  ci_low: number[];
-  ci_high: number[];
-}
-
-export interface Stats {
-  dimension: string;
-  statistic: string;
-  method: string;
-  confidence_level: number;
-  token_range: [number | null, number | null] | null;
-  time_range?: [number | null, number | null] | null;
-  threshold?: number | null;
-  runs: RunStats[];
-  differences: DiffStats[];
-  notes?: string[];
-  slo?: SloStats | null;
-  warm_up?: { seconds: number; message: string } | null;
-  shift_function?: ShiftFunction[];
-}
+import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
+import type { DiffStats, RunMeta, SloStats, Stats } from "./protocol";
+import { rangesEqual, type Range, type TokenRange } from "./range";
 
 /** Create an element with a class and (text-only) content. */
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -138,10 +38,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** A run's short label (the kernel's), its name when there is none. */
+/** A run's short label (the kernel's), its name when the label is empty. */
 export function labelOf(run: RunMeta | undefined, fallback = ""): string {
   if (run === undefined) return fallback;
-  return typeof run.label === "string" && run.label !== "" ? run.label : run.name;
+  return run.label !== "" ? run.label : run.name;
 }
 
 /** The short label of the run called `name` (stats name their runs by full name). */
@@ -193,7 +93,7 @@ export function renderHeader(container: HTMLElement, runs: readonly RunMeta[]): 
     name.dataset["name"] = run.name;
     const role = h("span", "tpot-run-role", i === 0 ? "baseline" : `run ${i + 1}`);
     const parts: HTMLElement[] = [swatch, name, role];
-    if ((run.n_runs ?? 1) > 1) {
+    if (run.n_runs > 1) {
       const arm = h("span", "tpot-run-role", `arm of ${run.n_runs} runs`);
       arm.dataset["testid"] = "run-arm";
       parts.push(arm);
@@ -227,7 +127,7 @@ export function describeRange(range: TokenRange, xDimension: string, unit: Unit)
   return `Selected: ${rangeWords(range, columnLabel(xDimension), unit)}`;
 }
 
-/** "100 ≤ output tokens ≤ 400", "output tokens ≥ 100", ... */
+/** "100 ≤ output tokens ≤ 400", "output tokens ≥ 100", ... (display.format_range's words) */
 function rangeWords(range: [number | null, number | null], label: string, unit: Unit): string {
   const [lo, hi] = range;
   const fmt = (v: number): string =>
@@ -243,6 +143,47 @@ export function describeTimeRange(range: Range): string {
   return `Time: ${rangeWords(range, "request start", "s-offset")}`;
 }
 
+/** A range as a `tpot-compare` option value: "200:800", "30:", ":400". */
+function optionValue(range: [number | null, number | null]): string {
+  const side = (v: number | null): string => (v === null ? "" : String(v));
+  return `${side(range[0])}:${side(range[1])}`;
+}
+
+/**
+ * The sentence a report's panel shows once the views' ranges differ from the ranges its
+ * statistics were computed for: the new range's statistics need the kernel, and how to get
+ * them ("" when the ranges agree).
+ */
+export function kernelSentence(
+  want: { token_range: Range; time_range: Range },
+  stats: Pick<Stats, "token_range" | "time_range" | "x_dimension">,
+  units: Record<string, Unit>,
+  command: string,
+): string {
+  const tokenSame = rangesEqual(want.token_range, stats.token_range);
+  const timeSame = rangesEqual(want.time_range, stats.time_range);
+  if (tokenSame && timeSame) return "";
+  const label = columnLabel(stats.x_dimension);
+  const words: string[] = [];
+  const options: string[] = [];
+  if (want.token_range !== null) {
+    words.push(rangeWords(want.token_range, label, units[stats.x_dimension] ?? "tokens"));
+  }
+  if (want.time_range !== null) words.push(rangeWords(want.time_range, "request start", "s-offset"));
+  if (!tokenSame) {
+    options.push(want.token_range === null ? "without --tokens" : `--tokens ${optionValue(want.token_range)}`);
+  }
+  if (!timeSame) {
+    options.push(want.time_range === null ? "without --time" : `--time ${optionValue(want.time_range)}`);
+  }
+  const what = words.length === 0 ? "all requests" : words.join(" and ");
+  return (
+    `The statistics for ${what} need the kernel: open the runs in TPOTCompare, or rerun ` +
+    `${command} ${options.join(" ")}. The views show this range; the numbers above are for ` +
+    "the range the report was written with."
+  );
+}
+
 export interface PanelHandlers {
   /** The "copy summary" button was pressed. */
   onCopy(): void;
@@ -255,6 +196,8 @@ export interface PanelElements {
   pending: HTMLElement;
   copy: HTMLButtonElement;
   selection: HTMLElement;
+  /** The report's note that the views' range needs the kernel for its statistics. */
+  kernel: HTMLElement;
   warmUp: HTMLElement;
   values: HTMLElement;
   slo: HTMLElement;
@@ -278,12 +221,15 @@ export function createPanel(
   copy.type = "button";
   copy.dataset["testid"] = "copy-summary";
   copy.title = "Copy the comparison as a Markdown table (for a pull request or a chat)";
-  copy.hidden = true;
   copy.addEventListener("click", () => handlers.onCopy());
   const right = h("span", "tpot-panel-actions");
   right.append(pending, copy);
   title.append(heading, right);
   const selection = h("div", "tpot-selection");
+  selection.dataset["testid"] = "stats-selection";
+  const kernel = h("div", "tpot-kernel-note");
+  kernel.dataset["testid"] = "stats-kernel-note";
+  kernel.setAttribute("aria-live", "polite");
   const warmUp = h("div", "tpot-warmup");
   warmUp.dataset["testid"] = "warm-up";
   const values = h("div", "tpot-values");
@@ -298,40 +244,52 @@ export function createPanel(
     "tpot-note",
     "Failed requests are excluded from the statistics. CIs: bootstrap; differences are run \u2212 baseline (lower is faster).",
   );
-  root.append(title, selection, warmUp, values, slo, notes, error, note);
-  return { root, pending, copy, selection, warmUp, values, slo, notes, error, handlers };
+  root.append(title, selection, kernel, warmUp, values, slo, notes, error, note);
+  return { root, pending, copy, selection, kernel, warmUp, values, slo, notes, error, handlers };
 }
 
-/** Fill the panel with `stats` (per-run rows, one block per non-baseline run, SLO, notes). */
-export function renderStats(
-  panel: PanelElements,
-  stats: Stats | null,
-  runs: readonly RunMeta[],
-  units: Record<string, Unit>,
-  xDimension: string,
-  errorMessage: string,
-): void {
-  panel.error.textContent = errorMessage;
-  if (stats === null || !Array.isArray(stats.runs)) {
-    panel.values.replaceChildren(h("div", "tpot-note", "waiting for the kernel\u2026"));
-    return;
-  }
+/** What the panel shows: the kernel's statistics and what to say around them. */
+export interface PanelInput {
+  stats: Stats;
+  runs: readonly RunMeta[];
+  units: Record<string, Unit>;
+  /** Errors to show (the kernel's refusal, a typed value not sent, a failed column request). */
+  errorMessage: string;
+  /**
+   * Only in the report (no kernel): the sentence saying the views' range needs the kernel for
+   * its statistics ("" while the views show the report's own range); null in a live widget.
+   */
+  kernelNote: string | null;
+}
+
+/**
+ * Fill the panel with `stats`: one row per run whose cells read exactly as the Markdown table's
+ * (tables.markdown_table: n, errors, estimate, CI), one block per non-baseline run, SLO, notes.
+ */
+export function renderStats(panel: PanelElements, input: PanelInput): void {
+  const { stats, runs, units } = input;
+  panel.error.textContent = input.errorMessage;
   const unit: Unit = units[stats.dimension] ?? "s";
-  const timeText = describeTimeRange(stats.time_range ?? null);
+  const timeText = describeTimeRange(stats.time_range);
+  const scope =
+    input.kernelNote === null ? [] : [h("div", "tpot-scope", "Statistics of the report, as it was written, for:")];
   panel.selection.replaceChildren(
-    h("div", "", describeRange(stats.token_range, xDimension, units[xDimension] ?? "tokens")),
+    ...scope,
+    h("div", "", describeRange(stats.token_range, stats.x_dimension, units[stats.x_dimension] ?? "tokens")),
     ...(timeText ? [h("div", "", timeText)] : []),
   );
+  panel.kernel.textContent = input.kernelNote ?? "";
+  panel.root.dataset["kernelNeeded"] = input.kernelNote ? "true" : "false";
   const level = `${String(Math.round(stats.confidence_level * 1000) / 10)}%`;
-  const threshold = typeof stats.threshold === "number" ? stats.threshold : null;
+  const threshold = stats.threshold;
 
   const table = h("table", "tpot-table");
   const head = h("tr");
-  head.append(
-    h("th", "", "run"),
-    h("th", "", "n"),
-    h("th", "", `${statisticLabel(stats.statistic)} ${shortColumnLabel(stats.dimension)}`),
-  );
+  const estimateHead = h("th", "", `${statisticLabel(stats.statistic)} ${shortColumnLabel(stats.dimension)}`);
+  estimateHead.append(h("span", "tpot-ci tpot-block", `(${level} CI)`));
+  const errorsHead = h("th", "", "errors");
+  errorsHead.title = "Failed requests in the selection (excluded from the statistics)";
+  head.append(h("th", "", "run"), h("th", "", "n"), errorsHead, estimateHead);
   const thead = h("thead");
   thead.append(head);
   const tbody = h("tbody");
@@ -339,28 +297,31 @@ export function renderStats(
     const meta = runs[i];
     const tr = h("tr");
     tr.dataset["testid"] = "stat-run";
+    tr.dataset["name"] = run.name;
     tr.dataset["n"] = String(run.n);
     tr.dataset["estimate"] = rawAttr(run.estimate);
     tr.dataset["ciLow"] = rawAttr(run.ci_low);
     tr.dataset["ciHigh"] = rawAttr(run.ci_high);
     const { cell: name, label } = runNameCell(run.name, meta, runs);
     label.dataset["testid"] = "stat-run-name";
-    const nRuns = run.n_runs ?? meta?.n_runs ?? 1;
-    if (nRuns > 1) {
-      const arm = h("div", "tpot-ci", `arm of ${nRuns} runs`);
-      if (typeof run.between_run_share === "number") {
-        arm.textContent += `; ${formatShare(run.between_run_share)} of the variance between runs`;
-      }
+    if (run.n_runs > 1) {
+      const share = run.between_run_share === null ? "" : ` (${formatShare(run.between_run_share, 0)} between runs)`;
+      const arm = h("div", "tpot-ci", `arm of ${run.n_runs} runs${share}`);
+      arm.dataset["testid"] = "stat-run-arm";
       name.append(arm);
     }
-    const n = h("td", "tpot-num", formatCount(run.n));
+    // n and errors as the Markdown table prints them (plain integers)
+    const n = h("td", "tpot-num", String(run.n));
+    n.dataset["testid"] = "stat-run-n";
+    const errors = h("td", "tpot-num", String(run.n_errors));
+    errors.dataset["testid"] = "stat-run-errors";
     const est = h("td");
-    est.append(
-      h("span", "tpot-num", formatValue(run.estimate, unit)),
-      document.createElement("br"),
-      h("span", "tpot-ci", `${level} CI ${formatCI(run.ci_low, run.ci_high, unit)}`),
-    );
-    tr.append(name, n, est);
+    const value = h("span", "tpot-num", formatValue(run.estimate, unit));
+    value.dataset["testid"] = "stat-run-estimate";
+    const ci = h("span", "tpot-ci", formatCI(run.ci_low, run.ci_high, unit));
+    ci.dataset["testid"] = "stat-run-ci";
+    est.append(value, document.createElement("br"), ci);
+    tr.append(name, n, errors, est);
     tbody.append(tr);
   });
   table.append(thead, tbody);
@@ -374,9 +335,8 @@ export function renderStats(
   for (const diff of stats.differences) blocks.push(diffBlock(diff, stats, runs, unit, threshold));
   panel.values.replaceChildren(...blocks);
   renderWarmUp(panel, stats);
-  renderSlo(panel.slo, stats.slo ?? null, runs, level);
-  const notes = Array.isArray(stats.notes) ? stats.notes : [];
-  panel.notes.replaceChildren(...notes.map((text) => h("li", "", String(text))));
+  renderSlo(panel.slo, stats.slo, runs, level);
+  panel.notes.replaceChildren(...stats.notes.map((text) => h("li", "", text)));
 }
 
 function diffBlock(
@@ -417,7 +377,7 @@ function diffBlock(
     h("span", "tpot-ci", formatPercentCI(diff.relative_ci_low, diff.relative_ci_high)),
   );
   const lines: HTMLElement[] = [title, abs, rel];
-  if (diff.hl_estimate !== undefined && diff.hl_estimate !== null) {
+  if (diff.hl_estimate !== null) {
     const hl = h("div", "tpot-diff-line");
     hl.dataset["testid"] = "stat-hl";
     hl.title = "Hodges\u2013Lehmann shift: the median of all pairwise differences";
@@ -430,11 +390,11 @@ function diffBlock(
     lines.push(hl);
   }
   const extras: string[] = [];
-  if (diff.prob_faster !== undefined && diff.prob_faster !== null) {
+  if (diff.prob_faster !== null) {
     extras.push(`P(${labelByName(runs, diff.name)} faster) ${formatShare(diff.prob_faster)}`);
   }
-  if (diff.p_value !== undefined && diff.p_value !== null) extras.push(formatP(diff.p_value));
-  if (diff.p_value_adjusted !== undefined && diff.p_value_adjusted !== null) {
+  if (diff.p_value !== null) extras.push(formatP(diff.p_value));
+  if (diff.p_value_adjusted !== null) {
     extras.push(formatP(diff.p_value_adjusted, "adjusted p"));
   }
   if (extras.length > 0) {
@@ -445,7 +405,7 @@ function diffBlock(
   const verdict = h(
     "div",
     "tpot-verdict",
-    verdictSentence(diff, stats.confidence_level, stats.statistic, threshold),
+    verdictSentence(diff, stats.confidence_level, stats.statistic, threshold, stats.minimum_n),
   );
   verdict.dataset["verdict"] = diff.verdict;
   lines.push(verdict);
@@ -456,13 +416,13 @@ function diffBlock(
 /** The warm-up hint: the kernel's message and a button that excludes the first seconds. */
 function renderWarmUp(panel: PanelElements, stats: Stats): void {
   const w = stats.warm_up;
-  const timeRange = stats.time_range ?? null;
-  if (!w || typeof w.seconds !== "number" || (timeRange !== null && timeRange[0] !== null)) {
+  const timeRange = stats.time_range;
+  if (w === null || (timeRange !== null && timeRange[0] !== null)) {
     panel.warmUp.replaceChildren();
     return;
   }
   const seconds = w.seconds;
-  const text = h("span", "", typeof w.message === "string" ? w.message : "");
+  const text = h("span", "", w.message);
   const button = h("button", "tpot-link", `exclude the first ${formatSeconds(seconds)}?`);
   button.type = "button";
   button.dataset["testid"] = "warm-up-exclude";
@@ -477,11 +437,11 @@ function formatSeconds(s: number): string {
 
 /** The SLO attainment table (per run) and the attainment differences against the baseline. */
 function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly RunMeta[], level: string): void {
-  if (!slo || !Array.isArray(slo.runs)) {
+  if (slo === null) {
     container.replaceChildren();
     return;
   }
-  const objectives = Object.entries(slo.objectives ?? {})
+  const objectives = Object.entries(slo.objectives)
     .map(([col, s]) => `${shortColumnLabel(col)} \u2264 ${formatValue(s, "s")}`)
     .join(", ");
   const title = h("div", "tpot-slo-title", `SLO: ${objectives}`);
@@ -520,7 +480,7 @@ function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly 
     tbody.append(tr);
   });
   table.append(thead, tbody);
-  const diffs = (slo.differences ?? []).map((d) => {
+  const diffs = slo.differences.map((d) => {
     const line = h("div", "tpot-diff-line");
     line.dataset["testid"] = "slo-diff";
     line.dataset["estimate"] = rawAttr(d.estimate);

@@ -3,8 +3,10 @@
  * kernel's inclusive rule, and the conversions from drags and from synced trait values.
  */
 
+import type { WireRange } from "./protocol";
+
 /** A range: [lo, hi] (either side may be null = open) or null = every row. */
-export type Range = [number | null, number | null] | null;
+export type Range = WireRange;
 /** A token range (on `x_dimension`). */
 export type TokenRange = Range;
 

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { RunMeta } from "./panel";
+import type { RunMeta } from "./protocol";
 import { FALLBACK, type PlotColors } from "./theme";
 import { boxFigure, wrapLabel } from "./views/box";
-import { zeroBasedRange } from "./views/common";
+import { emptySelectionNote, zeroBasedRange } from "./views/common";
+import { VIEWS } from "./views/registry";
+import { densityCells } from "./views/density";
 import { histFigure } from "./views/hist";
-import { densityCells, scatterFigure } from "./views/scatter";
+import { scatterFigure } from "./views/scatter";
+import { timeFigure } from "./views/time";
 import { prepare, splitRuns } from "./prepared";
+import { drawState, runMeta } from "./testing";
 import { veilSpans } from "./veil";
 import { coverBins } from "./data";
 
@@ -13,7 +17,7 @@ const colors: PlotColors = FALLBACK.light;
 const units = { time_per_output_token: "s", num_tokens_output: "tokens" } as const;
 
 function meta(name: string, color: string): RunMeta {
-  return { name, color, n_requests: 4, n_errors: 1, top_errors: [], synthetic: false };
+  return runMeta(name, color, { n_errors: 1 });
 }
 
 const runs = [meta("<img src=x onerror=alert(1)>", "#4C78A8"), meta("b & c", "#F58518")];
@@ -43,7 +47,7 @@ describe("short labels", () => {
     expect(legend).toEqual(["max_num_seqs=256", "max_num_seqs=128"]);
     const hover = fig.data.find((t) => t["type"] === "scattergl")?.["hovertemplate"] as string;
     expect(hover).toContain("tp4 / max_num_seqs=256");
-    const box = boxFigure(prep, labelled, splitRuns(prep, null), null, false, colors, 600);
+    const box = boxFigure(drawState(columns, labelled));
     const xaxis = box.layout["xaxis"] as { ticktext: string[] };
     expect(xaxis.ticktext).toEqual(["max_num_seqs=256", "max_num_seqs=128"]);
   });
@@ -93,7 +97,7 @@ describe("scatter", () => {
     const fig = scatterFigure(prep, runs, colors);
     const h2 = fig.data.find((t) => t["type"] === "histogram2d")!;
     expect(h2["histfunc"]).toBe("sum");
-    expect((h2["z"] as number[]).reduce((a, b) => a + b, 0)).toBe(4); // run 2's four points
+    expect((h2["z"] as number[]).reduce((a: number, b: number) => a + b, 0)).toBe(4); // run 2's four points
     const marginals = fig.data.filter((t) => t["type"] === "histogram");
     for (const m of marginals) {
       expect(m["histfunc"]).toBe("sum");
@@ -105,6 +109,24 @@ describe("scatter", () => {
     expect(yaxis["autorange"]).toBe(false);
     expect((yaxis["range"] as number[])[0]).toBe(0);
     expect((yaxis["range"] as number[])[1]).toBeGreaterThan(24); // the largest y, 24 ms
+  });
+
+  it("draws a big run's density the same way in the scatter and the time view", () => {
+    const timed = columns.map((c) => ({ ...c, t: new Float32Array([1, 2, 3, 4]) }));
+    const s = drawState(timed, runs, {}, 3);
+    const inScatter = scatterFigure(s.prep, s.runs, s.colors).data.filter((t) => t["type"] === "histogram2d");
+    const fig = timeFigure(s);
+    if (typeof fig === "string") throw new Error(fig);
+    const inTime = fig.data.filter((t) => t["type"] === "histogram2d");
+    expect(inScatter.length).toBe(1);
+    expect(inTime.length).toBe(1);
+    for (const key of ["colorscale", "histfunc", "hovertemplate", "name", "showscale"]) {
+      expect(inTime[0]![key]).toEqual(inScatter[0]![key]);
+    }
+    // every usable point of the run in a cell, in both views
+    const total = (t: Record<string, unknown>): number => (t["z"] as number[]).reduce((a, b) => a + b, 0);
+    expect(total(inScatter[0]!)).toBe(4);
+    expect(total(inTime[0]!)).toBe(4);
   });
 
   it("puts every point in exactly one density cell, at its bin's centre", () => {
@@ -146,7 +168,7 @@ describe("box and histogram views", () => {
 
   it("summarises only the selected rows, the rest as a faint box behind", () => {
     const range: [number, number] = [150, 400];
-    const fig = boxFigure(prep, runs, splitRuns(prep, range), range, true, colors);
+    const fig = boxFigure(drawState(columns, runs, { tokenRange: range, splits: splitRuns(prep, range), logAxis: true }));
     const selected = fig.data.filter((t) => t["boxmean"] === true);
     expect(selected.length).toBe(2);
     // run 1 in range: 0.022, 0.024 (0.03 is an error) → median 23 ms
@@ -156,7 +178,7 @@ describe("box and histogram views", () => {
   });
 
   it("draws shared-bin step histograms of the selection (fractions sum to at most 1)", () => {
-    const fig = histFigure(prep, runs, splitRuns(prep, null), null, false, colors);
+    const fig = histFigure(drawState(columns, runs));
     expect(fig.data.length).toBe(2);
     const x0 = fig.data[0]!["x"] as number[];
     const x1 = fig.data[1]!["x"] as number[];
@@ -165,7 +187,20 @@ describe("box and histogram views", () => {
     const total = y.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0.5);
     expect(total).toBeLessThanOrEqual(1 + 1e-9);
-    const logFig = histFigure(prep, runs, splitRuns(prep, null), null, true, colors);
+    const logFig = histFigure(drawState(columns, runs, { logAxis: true }));
     expect((logFig.layout["xaxis"] as Record<string, unknown>)["type"]).toBe("log");
+  });
+});
+
+describe("an empty selection", () => {
+  it("is said in a note above every view of the selected rows, which still draws the rest", () => {
+    const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...units }, 200_000);
+    const range: [number, number] = [5000, 6000];
+    const s = drawState(columns, runs, { tokenRange: range, splits: splitRuns(prep, range) });
+    expect(emptySelectionNote(s)).toMatch(/^Not enough data: no request in the selection/);
+    expect(emptySelectionNote(drawState(columns, runs))).toBe("");
+    const noted = VIEWS.filter((v) => v.note?.(s) === emptySelectionNote(s)).map((v) => v.id);
+    expect(noted).toEqual(["box", "hist", "ecdf"]);
+    expect(boxFigure(s).data.length).toBe(2); // the faint boxes of the requests outside
   });
 });

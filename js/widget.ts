@@ -19,19 +19,21 @@ import {
 } from "./context";
 import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
+import { learnLabels } from "./labels";
 import { LineOverlay } from "./overlay";
 import {
   createPanel,
   h,
+  kernelSentence,
   renderHeader,
   renderStats,
   setStale,
   type PanelElements,
-  type Stats,
 } from "./panel";
 import Plotly from "./plotly";
 import { hasSelections, isDrawn, onPlotlyEvent } from "./plotly-adapter";
 import { prepare, refilterPoints, splitRuns, type Prepared, type Split } from "./prepared";
+import type { ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
@@ -47,15 +49,24 @@ type RangeKey = "token_range" | "time_range";
  */
 const VIEWS_WAIT_MS = 90;
 
-const PLOT_CONFIG = {
-  displaylogo: false,
-  responsive: false,
-  displayModeBar: "hover",
-  modeBarButtonsToRemove: ["lasso2d", "toImage", "sendDataToCloud"],
-} as const;
+/** plotly's config of every view: the mode bar on hover, its PNG download named after the view. */
+function plotConfig(viewId: string): Record<string, unknown> {
+  return {
+    displaylogo: false,
+    responsive: false,
+    displayModeBar: "hover",
+    modeBarButtonsToRemove: ["lasso2d", "sendDataToCloud"],
+    toImageButtonOptions: { format: "png", filename: `tpot_${viewId}`, scale: 2 },
+  };
+}
 
-function react(div: HTMLElement, fig: Figure): Promise<unknown> {
-  return Plotly.react(div, fig.data as never, fig.layout as never, PLOT_CONFIG as never);
+/** The title of the controls a report without a kernel cannot serve. */
+const KERNEL_ONLY =
+  "Needs the kernel: this report holds the statistics it was written with. Open the runs in " +
+  "TPOTCompare, or rerun tpot-compare with other options.";
+
+function react(div: HTMLElement, fig: Figure, viewId: string): Promise<unknown> {
+  return Plotly.react(div, fig.data as never, fig.layout as never, plotConfig(viewId) as never);
 }
 
 /** One registered view in the page: its plot div, note line and interactive extras. */
@@ -81,6 +92,8 @@ class WidgetView {
   private readonly controls: Controls;
   private readonly panel: PanelElements;
   private readonly slots: Slot[];
+  /** The report's static model says what it is (no kernel answers); null in a live widget. */
+  private readonly report: ReportInfo | null;
   private readonly cleanups: (() => void)[] = [];
   private prep: Prepared | null = null;
   private prepKey = "";
@@ -89,6 +102,9 @@ class WidgetView {
   private colors: PlotColors;
   private dragging: RangeKey | null = null;
   private selectionFrame = 0;
+  /** The views a full draw (drawAll) draws in the next animation frame. */
+  private drawQueue: Slot[] = [];
+  private drawFrame = 0;
   private viewsTimer = 0;
   private clearingSelection = false;
   private disposed = false;
@@ -100,6 +116,8 @@ class WidgetView {
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
     this.ctx = contextFor(model);
+    this.report = model.get("_report") ?? null;
+    learnLabels(choicesOf(model));
     this.ranges = {
       token_range: parseRange(model.get("token_range")),
       time_range: parseRange(model.get("time_range")),
@@ -126,14 +144,13 @@ class WidgetView {
       onMatch: (match) => this.request({ match }),
       onReset: () => {
         this.setRangeFromControl("token_range", null);
-        if (this.hasTimeRange()) this.setRangeFromControl("time_range", null);
+        this.setRangeFromControl("time_range", null);
       },
-    });
+    }, this.report === null ? null : KERNEL_ONLY);
     this.panel = createPanel({
       onCopy: () => void this.copySummary(),
       onWarmUp: (seconds) => this.setRangeFromControl("time_range", [seconds, null]),
     });
-    this.panel.copy.hidden = model.get("_summary_markdown") === undefined;
     this.slots = VIEWS.map((spec) => this.createSlot(spec));
     const main = h("div", "tpot-main");
     const grid = h("div", "tpot-grid");
@@ -164,10 +181,6 @@ class WidgetView {
     plot.dataset["testid"] = spec.id;
     box.append(note, plot);
     return { spec, box, plot, note, ready: false, brush: null, veil: null, overlay: null };
-  }
-
-  private hasTimeRange(): boolean {
-    return this.model.get("time_range") !== undefined;
   }
 
   // --- model → view -----------------------------------------------------------------------
@@ -278,33 +291,31 @@ class WidgetView {
       confidence_level: this.model.get("confidence_level"),
       log_axis: this.model.get("log_axis"),
       token_range: this.ranges.token_range,
-      ...(this.hasTimeRange() && runsMeta(this.model).some((r) => r.has_start_times !== false)
-        ? { time_range: this.ranges.time_range }
-        : {}),
-      ...(this.model.get("slo") !== undefined ? { slo: this.model.get("slo") ?? {} } : {}),
-      ...(this.model.get("threshold") !== undefined
-        ? { threshold: this.model.get("threshold") ?? null }
-        : {}),
-      ...(this.model.get("match") !== undefined ? { match: this.model.get("match") ?? null } : {}),
+      time_range: this.ranges.time_range,
+      has_start_times: runsMeta(this.model).some((r) => r.has_start_times),
+      slo: this.model.get("slo"),
+      threshold: this.model.get("threshold"),
+      match: this.model.get("match"),
     });
   }
 
-  private currentStats(): Stats | null {
-    const stats = this.model.get("stats");
-    return stats && Array.isArray((stats as Stats).runs) ? (stats as Stats) : null;
+  private currentStats(): Stats {
+    return this.model.get("stats");
   }
 
   private showStats(): void {
-    renderStats(
-      this.panel,
-      this.currentStats(),
-      runsMeta(this.model),
-      choicesOf(this.model).units,
-      this.model.get("x_dimension"),
-      [this.model.get("error_message") ?? "", this.thresholdError, this.dataError]
+    const stats = this.currentStats();
+    const units = choicesOf(this.model).units;
+    renderStats(this.panel, {
+      stats,
+      runs: runsMeta(this.model),
+      units,
+      errorMessage: [this.model.get("error_message"), this.thresholdError, this.dataError]
         .filter((t) => t !== "")
         .join("\n"),
-    );
+      kernelNote:
+        this.report === null ? null : kernelSentence(this.ranges, stats, units, this.report.command),
+    });
     setStale(this.panel, this.root, this.ctx.scheduler.busy());
   }
 
@@ -313,7 +324,7 @@ class WidgetView {
   /** Copy the kernel's Markdown summary; the button says "copied" (or failed) for a moment. */
   private async copySummary(): Promise<void> {
     const button = this.panel.copy;
-    const text = this.model.get("_summary_markdown") ?? "";
+    const text = this.model.get("_summary_markdown");
     const ok = text !== "" && (await copyText(text));
     if (this.disposed) return;
     button.textContent = ok ? "copied ✓" : "copy failed";
@@ -330,7 +341,7 @@ class WidgetView {
     const changed = error !== this.thresholdError;
     this.thresholdError = error;
     if (changed) this.showStats();
-    if (result.ok && result.value !== (this.model.get("threshold") ?? null)) {
+    if (result.ok && result.value !== this.model.get("threshold")) {
       this.request({ threshold: result.value });
     }
   }
@@ -405,7 +416,7 @@ class WidgetView {
     if (key === this.prepKey) return;
     const runs = runsMeta(this.model);
     const wantTimes = this.slots.some((s) => s.spec.needs?.includes("request_start"));
-    const hasTimes = (i: number): boolean => wantTimes && runs[i]?.has_start_times !== false;
+    const hasTimes = (i: number): boolean => wantTimes && runs[i]?.has_start_times === true;
     const keys = runs.flatMap((_, i) => [
       columnKey(i, xDimension),
       columnKey(i, dimension),
@@ -477,14 +488,30 @@ class WidgetView {
       timeRange: this.ranges.time_range,
       splits: this.currentSplits(prep),
       stats: this.currentStats(),
-      slo: this.model.get("slo") ?? {},
+      slo: this.model.get("slo"),
       width: slot.plot.clientWidth || 500,
     };
   }
 
+  /**
+   * Draw every view: the main one (the scatter, beside the panel) now, the others in the next
+   * animation frame, so the page paints the panel and the scatter before the rest (one paint
+   * between them: a paint per view costs more than it shows in software-rendered WebGL).
+   */
   private drawAll(): void {
     if (this.prep === null) return;
-    for (const slot of this.slots) this.drawSlot(slot);
+    const main = this.slots.filter((s) => s.spec.area === "main");
+    this.drawQueue = this.slots.filter((s) => s.spec.area !== "main");
+    main.forEach((s) => this.drawSlot(s));
+    if (this.drawFrame === 0) {
+      this.drawFrame = requestAnimationFrame(() => {
+        this.drawFrame = 0;
+        if (this.disposed) return;
+        const rest = this.drawQueue;
+        this.drawQueue = [];
+        rest.forEach((s) => this.drawSlot(s));
+      });
+    }
   }
 
   /**
@@ -525,7 +552,7 @@ class WidgetView {
     }
     slot.plot.hidden = false;
     slot.note.textContent = slot.spec.note?.(state) ?? "";
-    void react(slot.plot, fig).then(() => {
+    void react(slot.plot, fig, slot.spec.id).then(() => {
       if (this.disposed) return;
       if (!slot.ready) {
         slot.ready = true;
@@ -606,13 +633,15 @@ class WidgetView {
     this.disposed = true;
     if (this.viewsTimer) window.clearTimeout(this.viewsTimer);
     if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
+    if (this.drawFrame) cancelAnimationFrame(this.drawFrame);
     this.cleanups.forEach((fn) => fn());
     for (const slot of this.slots) Plotly.purge(slot.plot);
     this.root.remove();
   }
 }
 
-function render({ model, el }: RenderProps<WidgetModel>): () => void {
+/** Mount the widget in `el` over `model` (a live kernel's, or the report's static model). */
+function render({ model, el }: Pick<RenderProps<WidgetModel>, "model" | "el">): () => void {
   const view = new WidgetView(model, el);
   return () => view.dispose();
 }

@@ -31,6 +31,8 @@ def make_run(
     error_text: str = "HTTP 500",
     failed_keep_timings: bool = False,
     columns: Mapping[str, Sequence[Any]] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    load: Any = None,
 ) -> Run:
     """A Run whose TPOT is lognormal around `tpot` seconds (median), seeded.
 
@@ -63,6 +65,9 @@ def make_run(
         Exact per-request values by `Run.from_columns` keyword (e.g. None in chosen rows,
         an ``error`` column mixing None, "" and texts); they replace the generated columns
         and set `n` to their length.
+    metadata, load
+        The Run's `metadata` (e.g. ``{"sweep_config": "A", "repeat": 0}``) and load level
+        (e.g. "concurrency=16").
     """
     rng = np.random.default_rng(seed)
     if columns:
@@ -98,4 +103,31 @@ def make_run(
         "request_start": start,
         "error": errors,
     }
-    return Run.from_columns(name, **(generated | dict(columns or {})), format=format, source=source)
+    return Run.from_columns(
+        name,
+        **(generated | dict(columns or {})),
+        format=format,
+        source=source,
+        metadata=metadata,
+        load=load,
+    )
+
+
+def make_queued_run(name: str, rate: float, capacity: float, n: int = 600, **kwargs: Any) -> Run:
+    """An open-loop run offered `rate` req/s against a FIFO server completing `capacity` req/s
+    (saturated when rate > capacity: requests queue and complete at `capacity`), at load
+    "rate=<rate>"; 100 output tokens each, TTFT a tenth of E2E. `kwargs` go to `make_run`."""
+    start = np.arange(n) / rate
+    end = np.empty(n)
+    free = 0.0
+    for i, s in enumerate(start):
+        free = max(s, free) + 1.0 / capacity
+        end[i] = free
+    e2e = end - start
+    columns = {
+        "request_start": start,
+        "time_to_last_token": e2e,
+        "time_to_first_token": 0.1 * e2e,
+        "num_tokens_output": np.full(n, 100.0),
+    }
+    return make_run(name, load=f"rate={rate:g}", columns=columns, **kwargs)

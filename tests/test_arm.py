@@ -33,7 +33,8 @@ def test_runs_with_one_name_give_the_arm_that_name() -> None:
 def test_default_name_is_the_common_prefix_without_separators() -> None:
     arm = Arm(runs_of("vllm-tp2"))
     assert arm.name == "vllm-tp2 run"
-    assert Arm([make_run("cfg-A/seed-1", 50), make_run("cfg-A/seed-2", 50)]).name == "cfg-A/seed"
+    two = [make_run("cfg-A/seed-1", 50), make_run("cfg-A/seed-2", 50, seed=1)]
+    assert Arm(two).name == "cfg-A/seed"
 
 
 def test_names_without_a_common_prefix_say_how_many_runs() -> None:
@@ -103,6 +104,40 @@ def test_paths_are_loaded(tmp_path: Path) -> None:
     )
 
 
+# --- each run once ---------------------------------------------------------------------------
+
+
+def test_the_same_run_three_times_is_one_run_with_a_warning_naming_it() -> None:
+    """Issue 16: Arm([a, a, a]) gave a CI ~1e-17 wide and p = 1.8e-31."""
+    a, b = make_run("a", 300, seed=1), make_run("b", 300, tpot=0.021, seed=2)
+    with pytest.warns(UserWarning) as caught:
+        arm = Arm([a, a, a])
+    assert [str(w.message)[:54] for w in caught] == [
+        "Arm: run 2 ('a') is the same run object as run 1 ('a')",
+        "Arm: run 3 ('a') is the same run object as run 1 ('a')",
+    ]
+    assert arm.runs == (a,)
+    with pytest.warns(UserWarning, match="left out"):
+        c = compare([a, a, a], b, n_resamples=999)
+    r, d = c.runs[0], c.differences[0]
+    assert r.n_runs == 1 and r.n == 300
+    assert r.ci_high - r.ci_low > 1e-4  # type: ignore[operator]
+    assert d.p_value is not None and d.p_value > 1e-20
+
+
+def test_a_run_and_its_parquet_copy_count_once(tmp_path: Path) -> None:
+    runs = runs_of("cfg", k=2)
+    copy = runs[0].to_parquet(tmp_path / "copy.parquet")
+    with pytest.warns(UserWarning, match=r"run 3 \('cfg run 1'\) has the same requests as run 1"):
+        arm = Arm([*runs, copy])
+    assert [r.name for r in arm] == ["cfg run 1", "cfg run 2"]
+
+
+def test_runs_that_merely_share_a_name_are_both_kept() -> None:
+    arm = Arm([make_run("same", 100, seed=1), make_run("same", 100, seed=2)])
+    assert len(arm) == 2
+
+
 # --- an arm wherever a run goes ---------------------------------------------------------------
 
 
@@ -122,6 +157,7 @@ def test_an_arm_and_a_single_run_can_be_compared() -> None:
     stats = compare(runs_of("cfg-a"), make_run("single", 600, seed=42), n_resamples=999).to_dict()
     assert [r["n_runs"] for r in stats["runs"]] == [3, 1]
     assert stats["differences"][0]["name"] == "single"
+    assert any("single usable run" in n and "assumed equal" in n for n in stats["notes"])
 
 
 def test_arms_with_one_name_stay_two_arms() -> None:
@@ -137,7 +173,7 @@ def test_as_arm_or_run_passes_other_things_through() -> None:
     assert as_arm_or_run(run) is run
     arm = Arm([run])
     assert as_arm_or_run(arm) is arm
-    assert isinstance(as_arm_or_run([run, run]), Arm)
+    assert isinstance(as_arm_or_run([run, make_run("y", 10, seed=1)]), Arm)
     assert as_arm_or_run("path/to/file.json") == "path/to/file.json"
     assert as_arm_or_run([]) == []
     numbers = [0.1, 0.2, 0.3]

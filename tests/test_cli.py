@@ -12,7 +12,7 @@ import pytest
 from factories import make_run
 
 from tpot_widget import Arm, Run, compare, load_run
-from tpot_widget.cli import EXIT_VERDICT, main, parse_tokens
+from tpot_widget.cli import EXIT_VERDICT, main, parse_range
 from tpot_widget.display import (
     format_ci,
     format_percent,
@@ -158,7 +158,14 @@ def test_llmeter_run_folder(fixtures_dir: Path, b: str, capsys: pytest.CaptureFi
         (["{b}", "--fail-on", "worse"], 2, "--fail-on 'worse': use verdicts from"),
         (["{b}", "--fail-on", "slower", "{missing}"], 1, "no such file or folder"),
         (["{b}", "--arm", "{nomatch}"], 2, "matches no file"),
-        (["{b}", "-o", "{nodir}"], 1, "cannot write the report"),
+        # checked before anything is loaded, computed or written (issue 16)
+        (["{b}", "-o", "{nodir}"], 2, "does not exist; create it first"),
+        (["{b}", "-o", ""], 2, "-o needs a file name"),
+        (["{b}", "-o", "{folder}"], 2, "is a folder; name the report file"),
+        (["{b}", "--seed", "-1"], 2, "a seed is a whole number >= 0"),
+        (["{b}", "--seed=-1"], 2, "a seed is a whole number >= 0"),
+        (["{b}", "--timeout", "0"], 2, "a timeout is a positive number of seconds"),
+        (["{b}", "--arm", ","], 2, "--arm ',' names no run"),
     ],
 )
 def test_bad_input_is_one_clear_line(
@@ -178,6 +185,7 @@ def test_bad_input_is_one_clear_line(
         "empty": str(empty),
         "nodir": str(tmp_path / "no" / "dir" / "r.html"),
         "nomatch": str(tmp_path / "nothing-*.json"),
+        "folder": str(tmp_path),
     }
     args = [a] + [arg.format(**values) for arg in extra]
     got, _, stderr = run_main(args, capsys)
@@ -186,6 +194,75 @@ def test_bad_input_is_one_clear_line(
     assert stderr.startswith("tpot-compare: error: ")
     assert message in stderr
     assert "Traceback" not in stderr
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    """Two run files and a folder of two more, with a link to the first file inside it."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    paths = {
+        "a": make_run("a", 60, seed=1).to_parquet(tmp_path / "a.parquet"),
+        "b": make_run("b", 60, seed=2).to_parquet(tmp_path / "b.parquet"),
+        "c": make_run("c", 60, seed=3).to_parquet(folder / "c.parquet"),
+        "d": make_run("d", 60, seed=4).to_parquet(folder / "d.parquet"),
+        "folder": folder,
+        "link": tmp_path / "link.parquet",
+    }
+    paths["link"].symlink_to(paths["a"])
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("args", "output", "named"),
+    [
+        (["a", "b"], "a", "is the input"),
+        (["a", "b"], "link", "is the input"),  # -o through a link to an input
+        (["link", "b"], "a", "is the input"),  # an input through a link
+        (["a", "folder"], "c", "is inside the input folder"),
+        (["a", "b", "--arm", "{folder}/*"], "d", "is the input"),
+    ],
+)
+def test_a_report_never_overwrites_an_input(
+    inputs: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    output: str,
+    named: str,
+) -> None:
+    """-o naming an input (directly, through a link, inside an input folder) exits 2 naming
+    both, before anything is written (issue 16: the input was overwritten)."""
+    before = {p: p.read_bytes() for p in inputs.values() if p.is_file()}
+    argv = [str(inputs[x]) if x in inputs else x.format(**inputs) for x in args]
+    code, stdout, stderr = run_main(
+        [*argv, "-o", str(inputs[output]), "--n-resamples", "199"], capsys
+    )
+    assert code == 2, stderr
+    assert f"-o {inputs[output]} {named}" in stderr and stderr.count("\n") == 1
+    assert stdout == ""
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_report_never_overwrites_a_file_an_input_folder_links_to(
+    inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (inputs["folder"] / "b-link.parquet").symlink_to(inputs["b"])
+    before = inputs["b"].read_bytes()
+    argv = [str(inputs["a"]), str(inputs["folder"]), "-o", str(inputs["b"])]
+    code, _, stderr = run_main(argv, capsys)
+    assert code == 2
+    assert f"-o {inputs['b']} is a file of the input folder {inputs['folder']}" in stderr
+    assert inputs["b"].read_bytes() == before
+
+
+def test_a_silent_server_fails_after_timeout_seconds(
+    silent_server: str, b: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{silent_server}/run.json"
+    code, _, stderr = run_main([url, b, "--timeout", "0.3"], capsys)
+    assert code == 1
+    assert f"{url}: no answer from the server within 0.3 s" in stderr
+    assert stderr.count("\n") == 1
 
 
 def test_no_arguments_at_all(capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,8 +276,8 @@ def test_no_arguments_at_all(capsys: pytest.CaptureFixture[str]) -> None:
     ("text", "expected"),
     [("100:400", (100.0, 400.0)), ("100:", (100.0, None)), (":400", (None, 400.0))],
 )
-def test_parse_tokens(text: str, expected: tuple[float | None, float | None]) -> None:
-    assert parse_tokens(text) == expected
+def test_parse_range(text: str, expected: tuple[float | None, float | None]) -> None:
+    assert parse_range(text, "--tokens") == expected
 
 
 def console_script() -> Path:
@@ -345,7 +422,7 @@ def test_json_is_strict_json_with_an_open_range(
 ) -> None:
     out = tmp_path / "r.html"
     code, stdout, stderr = run_main(
-        [a, b, "--tokens", "5:inf", "--format", "json", "-o", str(out), *FAST], capsys
+        [a, b, "--tokens", "5:", "--format", "json", "-o", str(out), *FAST], capsys
     )
     assert code == 0, stderr
     stats = json.loads(stdout)

@@ -85,6 +85,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "time_range",
         "threshold",
         "match",
+        "minimum_n",
         "runs",
         "differences",
         "notes",
@@ -92,6 +93,7 @@ def test_to_dict_layout_and_json_safety(runs: tuple[Run, Run, Run]) -> None:
         "warm_up",
         "shift_function",
     }
+    assert d["minimum_n"] == 6  # the median's 95% interval needs 6 requests
     assert (d["dimension"], d["statistic"], d["method"], d["confidence_level"]) == (
         "time_per_output_token",
         "median",
@@ -190,6 +192,15 @@ def test_arrays_are_runs_of_values() -> None:
         compare(a, b, token_range=(1, 10))
 
 
+@pytest.mark.parametrize("infinity", [np.inf, -np.inf])
+def test_arrays_holding_infinities_are_refused_with_their_count(infinity: float) -> None:
+    """inf is no measurement (issue 16: an error deep inside the effect sizes)."""
+    values = np.random.default_rng(31).lognormal(-3.7, 0.3, 50)
+    values[[3, 9]] = infinity
+    with pytest.raises(ValueError, match=r"run 2: 2 of its 50 values are infinite \(rows 3, 9\)"):
+        compare(np.ones(50) * 0.02, values, n_resamples=N_RES)
+
+
 def test_nan_values_of_a_run_are_counted_not_dropped_silently() -> None:
     run = make_run("r", 200, 0.02, 40)
     out = np.array(run["num_tokens_output"])
@@ -209,7 +220,8 @@ def test_nan_values_of_a_run_are_counted_not_dropped_silently() -> None:
 @pytest.mark.parametrize("statistic", ["median", "mean", "p90"])
 def test_not_enough_data_is_explicit_and_json_safe(statistic: str) -> None:
     for a in ([], [0.02]):
-        c = compare(np.array(a), np.array([0.02, 0.03, 0.025]), statistic=statistic)
+        enough = np.linspace(0.02, 0.03, 60)  # above every statistic's minimum at 95%
+        c = compare(np.array(a), enough, statistic=statistic)
         r, d = c.runs[0], c.differences[0]
         assert (r.n, r.estimate, r.ci_low, r.ci_high) == (len(a), None, None, None)
         assert c.runs[1].estimate is not None

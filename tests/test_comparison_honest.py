@@ -133,3 +133,134 @@ def test_shift_function_sees_a_tail_only_change() -> None:
     assert (top["ci_low"] > 0).all()  # the slow tail is seen
     d = compare(a, tail, n_resamples=199).to_dict()["shift_function"][0]
     assert d["name"] == "B" and len(d["quantiles"]) == 9
+
+
+# --- the edges (issue 16) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "sims"), [(2, 100), (3, 100), (5, 100), (10, 500)])
+def test_aa_comparisons_of_tiny_runs_are_not_called_different(n: int, sims: int) -> None:
+    """2-request runs were called significant 35% of the time; now ≤ 5% at 2, 3, 5, 10."""
+    rng = np.random.default_rng(n)
+    called = 0
+    for s in range(sims):
+        a, b = 0.02 * rng.lognormal(0, 0.3, n), 0.02 * rng.lognormal(0, 0.3, n)
+        d = compare(a, b, n_resamples=999, random_state=s).differences[0]
+        called += d.verdict in ("faster", "slower")
+        if n < 6:  # below the median's minimum at 95%: no verdict, no numbers
+            assert d.verdict == "not enough data" and d.p_value is None
+    assert called / sims <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / sims), called / sims
+
+
+@pytest.mark.parametrize(
+    ("statistic", "level", "need"),
+    [("median", 0.95, 6), ("p90", 0.95, 29), ("p99", 0.95, 299), ("median", 0.99, 8)],
+)
+def test_below_the_minimum_sample_there_is_no_estimate_and_a_note_says_what_is_needed(
+    statistic: str, level: float, need: int
+) -> None:
+    a = make_run("A", need - 1, seed=1)
+    b = make_run("B", 400, seed=2)
+    c = compare(a, b, statistic=statistic, confidence_level=level, n_resamples=199)
+    r, d = c.runs[0], c.differences[0]
+    assert (r.n, r.estimate, r.ci_low, r.ci_high) == (need - 1, None, None, None)
+    assert d.verdict == "not enough data" and d.p_value is None and d.estimate is None
+    assert any(f"needs at least {need} requests" in note and "A:" in note for note in c.notes)
+    ok = compare(make_run("A", need, seed=1), b, statistic=statistic, confidence_level=level)
+    assert ok.runs[0].estimate is not None
+    json.dumps(c.to_dict(), allow_nan=False)
+
+
+def test_the_mean_needs_41_requests_at_95_percent() -> None:
+    b = make_run("B", 400, seed=2)
+    c = compare(make_run("A", 40, seed=1), b, statistic="mean", n_resamples=199)
+    assert c.runs[0].estimate is None and c.differences[0].verdict == "not enough data"
+    assert any("the mean's 95% interval needs at least 41 requests" in n for n in c.notes)
+    assert compare(make_run("A", 41, seed=1), b, statistic="mean").runs[0].estimate is not None
+
+
+def test_two_run_arms_give_a_positive_interval_and_say_they_have_little_power() -> None:
+    """A median TPOT CI of [−7.2, 27.7] ms from 2 runs (issue 16): the log scale keeps it > 0."""
+    a = [make_run(f"A{i}", 300, tpot, seed=i) for i, tpot in enumerate((0.008, 0.022))]
+    b = [make_run(f"B{i}", 300, 0.015, seed=10 + i) for i in range(2)]
+    c = compare(a, b, n_resamples=199)
+    r = c.runs[0]
+    assert r.ci_low is not None and r.ci_low > 0 and r.ci_low < r.estimate < r.ci_high  # type: ignore[operator]
+    assert any("little power" in n and "2 runs" in n for n in c.notes)
+
+
+def test_an_arm_member_without_values_is_named_and_the_note_says_which_interval_is_used() -> None:
+    good = make_run("good", 400, seed=1)
+    empty = make_run("empty", 400, seed=2, n_failed=400)  # every request failed
+    c = compare(Arm([good, empty], name="A"), make_run("B", 400, seed=3), n_resamples=199)
+    note = next(n for n in c.notes if n.startswith("A:"))
+    assert "empty" in note and "request-level bootstrap" in note
+    assert "run-level t" not in note
+    assert c.runs[0].n_runs == 1
+
+
+def test_arms_carry_no_request_level_effect_sizes_and_say_why() -> None:
+    a = [make_run(f"A{i}", 500, 0.02 * (1 + 0.03 * i), seed=i) for i in range(3)]
+    b = [make_run(f"B{i}", 500, 0.02 * (1 + 0.03 * i), seed=10 + i) for i in range(3)]
+    c = compare(a, b, n_resamples=199)
+    d = c.differences[0]
+    assert d.prob_faster is None and d.hl_estimate is None and d.hl_ci_low is None
+    assert all(v is None for v in c.to_dict()["shift_function"][0]["difference"])
+    assert any("Hodges–Lehmann" in n and "run-to-run" in n for n in c.notes)
+    single = compare(a[0], b[0], n_resamples=199).differences[0]
+    assert single.prob_faster is not None and single.hl_estimate is not None
+
+
+def test_pooled_hodges_lehmann_of_aa_arms_excludes_zero_far_too_often() -> None:
+    """Why arms leave it out: 3 % run-to-run noise, A/A, pooled HL vs the arm verdict."""
+    from tpot_widget import stats
+
+    rng = np.random.default_rng(8)
+    sims, hl_hits, arm_hits = 120, 0, 0
+    for _ in range(sims):
+        a, b = (
+            [0.02 * np.exp(rng.normal(0, 0.03)) * rng.lognormal(0, 0.3, 400) for _ in range(3)]
+            for _ in range(2)
+        )
+        hl = stats.hodges_lehmann(np.sort(np.concatenate(a)), np.sort(np.concatenate(b)))
+        hl_hits += not (hl.ci_low <= 0 <= hl.ci_high)  # type: ignore[operator]
+        arm_hits += stats.arm_difference(a, b, n_resamples=2).p_value < 0.05  # type: ignore[operator]
+    assert hl_hits / sims >= 0.3, hl_hits / sims
+    assert arm_hits / sims <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / sims), arm_hits / sims
+
+
+def test_matched_p_value_and_verdict_agree() -> None:
+    for seed in range(6):
+        a = make_run("A", 3000, seed=seed, tokens=(10, 600), tpot_of=_grows_with_length(1.0))
+        b = make_run("B", 3000, seed=50 + seed, tokens=(300, 1000), tpot_of=_grows_with_length(1.0))
+        d = compare(a, b, match="num_tokens_output", n_resamples=499).differences[0]
+        assert d.p_value is not None
+        assert (d.p_value < 0.05) == (d.verdict in ("faster", "slower"))
+
+
+def test_a_twenty_percent_slower_first_tenth_is_offered_as_a_warm_up() -> None:
+    a = make_run("A", 1000, 0.02, 60, warm_up=(12, 1.2), duration=120)
+    c = compare(a, make_run("B", 1000, 0.02, 61, duration=120), n_resamples=199)
+    assert c.warm_up is not None and 8 < c.warm_up["seconds"] < 16
+
+
+def test_slo_on_a_run_without_ttft_says_so_instead_of_zero_and_worse() -> None:
+    a = make_run("A", 500, seed=1)
+    with pytest.warns(UserWarning, match="set to NaN"):  # the tool recorded no TTFT
+        no_ttft = make_run("B", 500, seed=2, columns={"time_to_first_token": [np.nan] * 500})
+    c = compare(a, no_ttft, slo={"ttft": 0.5}, n_resamples=199)
+    slo = c.to_dict()["slo"]
+    row = slo["runs"][1]
+    assert row["attainment"] is None and row["unmeasured"] == ["time_to_first_token"]
+    assert slo["differences"][0]["verdict"] == "not enough data"
+    assert any("B" in n and "time_to_first_token" in n and "not 0%" in n for n in c.notes)
+    json.dumps(c.to_dict(), allow_nan=False)
+
+
+def test_runs_too_small_for_a_verdict_get_no_workload_hint_either() -> None:
+    # 2 requests a run: no verdict, so a confound hint (KS on 2 values) would only be noise
+    a = make_run("a", n=2, seed=1, tokens=(2, 50))
+    b = make_run("b", n=2, seed=2, tokens=(500, 1000), tpot_per_token=1e-4)
+    c = compare(a, b)
+    assert c.differences[0].verdict == "not enough data"
+    assert not any("match=" in n for n in c.notes)

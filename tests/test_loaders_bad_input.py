@@ -547,3 +547,139 @@ def test_utf16_is_named_in_the_error(fixtures_dir: Path, tmp_path: Path, encodin
     for format in (None, "vllm"):
         with pytest.raises(LoadError, match=r"vllm16\.json: the file is UTF-16; re-save it as"):
             tpot_widget.load_run(path, format=format)
+
+
+def test_a_whole_last_line_with_an_invalid_byte_is_refused_not_called_incomplete(
+    tmp_path: Path,
+) -> None:
+    """Invalid UTF-8 is refused with file:line on every line, the last one too: only a line
+    cut short (an interrupted write) is dropped with the "incomplete" warning."""
+    folder = _llmeter_run(tmp_path / "bad-last", [_line(i) for i in range(5)])
+    lines = (folder / "responses.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
+    lines[-1] = lines[-1].replace(b"reply 4", b"reply \xff 4")
+    (folder / "responses.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "incomplete" warning either
+        with pytest.raises(LoadError, match=r"responses\.jsonl:5: not valid UTF-8") as info:
+            tpot_widget.load_run(folder)
+    assert "incomplete" not in str(info.value)
+
+
+def test_a_last_line_cut_inside_a_character_is_still_incomplete(tmp_path: Path) -> None:
+    folder = _llmeter_run(tmp_path / "cut", [_line(i) for i in range(5)])
+    data = (folder / "responses.jsonl").read_bytes().rstrip(b"\n")
+    cut = data[: data.rindex(b"\n") + 40] + "é".encode()[:1]  # half of a 2-byte character
+    (folder / "responses.jsonl").write_bytes(cut)
+    with pytest.warns(UserWarning, match=r"responses\.jsonl:5: the last line is incomplete"):
+        run = tpot_widget.load_run(folder)
+    assert len(run) == 4
+
+
+def test_invalid_json_messages_say_at_once(tmp_path: Path) -> None:
+    """json's "Unterminated string starting at" is not followed by a second "at"."""
+    path = tmp_path / "cut.json"
+    path.write_bytes(b'{"date": "2026')
+    with pytest.raises(LoadError, match="invalid JSON") as info:
+        tpot_widget.load_run(path, format="vllm")
+    assert "at at" not in str(info.value)
+    assert "Unterminated string starting at line 1 column 10" in str(info.value)
+
+
+# --- forced formats on folders -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", sorted(FORMATS))
+def test_a_forced_format_on_a_folder_gives_one_message(
+    fixtures_dir: Path, tmp_path: Path, format: str
+) -> None:
+    """load_runs(folder, format=...) of a folder that is not that format's run folder: one
+    message for every format (it was three different ones, one an OS error)."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / VLLM, folder / "vllm.json")
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_runs(folder, format=format)
+    assert str(info.value) == (
+        f"{folder}: is a folder, and format={format!r} reads one run's output (a file, or an "
+        "LLMeter run folder holding responses.jsonl); pass that path, or leave format out to "
+        "load every run found in the folder"
+    )
+
+
+def test_a_forced_format_still_reads_its_own_run_folder(fixtures_dir: Path) -> None:
+    runs = tpot_widget.load_runs(fixtures_dir / LLMETER_RUN, format="llmeter")
+    assert len(runs) == 1 and runs[0].format == "llmeter"
+
+
+# --- Parquet: damaged files and edited headers -----------------------------------------------
+
+
+def _parquet_with_header(tmp_path: Path, header: bytes) -> Path:
+    import pyarrow.parquet as pq
+
+    from tpot_widget.run import PARQUET_KEY
+
+    path = tpot_widget.Run.from_columns(
+        "p", time_to_first_token=[0.1], time_to_last_token=[1.0], num_tokens_output=[10]
+    ).to_parquet(tmp_path / "p.parquet")
+    table = pq.read_table(path)
+    metadata = {**table.schema.metadata, PARQUET_KEY: header}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        (b"{broken", "it is not valid JSON"),
+        (b"[1, 2]", "it holds a list, not an object"),
+        (b'{"name": 5}', "'name' is 5, not str"),
+        (b'{"metadata": [1]}', "'metadata' is [1], not dict"),
+        (b'{"load": "fast"}', "'load' is 'fast'"),
+    ],
+)
+def test_an_edited_parquet_header_names_the_file_and_what_to_do(
+    tmp_path: Path, header: bytes, why: str
+) -> None:
+    path = _parquet_with_header(tmp_path, header)
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_run(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: the run header")
+    assert why in message
+    assert "Write the run again with Run.to_parquet" in message
+
+
+def test_a_damaged_parquet_file_names_the_file_and_what_to_do(tmp_path: Path) -> None:
+    path = tpot_widget.Run.from_columns(
+        "p", time_to_first_token=[0.1], time_to_last_token=[1.0], num_tokens_output=[10]
+    ).to_parquet(tmp_path / "p.parquet")
+    data = path.read_bytes()
+    path.write_bytes(data[:4] + b"edited by hand" + data[18:])
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_run(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: not a readable Parquet file")
+    assert "restore it from the original, or write it again" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("dtype", ["category", "string", "object"])
+def test_a_parquet_error_column_means_what_its_values_say(tmp_path: Path, dtype: str) -> None:
+    """Another tool's Parquet table with a categorical (dictionary) or string error column:
+    the categorical one marked every request failed."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "time_to_first_token": [0.1] * 5,
+            "time_to_last_token": [1.0] * 5,
+            "num_tokens_output": [10] * 5,
+            "error": pd.Series([None, "HTTP 500", None, "", "HTTP 500"], dtype=dtype),
+        }
+    )
+    path = tmp_path / f"{dtype}.parquet"
+    frame.to_parquet(path)
+    run = tpot_widget.load_run(path)
+    assert run["error"].tolist() == [None, "HTTP 500", None, None, "HTTP 500"]
+    assert run.n_errors == 2

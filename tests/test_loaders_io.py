@@ -213,6 +213,76 @@ def test_http_urls_load(fixtures_dir: Path, http_root: tuple[str, Path]) -> None
         tpot_widget.load_run(f"{base}/missing.json")
 
 
+def test_an_http_folder_url_without_its_slash_says_to_add_it(
+    fixtures_dir: Path, http_root: tuple[str, Path]
+) -> None:
+    base, folder = http_root
+    (folder / "runs").mkdir()
+    shutil.copy(fixtures_dir / VLLM, folder / "runs" / "vllm.json")
+    assert len(quiet_load(f"{base}/runs/")) == 1
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_runs(f"{base}/runs")
+    message = str(info.value)
+    assert message.startswith(f"{base}/runs: the server sent a web page (HTML)")
+    assert f"end the URL with '/' ({base}/runs/)" in message
+
+
+def test_an_empty_http_folder_is_a_clear_error(http_root: tuple[str, Path]) -> None:
+    base, folder = http_root
+    (folder / "empty").mkdir()
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_runs(f"{base}/empty/")
+    message = str(info.value)
+    assert message.startswith(f"{base}/empty/: found no file in this folder")
+    assert "tpot_widget_remote_" not in message and "Errno" not in message
+
+
+@pytest.mark.parametrize("path", ["/run.json", "/runs/"], ids=["file", "folder"])
+def test_a_silent_server_fails_after_the_timeout_naming_the_url(
+    silent_server: str, path: str
+) -> None:
+    url = silent_server + path
+    with pytest.raises(LoadError) as info:
+        tpot_widget.load_runs(url, timeout=0.3)
+    assert str(info.value).startswith(f"{url}: no answer from the server within 0.3 s")
+    assert "timeout=" in str(info.value)
+
+
+def test_the_default_timeout_is_30_s_and_storage_options_can_set_their_own(
+    silent_server: str,
+) -> None:
+    import inspect
+
+    import aiohttp
+
+    for load in (tpot_widget.load_runs, tpot_widget.load_run):
+        assert inspect.signature(load).parameters["timeout"].default == 30
+    own = {"client_kwargs": {"timeout": aiohttp.ClientTimeout(sock_read=0.3)}}
+    url = f"{silent_server}/run.json"
+    with pytest.raises(LoadError, match="the timeout of storage_options' client_kwargs"):
+        tpot_widget.load_run(url, storage_options=own, timeout=None)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan"), "30", True])
+def test_a_timeout_is_a_positive_number_of_seconds(silent_server: str, timeout: object) -> None:
+    with pytest.raises(ValueError, match="a timeout is a positive number of seconds"):
+        tpot_widget.load_runs(f"{silent_server}/run.json", timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_file_urls_load_as_local_paths(fixtures_dir: Path, tmp_path: Path) -> None:
+    """%20 escapes, file://localhost/... and the one-slash file:/abs form (RFC 8089)."""
+    folder = tmp_path / "with space"
+    folder.mkdir()
+    path = folder / "v llm.json"
+    shutil.copy(fixtures_dir / VLLM, path)
+    expected = quiet_load(path)
+    quoted = str(path).replace(" ", "%20")
+    for url in (path.as_uri(), f"file://localhost{quoted}", f"file:{quoted}", f"FILE://{quoted}"):
+        assert_same_runs(quiet_load(url), expected)
+    with pytest.raises(LoadError, match=r"a file URL on another host \(elsewhere\)"):
+        tpot_widget.load_run(f"file://elsewhere{quoted}")
+
+
 @pytest.fixture
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The URL of a moto S3 server on 127.0.0.1 (fake credentials in the environment)."""

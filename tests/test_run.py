@@ -206,6 +206,52 @@ def test_from_frame_refuses_duplicate_columns_and_bad_error_cells() -> None:
         Run.from_frame(frame.assign(error=None, num_tokens_output=[True, False]))
 
 
+def _frame_with_errors(errors: pd.Series) -> pd.DataFrame:
+    n = len(errors)
+    return pd.DataFrame(
+        {
+            "time_to_first_token": [0.1] * n,
+            "time_to_last_token": [1.0] * n,
+            "num_tokens_output": [10] * n,
+            "error": errors,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "dtype", ["category", "string", pd.StringDtype("pyarrow"), "object"], ids=str
+)
+def test_an_error_column_means_what_its_values_say_whatever_its_dtype(dtype: object) -> None:
+    """A categorical or pandas `string` error column: missing and "" are successes, texts
+    failures (issue 16: categorical marked every request failed, `string` was refused)."""
+    if str(dtype) == "string[pyarrow]":
+        pytest.importorskip("pyarrow")
+    errors = pd.Series([None, "HTTP 429", "", None, "HTTP 429", "timeout"], dtype=dtype)
+    run = Run.from_frame(_frame_with_errors(errors))
+    assert run["error"].tolist() == [None, "HTTP 429", None, None, "HTTP 429", "timeout"]
+    assert run.n_errors == 3
+
+
+def test_from_columns_reads_pandas_missing_errors_as_success() -> None:
+    errors = pd.Series([pd.NA, "boom"], dtype="string")
+    run = Run.from_columns(
+        "r",
+        time_to_first_token=[0.1, 0.1],
+        time_to_last_token=[1, 1],
+        num_tokens_output=[9, 9],
+        error=errors,
+    )
+    assert run["error"].tolist() == [None, "boom"]
+
+
+@pytest.mark.parametrize("not_a_frame", [[1, 2], {"time_to_first_token": [0.1]}, "x.json", None])
+def test_from_frame_says_what_it_expects(not_a_frame: object) -> None:
+    with pytest.raises(TypeError, match=r"Run\.from_frame expects a pandas or polars DataFrame"):
+        Run.from_frame(not_a_frame)
+    with pytest.raises(TypeError, match=type(not_a_frame).__name__):
+        Run.from_frame(not_a_frame)
+
+
 def test_to_parquet_round_trip_is_exact(tmp_path) -> None:
     import tpot_widget
 

@@ -129,24 +129,96 @@ def test_one_single_run_arm_borrows_the_other_arms_run_variance() -> None:
     assert d.ci_high - d.ci_low >= 2 * spread
 
 
-def test_arm_estimate_is_the_mean_of_run_statistics_and_t_interval() -> None:
+def test_arm_estimate_is_the_geometric_mean_of_run_statistics_with_a_log_t_interval() -> None:
     from scipy import stats as sps
 
     rng = np.random.default_rng(5)
     runs = arm(rng, 4, 300)
-    meds = np.array([np.median(r) for r in runs])
+    logs = np.log([np.median(r) for r in runs])
     res = stats.arm_ci(runs, "median", 0.9, n_resamples=199, random_state=0)
-    half = sps.t.ppf(0.95, 3) * meds.std(ddof=1) / 2
-    assert res.estimate == pytest.approx(meds.mean())
-    assert (res.ci_low, res.ci_high) == pytest.approx((meds.mean() - half, meds.mean() + half))
-    assert res.run_estimates == pytest.approx(tuple(meds))
+    half = sps.t.ppf(0.95, 3) * logs.std(ddof=1) / 2
+    assert res.estimate == pytest.approx(np.exp(logs.mean()))
+    assert (res.ci_low, res.ci_high) == pytest.approx(
+        (np.exp(logs.mean() - half), np.exp(logs.mean() + half))
+    )
+    assert res.run_estimates == pytest.approx(tuple(np.exp(logs)))
     assert res.n == 1200 and res.n_runs == 4
 
 
-def test_runs_without_enough_data_are_dropped_with_a_note() -> None:
+def test_runs_without_enough_data_are_left_out_by_name_with_what_they_need() -> None:
     rng = np.random.default_rng(6)
-    runs = [*arm(rng, 3, 200), np.array([0.02]), np.array([np.nan, np.nan])]
-    res = stats.arm_ci(runs, n_resamples=199)
-    assert res.n_runs == 3 and "2 runs" in res.note
+    runs = [*arm(rng, 3, 200), np.array([0.02] * 5), np.array([np.nan, np.nan])]
+    names = ["r1", "r2", "r3", "short", "empty"]
+    res = stats.arm_ci(runs, n_resamples=199, names=names)
+    assert res.n_runs == 3 and res.left_out == ("short", "empty")
+    assert "short (5)" in res.note and "empty (0)" in res.note and "at least 6" in res.note
+    assert stats.arm_ci(runs, "p90", n_resamples=199).note is not None
+    assert "at least 29" in stats.arm_ci(runs, "p90", n_resamples=199).note
     with pytest.raises(ValueError, match="at least one run"):
         stats.arm_ci([])
+
+
+def test_an_arm_left_with_one_run_says_it_uses_that_runs_request_interval() -> None:
+    rng = np.random.default_rng(9)
+    runs = [*arm(rng, 1, 300), np.array([np.nan] * 10)]
+    res = stats.arm_ci(runs, n_resamples=199, names=["good", "no values"])
+    assert res.method == "request-level bootstrap" and res.n_runs == 1
+    assert "request noise only" in res.note and "no values (0)" in res.note
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_two_or_three_runs_never_give_an_interval_below_zero(k: int) -> None:
+    """Raw-scale t with 2 runs gave a median TPOT CI of [-7.2, 27.7] ms (issue 16)."""
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        runs = arm(rng, k, 200, run_sd=0.5)
+        res = stats.arm_ci(runs, n_resamples=2, random_state=rng)
+        assert res.ci_low is not None and res.ci_low > 0.0
+        assert res.ci_low <= res.estimate <= res.ci_high
+
+
+# --- the run-level test: chosen by simulation ---------------------------------------------
+
+
+def _run_medians(rng: np.random.Generator, sims: int, k: int, scale: float) -> np.ndarray:
+    """(sims, k) run medians of 1000 requests (σ 0.3) with 3 % run-to-run noise."""
+    within = 1.2533 * 0.3 / np.sqrt(1000)  # the SD of a median of 1000 lognormal(0.3) values
+    noise = rng.normal(0, 0.03, (sims, k)) + rng.normal(0, within, (sims, k))
+    return MEDIAN * scale * np.exp(noise)
+
+
+def _welch_raw_p(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Yesterday's test: Welch's t on the raw run medians (Satterthwaite df)."""
+    from scipy import stats as sps
+
+    va, vb = a.var(1, ddof=1) / a.shape[1], b.var(1, ddof=1) / b.shape[1]
+    df = (va + vb) ** 2 / (va**2 / (a.shape[1] - 1) + vb**2 / (b.shape[1] - 1))
+    return 2 * sps.t.sf(np.abs(b.mean(1) - a.mean(1)) / np.sqrt(va + vb), df)
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_log_pooled_t_keeps_the_aa_rate_and_beats_raw_welch_in_power(k: int) -> None:
+    """3 % run noise, true +8 %: A/A ≤ 5 % (+MC), power ≥ raw Welch's and `POWER_TABLE`."""
+    rng = np.random.default_rng(100 + k)
+    sims = 1000
+    a0, b0 = _run_medians(rng, sims, k, 1.0), _run_medians(rng, sims, k, 1.0)
+    a1, b1 = _run_medians(rng, sims, k, 1.0), _run_medians(rng, sims, k, 1.08)
+
+    def rate(a: np.ndarray, b: np.ndarray) -> float:
+        hits = 0
+        for ra, rb in zip(a, b, strict=True):
+            d = stats.arm_difference(
+                [np.array([x] * 6) for x in ra], [np.array([x] * 6) for x in rb], n_resamples=2
+            )
+            assert d.method == "run-level t" and d.df == 2 * k - 2
+            assert (d.p_value < 0.05) == (d.ci_low > 0 or d.ci_high < 0)
+            assert (d.ci_low > 0) == (d.relative_ci_low > 0)
+            hits += d.p_value < 0.05
+        return hits / len(a)
+
+    aa, power = rate(a0, b0), rate(a1, b1)
+    se = np.sqrt(0.05 * 0.95 / sims)
+    assert aa <= 0.05 + 2 * se, aa
+    welch = float(np.mean(_welch_raw_p(a1, b1) < 0.05))
+    assert power >= welch, (power, welch)
+    assert power == pytest.approx(stats.arms.POWER_TABLE[k], abs=0.04), power

@@ -13,7 +13,7 @@ from scipy import stats as sps
 from tpot_widget import stats
 from tpot_widget.stats import bootstrap
 
-STATISTICS = ["median", "mean", "p50", "p90", "p95", "p99", "p25", "p0", "p100"]
+STATISTICS = ["median", "mean", "p50", "p90", "p95", "p99", "p25", "p0.1", "p99.9"]
 
 
 def numpy_statistic(x: np.ndarray, statistic: str) -> float:
@@ -21,7 +21,8 @@ def numpy_statistic(x: np.ndarray, statistic: str) -> float:
         return float(np.median(x))
     if statistic == "mean":
         return float(np.mean(x))
-    return float(np.quantile(x, float(statistic[1:]) / 100.0))
+    # "p99.9" is np.quantile(x, 0.999): the percent as written, not 99.9 / 100 in floats
+    return float(np.quantile(x, round(float(statistic[1:]) / 100.0, 12)))
 
 
 def samples() -> list[np.ndarray]:
@@ -135,8 +136,8 @@ def test_ci_contains_estimate_and_narrows_with_lower_confidence() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"statistic": "p101"}, "unknown statistic"),
-        ({"statistic": "mode"}, "unknown statistic"),
+        ({"statistic": "p101"}, "statistic='p101' is not supported"),
+        ({"statistic": "mode"}, "statistic='mode' is not supported"),
         ({"method": "basic"}, "unknown method"),
         ({"confidence_level": 1.5}, "confidence_level"),
         ({"n_resamples": 0}, "n_resamples"),

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from tpot_widget.stats import bootstrap, kernels
+from tpot_widget.stats import bootstrap, kernels, statistics
 
 #: Distinct, unevenly spaced values: every order statistic maps to its own value.
 DATA = np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0])
@@ -99,19 +99,19 @@ def test_mean_kernel_is_exact(n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("n", "statistic"), [(1_000_001, "median"), (100_001, "p99"), (5001, "p0")]
+    ("n", "q", "midpoint"), [(1_000_001, 0.5, True), (100_001, 0.99, False), (5001, 0.0, False)]
 )
-def test_order_statistic_law_at_large_n(n: int, statistic: str) -> None:
+def test_order_statistic_law_at_large_n(n: int, q: float, midpoint: bool) -> None:
     """With x = 0, 1, ..., n−1 a replicate is its own index floor(n·U), U ~ Beta(j+1, n−j).
 
     Indices are binned at about 40 equiprobable edges; a bin's exact probability is the
     Beta law's mass between its edges divided by n.
     """
     x = np.arange(n, dtype=np.float64)
-    stat = bootstrap.parse_statistic(statistic)
-    j, g = bootstrap._virtual_index(n, stat)
+    j, g = statistics._virtual_index(n, q, midpoint)
     assert g == 0.0
-    draws = bootstrap.replicates(x, stat, 40_000, bootstrap.draw_seeds(np.random.default_rng(n)))
+    seeds = bootstrap.draw_seeds(np.random.default_rng(n))
+    draws = kernels.order_statistic_replicates(x, j, g, midpoint, 40_000, seeds)
     law = sps.beta(j + 1, n - j)
     edges = np.unique(np.ceil(n * law.ppf(np.linspace(0, 1, 41)[1:-1])))
     edges = np.concatenate([[0.0], edges[edges > 0], [float(n)]])

@@ -17,7 +17,7 @@ import pytest
 from scipy import stats as sps
 
 from tpot_widget import stats
-from tpot_widget.stats import bootstrap, moments
+from tpot_widget.stats import moments, statistics
 
 B = 9999
 
@@ -84,7 +84,7 @@ def test_cornish_fisher_quantiles_match_exact_resampling() -> None:
         assert stats.cornish_fisher_applies(m), (kind, moments.resampling_cumulants(m))
         seeds = stats.draw_seeds(np.random.default_rng(1))
         cf = stats.mean_replicates_from_moments(m, b, seeds)
-        with bootstrap._PARALLEL_LOCK:
+        with statistics.PARALLEL_LOCK:
             exact = stats.kernels.mean_replicates(x, b, seeds)
         sd = exact.std()
         # se of a sample p-quantile ≈ √(p(1−p)/B) / density; density of ~normal reps
@@ -107,7 +107,7 @@ def test_skewed_small_sample_falls_back_to_resampling_rows() -> None:
         assert not stats.cornish_fisher_applies(m)
         assert stats.replicates_from_moments(m, 99, stats.draw_seeds(rng)) is None
     seeds = stats.draw_seeds(np.random.default_rng(0))
-    with bootstrap._PARALLEL_LOCK:
+    with statistics.PARALLEL_LOCK:
         exact = stats.kernels.mean_replicates(very_skewed, 999, seeds)
     np.testing.assert_array_equal(stats.replicates(very_skewed, "mean", 999, seeds), exact)
 
@@ -182,7 +182,7 @@ def exact_endpoints(n: int, kind: str, method: str, k: int) -> np.ndarray:
     out = []
     for seed in range(k):
         seeds = stats.draw_seeds(np.random.default_rng(1000 + seed))
-        with bootstrap._PARALLEL_LOCK:
+        with statistics.PARALLEL_LOCK:
             reps = stats.kernels.mean_replicates(x, B, seeds)
         out.append(
             stats.interval(

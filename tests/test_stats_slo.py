@@ -119,7 +119,7 @@ NEWCOMBE_TABLE_II = [
 def test_newcombe_matches_the_published_table(
     m1: int, n1: int, m2: int, n2: int, lo: float, hi: float
 ) -> None:
-    diff, got_lo, got_hi = newcombe_difference(m2, n2, m1, n1)
+    diff, got_lo, got_hi = newcombe_difference(m2, n2, m1, n1, limits="wilson")
     assert diff == pytest.approx(m1 / n1 - m2 / n2, abs=1e-12)
     assert got_lo == pytest.approx(lo, abs=5e-5)
     assert got_hi == pytest.approx(hi, abs=5e-5)
@@ -144,19 +144,80 @@ def _exact_coverage(n_a: int, n_b: int, p_a: float, p_b: float, level: float) ->
         for b in range(n_b + 1):
             if pmf_b[b] < 1e-12:
                 continue
-            _, lo, hi = newcombe_difference(a, n_a, b, n_b, level)
+            _, lo, hi = newcombe_difference(a, n_a, b, n_b, level, limits="wilson")
             if lo <= p_b - p_a <= hi:
                 total += w_a * pmf_b[b]
     return total
 
 
 @pytest.mark.parametrize(("n_a", "n_b"), [(30, 40), (80, 60)])
-def test_newcombe_coverage_by_enumeration_is_close_to_nominal(n_a: int, n_b: int) -> None:
+def test_newcombe_with_wilson_limits_is_close_to_nominal_on_average(n_a: int, n_b: int) -> None:
     grid = (0.5, 0.8, 0.95, 0.99)
     coverage = [_exact_coverage(n_a, n_b, pa, pb, 0.95) for pa in grid for pb in grid]
     # Newcombe reports a mean coverage a little above nominal and no deep dips.
     assert 0.945 <= float(np.mean(coverage)) <= 0.97
     assert min(coverage) >= 0.93
+
+
+# --- exact enumeration: the intervals hold their level at high attainment (issue 16) ---------
+
+#: Attainments from 0.5 to 0.999, dense near 1 where Wilson fails.
+HIGH_P = np.unique(np.concatenate([np.linspace(0.5, 0.99, 50), np.linspace(0.99, 0.999, 10)]))
+
+
+def _coverage_by_n(bounds, level: float) -> np.ndarray:
+    """(n, p) exact coverage over n = 20…500 of an interval function bounds(met, n, level)."""
+    rows = []
+    for n in range(20, 501):
+        met = np.arange(n + 1)
+        lo, hi = bounds(met, n, level)
+        pmf = binom.pmf(met[None, :], n, HIGH_P[:, None])
+        inside = (lo[None, :] <= HIGH_P[:, None]) & (HIGH_P[:, None] <= hi[None, :])
+        rows.append((inside * pmf).sum(axis=1))
+    return np.array(rows)
+
+
+def test_wilson_misses_at_high_attainment_clopper_pearson_holds_its_level() -> None:
+    from tpot_widget.stats import slo
+
+    wilson = _coverage_by_n(lambda m, n, lv: slo._wilson_bounds(m, n, slo._z(lv)), 0.95)
+    exact = _coverage_by_n(slo._clopper_pearson_bounds, 0.95)
+    assert wilson[50 - 20, np.argmin(abs(HIGH_P - 0.99))] == pytest.approx(0.911, abs=0.001)
+    assert wilson.min() < 0.85
+    assert exact.min() >= 0.95 - 1e-9  # at every n and p: exact
+    assert exact.mean() <= 0.975  # and not absurdly wide on average
+
+
+def test_the_attainment_difference_holds_its_level_with_clopper_pearson_limits() -> None:
+    from tpot_widget.stats.slo import newcombe_arrays
+
+    sizes = [(20, 20), (50, 50), (200, 200), (500, 500), (20, 200), (50, 500), (200, 50)]
+    grid = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999)
+    worst = {"clopper-pearson": 1.0, "wilson": 1.0}
+    for n_a, n_b in sizes:
+        a, b = np.arange(n_a + 1)[:, None], np.arange(n_b + 1)[None, :]
+        for limits in worst:
+            _, lo, hi = newcombe_arrays(a, n_a, b, n_b, 0.95, limits)  # type: ignore[arg-type]
+            for pa in grid:
+                for pb in grid:
+                    w = binom.pmf(a, n_a, pa) * binom.pmf(b, n_b, pb)
+                    cover = float((((lo <= pb - pa) & (pb - pa <= hi)) * w).sum())
+                    worst[limits] = min(worst[limits], cover)
+    assert worst["clopper-pearson"] >= 0.95, worst
+    assert worst["wilson"] < 0.93, worst
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_clopper_pearson_interval_matches_scipy_exact(level: float) -> None:
+    from tpot_widget.stats import clopper_pearson_interval
+
+    for n in (1, 7, 50, 333):
+        for met in sorted({0, 1, n // 2, n - 1, n}):
+            expected = binomtest(met, n).proportion_ci(confidence_level=level, method="exact")
+            assert clopper_pearson_interval(met, n, level) == pytest.approx(
+                (expected.low, expected.high), abs=1e-10
+            )
+    assert clopper_pearson_interval(0, 0) is None
 
 
 def test_attainment_verdict_false_alarms_at_the_nominal_rate() -> None:
@@ -258,7 +319,8 @@ def test_slo_summary_layout_and_numbers() -> None:
     out = slo_summary(
         [r.name for r in runs], [r.columns for r in runs], [r.errors for r in runs], OBJECTIVES
     )
-    assert set(out) == {"objectives", "confidence_level", "runs", "differences"}
+    assert set(out) == {"objectives", "confidence_level", "runs", "differences", "notes"}
+    assert out["notes"] == []
     assert out["objectives"] == OBJECTIVES
     assert out["confidence_level"] == 0.95
     assert [r["name"] for r in out["runs"]] == ["base", "fast", "no-start"]
@@ -274,14 +336,16 @@ def test_slo_summary_layout_and_numbers() -> None:
             "duration_s",
             "goodput_rps",
             "goodput_tokens_per_s",
+            "unmeasured",
         }
+        assert row["unmeasured"] == []
         met = slo_met(run.columns, run.errors, OBJECTIVES)
         assert row["n"] == len(run)
         assert row["met"] == int(met.sum())
         assert row["n_errors"] == run.n_errors
         assert row["attainment"] == pytest.approx(met.mean())
         assert (row["ci_low"], row["ci_high"]) == pytest.approx(
-            wilson_interval(int(met.sum()), len(run))
+            binomtest(int(met.sum()), len(run)).proportion_ci(0.95, method="exact")
         )
     base, fast, no_start = out["runs"]
     start, e2e = runs[0]["request_start"], runs[0]["time_to_last_token"]
@@ -364,3 +428,51 @@ def test_slo_summary_refuses_bad_arguments() -> None:
         slo_summary(names, cols, errs, OBJECTIVES, masks=[np.ones(3, dtype=bool), None])
     with pytest.raises(ValueError, match="column sets"):
         slo_summary(names, cols[:1], errs, OBJECTIVES)
+
+
+def test_a_run_without_the_objectives_column_has_no_attainment_and_no_verdict() -> None:
+    runs = _runs()[:2]
+    cols = dict(runs[1].columns)
+    cols["time_to_first_token"] = np.full(len(runs[1]), np.nan)  # the tool records no TTFT
+    out = slo_summary(
+        [r.name for r in runs],
+        [runs[0].columns, cols],
+        [r.errors for r in runs],
+        OBJECTIVES,
+    )
+    row = out["runs"][1]
+    assert row["unmeasured"] == ["time_to_first_token"]
+    assert row["attainment"] is None and row["ci_low"] is None and row["goodput_rps"] is None
+    assert out["differences"][0]["verdict"] == "not enough data"
+    assert len(out["notes"]) == 1 and "time_to_first_token" in out["notes"][0]
+    assert "not 0%" in out["notes"][0]
+    json.dumps(out, allow_nan=False)
+
+
+def test_a_selection_of_failed_requests_only_is_a_true_zero() -> None:
+    runs = _runs()[:2]
+    masks = [runs[0].errors, None]
+    out = slo_summary(
+        [r.name for r in runs],
+        [r.columns for r in runs],
+        [r.errors for r in runs],
+        OBJECTIVES,
+        masks=masks,
+    )
+    assert out["runs"][0]["attainment"] == 0.0 and out["runs"][0]["unmeasured"] == []
+
+
+def test_the_attainment_verdict_holds_its_false_alarm_rate_at_every_small_n() -> None:
+    """SLO verdicts need no minimum sample: with equal attainments 'better'/'worse' ≤ 5%."""
+    from tpot_widget.stats.slo import newcombe_arrays
+
+    sizes = (1, 2, 3, 5, 8, 13, 20, 30)
+    worst = 1.0
+    for n_a in sizes:
+        for n_b in sizes:
+            a, b = np.arange(n_a + 1)[:, None], np.arange(n_b + 1)[None, :]
+            _, lo, hi = newcombe_arrays(a, n_a, b, n_b, 0.95)
+            for p in np.linspace(0.02, 0.999, 30):
+                w = binom.pmf(a, n_a, p) * binom.pmf(b, n_b, p)
+                worst = min(worst, float((((lo <= 0) & (hi >= 0)) * w).sum()))
+    assert worst >= 0.95, worst

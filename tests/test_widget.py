@@ -395,3 +395,26 @@ def test_a_refused_value_from_the_browser_is_answered_not_lost(runs: list[Run]) 
     assert w.stats == before
     w.set_state({"threshold": 0.02, "_request_seq": 8})
     assert w.error_message == "" and w.stats["threshold"] == 0.02 and w._stats_seq == 8
+
+
+def test_an_unknown_keyword_is_refused_as_compare_refuses_it(runs: list[Run]) -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument 'treshold'") as info:
+        TPOTCompare(*runs[:2], treshold=0.02)
+    assert "did you mean 'threshold'?" in str(info.value)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'treshold'"):
+        compare(*runs[:2], treshold=0.02)  # type: ignore[call-arg]
+
+
+def test_ipywidgets_keywords_still_work(runs: list[Run]) -> None:
+    import ipywidgets
+
+    w = TPOTCompare(*runs[:2], layout=ipywidgets.Layout(width="600px"), n_resamples=199)
+    assert w.layout.width == "600px"
+
+
+def test_the_front_end_gets_the_statistics_and_columns_it_offers(widget: TPOTCompare) -> None:
+    choices = widget._choices
+    assert [s["name"] for s in choices["statistics"]] == ["median", "mean", "p90", "p95", "p99"]
+    assert [c["name"] for c in choices["columns"]] == list(COLUMNS)
+    widget.statistic = "p95"
+    assert widget.stats["statistic"] == "p95"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from factories import make_run
 
@@ -50,3 +51,17 @@ def test_arm_brush_and_time_range_follow_compare() -> None:
             & (pooled["request_start"] >= 10)
         ).sum()
     )
+
+
+def test_a_plain_list_of_paths_is_an_arm(tmp_path: Path) -> None:
+    """As for runs, a list of files in a run's place is one arm (each file loaded)."""
+    paths = {
+        side: [
+            str(run.to_parquet(tmp_path / f"{run.name.replace(' #', '-')}.parquet"))
+            for run in _arm(side, seed)
+        ]
+        for side, seed in (("base", 40), ("cand", 50))
+    }
+    w = TPOTCompare(paths["base"], paths["cand"], n_resamples=199)
+    assert [m["n_runs"] for m in w._runs_meta] == [3, 3]
+    assert w.stats == compare(_arm("base", 40), _arm("cand", 50), n_resamples=199).to_dict()

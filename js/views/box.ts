@@ -4,11 +4,22 @@
  */
 
 import { boxSummary, plotlyText, positivePart, shorten } from "../data";
-import type { RunMeta } from "../panel";
-import type { Prepared, Split } from "../prepared";
-import type { Range } from "../range";
-import { withAlpha, type PlotColors } from "../theme";
-import { axis, axisTitle, baseLayout, panelTitle, runLabel, sloShapes, type Figure, type ViewSpec } from "./common";
+import type { Split } from "../prepared";
+import type { RunMeta } from "../protocol";
+import { withAlpha } from "../theme";
+import {
+  axis,
+  axisTitle,
+  baseLayout,
+  emptySelectionNote,
+  panelTitle,
+  runLabel,
+  selectionOf,
+  sloShapes,
+  type DrawState,
+  type Figure,
+  type ViewSpec,
+} from "./common";
 
 function categoryLabels(runs: readonly RunMeta[], widthPx: number): string[] {
   const seen = new Map<string, number>();
@@ -49,18 +60,11 @@ export function wrapLabel(label: string, max: number): string[] {
 }
 
 /** Box plots of the selected rows per run, the rows outside the range as a faint wider box. */
-export function boxFigure(
-  prep: Prepared,
-  runs: readonly RunMeta[],
-  splits: readonly Split[],
-  range: Range,
-  logAxis: boolean,
-  colors: PlotColors,
-  widthPx = 500,
-  slo: Readonly<Record<string, number>> = {},
-): Figure {
+export function boxFigure(state: DrawState): Figure {
+  const { prep, runs, splits, logAxis, colors, slo } = state;
+  const range = selectionOf(state);
   const data: Record<string, unknown>[] = [];
-  const labels = categoryLabels(runs, widthPx);
+  const labels = categoryLabels(runs, state.width);
   runs.forEach((run, i) => {
     const split = splits[i] as Split;
     const name = plotlyText(run.name);
@@ -125,11 +129,6 @@ export const boxView: ViewSpec = {
   id: "box",
   area: "grid",
   redrawOn: ["data", "selection"],
-  figure: (s) =>
-    boxFigure(s.prep, s.runs, s.splits, selectionOf(s), s.logAxis, s.colors, s.width, s.slo),
+  note: emptySelectionNote,
+  figure: boxFigure,
 };
-
-/** The token range, or the time range when only that is set (for the titles). */
-export function selectionOf(s: { tokenRange: Range; timeRange: Range }): Range {
-  return s.tokenRange ?? s.timeRange;
-}

@@ -4,8 +4,10 @@
  */
 
 import { plotlyText } from "../data";
-import { columnLabel, shortColumnLabel, type Unit } from "../format";
-import { labelOf, type RunMeta, type Stats } from "../panel";
+import type { Unit } from "../format";
+import { columnLabel, shortColumnLabel } from "../labels";
+import { labelOf } from "../panel";
+import type { RunMeta, Stats } from "../protocol";
 import type { Prepared, Split } from "../prepared";
 import { unitScale } from "../prepared";
 import type { Range } from "../range";
@@ -27,8 +29,8 @@ export interface DrawState {
   timeRange: Range;
   /** Each run's values inside / outside both ranges (display units, ascending). */
   splits: readonly Split[];
-  /** The kernel's statistics (null before the first answer). */
-  stats: Stats | null;
+  /** The kernel's statistics (in the report: those it was written with). */
+  stats: Stats;
   /** SLO objectives: column → seconds ({} = none). */
   slo: Readonly<Record<string, number>>;
   /** The plot div's width in pixels (for label lengths). */
@@ -103,6 +105,9 @@ export function axis(colors: PlotColors, extra: Record<string, unknown> = {}): R
     zerolinecolor: colors.line,
     tickcolor: colors.line,
     automargin: true,
+    // automargin keeps the labels inside: measuring each one again for overflow (plotly's
+    // default "hide past div") costs a forced layout per label, ~0.3 s per page of views
+    ticklabeloverflow: "allow",
     ...extra,
   };
 }
@@ -151,4 +156,15 @@ export function sloShapes(
 /** A run's name ready for plotly text (legend, hover): the short label. */
 export function plotLabel(run: RunMeta): string {
   return plotlyText(runLabel(run));
+}
+
+/** The token range, or the time range when only that is set (for the titles). */
+export function selectionOf(s: Pick<DrawState, "tokenRange" | "timeRange">): Range {
+  return s.tokenRange ?? s.timeRange;
+}
+
+/** The note of a view of the selected rows when no run has one in the selection, else "". */
+export function emptySelectionNote(state: Pick<DrawState, "splits">): string {
+  if (state.splits.some((s) => s.inside.length > 0)) return "";
+  return "Not enough data: no request in the selection (faint: the requests outside it).";
 }

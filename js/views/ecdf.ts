@@ -5,12 +5,13 @@
 
 import { ecdfPoints, plotlyText, positivePart } from "../data";
 import { withAlpha } from "../theme";
-import { selectionOf } from "./box";
 import {
   axis,
   axisTitle,
   baseLayout,
+  emptySelectionNote,
   panelTitle,
+  selectionOf,
   sloShapes,
   type DrawState,
   type Figure,
@@ -81,5 +82,6 @@ export const ecdfView: ViewSpec = {
   id: "ecdf",
   area: "grid",
   redrawOn: ["data", "selection"],
+  note: emptySelectionNote,
   figure: ecdfFigure,
 };

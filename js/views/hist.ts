@@ -4,23 +4,25 @@
  */
 
 import { binSharesSorted, plotlyText, stepLine } from "../data";
-import type { RunMeta } from "../panel";
-import type { Prepared, Split } from "../prepared";
-import type { Range } from "../range";
-import { withAlpha, type PlotColors } from "../theme";
-import { selectionOf } from "./box";
-import { axis, axisTitle, baseLayout, panelTitle, sloShapes, type Figure, type ViewSpec } from "./common";
+import type { Split } from "../prepared";
+import { withAlpha } from "../theme";
+import {
+  axis,
+  axisTitle,
+  baseLayout,
+  emptySelectionNote,
+  panelTitle,
+  selectionOf,
+  sloShapes,
+  type DrawState,
+  type Figure,
+  type ViewSpec,
+} from "./common";
 
 /** Overlaid step histograms (shared bins, share of requests) of the selected rows per run. */
-export function histFigure(
-  prep: Prepared,
-  runs: readonly RunMeta[],
-  splits: readonly Split[],
-  range: Range,
-  logAxis: boolean,
-  colors: PlotColors,
-  slo: Readonly<Record<string, number>> = {},
-): Figure {
+export function histFigure(state: DrawState): Figure {
+  const { prep, runs, splits, logAxis, colors, slo } = state;
+  const range = selectionOf(state);
   const edges = logAxis ? prep.edges.log : prep.edges.linear;
   const data: Record<string, unknown>[] = [];
   if (edges !== null) {
@@ -84,5 +86,6 @@ export const histView: ViewSpec = {
   id: "hist",
   area: "grid",
   redrawOn: ["data", "selection"],
-  figure: (s) => histFigure(s.prep, s.runs, s.splits, selectionOf(s), s.logAxis, s.colors, s.slo),
+  note: emptySelectionNote,
+  figure: histFigure,
 };

@@ -4,16 +4,8 @@
  * its veil live on it. Points outside the settled time range are left out.
  */
 
-import {
-  binCentre,
-  binCounts,
-  binCounts2d,
-  coverBins,
-  plotlyText,
-  type Bins,
-  type Points,
-} from "../data";
-import type { RunMeta } from "../panel";
+import { binCentre, binCounts, coverBins, plotlyText, type Bins, type Points } from "../data";
+import type { RunMeta } from "../protocol";
 import { unitScale, type Prepared } from "../prepared";
 import { withAlpha, type PlotColors } from "../theme";
 import {
@@ -27,24 +19,12 @@ import {
   type Figure,
   type ViewSpec,
 } from "./common";
+import { binsSpec, densityTrace } from "./density";
 
 /** Bins of the scatter's marginal histograms and of the density (2-D histogram) view. */
 const MARGINAL_BINS = 60;
 const DENSITY_BINS_X = 90;
 const DENSITY_BINS_Y = 70;
-/** Colour-scale stops (share of the densest bin → opacity) of the 2-D histogram view. */
-const DENSITY_STOPS: readonly [number, number][] = [
-  [0, 0],
-  [0.0001, 0.12],
-  [0.01, 0.3],
-  [0.05, 0.5],
-  [0.2, 0.75],
-  [1, 0.95],
-];
-
-function binsSpec(b: Bins): Record<string, number> {
-  return { start: b.start, end: b.start + b.count * b.size, size: b.size };
-}
 
 /** Share of `values` per bin (the marginal histograms, binned here not by plotly). */
 function marginal(values: Float32Array, b: Bins): { centres: number[]; shares: number[] } {
@@ -57,27 +37,6 @@ function marginal(values: Float32Array, b: Bins): { centres: number[]; shares: n
     shares.push(c / total);
   });
   return { centres, shares };
-}
-
-/** The non-empty cells of a 2-D histogram as (x centre, y centre, count) columns. */
-export function densityCells(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  bx: Bins,
-  by: Bins,
-): { x: number[]; y: number[]; z: number[] } {
-  const counts = binCounts2d(xs, ys, bx, by);
-  const cells = { x: [] as number[], y: [] as number[], z: [] as number[] };
-  for (let j = 0; j < by.count; j++) {
-    for (let i = 0; i < bx.count; i++) {
-      const c = counts[j * bx.count + i] as number;
-      if (c === 0) continue;
-      cells.x.push(binCentre(bx, i));
-      cells.y.push(binCentre(by, j));
-      cells.z.push(c);
-    }
-  }
-  return cells;
 }
 
 /** Scatter of x vs y per run (WebGL or 2-D histogram), with marginal histograms. */
@@ -108,23 +67,7 @@ export function scatterFigure(
     const hover =
       `${name}<br>${plotlyText(xTitle)}: %{x}<br>${plotlyText(yTitle)}: %{y${yFormat}}<extra></extra>`;
     if (prep.density[i]) {
-      // binned here (one pass over the points); plotly only sums the few non-empty cells
-      const cells = densityCells(pts.x, pts.y, densityX, densityY);
-      data.push({
-        type: "histogram2d",
-        x: cells.x,
-        y: cells.y,
-        z: cells.z,
-        histfunc: "sum",
-        xbins: binsSpec(densityX),
-        ybins: binsSpec(densityY),
-        // steep at the low end: sparse regions stay visible next to a dense spike
-        colorscale: DENSITY_STOPS.map(([stop, alpha]) => [stop, withAlpha(run.color, alpha) ?? run.color]),
-        showscale: false,
-        hovertemplate: `${name}<br>%{z} requests<extra></extra>`,
-        name,
-        legendgroup: `run${i}`,
-      });
+      data.push(densityTrace(pts, densityX, densityY, run, { legendgroup: `run${i}` }));
     } else {
       data.push({
         type: "scattergl",

@@ -6,17 +6,17 @@
  */
 
 import { plotlyText } from "../data";
-import { shortColumnLabel } from "../format";
+import { shortColumnLabel } from "../labels";
 import { unitScale } from "../prepared";
 import { withAlpha } from "../theme";
 import { axis, baseLayout, panelTitle, runLabel, type DrawState, type Figure, type ViewSpec } from "./common";
 
 export function shiftFigure(state: DrawState): Figure | string {
   const { stats, runs, colors, prep } = state;
-  if (stats === null) return "The shift function comes with the kernel's statistics\u2026";
-  const entries = Array.isArray(stats.shift_function) ? stats.shift_function : [];
+  // a run without enough requests in the selection has no value at any quantile
+  const entries = stats.shift_function.filter((e) => e.difference.some((v) => v !== null));
   if (entries.length === 0) {
-    return "No shift function for this selection (it needs enough requests in every run).";
+    return "Not enough data for a shift function: it needs requests of the baseline and of another run in the selection.";
   }
   const unit = stats.dimension === prep.dimension ? prep.yUnit : "s";
   const { scale, suffix } = unitScale(unit);
@@ -25,9 +25,9 @@ export function shiftFigure(state: DrawState): Figure | string {
     const run = runs.find((r) => r.name === entry.name);
     const color = run?.color ?? colors.muted;
     const name = plotlyText(`${runLabel(run) || entry.name} \u2212 ${runLabel(runs.find((r) => r.name === entry.baseline)) || entry.baseline}`);
-    const q = entry.quantiles ?? [];
-    const ms = (v: readonly (number | null)[] | undefined): (number | null)[] =>
-      (v ?? []).map((x) => (typeof x === "number" && Number.isFinite(x) ? x * scale : null));
+    const q = entry.quantiles;
+    const ms = (v: readonly (number | null)[]): (number | null)[] =>
+      v.map((x) => (x !== null && Number.isFinite(x) ? x * scale : null));
     data.push({
       type: "scatter",
       mode: "lines",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RunMeta, Stats } from "../panel";
+import type { RunMeta, Stats } from "../protocol";
 import { prepare, splitRuns } from "../prepared";
+import { makeStats, runMeta } from "../testing";
 import { FALLBACK, type PlotColors } from "../theme";
 import type { DrawState } from "./common";
 import { ECDF_Y_TITLE, ecdfFigure } from "./ecdf";
@@ -12,7 +13,7 @@ const colors: PlotColors = FALLBACK.light;
 const units = { time_per_output_token: "s", num_tokens_output: "tokens", request_start: "s-offset" } as const;
 
 function meta(name: string, label: string, color: string): RunMeta {
-  return { name, label, color, n_requests: 8, n_errors: 0, top_errors: [], synthetic: false };
+  return runMeta(name, color, { label, n_requests: 8 });
 }
 const runs = [meta("cfg / seqs=256", "seqs=256", "#4C78A8"), meta("cfg / seqs=128", "seqs=128", "#F58518")];
 
@@ -37,7 +38,7 @@ function state(withTimes: [boolean, boolean], extra: Partial<DrawState> = {}): D
     tokenRange: null,
     timeRange: null,
     splits: splitRuns(prep, null),
-    stats: null,
+    stats: makeStats(runs),
     slo: {},
     width: 600,
     ...extra,
@@ -104,10 +105,7 @@ describe("ECDF view", () => {
 
 describe("shift-function view", () => {
   it("draws the difference by quantile (ms) with its band and a zero line", () => {
-    const stats = {
-      dimension: "time_per_output_token",
-      runs: [],
-      differences: [],
+    const stats: Stats = makeStats(runs, {
       shift_function: [
         {
           name: "cfg / seqs=128",
@@ -120,7 +118,7 @@ describe("shift-function view", () => {
           ci_high: [0, -0.001, -0.003],
         },
       ],
-    } as unknown as Stats;
+    });
     const fig = shiftFigure(state([true, true], { stats }));
     expect(typeof fig).toBe("object");
     if (typeof fig === "string") return;
@@ -128,6 +126,10 @@ describe("shift-function view", () => {
     expect((line["y"] as number[]).map((v) => Math.round(v * 1000) / 1000)).toEqual([-1, -2, -5]);
     expect(fig.data[1]!["fill"]).toBe("tonexty");
     expect(line["name"]).toBe("seqs=128 \u2212 seqs=256");
-    expect(shiftFigure(state([true, true]))).toMatch(/statistics/);
+    expect(shiftFigure(state([true, true]))).toMatch(/^Not enough data for a shift function/);
+    const empty = makeStats(runs, {
+      shift_function: [{ ...stats.shift_function[0]!, difference: [null, null, null] }],
+    });
+    expect(shiftFigure(state([true, true], { stats: empty }))).toMatch(/^Not enough data/);
   });
 });

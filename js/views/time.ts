@@ -6,7 +6,6 @@
  */
 
 import { binnedQuantiles, coverBins, plotlyText, type Bins } from "../data";
-import { withAlpha } from "../theme";
 import {
   axis,
   axisTitle,
@@ -21,7 +20,7 @@ import {
   type OverlayLine,
   type ViewSpec,
 } from "./common";
-import { densityCells } from "./scatter";
+import { densityTrace } from "./density";
 
 export const TIME_AXIS_TITLE = "request start time (s since the run's first request)";
 /** Most time bins of the median / p90 lines. */
@@ -57,26 +56,7 @@ export function timeFigure(state: DrawState): Figure | string {
     if (!pts) return;
     const name = plotlyText(run.name);
     if (pts.x.length > prep.densityThreshold) {
-      const bx = coverBins(tLo, tHi, DENSITY_BINS_X);
-      const by = coverBins(yLo, yHi, DENSITY_BINS_Y);
-      const cells = densityCells(pts.x, pts.y, bx, by);
-      data.push({
-        type: "histogram2d",
-        x: cells.x,
-        y: cells.y,
-        z: cells.z,
-        histfunc: "sum",
-        xbins: { start: bx.start, end: bx.start + bx.count * bx.size, size: bx.size },
-        ybins: { start: by.start, end: by.start + by.count * by.size, size: by.size },
-        colorscale: [
-          [0, withAlpha(run.color, 0) ?? run.color],
-          [0.001, withAlpha(run.color, 0.15) ?? run.color],
-          [1, withAlpha(run.color, 0.8) ?? run.color],
-        ],
-        showscale: false,
-        hovertemplate: `${name}<br>%{z} requests<extra></extra>`,
-        name,
-      });
+      data.push(densityTrace(pts, coverBins(tLo, tHi, DENSITY_BINS_X), coverBins(yLo, yHi, DENSITY_BINS_Y), run));
       return;
     }
     data.push({

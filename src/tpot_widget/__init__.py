@@ -15,6 +15,9 @@ from .load import Achieved, Load
 from .loaders import FORMATS, LoadError, load_run, load_runs
 from .params import Parameters
 from .run import Run
+from .sweep import Sweep, load_sweep, load_sweeps
+from .sweep_comparison import SweepComparer, compare_sweeps
+from .sweep_results import SweepComparison
 
 if TYPE_CHECKING:
     from .widget import TPOTCompare
@@ -32,11 +35,17 @@ __all__ = [
     "LoadError",
     "Parameters",
     "Run",
+    "Sweep",
+    "SweepComparer",
+    "SweepComparison",
     "TPOTCompare",
     "__version__",
     "compare",
+    "compare_sweeps",
     "load_run",
     "load_runs",
+    "load_sweep",
+    "load_sweeps",
     "shift_function",
 ]
 

@@ -1,11 +1,14 @@
 """Binary column transport between the widget's kernel side and the browser.
 
 Columns travel once, as raw little-endian buffers (float32 values, uint8 flags) next to a
-small JSON header `{"dtype", "shape"}`; never as JSON lists. js/codecs.ts is the mirror.
+small JSON header `{"dtype", "shape"}`; never as JSON lists. js/codecs.ts is the mirror. The
+HTML report embeds the same bytes as base64 text (`embedded_columns`), thinned evenly above
+a number of rows per run (`thin_rows`).
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -82,3 +85,32 @@ def columns_message(
         described.append({"key": key, **header})
         buffers.append(buffer)
     return {"type": "columns", "columns": described, "rejected": rejected}, buffers
+
+
+def thin_rows(n: int, max_rows: int, seed: int = 0) -> np.ndarray | None:
+    """Ascending indices of an evenly spread, seeded sample of `max_rows` of `n` rows (one
+    random row from each of `max_rows` consecutive equal blocks), or None to keep every row."""
+    if n <= max_rows:
+        return None
+    edges = np.arange(max_rows + 1, dtype=np.int64) * n // max_rows
+    offsets = np.random.default_rng(seed).random(max_rows) * np.diff(edges)
+    return edges[:-1] + offsets.astype(np.int64)
+
+
+def embedded_columns(
+    runs: Sequence[Run], columns: Sequence[Sequence[str]], max_rows: int
+) -> list[dict[str, Any]]:
+    """Run i's `columns[i]` as `{"key", "dtype", "shape", "data"}` (the bytes in base64, the
+    dtypes `column_array` sends), each run thinned to the same `thin_rows(len(run), max_rows)`
+    rows of every column (js/protocol.ts `EmbeddedColumn`)."""
+    out: list[dict[str, Any]] = []
+    for index, (run, names) in enumerate(zip(runs, columns, strict=True)):
+        rows = thin_rows(len(run), max_rows)
+        for column in names:
+            header, buffer = column_array(run, column)
+            if rows is not None:
+                values = np.frombuffer(buffer, dtype=DTYPES[header["dtype"]])[rows]
+                header, buffer = encode_array(values, header["dtype"])
+            data = base64.b64encode(buffer).decode("ascii")
+            out.append({"key": column_key(index, column), **header, "data": data})
+    return out

@@ -7,7 +7,9 @@ comparison see run-to-run variation too (`compare` then uses a run-level interva
 
 from __future__ import annotations
 
+import hashlib
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from types import MappingProxyType
@@ -16,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .display import common_prefix
-from .run import COLUMNS, Run
+from .run import COLUMNS, NUMERIC_COLUMNS, Run
 
 __all__ = ["Arm", "as_arm_or_run"]
 
@@ -35,6 +37,11 @@ class Arm:
 
     Notes
     -----
+    A run given twice (the same object, or another run with identical requests, such as a
+    run and its own Parquet copy) is counted once: the repeat is left out with a warning
+    naming both. Counting it twice would treat one run's conditions as two independent
+    repeats and shrink the run-to-run interval towards nothing.
+
     Wherever a run is accepted (`compare`, `Comparer`, `TPOTCompare`, the report, the CLI), an
     `Arm` or a plain list of runs is accepted too.
     """
@@ -51,7 +58,7 @@ class Arm:
                 loaded.extend(load_runs(item))
         if not loaded:
             raise ValueError("an Arm needs at least one run")
-        self._runs: tuple[Run, ...] = tuple(loaded)
+        self._runs: tuple[Run, ...] = _without_duplicates(loaded, name)
         self.name: str = str(name) if name is not None else _default_name(self._runs)
 
     @property
@@ -71,7 +78,9 @@ class Arm:
 
     def renamed(self, name: str) -> Arm:
         """The same runs under another name (the naming rule makes names unique)."""
-        return Arm(self._runs, name=name)
+        other = Arm.__new__(Arm)  # the runs are already distinct: no second check
+        other._runs, other.name = self._runs, str(name)
+        return other
 
     @cached_property
     def pooled(self) -> Run:
@@ -101,6 +110,45 @@ class Arm:
             ),
             load=loads.pop() if len(loads) == 1 else None,
         )
+
+
+def _fingerprint(run: Run) -> bytes:
+    """A digest of a run's requests (every column, NaN normalised), not of its name."""
+    digest = hashlib.blake2b(digest_size=16)
+    for column in NUMERIC_COLUMNS:
+        values = np.ascontiguousarray(run.columns[column], dtype=np.float64)
+        digest.update(np.where(np.isnan(values), np.nan, values).tobytes())
+    digest.update("\x00".join("" if e is None else str(e) for e in run["error"]).encode())
+    return digest.digest()
+
+
+def _without_duplicates(runs: Sequence[Run], arm_name: str | None) -> tuple[Run, ...]:
+    """The runs with repeats (same object or identical requests) left out, with a warning."""
+    kept: list[Run] = []
+    seen: dict[bytes, int] = {}
+    for i, run in enumerate(runs):
+        first = next((j for j, k in enumerate(runs[:i]) if k is run), None)
+        key = _fingerprint(run) if first is None else b""
+        if first is None:
+            first = seen.get(key)
+        if first is None:
+            seen[key] = i
+            kept.append(run)
+            continue
+        same = "is the same run object as" if runs[first] is run else "has the same requests as"
+        where = f"Arm {arm_name!r}" if arm_name is not None else "Arm"
+        warnings.warn(
+            f"{where}: run {i + 1} ({run.name!r}{_source(run)}) {same} run {first + 1} "
+            f"({runs[first].name!r}{_source(runs[first])}); it is left out (an arm counts each "
+            "run once: a repeat would pass for run-to-run agreement)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return tuple(kept)
+
+
+def _source(run: Run) -> str:
+    return f", {run.source}" if run.source else ""
 
 
 def _default_name(runs: Sequence[Run]) -> str:

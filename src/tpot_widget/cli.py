@@ -18,11 +18,12 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from . import params
 from .durations import parse_slos
+from .loaders._remote import DEFAULT_TIMEOUT, check_timeout
 from .run import NUMERIC_COLUMNS
 from .tables import markdown_table, text_table
 
@@ -31,11 +32,9 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_VERDICT",
-    "format_table",
     "main",
     "parse_range",
     "parse_threshold",
-    "parse_tokens",
 ]
 
 PROG = "tpot-compare"
@@ -82,12 +81,13 @@ def _bound(text: str, option: str, whole: str) -> float | None:
         return float(body)
     except ValueError:
         raise UsageError(
-            f"{option} {whole}: {body!r} is not a number (write LO:HI, e.g. 100:400, 100: or :400)"
+            f"{option} {whole!r}: {body!r} is not a number "
+            "(write LO:HI, e.g. 100:400, 100: or :400)"
         ) from None
 
 
 def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
-    """`LO:HI` (either side may be empty, `inf` allowed) → a range, validated by `params`."""
+    """`LO:HI` → a range validated by `params` (an empty side is open; inf is refused)."""
     lo_text, sep, hi_text = text.partition(":")
     if not sep:
         raise UsageError(f"{option} expects LO:HI (e.g. 100:400, 100: or :400), got {text!r}")
@@ -95,12 +95,7 @@ def parse_range(text: str, option: str = "--tokens") -> params.Range | None:
     try:
         return params.normalize_range((lo, hi), _RANGE_PARAMETER.get(option, option.lstrip("-")))
     except ValueError as exc:
-        raise UsageError(f"{option} {text}: {exc}") from None
-
-
-def parse_tokens(text: str) -> tuple[float | None, float | None]:
-    """`--tokens LO:HI` → (lo, hi) (both None for an unbounded range)."""
-    return parse_range(text, "--tokens") or (None, None)
+        raise UsageError(f"{option} {text!r}: {exc}") from None
 
 
 def parse_threshold(text: str) -> float:
@@ -118,6 +113,30 @@ def parse_threshold(text: str) -> float:
         raise UsageError(f"--threshold {text}: {exc}") from None
     assert threshold is not None
     return threshold
+
+
+def _parse_seed(text: str) -> int:
+    """`--seed N`: a whole number >= 0 (numpy's seeds are non-negative)."""
+    try:
+        seed = int(text.strip())
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a seed is a whole number >= 0, e.g. 0 or 42 (omit --seed for the fixed "
+            "default)"
+        )
+    return seed
+
+
+def _parse_timeout(text: str) -> float:
+    """`--timeout SECONDS`: a positive number of seconds."""
+    try:
+        return float(check_timeout(float(text)) or 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a timeout is a positive number of seconds, e.g. 30"
+        ) from None
 
 
 def _parse_fail_on(text: str) -> set[str]:
@@ -219,7 +238,17 @@ def _build_parser() -> _Parser:
         help="exit with code 3 when any difference has one of these verdicts "
         "(comma-separated, e.g. slower,inconclusive)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
+    parser.add_argument(
+        "--seed", type=_parse_seed, default=None, help="random seed, >= 0 (default: fixed)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_parse_timeout,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="for http(s) URLs: how long the server may stay silent before the load fails "
+        "(default: %(default)g)",
+    )
     parser.add_argument(
         "--format",
         default="text",
@@ -235,11 +264,6 @@ def _build_parser() -> _Parser:
     return parser
 
 
-def format_table(stats: Mapping[str, Any], *_: Any, **__: Any) -> str:
-    """The statistics (`Comparison.to_dict()`) as a benchstat-style text table."""
-    return text_table(stats)
-
-
 # --- main --------------------------------------------------------------------------------
 
 
@@ -253,32 +277,111 @@ def _expand(pattern: str) -> list[str]:
     return matches
 
 
-def _load_one(path: str) -> list[Any]:
+def _load_one(path: str, timeout: float) -> list[Any]:
     from .loaders import load_runs
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        runs = load_runs(path)
+        runs = load_runs(path, timeout=timeout)
     for w in caught:
         print(f"{PROG}: warning: {w.message}", file=sys.stderr)
     return list(runs)
 
 
-def _load(args: argparse.Namespace) -> list[Any]:
-    """Runs and arms from the positional arguments and --arm, in order."""
-    from .arm import Arm
+def _arm_paths(text: str) -> list[str]:
+    """The paths of one --arm (a glob or comma-separated paths); none is a usage error."""
+    paths = [p for part in text.split(",") if part.strip() for p in _expand(part.strip())]
+    if not paths:
+        raise UsageError(f"--arm {text!r} names no run (a glob or comma-separated paths)")
+    return paths
 
-    units: list[Any] = []
-    for text in args.runs:
-        paths = _expand(text)
-        if len(paths) == 1:
-            units.extend(_load_one(paths[0]))
+
+def _inputs(args: argparse.Namespace) -> list[list[str]]:
+    """The paths of each positional argument and each --arm, in order (globs expanded)."""
+    return [_expand(text) for text in args.runs] + [_arm_paths(text) for text in args.arm]
+
+
+def _check_output(output: str, inputs: Sequence[str]) -> None:
+    """Refuse an -o that would overwrite an input (an input file, or anything inside an input
+    folder, links resolved) or cannot be written (a folder, a missing parent folder), before
+    anything is loaded or written."""
+    if not output.strip():
+        raise UsageError("-o needs a file name, e.g. -o report.html")
+    target = os.path.realpath(output)
+    for text in inputs:
+        path = _local_path(text)
+        if path is None:
+            continue
+        source = os.path.realpath(path)
+        if target == source:
+            raise UsageError(
+                f"-o {output} is the input {text}: the report would overwrite it; write the "
+                "report to another file"
+            )
+        if not os.path.isdir(source):
+            continue
+        if target.startswith(source.rstrip(os.sep) + os.sep):
+            raise UsageError(
+                f"-o {output} is inside the input folder {text}: the report would overwrite "
+                "or join the runs loaded from it; write the report outside that folder"
+            )
+        if target in _linked_files(source):
+            raise UsageError(
+                f"-o {output} is a file of the input folder {text} (through a link): the "
+                "report would overwrite it; write the report to another file"
+            )
+    if os.path.isdir(target):
+        raise UsageError(
+            f"-o {output} is a folder; name the report file, e.g. {output}/report.html"
+        )
+    parent = os.path.dirname(target)
+    if not os.path.isdir(parent):
+        raise UsageError(
+            f"-o {output}: the folder {os.path.dirname(output) or parent} does not exist; "
+            "create it first"
+        )
+
+
+def _linked_files(folder: str) -> set[str]:
+    """The real paths of the files below `folder`, links followed, as deep as `load_runs`
+    looks (a link inside an input folder makes its target an input too)."""
+    from .loaders._remote import MAX_DEPTH
+
+    found: set[str] = set()
+    top = folder.rstrip(os.sep).count(os.sep)
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        if current.rstrip(os.sep).count(os.sep) - top >= MAX_DEPTH - 1:
+            dirs.clear()  # also ends a walk round a link loop
+        found.update(os.path.realpath(os.path.join(current, name)) for name in files)
+    return found
+
+
+def _local_path(text: str) -> str | None:
+    """The local path an input names (None for a remote URL)."""
+    from .loaders._io import file_url_path, is_url
+
+    if is_url(text):
+        return None
+    try:
+        return file_url_path(text) or text
+    except ValueError:
+        return None  # a file URL on another host: loading it says so
+
+
+def _load(inputs: Sequence[Sequence[str]], n_runs: int, timeout: float) -> list[Any]:
+    """The compared units of the expanded positional arguments (the first `n_runs` of
+    `inputs`) and the --arm options, in order: one path is every run it holds, several paths
+    (a glob, an --arm) are one arm; named by `as_units`' one rule."""
+    from .arm import Arm
+    from .units import as_units
+
+    items: list[Any] = []
+    for index, paths in enumerate(inputs):
+        if index < n_runs and len(paths) == 1:
+            items.extend(_load_one(paths[0], timeout))
         else:
-            units.append(Arm([r for p in paths for r in _load_one(p)]))
-    for text in args.arm:
-        paths = [p for part in text.split(",") if part.strip() for p in _expand(part.strip())]
-        units.append(Arm([r for p in paths for r in _load_one(p)]))
-    return units
+            items.append(Arm([r for p in paths for r in _load_one(p, timeout)]))
+    return list(as_units(items))
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -313,7 +416,10 @@ def _run(argv: Sequence[str] | None) -> int:
     from .comparison import Comparer
     from .report import write_html
 
-    units = _load(args)
+    inputs = _inputs(args)
+    if args.output is not None:
+        _check_output(args.output, [path for paths in inputs for path in paths])
+    units = _load(inputs, len(args.runs), args.timeout)
     try:
         params.check_run_count(len(units), PROG)
     except ValueError:

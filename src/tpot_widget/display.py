@@ -1,5 +1,6 @@
 """How things are shown to people: the run palette, short run labels, column and statistic
-labels, and number formatting, shared by the widget, the report and the CLI.
+labels (read from `columns` and the statistics registry), and number formatting, shared by
+the widget, the report and the CLI.
 
 The front end's js/format.ts mirrors the formatting functions (same units, digits and
 words); the widget sends `PALETTE` colours and `short_labels` to the browser, so a run has
@@ -12,7 +13,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from .run import DURATION_COLUMNS, TOKEN_COLUMNS
+from . import columns
+from .stats.statistics import parse_statistic
 
 __all__ = [
     "MAX_LABEL",
@@ -56,25 +58,6 @@ _ELLIPSIS = "…"
 _MINUS = "\u2212"
 _SEGMENT = re.compile(r"[\s/|·,;]+")
 _NUMBER = re.compile(r"[\d.]+")
-
-_COLUMN_LABELS = {
-    "time_per_output_token": "time per output token (TPOT)",
-    "time_to_first_token": "time to first token (TTFT)",
-    "time_to_last_token": "end-to-end latency",
-    "tpot_reported": "TPOT as reported by the tool",
-    "num_tokens_output": "output tokens",
-    "num_tokens_input": "input tokens",
-    "request_start": "request start (s into the run)",
-}
-_SHORT_COLUMN_LABELS = {
-    "time_per_output_token": "TPOT",
-    "time_to_first_token": "TTFT",
-    "time_to_last_token": "E2E latency",
-    "tpot_reported": "TPOT (tool's own)",
-    "num_tokens_output": "output tokens",
-    "num_tokens_input": "input tokens",
-    "request_start": "request start",
-}
 
 
 # --- run labels ----------------------------------------------------------------------------
@@ -169,27 +152,31 @@ def short_labels(names: Sequence[str], max_len: int = MAX_LABEL) -> list[str]:
 
 def column_label(column: str) -> str:
     """A column in words: "time_per_output_token" → "time per output token (TPOT)"."""
-    return _COLUMN_LABELS.get(column, column.replace("_", " "))
+    return columns.column(column).label
 
 
 def short_column_label(column: str) -> str:
     """A short axis label: "TPOT", "TTFT", "E2E latency", "output tokens"..."""
-    return _SHORT_COLUMN_LABELS.get(column, column.replace("_", " "))
+    return columns.column(column).short_label
 
 
 def statistic_label(statistic: str) -> str:
-    """ "median", "mean", "p90" → "median", "mean", "90th percentile"."""
-    match = re.fullmatch(r"p(\d+(?:\.\d+)?)", statistic)
-    return f"{match.group(1)}th percentile" if match else statistic
+    """A statistic in words, from the registry: "p90" → "90th percentile"; "median", "mean"
+    as they are. A name the registry does not know is shown as given."""
+    try:
+        return parse_statistic(statistic).label
+    except ValueError:
+        return statistic
+
+
+#: How `format_value` shows each kind of column: durations in ms ("s"), token counts
+#: ("tokens"), offsets into the run in seconds ("s-offset").
+_FORMAT_UNITS = {"duration": "s", "tokens": "tokens", "time": "s-offset", "text": "s-offset"}
 
 
 def unit_of(column: str) -> str:
     """How a column is shown: "s" (seconds, shown as ms), "tokens" or "s-offset" (seconds)."""
-    if column in DURATION_COLUMNS:
-        return "s"
-    if column in TOKEN_COLUMNS:
-        return "tokens"
-    return "s-offset"
+    return _FORMAT_UNITS[columns.column(column).kind]
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -321,7 +308,7 @@ def format_range(rng: Sequence[float | None] | None, column: str) -> str:
     what = short_column_label(column)
 
     def number(v: float) -> str:
-        if column in TOKEN_COLUMNS:
+        if columns.column(column).kind == "tokens":
             return format_count(math.floor(v + 0.5))  # Math.round: halves go up
         return f"{_js_string(v)} s"
 

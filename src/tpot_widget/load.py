@@ -7,13 +7,14 @@ was achieved (`Run.achieved`, measured from start times and latencies). A sweep
 (`tpot_widget.sweep`) orders runs by their `Load`.
 
 Where a tool's files say how runs form a sweep, the loaders record it in `Run.metadata`
-(docs/formats.md, "Load levels and sweeps", says where each tool writes it):
+(docs/formats.md, "Load levels and sweeps", says where each tool writes it), under the keys
+`tpot_widget.sweep` reads:
 
-``metadata["sweep_config"]`` (`SWEEP_CONFIG`)
+``metadata["sweep_config"]`` (`sweep.SWEEP_CONFIG_KEY`)
     Text naming the configuration a run belongs to: the runs of one sweep share it, two
     sweeps never do (a vLLM sweep folder's SERVE parameters, an AIPerf sweep's artifact
     folder, an LLMeter LoadTest's folder, "model · folder" for a sweep file).
-``metadata["repeat"]`` (`REPEAT`)
+``metadata["repeat"]`` (`sweep.REPEAT_KEY`)
     Which repeat of its level a run is, as the tool numbers it (an int: vLLM's
     ``run=K``, AIPerf's ``run_000K``); absent when the tool runs each level once.
 """
@@ -30,12 +31,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["KINDS", "REPEAT", "SWEEP_CONFIG", "Achieved", "Load", "LoadKind", "measure_achieved"]
-
-#: `Run.metadata` key: the configuration (text) a run of a sweep belongs to.
-SWEEP_CONFIG = "sweep_config"
-#: `Run.metadata` key: which repeat of its load level a run is (int, the tool's numbering).
-REPEAT = "repeat"
+__all__ = ["KINDS", "Achieved", "Load", "LoadKind", "measure_achieved"]
 
 LoadKind = Literal["concurrency", "rate", "synchronous", "throughput"]
 #: The kinds of load level, in the order a sweep runs them (guidellm's sweep: synchronous,

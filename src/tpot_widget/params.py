@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
+from .columns import NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .durations import validate_slo
-from .run import NUMERIC_COLUMNS, TOKEN_COLUMNS
+from .stats.statistics import parse_statistic
+from .wire import ParametersDict
 
 __all__ = [
     "DEFAULTS",
@@ -27,15 +29,18 @@ __all__ = [
     "MIN_RESAMPLES",
     "MIN_RUNS",
     "NAMES",
+    "RANGE_BOUND_RULE",
     "Parameters",
     "Range",
     "check_run_count",
     "normalize_column",
     "normalize_confidence_level",
+    "normalize_gpus",
     "normalize_match",
     "normalize_method",
     "normalize_n_resamples",
     "normalize_range",
+    "normalize_slo_target",
     "normalize_statistic",
     "normalize_threshold",
     "unique_names",
@@ -55,8 +60,6 @@ MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
 METHODS: tuple[str, ...] = ("BCa", "percentile")
 #: Columns a comparison can be matched on (workload covariates).
 MATCH_COLUMNS: tuple[str, ...] = TOKEN_COLUMNS
-
-_STATISTIC = re.compile(r"^p(\d{1,2}(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Parameters:
             slo=validate_slo(values.get("slo") or {}),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ParametersDict:
         """JSON-safe: ranges as [lo, hi] lists (None = open), `match` as a list or None."""
         return {
             "dimension": self.dimension,
@@ -147,11 +150,27 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def normalize_range(value: Any, name: str = "token_range") -> Range | None:
-    """None or an inclusive (lo, hi) pair: numbers or None, ±inf = open, lo <= hi.
+#: The rule of a range's bounds, quoted by every refusal (the CLI's empty side is None).
+RANGE_BOUND_RULE = "a bound is a finite number, or None (empty on the command line) for an open end"
 
-    Ints stay ints (200, not 200.0); (None, None) and (-inf, inf) mean "everything" → None.
-    NaN, strings, booleans and anything but a pair are refused with a ValueError.
+
+def _show_bound(bound: Any) -> str:
+    """A range bound as messages quote it; an int beyond the float range in short (1.000e+400)."""
+    if isinstance(bound, numbers.Integral) and not isinstance(bound, bool):
+        try:
+            float(bound)
+        except OverflowError:
+            return format(Decimal(int(bound)), ".3e")
+    return _show(bound)
+
+
+def normalize_range(value: Any, name: str = "token_range") -> Range | None:
+    """None or an inclusive (lo, hi) pair: each bound a finite number or None (open), lo <= hi.
+
+    Ints stay ints (200, not 200.0); (None, None) means "everything" → None. An infinite
+    bound is not "open": ±inf, NaN and an int beyond the float range are refused with
+    `RANGE_BOUND_RULE` (a range written (5, -inf) is a mistake, not a request for every row),
+    as are strings, booleans and anything but a pair (a ValueError).
     """
     if value is None:
         return None
@@ -171,13 +190,12 @@ def normalize_range(value: Any, name: str = "token_range") -> Range | None:
             )
         try:
             number = float(bound)
-        except OverflowError:  # an int beyond float range: as good as infinite
-            number = math.inf if bound > 0 else -math.inf
-        if math.isnan(number):
-            raise ValueError(f"{name} bounds must be numbers or None (not NaN), got {_show(value)}")
-        if math.isinf(number):
-            bounds.append(None)
-        elif isinstance(bound, numbers.Integral) or number.is_integer():
+        except OverflowError:  # an int beyond the float range: no measurement reaches it
+            number = math.inf
+        if not math.isfinite(number):
+            shown = ", ".join(_show_bound(b) for b in items)
+            raise ValueError(f"{name}=({shown}): {RANGE_BOUND_RULE}")
+        if isinstance(bound, numbers.Integral) or number.is_integer():
             bounds.append(int(number))
         else:
             bounds.append(number)
@@ -200,20 +218,13 @@ def normalize_column(value: Any, name: str = "dimension") -> str:
 
 
 def normalize_statistic(value: Any) -> str:
-    """ "median", "mean" or a percentile "pNN" with 0 < NN < 100 (case and spaces ignored).
+    """The canonical name of a registered statistic: "median", "mean", a percentile "pNN" /
+    "pNN.d" with 0 < NN < 100 ("P90 " → "p90", "p99.90" → "p99.9"), or a name added with
+    `stats.statistics.register`; the one grammar is `stats.statistics.parse_statistic`'s.
 
     p0 and p100 (the minimum and maximum) are refused: their bootstrap is degenerate.
     """
-    text = str(value).strip().lower() if isinstance(value, str) else None
-    if text in ("median", "mean"):
-        return text
-    match = _STATISTIC.match(text or "")
-    if match and 0.0 < float(match.group(1)) < 100.0:
-        return f"p{float(match.group(1)):g}"
-    raise ValueError(
-        f"statistic={_show(value)} is not supported; use 'median', 'mean' or a percentile strictly "
-        "between 0 and 100 such as 'p90', 'p99' or 'p99.9'"
-    )
+    return parse_statistic(value).name
 
 
 def normalize_confidence_level(value: Any) -> float:
@@ -278,6 +289,38 @@ def normalize_match(value: Any) -> tuple[str, ...] | None:
             raise ValueError(f"cannot match on {_show(item)}: match takes {columns} (or both)")
         if item not in out:
             out.append(item)
+    return tuple(out)
+
+
+def normalize_slo_target(value: Any) -> float:
+    """The SLO attainment a sweep's max load holds to: a share in (0, 1), e.g. 0.9."""
+    if not _is_number(value) or not 0.0 < float(value) < 1.0:
+        raise ValueError(
+            f"slo_target={_show(value)} must be a share of requests in (0, 1), e.g. 0.9 for 90% "
+            "of requests meeting every objective"
+        )
+    return float(value)
+
+
+def normalize_gpus(value: Any, n_configs: int) -> tuple[int | None, ...]:
+    """GPUs per configuration (for per-GPU throughput): None, one count for all, or one per
+    configuration (None where unknown); counts are positive integers."""
+    if value is None:
+        return (None,) * n_configs
+    items = list(value) if isinstance(value, (list, tuple)) else [value] * n_configs
+    if len(items) != n_configs:
+        raise ValueError(
+            f"gpus has {len(items)} entries for {n_configs} configurations; give one count for "
+            "all, or one per configuration (None where unknown)"
+        )
+    out: list[int | None] = []
+    for item in items:
+        if item is None:
+            out.append(None)
+            continue
+        if not _is_number(item) or not float(item).is_integer() or not float(item) >= 1:
+            raise ValueError(f"gpus: {_show(item)} is not a GPU count (a positive integer)")
+        out.append(int(item))
     return tuple(out)
 
 

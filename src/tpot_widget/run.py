@@ -18,25 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+# The column names by kind (durations in seconds, token counts, request start, error) are
+# defined once with their labels and units in `columns`; run.py re-exports them.
+from .columns import COLUMNS, DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .load import Achieved, Load, measure_achieved
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
-
-#: Durations in seconds (cleaned: NaN, ±Infinity and negatives become NaN with a warning).
-DURATION_COLUMNS: tuple[str, ...] = (
-    "time_to_first_token",
-    "time_to_last_token",
-    "time_per_output_token",
-    "tpot_reported",
-)
-#: Token counts (float64 so that a missing count can be NaN).
-TOKEN_COLUMNS: tuple[str, ...] = ("num_tokens_input", "num_tokens_output")
-#: Every numeric column, in display order.
-NUMERIC_COLUMNS: tuple[str, ...] = (*DURATION_COLUMNS, *TOKEN_COLUMNS, "request_start")
-#: Every column of a Run, in order; `error` holds str or None.
-COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, "error")
 
 #: Plausibility bounds, the one place they are set: a duration above `MAX_DURATION_S`
 #: (about 11.6 days) or a token count above `MAX_TOKENS` is not a measurement; it becomes
@@ -95,7 +84,7 @@ def _as_float_column(values: Any, n: int | None, name: str) -> np.ndarray:
 def _as_error_column(values: Any, n: int) -> np.ndarray:
     """An object array of str-or-None error texts.
 
-    No error: None, NaN, "", False and 0. An error: any other string (its text), True
+    No error: None, NaN, pandas <NA>, "", False and 0. An error: any other string (its text), True
     ("error") or another number (e.g. an HTTP status, as text). Lists, dicts and other
     objects are a ValueError naming the row.
     """
@@ -113,7 +102,7 @@ def _as_error_column(values: Any, n: int) -> np.ndarray:
         return out.reshape(n)
     out = np.empty(n, dtype=object)
     for i, v in enumerate(values):
-        if v is None or v is False or (isinstance(v, str) and v == ""):
+        if v is None or v is False or (isinstance(v, str) and v == "") or _is_pandas_missing(v):
             out[i] = None
         elif isinstance(v, str):
             out[i] = v
@@ -127,6 +116,12 @@ def _as_error_column(values: Any, n: int) -> np.ndarray:
                 "None, or a boolean/number flag)"
             )
     return out
+
+
+def _is_pandas_missing(value: Any) -> bool:
+    """True for pandas' <NA> and NaT (without importing pandas)."""
+    kind = type(value)
+    return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
 
 
 def _not_none(values: np.ndarray) -> np.ndarray:
@@ -176,6 +171,14 @@ def _frame_seconds(series: Any, name: str) -> np.ndarray:
                 "None only; text and booleans are not read as numbers)"
             )
     return out
+
+
+def _frame_errors(series: Any) -> list[Any]:
+    """A DataFrame's error column as Python values, read by what its values say whatever its
+    dtype: a categorical column by its values (not its codes), pandas <NA> (the `string` and
+    nullable dtypes' missing value) as None."""
+    values = series.astype(object)  # categories → their values; string dtype → str / <NA>
+    return values.where(series.notna(), None).tolist()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -271,12 +274,19 @@ class Run:
         Needs `time_to_first_token`, `time_to_last_token` and `num_tokens_output`; the
         other columns are optional. `time_per_output_token` is recomputed, not read.
         Timedelta columns are converted to seconds; a datetime `request_start` to seconds
-        since the first request. In `error`, None, NaN, "", False and 0 mean no error.
+        since the first request. In `error` (object, pandas `string` or categorical), None,
+        NaN, <NA>, "", False and 0 mean no error.
         A cell that is not a number (text, list, dict...) or a duplicate column is a
         ValueError naming the column and row.
         """
         if hasattr(frame, "to_pandas") and not hasattr(frame, "iloc"):
             frame = frame.to_pandas()  # polars
+        if not (hasattr(frame, "columns") and hasattr(frame, "iloc")):
+            raise TypeError(
+                f"Run.from_frame expects a pandas or polars DataFrame, got a "
+                f"{type(frame).__name__}; for per-request sequences use Run.from_columns, "
+                "for a benchmark file load_run(path)"
+            )
         duplicated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         if duplicated:
             raise ValueError(
@@ -295,7 +305,7 @@ class Run:
             if c not in frame.columns:
                 return None
             if c == "error":
-                return frame[c].tolist()
+                return _frame_errors(frame[c])
             return _frame_seconds(frame[c], c)
 
         if name is None:

@@ -7,7 +7,7 @@ range, dimension, statistic or confidence level changes. The front end lives in 
 
 from __future__ import annotations
 
-import dataclasses
+import difflib
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -18,15 +18,18 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import _transport, params
-from .arm import Arm, as_arm_or_run
+from . import _transport, columns, params
+from .arm import Arm
+from .columns import DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .comparison import Comparer, Comparison
 from .display import PALETTE, short_labels, unit_of
 from .durations import validate_slo
-from .loaders import load_run
 from .params import DEFAULTS, Parameters, Range
-from .run import DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS, Run
+from .run import Run
+from .stats import statistics
 from .tables import markdown_table
+from .units import Values, as_units
+from .wire import ChoicesDict, RunMetaDict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,6 +119,17 @@ class RangeTrait(ParamTrait):
         return _checked(lambda v: params.normalize_range(v, self.name or "range"), value)
 
 
+def _check_keywords(kwargs: Mapping[str, Any]) -> None:
+    """Refuse a keyword that is neither a parameter nor a trait (ipywidgets' `layout`...), as
+    Python refuses `compare(a, b, treshold=0.02)`: a typo must not pass silently."""
+    known = set(TPOTCompare.class_trait_names())
+    for name in kwargs:
+        if name not in known:
+            close = difflib.get_close_matches(name, [*params.NAMES, "log_axis"], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TypeError(f"TPOTCompare() got an unexpected keyword argument {name!r}{hint}")
+
+
 def _checked(normalize: Any, value: Any) -> Any:
     """Run a `params` normaliser, turning its ValueError into a `ParameterError`."""
     try:
@@ -131,8 +145,9 @@ class TPOTCompare(anywidget.AnyWidget):
     ----------
     *runs
         `Run`s, `Arm`s of repeated runs (a plain list of runs counts as one arm), paths /
-        URLs (loaded with `load_run`), LLMeter Results or DataFrames. Repeated names are made
-        distinct (" (2)", " (3)"...). A single list of 2..8 runs is taken as the runs.
+        URLs / folders (every run they hold), LLMeter Results or DataFrames, read by
+        `units.as_units` as every surface reads them. Repeated names are made distinct
+        (" (2)", " (3)"...). A single list of 2..8 runs is taken as the runs.
     dimension
         The compared column (y axis, box plots, histograms, statistics).
     x_dimension
@@ -233,10 +248,10 @@ class TPOTCompare(anywidget.AnyWidget):
         log_axis: bool = True,
         **kwargs: Any,
     ) -> None:
-        if len(runs) == 1 and isinstance(runs[0], (list, tuple)):
-            runs = tuple(runs[0])  # TPOTCompare([a, b]): the list holds the runs
-        params.check_run_count(len(runs), "TPOTCompare")
-        self._units: tuple[Run | Arm, ...] = _named_units(runs)
+        _check_keywords(kwargs)
+        units = as_units(runs, values=False, what="TPOTCompare")
+        params.check_run_count(len(units), "TPOTCompare")
+        self._units: tuple[Run | Arm, ...] = tuple(u for u in units if not isinstance(u, Values))
         self._runs: tuple[Run, ...] = tuple(
             u.pooled if isinstance(u, Arm) else u for u in self._units
         )
@@ -334,16 +349,11 @@ class TPOTCompare(anywidget.AnyWidget):
             self.time_range = None
 
     def to_html(self, path: str | Path) -> Path:
-        """Write a self-contained offline HTML report of this comparison to `path`."""
-        from .report import write_html
+        """Write a self-contained offline HTML report of this comparison to `path`: these
+        views over the current runs, parameters, ranges and statistics, without a kernel."""
+        from .report import write_widget
 
-        return write_html(
-            self._units,
-            path,
-            parameters=self.comparison.parameters,
-            log_axis=self.log_axis,
-            comparison=self.comparison,
-        )
+        return write_widget(self, path)
 
     # --- validation: every value through `params`, as compare() does -------------------------
 
@@ -459,7 +469,7 @@ class TPOTCompare(anywidget.AnyWidget):
             frame.insert(1, "arm_run", np.asarray(arm_runs, dtype=object)[run_index])
         return frame.reset_index(drop=True)
 
-    def _meta(self, index: int, unit: Run | Arm, label: str) -> dict[str, Any]:
+    def _meta(self, index: int, unit: Run | Arm, label: str) -> RunMetaDict:
         run = unit.pooled if isinstance(unit, Arm) else unit
         errors = Counter(e for e in run.columns["error"] if e is not None)
         return {
@@ -474,7 +484,7 @@ class TPOTCompare(anywidget.AnyWidget):
             "has_start_times": bool(np.isfinite(run["request_start"]).any()),
         }
 
-    def _choice_lists(self) -> dict[str, Any]:
+    def _choice_lists(self) -> ChoicesDict:
         def has_numbers(column: str) -> bool:
             return any(np.isfinite(run[column]).any() for run in self._runs)
 
@@ -483,19 +493,6 @@ class TPOTCompare(anywidget.AnyWidget):
             "x_dimensions": [c for c in X_DIMENSIONS if has_numbers(c)],
             "units": {c: unit_of(c) for c in NUMERIC_COLUMNS},
             "slo_columns": [c for c in DURATION_COLUMNS if has_numbers(c)],
+            "columns": columns.choices(),
+            "statistics": statistics.choices(),
         }
-
-
-def _named_units(items: Sequence[Any]) -> tuple[Run | Arm, ...]:
-    """Runs and arms loaded as needed, with the one naming rule applied (unique names)."""
-    units: list[Run | Arm] = []
-    for item in items:
-        item = as_arm_or_run(item)
-        units.append(item if isinstance(item, (Run, Arm)) else load_run(item))
-    names = params.unique_names([u.name for u in units])
-    return tuple(
-        u
-        if u.name == name
-        else (u.renamed(name) if isinstance(u, Arm) else dataclasses.replace(u, name=name))
-        for u, name in zip(units, names, strict=True)
-    )

@@ -1,13 +1,18 @@
-"""The offline HTML report in headless Chromium with every network request refused.
+"""The offline HTML report in headless Chromium, every network request refused.
 
-A report must render from the file alone (plotly inlined, no CDN), show the statistics
-`compare()` gives, and show run names as text, never as HTML.
+The report runs the widget's own view code (js/report.ts mounts js/widget.ts's render() over
+the embedded model): every view registered in js/views/registry.ts draws, the panel shows
+`compare()`'s numbers exactly as `tpot-compare --format markdown` prints them, the views follow
+a brush while the panel says the new range's statistics need the kernel, and run names are
+text, never HTML.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Sequence
+import json
+import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +23,90 @@ from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
 from tpot_widget.display import short_labels
 from tpot_widget.report import write_html
+from tpot_widget.tables import markdown_table
 
 pytestmark = pytest.mark.e2e
 
+ROOT = Path(__file__).resolve().parents[2]
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
 TOKEN_RANGE = (100.0, 700.0)
 TIME_RANGE = (20.0, 400.0)
 SLO = {"time_per_output_token": 0.03, "time_to_first_token": 0.5}
-ALL_PLOTS = ("scatter", "time", "compare", "ecdf", "shift")
+
+#: JS: the report is drawn: every view's box holds a drawn plot or a note, the panel its rows.
+READY_JS = """
+() => {
+  const root = document.querySelector('.tpot-widget');
+  if (!root) return false;
+  const views = Array.from(root.querySelectorAll('.tpot-view'));
+  const drawn = views.every((v) => {
+    const plot = v.querySelector('.tpot-plot');
+    return (plot.hidden && v.querySelector('.tpot-view-note').textContent !== '')
+      || plot.querySelector('svg.main-svg') !== null;
+  });
+  return views.length > 0 && drawn
+    && root.querySelectorAll('[data-testid="stat-run"]').length > 0;
+}
+"""
+
+#: node: the ids of the views js/views/registry.ts registers, in order (bundled by esbuild).
+REGISTRY_JS = """
+const esbuild = require("esbuild");
+const out = esbuild.buildSync({entryPoints: ["js/views/registry.ts"], bundle: true,
+  format: "cjs", platform: "node", write: false, logLevel: "silent"});
+const module_ = {exports: {}};
+new Function("module", "exports", "require", out.outputFiles[0].text)(
+  module_, module_.exports, require);
+console.log(JSON.stringify(module_.exports.VIEWS.map((v) => v.id)));
+"""
+
+#: node (ESM): the report bundle with one more view in the registry — and no other edit.
+PROBE_BUILD_JS = """
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { report } from "./esbuild.mjs";
+const PROBE = `
+  import type { ViewSpec } from "./common";
+  export const probeView: ViewSpec = {
+    id: "probe", area: "grid", redrawOn: ["data"],
+    figure: (s) => ({ data: [{ type: "bar", x: s.runs.map((r) => r.label),
+      y: s.prep.points.map((p) => p.x.length) }], layout: {} }),
+  };`;
+const probe = {
+  name: "probe",
+  setup(b) {
+    b.onResolve({ filter: /^probe:view$/ }, () => ({ path: "probe", namespace: "probe" }));
+    b.onLoad({ filter: /.*/, namespace: "probe" },
+      () => ({ contents: PROBE, loader: "ts", resolveDir: "js/views" }));
+    b.onLoad({ filter: /views[\\\\/]registry\\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf-8");
+      const head = "VIEWS: readonly ViewSpec[] = [";
+      const added = text.replace(head, `${head}probeView, `);
+      if (added === text) throw new Error("registry.ts changed shape: update this test");
+      return { contents: `import { probeView } from "probe:view";\\n${added}`, loader: "ts" };
+    });
+  },
+};
+await build({ ...report, outfile: process.argv[1], minify: false, plugins: [probe] });
+"""
+
+
+def registered_views() -> list[str]:
+    """The view ids of js/views/registry.ts, read from the source itself."""
+    done = subprocess.run(
+        ["node", "-e", REGISTRY_JS], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    views: list[str] = json.loads(done.stdout)
+    return views
 
 
 class OfflinePage:
     """A page whose every non-file:// request is aborted (and recorded)."""
 
-    def __init__(self, browser: Browser) -> None:
-        self.context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    def __init__(self, browser: Browser, width: int = 1300) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 1000}, accept_downloads=True
+        )
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.context.route("**/*", self._route)
@@ -47,20 +121,15 @@ class OfflinePage:
             self.blocked.append(url)
             route.abort()
 
-    def open(self, path: Path, plots: Sequence[str] = ALL_PLOTS) -> Page:
-        """Load the report and wait until every plot says it has rendered (`plots` at least)."""
+    def open(self, path: Path) -> Page:
+        """Load the report and wait until every view and the panel are drawn."""
         self.page.goto(path.resolve().as_uri(), wait_until="load")
-        self.page.wait_for_function(
-            """(wanted) => {
-              const plots = Array.from(document.querySelectorAll('div.plot'));
-              const ids = plots.map((p) => p.getAttribute('data-testid'));
-              return wanted.every((id) => ids.includes(id)) && plots.every((p) =>
-                p.getAttribute('data-rendered') === 'true' && p.querySelector('svg.main-svg'));
-            }""",
-            arg=list(plots),
-            timeout=30_000,
-        )
+        self.page.wait_for_function(READY_JS, timeout=30_000)
         return self.page
+
+    def check_clean(self) -> None:
+        assert self.blocked == [], f"the report tried the network: {self.blocked}"
+        assert self.errors == [], f"script errors: {self.errors}"
 
 
 @pytest.fixture
@@ -79,92 +148,270 @@ def page(offline: OfflinePage) -> Page:
     return offline.page
 
 
-def _number(text: str | None) -> float | None:
-    assert text is not None, "attribute missing"
-    return None if text == "" else float(text)
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """The tables of a Markdown text: rows of cells (header and separator rows left out)."""
+    tables: list[list[list[str]]] = []
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            rows.append(cells)
+        elif rows:
+            tables.append(rows[2:])
+            rows = []
+    return tables
 
 
-def _same(shown: float | None, expected: float | None) -> bool:
-    if shown is None or expected is None:
-        return shown is None and expected is None
-    return math.isclose(shown, expected, rel_tol=1e-12, abs_tol=1e-15)
+def panel_rows(page: Page) -> list[dict[str, Any]]:
+    """The panel's run table: per row its name cell (label, title) and the number cells."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('tr[data-testid="stat-run"]')).map((r) => {
+          const cell = (id) => r.querySelector(`[data-testid="${id}"]`).textContent;
+          return {name: r.dataset.name, title: r.querySelector('td').title,
+            label: cell('stat-run-name'), n: cell('stat-run-n'), errors: cell('stat-run-errors'),
+            estimate: cell('stat-run-estimate'), ci: cell('stat-run-ci'),
+            attr: r.dataset.estimate};
+        })"""
+    )
 
 
-def _ms(value: float) -> str:
-    """A seconds value as the report prints it in milliseconds (four significant digits)."""
-    text = f"{value * 1e3:#.4g}"
-    return text[:-1] if text.endswith(".") else text
+def plot_data(page: Page, testid: str) -> list[dict[str, Any]]:
+    """The traces plotly holds for a view (type, name, visibility, a few numbers)."""
+    return page.evaluate(
+        """(id) => document.querySelector(`[data-testid="${id}"]`).data.map((t) => ({
+          type: t.type, name: t.name, visible: t.visible === undefined ? true : t.visible,
+          legendgroup: t.legendgroup || null, median: t.median ? Array.from(t.median) : null}))""",
+        testid,
+    )
 
 
-def check_name_cell(row: Any, name: str, label: str) -> None:
-    """A table row names its run by the short label, the full name as the cell's title."""
-    cell = row.locator("td").first
-    assert (cell.text_content() or "").strip() == label
-    assert cell.get_attribute("title") == name
-    assert row.get_attribute("data-name") == name
+def drag(page: Page, testid: str, start: float, end: float, row: float = 0.5) -> None:
+    """A user's drag across a view's plot area, from fraction `start` to `end` of its width."""
+    page.locator(f'[data-testid="{testid}"]').scroll_into_view_if_needed()
+    box = page.locator(f'[data-testid="{testid}"] .nsewdrag').first.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * row
+    page.mouse.move(box["x"] + box["width"] * start, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] * (start + (end - start) * i / 10), y)
+        page.wait_for_timeout(20)
+    page.mouse.up()
 
 
-def check_stats(page: Page, runs: Sequence[Run], expected: dict[str, Any]) -> None:
-    """The statistics tables show `expected` (a Comparison.to_dict()) for `runs`."""
-    labels = dict(zip([r.name for r in runs], short_labels([r.name for r in runs]), strict=True))
-    rows = page.locator('table[data-testid="stats-table"] tr[data-testid="stat-run"]')
-    assert rows.count() == len(runs)
-    for row, run, want in zip(rows.all(), runs, expected["runs"], strict=True):
-        check_name_cell(row, run.name, labels[run.name])
-        assert row.get_attribute("data-n") == str(want["n"])
-        for attr, key in (("data-estimate", "estimate"), ("data-ci-low", "ci_low"),
-                          ("data-ci-high", "ci_high")):  # fmt: skip
-            assert _same(_number(row.get_attribute(attr)), want[key]), (run.name, key)
-        text = row.inner_text()
-        assert _ms(want["estimate"]) in text, f"{_ms(want['estimate'])} not shown in {text!r}"
-    diffs = page.locator('table[data-testid="diff-table"] tr[data-testid="stat-diff"]')
-    assert diffs.count() == len(runs) - 1
-    for row, want in zip(diffs.all(), expected["differences"], strict=True):
-        assert row.get_attribute("data-verdict") == want["verdict"]
-        assert _same(_number(row.get_attribute("data-estimate")), want["estimate"])
-        assert _same(_number(row.get_attribute("data-relative")), want["relative"])
-        check_name_cell(row, want["name"], labels[want["name"]])
+# --- every view, the panel's numbers ---------------------------------------------------------
 
 
-def test_report_renders_offline(offline: OfflinePage, page: Page, tmp_path: Path) -> None:
-    """Plots and statistics of a brushed range render with the network cut off."""
+def test_report_draws_every_registered_view_offline(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """One plot per registered view, each drawn by plotly, with the network cut off."""
     runs = demo_runs(n=1500)
-    path = write_html(runs, tmp_path / "report.html", token_range=TOKEN_RANGE)
-    offline.open(path)
+    values = {"token_range": TOKEN_RANGE, "time_range": TIME_RANGE, "slo": SLO}
+    offline.open(write_html(runs, tmp_path / "views.html", **values))
 
-    for testid in ("scatter", "compare"):
-        plot = page.locator(f'[data-testid="{testid}"]')
-        assert plot.locator("svg.main-svg").count() > 0, f"{testid}: no plotly SVG"
-        assert plot.locator(".trace").count() >= len(runs), f"{testid}: traces missing"
-    legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
-    for label in short_labels([run.name for run in runs]):
-        assert label in legend, f"legend {legend!r} lacks {label!r}"
+    views = registered_views()
+    assert views[:1] == ["scatter"] and len(views) >= 6, views
+    shown = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.tpot-view')).map((v) => v.dataset.view)"
+    )
+    assert sorted(shown) == sorted(views)
+    for view in views:
+        plot = page.locator(f'.tpot-plot[data-testid="{view}"]')
+        assert plot.is_visible(), f"{view}: {page.locator(f'[data-view={view!r}]').inner_text()}"
+        assert plot.locator("svg.main-svg").count() > 0, f"{view}: no plotly SVG"
+        assert len(plot_data(page, view)) > 0, f"{view}: nothing drawn"
+    # the ranges the report was written with are veiled on the views they are brushed on
+    for view in ("scatter", "time"):
+        veils = page.locator(f'[data-testid="{view}"] .tpot-veil-side')
+        assert veils.count() >= 1 and veils.first.is_visible(), view
     header = page.locator('[data-testid="report-header"]').inner_text()
     assert all(run.name in header for run in runs)
     assert page.locator('[data-testid="synthetic-note"]').is_visible()
-
-    check_stats(page, runs, compare(*runs, token_range=TOKEN_RANGE).to_dict())
-    assert offline.blocked == [], f"the report tried the network: {offline.blocked}"
-    assert offline.errors == [], f"script errors: {offline.errors}"
+    offline.check_clean()
 
 
-def test_report_run_names_are_text(offline: OfflinePage, page: Page, tmp_path: Path) -> None:
-    """A run named like an HTML tag shows literally in the tables and legend, never runs."""
+def test_the_panels_run_table_reads_as_tpot_compare_markdown(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """Every number of the run table is the cell `tpot-compare --format markdown` prints."""
+    runs = demo_runs(n=1500)
+    offline.open(write_html(runs, tmp_path / "numbers.html", token_range=TOKEN_RANGE, slo=SLO))
+    stats = compare(*runs, token_range=TOKEN_RANGE, slo=SLO).to_dict()
+    run_table, diff_table = markdown_tables(markdown_table(stats))
+
+    rows = panel_rows(page)
+    labels = short_labels([r.name for r in runs])
+    assert [r["name"] for r in rows] == [r.name for r in runs]
+    for row, cells, run, label, want in zip(
+        rows, run_table, runs, labels, stats["runs"], strict=True
+    ):
+        assert (row["n"], row["errors"], row["estimate"], row["ci"]) == tuple(cells[1:5])
+        assert row["label"] == label and row["title"] == run.name
+        assert row["attr"] == repr(want["estimate"])  # the raw number, too
+    # the differences: Δ%, its CI and Δ as the Markdown table prints them
+    diff_text = page.locator('[data-testid="stat-diff"]').inner_text()
+    for cell in diff_table[0][1:4]:
+        assert cell in diff_text, (cell, diff_text)
+    assert page.locator('tr[data-testid="slo-run"]').count() == len(runs)
+    offline.check_clean()
+
+
+# --- interaction -------------------------------------------------------------------------------
+
+
+def test_a_brush_moves_the_views_and_the_panel_says_the_statistics_need_the_kernel(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    runs = demo_runs(n=1500)
+    offline.open(write_html(runs, tmp_path / "brush.html", token_range=TOKEN_RANGE))
+    kernel_note = page.locator('[data-testid="stats-kernel-note"]')
+    assert kernel_note.inner_text() == ""
+    selection = page.locator('[data-testid="stats-selection"]').inner_text()
+    assert "as it was written" in selection and "100 ≤ output tokens ≤ 700" in selection
+    before = [r["attr"] for r in panel_rows(page)]
+    medians = [t["median"] for t in plot_data(page, "box") if t["median"]]
+
+    drag(page, "scatter", 0.45, 0.75)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stats-kernel-note]').textContent !== ''"
+    )
+    lo, hi = (page.locator(f'[data-testid="token-{s}"]').input_value() for s in ("min", "max"))
+    text = kernel_note.inner_text()
+    assert f"≤ output tokens ≤ {int(hi):,}" in text and "need the kernel" in text, text
+    assert f"rerun tpot-compare --tokens {lo}:{hi}" in text, text
+    assert [r["attr"] for r in panel_rows(page)] == before  # the report's numbers, unchanged
+    page.wait_for_function(
+        """(old) => JSON.stringify(document.querySelector('[data-testid=box]').data
+          .filter((t) => t.median).map((t) => Array.from(t.median))) !== old""",
+        arg=json.dumps(medians),
+    )  # the box plots follow the brush from the embedded columns
+
+    # the range the report was written with again: the note goes
+    page.locator('[data-testid="token-min"]').fill("100")
+    page.locator('[data-testid="token-max"]').fill("700")
+    page.locator('[data-testid="token-max"]').press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stats-kernel-note]').textContent === ''"
+    )
+    page.locator('[data-testid="reset-selection"]').click()
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid=stats-kernel-note]').textContent
+          .startsWith('The statistics for all requests need the kernel')"""
+    )
+    offline.check_clean()
+
+
+def test_controls_only_the_kernel_serves_are_disabled_and_say_why(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    runs = demo_runs(n=600)
+    offline.open(write_html(runs, tmp_path / "controls.html", slo=SLO))
+    for testid in (
+        "dimension-select",
+        "x-dimension-select",
+        "statistic-select",
+        "confidence-select",
+        "threshold-input",
+        "match-select",
+        "slo-time_per_output_token",
+    ):
+        control = page.locator(f'[data-testid="{testid}"]')
+        assert control.is_disabled(), testid
+        assert "Needs the kernel" in (control.get_attribute("title") or ""), testid
+    # the statistics offered are the kernel's registry's (_choices.statistics)
+    offered = page.locator('[data-testid="statistic-select"] option').all_inner_texts()
+    assert offered == ["median", "mean", "p90", "p95", "p99"]
+    for testid in ("log-axis", "token-min", "token-max", "reset-selection", "copy-summary"):
+        assert page.locator(f'[data-testid="{testid}"]').is_enabled(), testid
+    # the log axis is the views' own: it works without a kernel
+    page.locator('[data-testid="log-axis"]').uncheck()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=hist]').layout.xaxis.type === 'linear'"
+    )
+    offline.check_clean()
+
+
+def test_views_zoom_hover_toggle_and_download_as_plotly_does(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    runs = demo_runs(n=800)
+    offline.open(write_html(runs, tmp_path / "plotly.html"))
+    # legend: a click hides the run's points and marginals, a second shows them again
+    page.locator('[data-testid="scatter"] .legend .traces').nth(1).click()
+    page.wait_for_function(  # plotly waits out a double click first
+        "() => document.querySelector('[data-testid=scatter]').data"
+        ".some((t) => t.visible === 'legendonly')"
+    )
+    hidden = {t["visible"] for t in plot_data(page, "scatter") if t["legendgroup"] == "run1"}
+    shown = {t["visible"] for t in plot_data(page, "scatter") if t["legendgroup"] == "run0"}
+    assert hidden == {"legendonly"} and shown == {True}, (hidden, shown)
+    # zoom: a drag on the histogram narrows its x axis
+    before = page.evaluate(
+        "() => document.querySelector('[data-testid=hist]')._fullLayout.xaxis.range"
+    )
+    drag(page, "hist", 0.3, 0.6)
+    page.wait_for_function(
+        """(old) => JSON.stringify(document.querySelector('[data-testid=hist]')
+          ._fullLayout.xaxis.range) !== old""",
+        arg=json.dumps(before),
+    )
+    # hover: a label with the run's name
+    page.locator('[data-testid="ecdf"]').scroll_into_view_if_needed()
+    box = page.locator('[data-testid="ecdf"] .nsewdrag').first.bounding_box()
+    assert box is not None
+    seen = ""
+    for i in range(1, 30):
+        page.mouse.move(box["x"] + box["width"] * i / 30, box["y"] + box["height"] * 0.5)
+        page.wait_for_timeout(15)
+        seen += page.locator('[data-testid="ecdf"] .hoverlayer').text_content() or ""
+    assert "synthetic" in seen, seen
+    # the mode bar's PNG download, offline
+    page.locator('[data-testid="box"]').hover()
+    button = page.locator('[data-testid="box"] .modebar-btn[data-title="Download plot as a PNG"]')
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "tpot_box.png"
+    offline.check_clean()
+
+
+# --- bad input, odd runs -----------------------------------------------------------------------
+
+
+def test_an_empty_selection_renders_with_notes(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    runs = demo_runs(n=300)
+    offline.open(write_html(runs, tmp_path / "empty.html", token_range=(50_000, None)))
+    rows = panel_rows(page)
+    assert [r["n"] for r in rows] == ["0", "0"] and {r["estimate"] for r in rows} == {"n/a"}
+    verdict = page.locator('[data-testid="stat-diff"]').get_attribute("data-verdict")
+    assert verdict == "not enough data"
+    assert page.locator('[data-testid="stats-notes"] li').count() >= 1
+    for view in ("box", "hist", "ecdf"):
+        note = page.locator(f'[data-view="{view}"] .tpot-view-note').inner_text()
+        assert note.startswith("Not enough data: no request in the selection"), (view, note)
+    shift = page.locator('[data-view="shift"] .tpot-view-note').inner_text()
+    assert shift.startswith("Not enough data for a shift function"), shift
+    assert page.locator('.tpot-plot[data-testid="shift"]').is_hidden()
+    offline.check_clean()
+
+
+def test_a_run_named_like_html_shows_as_text(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
     base, other = demo_runs(n=400)
     runs = [base, Run.from_frame(other.to_pandas(), name=XSS_NAME)]
-    path = write_html(runs, tmp_path / "xss.html")
-    offline.open(path)
-
+    offline.open(write_html(runs, tmp_path / "xss.html"))
     page.wait_for_timeout(300)  # an injected <img onerror> fires asynchronously
     assert page.evaluate("() => typeof window.__xss") == "undefined"
     assert page.locator('img[src="x"]').count() == 0
-    header = page.locator('[data-testid="report-header"]').inner_text()
-    assert XSS_NAME in header
-    check_stats(page, runs, compare(*runs).to_dict())
-    legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+    assert XSS_NAME in page.locator('[data-testid="report-header"]').inner_text()
     label = short_labels([r.name for r in runs])[1]
-    assert "<img" in label and label in legend, f"the legend does not show it literally: {legend!r}"
-    # Hovering shows tooltips with the name: still text.
+    assert "<img" in label
+    assert panel_rows(page)[1]["label"] == label
+    legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+    assert label in legend, f"the legend does not show it literally: {legend!r}"
     box = page.locator('[data-testid="scatter"] .nsewdrag').first.bounding_box()
     assert box is not None
     for i in range(1, 12):
@@ -172,156 +419,79 @@ def test_report_run_names_are_text(offline: OfflinePage, page: Page, tmp_path: P
         page.wait_for_timeout(10)
     page.wait_for_timeout(300)
     assert page.evaluate("() => typeof window.__xss") == "undefined"
-    assert offline.blocked == []
-
-
-def plot_traces(page: Page, testid: str) -> list[dict[str, Any]]:
-    """The traces plotly drew in a plot div (name, type, meta, points it decoded)."""
-    return page.evaluate(
-        """(id) => document.querySelector(`[data-testid="${id}"]`)._fullData.map((t) => ({
-          name: t.name, type: t.type, meta: t.meta || null, n: t._length}))""",
-        testid,
-    )
-
-
-def test_report_new_views_and_slo_render_offline(
-    offline: OfflinePage, page: Page, tmp_path: Path
-) -> None:
-    """The time, ECDF and shift views and the SLO table of a token + time selection render
-    offline, one trace set per run, from compare()'s numbers."""
-    runs = demo_runs(n=1500)
-    values = {"token_range": TOKEN_RANGE, "time_range": TIME_RANGE, "slo": SLO}
-    path = write_html(runs, tmp_path / "views.html", **values)
-    offline.open(path)
-    expected = compare(*runs, **values).to_dict()
-
-    for testid in ALL_PLOTS:
-        plot = page.locator(f'div.plot[data-testid="{testid}"]')
-        assert plot.get_attribute("data-rendered") == "true", testid
-        assert plot.locator(".main-svg").count() > 0, f"{testid}: no plotly SVG"
-    names = [run.name for run in runs]
-    time = plot_traces(page, "time")
-    assert sorted({t["meta"]["run"] for t in time}) == sorted(names)
-    assert {t["meta"]["role"] for t in time} == {"points", "median", "p90"}
-    points = {t["meta"]["run"]: t["n"] for t in time if t["meta"]["role"] == "points"}
-    assert all(points[name] > 1000 for name in names), points  # drawn, not just declared
-    ecdf = plot_traces(page, "ecdf")
-    chosen = {t["meta"]["run"]: t["meta"]["n"] for t in ecdf if t["meta"]["role"] == "selection"}
-    assert chosen == {row["name"]: row["n"] for row in expected["runs"]}
-    shift = plot_traces(page, "shift")
-    assert {t["meta"]["run"] for t in shift} == {runs[1].name}
-    # Axis titles as the widget words them, the SLO threshold drawn and labelled.
-    time_text = page.locator('[data-testid="time"]').inner_text()
-    assert "request start time (s since the run's first request)" in time_text
-    assert "SLO: TPOT ≤ 30.0 ms" in time_text
-    assert "cumulative share of requests" in page.locator('[data-testid="ecdf"]').inner_text()
-    assert "quantile of the baseline" in page.locator('[data-testid="shift"]').inner_text()
-    # Legends carry the short labels (the full names are in the header and on hover).
-    legend = page.locator('[data-testid="time"] .legend .legendtext').all_text_contents()
-    assert legend and all(label not in names for label in legend), legend
-    # The selected time range is shaded on the time view.
-    assert page.locator('[data-testid="time"] .layer-below .shapelayer path').count() == 1
-
-    table = page.locator('table[data-testid="slo-table"]')
-    assert table.is_visible()
-    slo_rows = table.locator('tr[data-testid="slo-run"]')
-    assert slo_rows.count() == len(runs)
-    for row, want in zip(slo_rows.all(), expected["slo"]["runs"], strict=True):
-        assert row.get_attribute("data-name") == want["name"]
-        assert row.get_attribute("data-n") == str(want["n"])
-        assert row.get_attribute("data-met") == str(want["met"])
-    header = page.locator('[data-testid="report-header"]').inner_text()
-    assert "20 s ≤ request start ≤ 400 s" in header
-    check_stats(page, runs, expected)
-    assert offline.blocked == [], f"the report tried the network: {offline.blocked}"
-    assert offline.errors == [], f"script errors: {offline.errors}"
-
-
-def test_report_of_an_empty_selection_renders(
-    offline: OfflinePage, page: Page, tmp_path: Path
-) -> None:
-    """Nothing in the selection: tables say "not enough data", notes replace the figures."""
-    runs = demo_runs(n=300)
-    path = write_html(runs, tmp_path / "empty.html", token_range=(50_000, None))
-    offline.open(path, plots=("scatter", "time"))
-
-    for testid in ("compare", "ecdf", "shift"):
-        assert page.locator(f'div[data-testid="{testid}"]').count() == 0, testid
-        note = page.locator(f'[data-testid="{testid}-empty"]')
-        assert note.is_visible() and "Not enough data" in note.inner_text(), testid
-    rows = page.locator('tr[data-testid="stat-run"]')
-    assert rows.count() == len(runs)
-    assert all("not enough data" in row.inner_text() for row in rows.all())
-    verdict = page.locator('tr[data-testid="stat-diff"]').get_attribute("data-verdict")
-    assert verdict == "not enough data"
-    assert offline.blocked == [] and offline.errors == [], (offline.blocked, offline.errors)
-
-
-def hover_texts(page: Page, testid: str) -> set[str]:
-    """The hover labels seen moving the pointer across the middle of a plot's main area."""
-    page.locator(f'[data-testid="{testid}"]').scroll_into_view_if_needed()
-    box = page.locator(f'[data-testid="{testid}"] .nsewdrag').first.bounding_box()
-    assert box is not None
-    seen: set[str] = set()
-    for row in (0.3, 0.5, 0.7, 0.9):
-        for i in range(1, 25):
-            page.mouse.move(box["x"] + box["width"] * i / 25, box["y"] + box["height"] * row)
-            page.wait_for_timeout(15)
-            text = page.locator(f'[data-testid="{testid}"] .hoverlayer').text_content() or ""
-            if text:
-                seen.add(text)
-    page.mouse.move(0, 0)
-    return seen
+    offline.check_clean()
 
 
 ISSUE12 = "llama-3.1-70b-instruct / vllm 0.11 / H100x4 / tp4 / max_num_seqs="
 
-#: Elements (outside plotly's SVG) whose text holds one of `texts` and that overflow their
-#: box: CSS would clip them (overflow hidden, text-overflow ellipsis) or they spill out.
+#: Elements of the page (outside the plots) holding one of `texts` whose content overflows
+#: their box (clipped by CSS overflow or an ellipsis, or spilling out).
 CLIPPED_JS = """(texts) => Array.from(document.querySelectorAll('body *'))
-  .filter((el) => !el.closest('svg') && el.tagName !== 'SCRIPT' && el.tagName !== 'STYLE')
+  .filter((el) => !el.closest('.tpot-plot') && el.tagName !== 'SCRIPT' && el.tagName !== 'STYLE')
   .filter((el) => texts.some((t) => (el.textContent || '').includes(t)))
-  .filter((el) => el.scrollWidth > el.clientWidth)
+  .filter((el) => el.scrollWidth > el.clientWidth + 1
+    || getComputedStyle(el).textOverflow === 'ellipsis')
   .map((el) => ({tag: el.tagName, testid: el.getAttribute('data-testid'),
     text: (el.textContent || '').slice(0, 80), scroll: el.scrollWidth, client: el.clientWidth}))"""
 
 
 @pytest.mark.parametrize("width", [1300, 900])
-def test_report_of_long_names_shows_labels_unclipped(
+def test_long_names_show_their_labels_unclipped(
     browser: Browser, tmp_path: Path, width: int
 ) -> None:
-    """Issue 12's names: table cells and legends show `max_num_seqs=256` / `=128`, the full
-    names on hover (title, hover label) and in the header; nothing holding a name is clipped."""
+    """Issue 12's names: the panel and legend show `max_num_seqs=256` / `=128`, the full
+    names on hover (title) and in the header; nothing holding a name is clipped."""
     names = [ISSUE12 + "256", ISSUE12 + "128"]
     labels = ["max_num_seqs=256", "max_num_seqs=128"]
     base, other = demo_runs(n=800)
     runs = [Run.from_frame(base.to_pandas(), name=names[0]),
             Run.from_frame(other.to_pandas(), name=names[1])]  # fmt: skip
     path = write_html(runs, tmp_path / "long.html", slo=SLO, time_range=TIME_RANGE)
-    offline = OfflinePage(browser)
+    offline = OfflinePage(browser, width=width)
     try:
-        offline.page.set_viewport_size({"width": width, "height": 1000})
         page = offline.open(path)
-        for testid in ("stat-run", "stat-diff", "slo-run", "slo-diff"):
-            rows = page.locator(f'tr[data-testid="{testid}"]').all()
-            assert rows, testid
-            for row in rows:
-                name = row.get_attribute("data-name")
-                assert name in names, (testid, name)
-                check_name_cell(row, name, labels[names.index(name)])
-        for testid in ("scatter", "time", "compare", "ecdf"):
-            legend = page.locator(f'[data-testid="{testid}"] .legend .legendtext')
-            runs_in_legend = [t for t in legend.all_text_contents() if "CI" not in t]
-            assert runs_in_legend == labels, testid  # (the box panel adds "median ± 95% CI")
-        box_axis = page.locator('[data-testid="compare"] .ytick text').all_text_contents()
-        assert sorted(t for t in box_axis if t in labels) == sorted(labels), box_axis
-        # The full names: in the header, and in the scatter's hover label.
+        rows = panel_rows(page)
+        assert [(r["label"], r["title"]) for r in rows] == list(zip(labels, names, strict=True))
+        legend = page.locator('[data-testid="scatter"] .legend .legendtext').all_text_contents()
+        assert legend == labels
         header = page.locator('[data-testid="report-header"]').inner_text()
         assert all(name in header for name in names)
-        hovered = hover_texts(page, "scatter")
-        assert any(name in text for text in hovered for name in names), hovered
         clipped = page.evaluate(CLIPPED_JS, [*names, *labels])
         assert clipped == [], clipped
-        assert offline.blocked == [] and offline.errors == [], (offline.blocked, offline.errors)
+        offline.check_clean()
+    finally:
+        offline.context.close()
+
+
+# --- a view added to the registry appears in the report with no other edit ---------------------
+
+
+def test_a_view_added_to_the_registry_appears_in_the_report(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Build the report bundle with one more view in js/views/registry.ts (nothing else
+    changed): the written report draws it from the embedded model."""
+    bundle = tmp_path / "report.js"
+    subprocess.run(
+        ["node", "--input-type=module", "-e", PROBE_BUILD_JS, str(bundle)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    import tpot_widget.report as report
+
+    monkeypatch.setattr(report, "REPORT_JS", bundle)
+    runs = demo_runs(n=500)
+    path = write_html(runs, tmp_path / "probe.html")
+    offline = OfflinePage(browser)
+    try:
+        page = offline.open(path)
+        probe = page.locator('.tpot-plot[data-testid="probe"]')
+        assert probe.locator("svg.main-svg").count() > 0
+        (bar,) = page.evaluate("() => document.querySelector('[data-testid=probe]').data")
+        assert bar["x"] == short_labels([r.name for r in runs])
+        assert sum(bar["y"]) > 0  # drawn from the embedded columns
+        offline.check_clean()
     finally:
         offline.context.close()

@@ -12,16 +12,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .. import params, stats
-from ..arm import Arm, as_arm_or_run
+from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
+from ..units import Unit as Source
+from ..units import Values, as_units, renamed
+from ..wire import ShiftFunctionDict, SLODict
 from . import notes as notes_
-from .results import Comparison, Difference, RunEstimate, clean, verdict
+from .results import Comparison, Difference, Draws, RunEstimate, clean, verdict
 from .selection import PreparedRun, Selection
 
 
@@ -30,7 +33,7 @@ class Unit:
     """A compared unit: one run, or an arm of repeated runs (each prepared on its own)."""
 
     name: str
-    source: Run | Arm | np.ndarray
+    source: Run | Arm | Values
     parts: list[PreparedRun]
     pooled: PreparedRun
 
@@ -67,34 +70,24 @@ class Unit:
         return values, x
 
 
-def _is_array_like(obj: Any) -> bool:
-    """Plain 1-D numbers (ndarray, pandas Series, list of numbers), not a run source."""
-    if isinstance(obj, (Run, Arm, str, bytes)) or hasattr(obj, "columns"):
-        return False
-    if isinstance(obj, np.ndarray):
-        return True
-    if hasattr(obj, "__array__") and getattr(obj, "ndim", None) == 1:
-        return True
-    if isinstance(obj, (list, tuple)):
-        try:
-            return np.asarray(obj).dtype.kind in "fiu"
-        except (ValueError, TypeError):
-            return False
-    return False
+def _values(source: Run | Arm | Values) -> np.ndarray:
+    assert isinstance(source, Values)
+    return source.values
 
 
-def _named(item: Run | Arm, name: str) -> Run | Arm:
-    if item.name == name:
-        return item
-    if isinstance(item, Arm):
-        return item.renamed(name)
-    return dataclasses.replace(item, name=name)
-
-
-def _load(source: Any) -> Run:
-    from ..loaders import load_run
-
-    return load_run(source)
+def prepare_unit(source: Source, name: str, dimension: str, x_dimension: str) -> Unit:
+    """One run, arm or plain values prepared for fast selection under `name` (each run of an
+    arm on its own, and pooled). `compute` takes a list of these (the baseline first)."""
+    source = renamed(source, name)
+    if isinstance(source, Values):
+        part = PreparedRun.of_values(name, source.values)
+        return Unit(name, source, [part], part)
+    runs_of = list(source.runs) if isinstance(source, Arm) else [source]
+    parts = [PreparedRun.of_run(r, dimension, x_dimension) for r in runs_of]
+    pooled_run = source.pooled if isinstance(source, Arm) else source
+    pooled = parts[0] if len(parts) == 1 else PreparedRun.of_run(pooled_run, dimension, x_dimension)
+    pooled.name = name
+    return Unit(name, source, parts, pooled)
 
 
 class Comparer:
@@ -118,50 +111,27 @@ class Comparer:
         dimension: str = DEFAULTS.dimension,
         x_dimension: str = DEFAULTS.x_dimension,
     ) -> None:
-        items = [as_arm_or_run(item) for item in runs]
-        params.check_run_count(len(items))
         self.dimension = params.normalize_column(dimension, "dimension")
         self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
-        sources: list[Run | Arm | np.ndarray] = []
-        for item in items:
-            if _is_array_like(item):
-                sources.append(np.asarray(item, dtype=np.float64).ravel())
-            elif isinstance(item, (Run, Arm)):
-                sources.append(item)
-            else:
-                sources.append(_load(item))
-        raw_names = [
-            f"run {i + 1}" if isinstance(s, np.ndarray) else s.name for i, s in enumerate(sources)
+        units = as_units(runs)
+        params.check_run_count(len(units))
+        self._units: list[Unit] = [
+            prepare_unit(source, source.name, self.dimension, self.x_dimension) for source in units
         ]
-        names = params.unique_names(raw_names)
-        self._units: list[Unit] = []
-        for name, source in zip(names, sources, strict=True):
-            if isinstance(source, np.ndarray):
-                part = PreparedRun.of_values(name, source)
-                self._units.append(Unit(name, source, [part], part))
-                continue
-            source = _named(source, name)
-            runs_of = list(source.runs) if isinstance(source, Arm) else [source]
-            parts = [PreparedRun.of_run(r, self.dimension, self.x_dimension) for r in runs_of]
-            pooled_run = source.pooled if isinstance(source, Arm) else source
-            pooled = (
-                parts[0]
-                if len(parts) == 1
-                else PreparedRun.of_run(pooled_run, self.dimension, self.x_dimension)
-            )
-            pooled.name = name
-            self._units.append(Unit(name, source, parts, pooled))
+        names = [u.name for u in units]
         self.names: list[str] = names
 
     @property
     def runs(self) -> list[Run | np.ndarray]:
-        """The compared runs (an arm as its pooled Run), baseline first, names made unique."""
-        return [u.source.pooled if isinstance(u.source, Arm) else u.source for u in self._units]
+        """The compared runs (an arm as its pooled Run, plain values as their array),
+        baseline first, names made unique."""
+        return [u.run if u.run is not None else _values(u.source) for u in self._units]
 
     @property
     def units(self) -> list[Run | Arm | np.ndarray]:
-        """The compared runs and arms as given (names made unique), baseline first."""
-        return [u.source for u in self._units]
+        """The compared runs and arms as given (names made unique; plain values as their
+        array), baseline first."""
+        return [u.source.values if isinstance(u.source, Values) else u.source for u in self._units]
 
     def _selection(self, token_range: Any, time_range: Any) -> Selection:
         selection = Selection(
@@ -200,11 +170,14 @@ class Comparer:
                     "without time_range, or trim the run before loading it"
                 )
 
-    def compare(self, parameters: Parameters | None = None, **values: Any) -> Comparison:
+    def compare(
+        self, parameters: Parameters | None = None, *, lean: bool = False, **values: Any
+    ) -> Comparison:
         """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
         Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
-        `params`); `random_state` None means the fixed seed 0.
+        `params`); `random_state` None means the fixed seed 0. `lean=True` skips the extras
+        (see `compute`).
         """
         random_state = values.pop("random_state", None)
         if parameters is None:
@@ -220,58 +193,123 @@ class Comparer:
                 f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
             )
         self.check_ranges(p.token_range, p.time_range)
-        return compute(self._units, p, stats.make_rng(random_state))
+        return compute(self._units, p, stats.make_rng(random_state), lean=lean)
 
 
-def compute(units: Sequence[Unit], p: Parameters, rng: np.random.Generator) -> Comparison:
-    """The statistics of `units` for parameters `p` (see `compare`)."""
+def compute(
+    units: Sequence[Unit], p: Parameters, rng: np.random.Generator, *, lean: bool = False
+) -> Comparison:
+    """The statistics of `units` for parameters `p` (see `compare`); one unit gives its
+    estimate alone (no difference).
+
+    `lean=True` computes what a table of many comparisons shows (a sweep's levels): the
+    estimates, CIs, differences, p-values and verdicts, identical to the full computation;
+    it skips the extras (shift function, Hodges–Lehmann shift, the workload-confound and
+    warm-up hints, an arm's `between_run_share`), which come back empty or None.
+    """
     stat = stats.parse_statistic(p.statistic)
+    need = stats.minimum_sample_size(stat, p.confidence_level)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
     samples = [u.pooled.select(selection) for u in units]
+    is_arm = [len(u.parts) > 1 for u in units]
+    # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
-        _single_estimate(u, x, s, stat, p, selection)
-        for u, x, s in zip(units, samples, seeds, strict=True)
+        None if arm else _single_estimate(u, x, s, stat, p, selection, need)
+        for u, x, s, arm in zip(units, samples, seeds, is_arm, strict=True)
     ]
-    estimates = [
-        _arm_estimate(u, p, stat, s, selection) if len(u.parts) > 1 else single.row
-        for u, single, s in zip(units, singles, seeds, strict=True)
+    arms = [
+        _arm_estimate(u, p, stat, s, selection, lean) if arm else None
+        for u, s, arm in zip(units, seeds, is_arm, strict=True)
     ]
+    estimates: list[RunEstimate] = []
+    draws: list[Draws] = []
+    for single, arm in zip(singles, arms, strict=True):
+        if single is not None:
+            estimates.append(single.row)
+            draws.append(Draws(replicates=single.reps))
+        else:
+            assert arm is not None
+            estimates.append(arm[0])
+            draws.append(Draws(run_estimates=_run_level_estimates(arm[1])))
+    notes: list[str] = notes_.too_few_notes(
+        [e for e, arm in zip(estimates, arms, strict=True) if arm is None], stat, p, need
+    )
+    for u, arm in zip(units, arms, strict=True):
+        if arm is not None:
+            notes += notes_.arm_notes(u.name, len(u.parts), arm[1])
 
     differences: list[Difference] = []
-    notes: list[str] = []
     for i in range(1, len(units)):
         d: stats.DifferenceInterval | None
         if p.match is not None:
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
-        elif len(units[0].parts) > 1 or len(units[i].parts) > 1:
+        elif is_arm[0] or is_arm[i]:
             d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            if d is not None and d.method == stats.arms.BORROWED:
+                notes.append(
+                    f"{units[i].name} vs {units[0].name}: one side has a single usable run; "
+                    "its run-to-run variation is assumed equal to the other arm's."
+                )
         else:
-            d = _run_vs_run(singles[0], singles[i], samples[0], samples[i], stat, p)
-        if p.match is None:
-            notes += notes_.confound_notes(units[0], units[i], p)
+            a, b = singles[0], singles[i]
+            assert a is not None and b is not None
+            d = _run_vs_run(a, b, samples[0], samples[i], stat, p)
+        if p.match is None and not lean:
+            notes += notes_.confound_notes(units[0], units[i], p, need)
         differences.append(
-            _with_effects(d, units[i].name, units[0].name, samples[0], samples[i], p)
+            _with_effects(
+                d,
+                units[i].name,
+                units[0].name,
+                samples[0],
+                samples[i],
+                p,
+                need,
+                request_effects=not (is_arm[0] or is_arm[i]),
+                lean=lean,
+            )
         )
+    if any(is_arm):
+        notes += notes_.arm_effect_notes()
+        notes += notes_.power_notes([arm[1] for arm in arms if arm is not None])
     adjusted = stats.holm([d.p_value for d in differences])
     differences = [
         dataclasses.replace(d, p_value_adjusted=clean(a))
         for d, a in zip(differences, adjusted, strict=True)
     ]
-    warm_up = notes_.warm_up_hint(units, p)
+    warm_up = None if lean else notes_.warm_up_hint(units, p)
+    slo, slo_notes = _slo(units, p, selection)
+    notes += slo_notes
     return Comparison(
         runs=tuple(estimates),
         differences=tuple(differences),
         parameters=p,
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
-        slo=_slo(units, p, selection),
+        slo=slo,
         warm_up=warm_up,
-        shift_function=tuple(
-            _shift_entry(units[0].name, units[i].name, samples[0], samples[i], p, seeds[i])
+        shift_function=()
+        if lean
+        else tuple(
+            _shift_entry(
+                units[0].name,
+                units[i].name,
+                samples[0],
+                samples[i],
+                p,
+                seeds[i],
+                pooled=not (is_arm[0] or is_arm[i]),
+            )
             for i in range(1, len(units))
         ),
+        draws=tuple(draws),
     )
+
+
+def _run_level_estimates(a: stats.ArmInterval) -> tuple[float, ...]:
+    """An arm's run statistics when its interval is run-level (≥ 2 runs with data), else ()."""
+    return a.run_estimates if a.method == stats.arms.RUN_LEVEL and a.n_runs >= 2 else ()
 
 
 @dataclass(frozen=True)
@@ -291,19 +329,22 @@ def _single_estimate(
     stat: stats.Statistic,
     p: Parameters,
     selection: Selection,
+    need: int,
 ) -> _Single:
     """One unit's pooled rows: estimate and request-level bootstrap CI.
 
-    The mean of a large selection takes the live path: its moments in O(1) from prefix sums,
-    Cornish–Fisher replicates and the closed-form BCa acceleration (`stats.moments`).
+    Below `need` values (`stats.minimum_sample_size`) no interval can hold the level: the
+    row says so with None. The mean of a large selection takes the live path: its moments in
+    O(1) from prefix sums, Cornish–Fisher replicates and the closed-form BCa acceleration
+    (`stats.moments`).
     """
     missing = u.pooled.n_missing(selection)
-    if len(x) < 2:
+    if len(x) < max(need, 2):
         row = RunEstimate(u.name, len(x), u.n_errors, None, None, None, missing, len(u.parts))
         return _Single(row)
     theta = stats.estimate(x, stat)
     moments = reps = None
-    if stat.quantile is None and p.time_range is None:
+    if stat.from_moments and p.time_range is None:
         moments = u.pooled.selector.moments(p.token_range)
         reps = stats.replicates_from_moments(moments, p.n_resamples, seeds)
         if reps is None:
@@ -324,8 +365,13 @@ def _single_estimate(
 
 
 def _arm_estimate(
-    u: Unit, p: Parameters, stat: stats.Statistic, seeds: np.ndarray, selection: Selection
-) -> RunEstimate:
+    u: Unit,
+    p: Parameters,
+    stat: stats.Statistic,
+    seeds: np.ndarray,
+    selection: Selection,
+    lean: bool = False,
+) -> tuple[RunEstimate, stats.ArmInterval]:
     """An arm's estimate with a run-level interval (covers run-to-run variation)."""
     parts = [part.select(selection) for part in u.parts]
     a = stats.arm_ci(
@@ -335,8 +381,10 @@ def _arm_estimate(
         p.method,
         p.n_resamples,
         np.random.default_rng(seeds),
+        names=[part.name for part in u.parts],
+        between_run_share=not lean,
     )
-    return RunEstimate(
+    row = RunEstimate(
         u.name,
         a.n,
         u.n_errors,
@@ -344,9 +392,10 @@ def _arm_estimate(
         clean(a.ci_low),
         clean(a.ci_high),
         u.pooled.n_missing(selection),
-        len(u.parts),
+        a.n_runs,
         clean(a.between_run_share),
     )
+    return row, a
 
 
 def _run_vs_run(
@@ -394,7 +443,7 @@ def _arm_vs_arm(
     seeds: np.ndarray,
     selection: Selection,
 ) -> stats.ArmDifference | None:
-    """b − a when either side is an arm: run-level (Welch) when both have ≥ 2 runs."""
+    """b − a when either side is an arm: run-level (pooled t on the log scale)."""
     d = stats.arm_difference(
         [part.select(selection) for part in a.parts],
         [part.select(selection) for part in b.parts],
@@ -403,6 +452,8 @@ def _arm_vs_arm(
         p.method,
         p.n_resamples,
         np.random.default_rng(seeds),
+        a_names=[part.name for part in a.parts],
+        b_names=[part.name for part in b.parts],
     )
     return None if d.estimate is None else d
 
@@ -436,12 +487,23 @@ SHIFT_RESAMPLES = 999
 
 
 def _shift_entry(
-    base: str, name: str, xa: np.ndarray, xb: np.ndarray, p: Parameters, seeds: np.ndarray
-) -> dict[str, Any]:
-    """One run's shift function against the baseline, JSON-safe (None where undefined)."""
+    base: str,
+    name: str,
+    xa: np.ndarray,
+    xb: np.ndarray,
+    p: Parameters,
+    seeds: np.ndarray,
+    pooled: bool = True,
+) -> ShiftFunctionDict:
+    """One run's shift function against the baseline, JSON-safe (None where undefined).
+
+    Not for arms (`pooled` False): its band would cover request noise only (every value
+    None then, as for too few data; the notes say why).
+    """
+    empty = np.array([])
     s = stats.shift_function(
-        xa,
-        xb,
+        xa if pooled else empty,
+        xb if pooled else empty,
         confidence_level=p.confidence_level,
         n_resamples=min(p.n_resamples, SHIFT_RESAMPLES),
         random_state=np.random.default_rng(seeds),
@@ -469,16 +531,31 @@ def _with_effects(
     xa: np.ndarray,
     xb: np.ndarray,
     p: Parameters,
+    need: int,
+    request_effects: bool = True,
+    lean: bool = False,
 ) -> Difference:
-    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes."""
-    if d is None or len(xa) < 2 or len(xb) < 2:
+    """A `Difference` row: CIs, verdict, p (Mann–Whitney or run-level), effect sizes.
+
+    Not enough data (every number None) when either side has fewer than `need` values. The
+    request-level effect sizes (P(faster), Hodges–Lehmann) are left out for arms
+    (`request_effects` False): on pooled requests they would take run-to-run variation for
+    request noise (`notes.ARM_EFFECTS_NOTE`).
+    """
+    if d is None or len(xa) < max(need, 2) or len(xb) < max(need, 2):
         return Difference.not_enough_data(name, base)
     lo, hi = clean(d.ci_low), clean(d.ci_high)
     rel_lo, rel_hi = clean(d.relative_ci_low), clean(d.relative_ci_high)
-    mw_p, prob_faster = stats.mann_whitney(xa, xb)
+    mw_p = prob_faster = None
+    if request_effects:
+        mw_p, prob_faster = stats.mann_whitney(xa, xb)
     # arms and matched comparisons carry their own p (run-level / stratified); runs use U's
     p_value = d.p_value if isinstance(d, (stats.ArmDifference, stats.MatchedDifference)) else mw_p
-    hl = stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+    hl = (
+        stats.hodges_lehmann(_thinned(xa), _thinned(xb), p.confidence_level)
+        if request_effects and not lean
+        else stats.ShiftEstimate(None, None, None)
+    )
     return Difference(
         name=name,
         baseline=base,
@@ -514,14 +591,17 @@ def _thinned(x_sorted: np.ndarray) -> np.ndarray:
     return x_sorted[index]
 
 
-def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str, Any] | None:
-    """SLO attainment per unit in the selection, and each against the baseline."""
+def _slo(
+    units: Sequence[Unit], p: Parameters, selection: Selection
+) -> tuple[SLODict | None, list[str]]:
+    """SLO attainment per unit in the selection, each against the baseline, and its notes
+    (unmeasured columns), which join the comparison's notes."""
     if not p.slo:
-        return None
+        return None, []
     runs = [u.run for u in units]
     if any(r is None for r in runs):
         raise ValueError("slo needs Runs (plain arrays have no per-request columns)")
-    return stats.slo_summary(
+    summary = stats.slo_summary(
         [u.name for u in units],
         [r.columns for r in runs if r is not None],
         [r.errors for r in runs if r is not None],
@@ -530,3 +610,5 @@ def _slo(units: Sequence[Unit], p: Parameters, selection: Selection) -> dict[str
         met=[u.slo_met(p.slo) for u in units],
         confidence_level=p.confidence_level,
     )
+    notes = [str(n) for n in summary.pop("notes", [])]
+    return cast(SLODict, summary), notes  # its keys are checked against SLODict in test_wire

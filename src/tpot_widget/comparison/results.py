@@ -6,22 +6,24 @@ intervals into words.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..params import DEFAULTS, Parameters, Range
+from ..wire import (
+    DifferenceDict,
+    RunDict,
+    ShiftFunctionDict,
+    SLODict,
+    StatsDict,
+    Verdict,
+    WarmUpDict,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
-
-Verdict = Literal[
-    "faster",
-    "slower",
-    "no significant difference",
-    "equivalent",
-    "inconclusive",
-    "not enough data",
-]
 
 
 def clean(value: Any) -> float | None:
@@ -79,7 +81,7 @@ class RunEstimate:
     n_runs: int = 1
     between_run_share: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RunDict:
         """The JSON-safe dict of the contract (no `n_missing`)."""
         return {
             "name": self.name,
@@ -125,7 +127,7 @@ class Difference:
         """The row of a difference the data cannot support: every number None."""
         return cls(name, baseline, None, None, None, None, None, None, None, "not enough data")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DifferenceDict:
         """The JSON-safe dict of the contract."""
         return {
             "name": self.name,
@@ -160,6 +162,20 @@ _FRAME_DIFFERENCE_KEYS = (
 )
 
 
+@dataclass(frozen=True, eq=False)
+class Draws:
+    """What a unit's interval was computed from, kept so that several comparisons can be
+    combined without drawing again (a sweep interpolates between load levels).
+
+    `replicates`: a single run's request-level bootstrap replicates of its statistic (None
+    for an arm, or below 2 values). `run_estimates`: each run's statistic, for an arm of
+    ≥ 2 runs (the inputs of its run-level t-interval); empty otherwise.
+    """
+
+    replicates: np.ndarray | None = None
+    run_estimates: tuple[float, ...] = ()
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The result of `compare`: `.runs` (baseline first) and `.differences` vs the baseline.
@@ -173,9 +189,11 @@ class Comparison:
     differences: tuple[Difference, ...]
     parameters: Parameters = DEFAULTS
     notes: tuple[str, ...] = ()
-    slo: dict[str, Any] | None = None
-    warm_up: dict[str, Any] | None = None
-    shift_function: tuple[dict[str, Any], ...] = ()
+    slo: SLODict | None = None
+    warm_up: WarmUpDict | None = None
+    shift_function: tuple[ShiftFunctionDict, ...] = ()
+    #: Per unit, what its interval was drawn from (not part of `to_dict`; see `Draws`).
+    draws: tuple[Draws, ...] = field(default=(), repr=False, compare=False)
 
     # The parameters most callers read, as attributes of the comparison itself.
     @property
@@ -213,26 +231,37 @@ class Comparison:
         """Bootstrap resamples per interval."""
         return self.parameters.n_resamples
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> StatsDict:
         """JSON-safe dict (Python floats/ints/str, None where not enough data, never NaN/inf).
 
         The parameters at the top level (ranges as [lo, hi] with None for an open end), then
-        "runs", "differences", "notes", "slo" ({"objectives", "runs", "differences"} or None),
-        "warm_up" and "shift_function" (one entry per non-baseline run).
+        "minimum_n" (the fewest requests a run needs for the statistic at the level; below it
+        "not enough data"), "runs", "differences", "notes", "slo" ({"objectives", "runs",
+        "differences"} or None), "warm_up" and "shift_function" (one entry per non-baseline
+        run); typed by `wire.StatsDict`.
         """
-        out = self.parameters.to_dict()
-        out.pop("slo")
-        out.update(
-            {
-                "runs": [r.to_dict() for r in self.runs],
-                "differences": [d.to_dict() for d in self.differences],
-                "notes": list(self.notes),
-                "slo": self.slo,
-                "warm_up": self.warm_up,
-                "shift_function": [dict(s) for s in self.shift_function],
-            }
-        )
-        return out
+        from ..stats import minimum_sample_size
+
+        p = self.parameters.to_dict()
+        return {
+            "dimension": p["dimension"],
+            "x_dimension": p["x_dimension"],
+            "statistic": p["statistic"],
+            "confidence_level": p["confidence_level"],
+            "method": p["method"],
+            "n_resamples": p["n_resamples"],
+            "token_range": p["token_range"],
+            "time_range": p["time_range"],
+            "threshold": p["threshold"],
+            "match": p["match"],
+            "minimum_n": minimum_sample_size(p["statistic"], p["confidence_level"]),
+            "runs": [r.to_dict() for r in self.runs],
+            "differences": [d.to_dict() for d in self.differences],
+            "notes": list(self.notes),
+            "slo": self.slo,
+            "warm_up": self.warm_up,
+            "shift_function": [ShiftFunctionDict(**s) for s in self.shift_function],
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: its estimate and CI, then its difference vs the baseline."""

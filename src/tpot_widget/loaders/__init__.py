@@ -35,9 +35,18 @@ from . import (
     trtllm_bench,
     vllm,
 )
-from ._io import LoadError, check_file, is_dir, is_url, progress, read_head, stat_path
+from ._io import (
+    LoadError,
+    check_file,
+    file_url_path,
+    is_dir,
+    is_url,
+    progress,
+    read_head,
+    stat_path,
+)
 from ._levels import level_in_path
-from ._remote import MAX_DEPTH, load_remote
+from ._remote import DEFAULT_TIMEOUT, MAX_DEPTH, load_remote
 from ._user_load import LoadOption, apply_load
 
 __all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
@@ -117,7 +126,14 @@ def _load_local(path: Path, format: str | None) -> list[Run]:
     if not folder:
         check_file(path)  # a FIFO, socket or device is refused, never opened
     if format is not None:
-        runs = _module(format).load(path)
+        module = _module(format)
+        if folder and not module.sniff(path, b""):
+            raise LoadError(
+                f"{path}: is a folder, and format={format!r} reads one run's output (a file, "
+                "or an LLMeter run folder holding responses.jsonl); pass that path, or leave "
+                "format out to load every run found in the folder"
+            )
+        runs = module.load(path)
     elif folder:
         claimed = _folder_loader(path)
         runs = claimed.load(path) if claimed is not None else _load_folder_of_runs(path)
@@ -250,6 +266,7 @@ def load_runs(
     format: str | None = None,
     *,
     storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     load: LoadOption | None = None,
 ) -> list[Run]:
     """Every run that `source` holds.
@@ -257,14 +274,20 @@ def load_runs(
     Parameters
     ----------
     source
-        A path (file or folder; compressed files too), an fsspec URL (``s3://``,
-        ``gs://``, ``https://``... to a file or folder), a `Run`, an LLMeter `Result` or
-        `LoadTestResult` (duck-typed), a pandas/polars DataFrame with the canonical
-        columns, or a list of those.
+        A path (file or folder; compressed files too) or ``file:`` URL, an fsspec URL
+        (``s3://``, ``gs://``, ``https://``... to a file, or to a folder: end it with ``/``
+        for http(s)), a `Run`, an LLMeter `Result` or `LoadTestResult` (duck-typed), a
+        pandas/polars DataFrame with the canonical columns, or a list of those.
     format
         One of `FORMATS` to skip detection (it is otherwise read from the content).
     storage_options
         Passed to fsspec for URLs (credentials, ``endpoint_url``...).
+    timeout
+        Seconds an http(s) server may take to accept the connection and, while sending, between
+        two pieces of data (30 by default); a server silent for longer fails the load, naming
+        the URL. None waits forever. A ``client_kwargs={"timeout": ...}`` in
+        `storage_options` takes precedence. Other URL kinds take their own options there
+        (e.g. s3fs: ``config_kwargs={"connect_timeout": ..., "read_timeout": ...}``).
     load
         The load level of the runs, replacing what their tool recorded (`Run.load`): one
         level for every run (``"concurrency=16"``, ``Load("rate", 2.5)``, ``("rate",
@@ -279,12 +302,15 @@ def load_runs(
         tool recorded (docs/formats.md says where), else the one its file or folder name
         states (``concurrency_16``, ``rate=2.5``...), else None.
     """
-    runs = _load_all(source, format, storage_options)
+    runs = _load_all(source, format, storage_options, timeout)
     return apply_load(runs, load, source)
 
 
 def _load_all(
-    source: Any, format: str | None, storage_options: Mapping[str, Any] | None
+    source: Any,
+    format: str | None,
+    storage_options: Mapping[str, Any] | None,
+    timeout: float | None,
 ) -> list[Run]:
     """Every run that `source` holds, at the levels the tools recorded (`load_runs`)."""
     if isinstance(source, Run):
@@ -298,12 +324,12 @@ def _load_all(
                 "an empty path was given; pass a file or folder (use '.' for the current folder)"
             )
         if is_url(text):
-            return load_remote(text, storage_options, lambda p: _load_local(p, format))
-        if text.lower().startswith("file://"):
-            text = text[len("file://") :]
-        return _load_local(Path(text), format)
+            return load_remote(
+                text, storage_options, lambda p: _load_local(p, format), timeout=timeout
+            )
+        return _load_local(Path(file_url_path(text) or text), format)
     if isinstance(source, (list, tuple)):
-        return [run for item in source for run in _load_all(item, format, storage_options)]
+        return [run for item in source for run in _load_all(item, format, storage_options, timeout)]
     if llmeter.is_result_object(source):
         return [llmeter.load_result_object(source)]
     if llmeter.is_load_test_result(source):
@@ -322,6 +348,7 @@ def load_run(
     format: str | None = None,
     *,
     storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     load: LoadOption | None = None,
 ) -> Run:
     """Exactly one run from `source` (see `load_runs`); an error lists the runs found.
@@ -329,7 +356,7 @@ def load_run(
     `load` sets (or replaces) its load level: a `Load`, ``"concurrency=16"``,
     ``("rate", 2.5)``...
     """
-    runs = _load_all(source, format, storage_options)
+    runs = _load_all(source, format, storage_options, timeout)
     if len(runs) != 1:
         names = ", ".join(repr(r.name) for r in runs)
         raise LoadError(

@@ -4,7 +4,7 @@ bar for loads slow enough to need one.
 
 Public helpers (used by every loader module, kept stable): `LoadError`, `check_file`,
 `open_data`, `DataFile`, `read_head`, `data_name`, `data_stem`, `find_member`,
-`progress`, `is_url`.
+`progress`, `is_url`, `file_url_path`.
 """
 
 from __future__ import annotations
@@ -332,11 +332,31 @@ def progress(
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+#: A file URL: file:///abs, file://localhost/abs, file://host/abs, file:/abs (RFC 8089).
+_FILE_URL = re.compile(r"^file:(//[^/]*)?/", re.IGNORECASE)
 
 
 def is_url(text: str) -> bool:
     """True for 's3://...', 'https://...', 'gs://...' (any fsspec URL, not file://)."""
-    return bool(_URL.match(text)) and not text.lower().startswith("file://")
+    return bool(_URL.match(text)) and not text.lower().startswith("file:")
+
+
+def file_url_path(text: str) -> str | None:
+    """The local path of a file URL (None when `text` is not one): 'file:///a%20b.json',
+    'file://localhost/a b.json' and 'file:/a%20b.json' are '/a b.json' (percent-escapes
+    decoded). A file URL naming another host is a LoadError: only local files are read."""
+    if not _FILE_URL.match(text):
+        return None
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(text)
+    if parts.netloc and parts.netloc.lower() != "localhost":
+        raise LoadError(
+            f"{text}: a file URL on another host ({parts.netloc}) is not readable here; use a "
+            "local path (file:///path or file://localhost/path), or mount or copy the file"
+        )
+    return url2pathname(parts.path) if os.name == "nt" else unquote(parts.path)
 
 
 __all__ = [
@@ -349,6 +369,7 @@ __all__ = [
     "compression_of",
     "data_name",
     "data_stem",
+    "file_url_path",
     "find_member",
     "is_dir",
     "is_regular_file",

@@ -38,12 +38,15 @@ def parse_json(data: bytes | str, path: Path | str, line: int | None = None) -> 
             raise LoadError(
                 f"{where(path, line)}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at "
                 f"{at}); binary or corrupted data? Benchmark outputs are UTF-8 JSON: "
-                "re-save the file as UTF-8 or restore a clean copy"
+                "re-save the file as UTF-8 (`iconv -f UTF-8 -t UTF-8 -c` drops invalid bytes) "
+                "or restore a clean copy"
             ) from None
         except json.JSONDecodeError as exc:
             at = f"line {exc.lineno} column {exc.colno}" if line is None else f"column {exc.colno}"
+            # json's messages may end in "at" ("Unterminated string starting at"): say it once
+            reason = exc.msg.removesuffix(" at")
             raise LoadError(
-                f"{where(path, line)}: invalid JSON ({exc.msg} at {at}); "
+                f"{where(path, line)}: invalid JSON ({reason} at {at}); "
                 "is the file complete and really JSON?"
             ) from fast_error
 
@@ -68,7 +71,8 @@ def iter_json_lines(path: Path, data: bytes | None = None) -> Iterator[tuple[int
     """(line number, object) for every non-blank line of a JSON-lines file.
 
     A syntax error on the last line is taken as a run interrupted mid-write: the complete
-    lines are kept and a warning names the file and line. Anywhere else it is a LoadError.
+    lines are kept and a warning names the file and line. Anywhere else it is a LoadError,
+    as is a complete line (the last one too) holding bytes that are not UTF-8.
     """
     if data is None:
         data = read_bytes(path)
@@ -80,8 +84,9 @@ def parse_lines(
 ) -> Iterator[tuple[int, Any]]:
     """Parse the lines of `data` (numbered from `first_line`) one by one, precisely.
 
-    With `at_eof`, a broken last non-blank line (not line 1) only warns: it is a run that
-    was interrupted while writing.
+    With `at_eof`, a cut-off last non-blank line (not line 1) only warns: it is a run that
+    was interrupted while writing. A last line that is whole but holds an invalid byte is no
+    interruption: it is refused like any other line (file:line).
     """
     lines = bytes(data).split(b"\n")
     last = len(lines)
@@ -95,7 +100,7 @@ def parse_lines(
         try:
             obj = parse_json(raw, path, number)
         except LoadError:
-            if at_eof and index == last - 1 and number > 1:
+            if at_eof and index == last - 1 and number > 1 and not _whole_but_not_utf8(raw):
                 warnings.warn(
                     f"{where(path, number)}: the last line is incomplete (an interrupted run?); "
                     f"loaded the complete line(s) before it",
@@ -104,6 +109,16 @@ def parse_lines(
                 return
             raise
         yield number, obj
+
+
+def _whole_but_not_utf8(line: bytes) -> bool:
+    """True when `line` is a complete JSON document once its invalid bytes are replaced: its
+    problem is the bytes, not a cut (a line cut inside a character is not whole)."""
+    try:
+        json.loads(line.decode("utf-8", errors="replace"))
+    except ValueError:
+        return False
+    return True
 
 
 def looks_like_json_lines(head: bytes) -> bool:

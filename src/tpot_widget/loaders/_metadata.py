@@ -1,5 +1,5 @@
 """A run's metadata: the JSON-safe scalar fields of its tool's header, and where it stands
-in a sweep (`tpot_widget.load.SWEEP_CONFIG`, `REPEAT`)."""
+in a sweep (the keys `tpot_widget.sweep` reads)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..load import REPEAT, SWEEP_CONFIG
+from ..sweep import REPEAT_KEY, SWEEP_CONFIG_KEY
 
 
 def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def scalar_metadata(obj: Mapping[str, Any], skip: Iterable[str] = ()) -> dict[st
 def sweep_metadata(config: str, repeat: int | None = None) -> dict[str, Any]:
     """`{"sweep_config": config, "repeat": repeat}` for a run of a sweep (no "repeat" when
     the tool runs each level once)."""
-    out: dict[str, Any] = {SWEEP_CONFIG: config}
+    out: dict[str, Any] = {SWEEP_CONFIG_KEY: config}
     if repeat is not None:
-        out[REPEAT] = int(repeat)
+        out[REPEAT_KEY] = int(repeat)
     return out

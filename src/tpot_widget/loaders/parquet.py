@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..load import Load
 from ..run import NUMERIC_COLUMNS, PARQUET_KEY, Run
 from ._io import LoadError, data_stem, open_data
 
@@ -44,7 +45,12 @@ def _read_table(path: Path) -> Any:
     try:
         return pq.read_table(io.BytesIO(data) if compressed else str(path))
     except (pa.ArrowException, OSError) as exc:
-        raise LoadError(f"{path}: not a readable Parquet file ({exc})") from exc
+        reason = " ".join(str(exc).split())
+        raise LoadError(
+            f"{path}: not a readable Parquet file ({reason}); the file is damaged or "
+            "truncated (an interrupted copy, an edit): restore it from the original, or write "
+            "it again (Run.to_parquet)"
+        ) from exc
 
 
 def load(path: Path) -> list[Run]:
@@ -69,7 +75,7 @@ def load(path: Path) -> list[Run]:
             continue
         column = table.column(name)
         if name == "error":
-            columns[name] = column.to_numpy(zero_copy_only=False)
+            columns[name] = _error_values(column)
             continue
         kind = str(column.type)
         if not (kind.startswith(("double", "float", "int", "uint", "halffloat"))):
@@ -98,15 +104,59 @@ def load(path: Path) -> list[Run]:
     return [run]
 
 
+def _error_values(column: Any) -> np.ndarray:
+    """The error column's values (str, None, flags): a dictionary-encoded (categorical)
+    column is decoded first, so that its missing entries stay missing (numpy conversion of a
+    dictionary column fills them with a category)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    values: np.ndarray = column.to_numpy(zero_copy_only=False)
+    return values
+
+
+#: The header fields `Run.to_parquet` writes, and the JSON types each may hold.
+_HEADER_TYPES: dict[str, tuple[type, ...]] = {
+    "version": (int,),
+    "name": (str,),
+    "format": (str,),
+    "source": (str, type(None)),
+    "metadata": (dict,),
+    "load": (dict, str, type(None)),
+}
+
+
 def _header(table: Any, path: Path) -> dict[str, Any]:
-    """The run header `Run.to_parquet` stored, {} for another tool's Parquet file."""
+    """The run header `Run.to_parquet` stored, {} for another tool's Parquet file; an edited
+    or damaged header is a LoadError naming the file and the field."""
     raw = (table.schema.metadata or {}).get(PARQUET_KEY)
     if raw is None:
         return {}
     try:
         header = json.loads(raw)
-    except ValueError as exc:
-        raise LoadError(
-            f"{path}: the tpot_widget header in the Parquet metadata is broken"
-        ) from exc
-    return header if isinstance(header, dict) else {}
+    except ValueError:
+        raise _broken_header(path, "it is not valid JSON") from None
+    if not isinstance(header, dict):
+        raise _broken_header(path, f"it holds a {type(header).__name__}, not an object")
+    for key, kinds in _HEADER_TYPES.items():
+        if key in header and not isinstance(header[key], kinds):
+            names = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+            raise _broken_header(path, f"{key!r} is {header[key]!r}, not {names}")
+    if header.get("load") is not None:
+        try:
+            Load.parse(header["load"])
+        except ValueError as exc:
+            raise _broken_header(path, f"'load' is {header['load']!r} ({exc})") from None
+    return header
+
+
+def _broken_header(path: Path, why: str) -> LoadError:
+    """The error of an edited or damaged run header, saying how to get a loadable file."""
+    key = PARQUET_KEY.decode()
+    return LoadError(
+        f"{path}: the run header Run.to_parquet stores in the Parquet schema metadata (key "
+        f"{key!r}) is broken: {why}. Was the file edited? Write the run again with "
+        f"Run.to_parquet, or drop the {key!r} key (pyarrow: table.replace_schema_metadata) "
+        "to load the columns as a plain table"
+    )

@@ -1,25 +1,27 @@
 """The statistics engine: bootstrap CIs of medians, quantiles and means, pure numpy/Numba.
 
+The statistics themselves (names, labels, kernels) are registered in `statistics`.
+
 Array-level API (no Runs, no pandas): `bootstrap_ci`, `difference_ci`, `mann_whitney_p`,
 the building blocks `estimate`/`replicates`/`jackknife`/`interval`, the brush helper
 `SortedSelector` (with O(1) range `moments` for the live mean: `replicates_from_moments`),
 arms of repeated runs (`arm_ci`, `arm_difference`), matched workloads
 (`matched_difference`, `confounding`), effect sizes (`probability_faster`,
-`hodges_lehmann`), `holm`, Wilcox's `shift_function`, and `warm_up()` which compiles every
-Numba kernel on tiny inputs.
+`hodges_lehmann`), `holm`, Wilcox's `shift_function`, the fewest values an interval needs
+(`minimum_sample_size`), SLO attainment (`slo_summary`, `clopper_pearson_interval`), and
+`warm_up()` which compiles every Numba kernel on tiny inputs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import bootstrap, kernels
+from . import kernels, statistics
 from .arms import ArmDifference, ArmInterval, arm_ci, arm_difference
 from .bootstrap import (
     METHODS,
     DifferenceInterval,
     Interval,
-    Statistic,
     acceleration,
     bootstrap_ci,
     difference_ci,
@@ -29,7 +31,6 @@ from .bootstrap import (
     interval,
     jackknife,
     make_rng,
-    parse_statistic,
     replicates,
     replicates_from_moments,
     sorted_finite,
@@ -52,11 +53,13 @@ from .moments import (
     mean_replicates_from_moments,
     welch_p,
 )
+from .order import describe_minimum, minimum_sample_size
 from .selection import SortedSelector, select_sorted
 from .shift import ShiftFunction, quantile_replicates, shift_function
 from .slo import (
     SLOVerdict,
     attainment_verdict,
+    clopper_pearson_interval,
     goodput,
     newcombe_difference,
     run_duration,
@@ -64,6 +67,7 @@ from .slo import (
     slo_summary,
     wilson_interval,
 )
+from .statistics import Statistic, parse_statistic
 from .warmup import TimeQuantiles, detect_warm_up, rolling_quantiles
 
 __all__ = [
@@ -87,9 +91,11 @@ __all__ = [
     "arm_difference",
     "attainment_verdict",
     "bootstrap_ci",
+    "clopper_pearson_interval",
     "compiled_kernels",
     "confounding",
     "cornish_fisher_applies",
+    "describe_minimum",
     "detect_warm_up",
     "difference_ci",
     "difference_from_replicates",
@@ -108,6 +114,7 @@ __all__ = [
     "mean_acceleration",
     "mean_difference_acceleration",
     "mean_replicates_from_moments",
+    "minimum_sample_size",
     "newcombe_difference",
     "parse_statistic",
     "probability_faster",
@@ -149,7 +156,7 @@ def warm_up() -> None:
         x = _array([1.0, 2.0, 3.0, 5.0], writeable)
         kernels.interpolated(x, 1, 0.5, True)
         kernels.order_statistic_replicates(x, 1, 0.5, True, 4, seeds)
-        with bootstrap._PARALLEL_LOCK:
+        with statistics.PARALLEL_LOCK:
             kernels.mean_replicates(x, 4, seeds)
         kernels.select_in_range(x, _array([1.0, 2.0, 3.0, 4.0], writeable), 2.0, 3.0)
         kernels.moment_prefix_sums(x, 2.0)

@@ -1,7 +1,8 @@
 """Bootstrap confidence intervals (percentile and BCa) for one sample and for two.
 
-Works on sorted float64 arrays. Order statistics (median, quantiles) draw replicates
-without resampling rows; the mean resamples rows in a parallel kernel. BCa follows
+Works on sorted float64 arrays. Each statistic brings its kernel (`statistics`: order
+statistics draw replicates without resampling rows, the mean resamples rows in a parallel
+kernel or uses its moments); this module turns replicates into intervals. BCa follows
 scipy.stats.bootstrap (Efron & Tibshirani eq. 14.14/15.36) with closed-form jackknives,
 so nothing of size n×n is ever allocated.
 """
@@ -9,8 +10,6 @@ so nothing of size n×n is ever allocated.
 from __future__ import annotations
 
 import math
-import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -20,12 +19,12 @@ import numpy as np
 
 from . import kernels
 from .moments import (
-    CF_MIN_N,
     Moments,
     cornish_fisher_applies,
     mean_difference_acceleration,
     mean_replicates_from_moments,
 )
+from .statistics import Statistic, parse_statistic
 
 Method = Literal["BCa", "percentile"]
 METHODS: tuple[str, ...] = ("BCa", "percentile")
@@ -33,72 +32,12 @@ METHODS: tuple[str, ...] = ("BCa", "percentile")
 #: numbers do not depend on how many threads Numba uses.
 N_CHUNKS = 16
 _NORMAL = NormalDist()
-#: Numba's default "workqueue" threading layer aborts on concurrent parallel launches
-#: (e.g. the widget's warm-up thread and a brush); parallel kernels run under this lock.
-_PARALLEL_LOCK = threading.Lock()
-_QUANTILE_RE = re.compile(r"^p(\d+(?:\.\d+)?)$")
-
-
-@dataclass(frozen=True)
-class Statistic:
-    """A statistic the engine bootstraps: "median", "mean" or a quantile "p<percent>"."""
-
-    name: str
-    quantile: float | None  # in [0, 1]; None for the mean
-    midpoint: bool = False  # numpy's median: mean of the two middle values
-
-    @property
-    def is_order_statistic(self) -> bool:
-        """True when replicates come from the Beta order-statistic kernel."""
-        return self.quantile is not None
-
-
-def parse_statistic(statistic: str | Statistic) -> Statistic:
-    """Turn "median", "mean", "p90", "p99.9"... into a `Statistic`; a clear error otherwise."""
-    if isinstance(statistic, Statistic):
-        return statistic
-    name = str(statistic).strip().lower()
-    if name == "median":
-        return Statistic("median", 0.5, midpoint=True)
-    if name == "mean":
-        return Statistic("mean", None)
-    match = _QUANTILE_RE.match(name)
-    if match:
-        percent = float(match.group(1))
-        if 0.0 <= percent <= 100.0:
-            return Statistic(name, percent / 100.0)
-    raise ValueError(
-        f"unknown statistic {statistic!r}; use 'median', 'mean' or a percentile such as "
-        "'p50', 'p90', 'p95', 'p99'"
-    )
-
-
-def _virtual_index(n: int, stat: Statistic) -> tuple[int, float]:
-    """(j, g): the statistic sits at sorted position j + g, exactly as numpy computes it."""
-    assert stat.quantile is not None
-    if stat.midpoint:
-        return (n - 1) // 2, (0.5 if n % 2 == 0 else 0.0)
-    h = (n - 1) * stat.quantile  # numpy's "linear" method
-    if h >= n - 1:
-        return n - 1, 0.0
-    if h <= 0:
-        return 0, 0.0
-    j = math.floor(h)
-    return int(j), float(h - j)
 
 
 def estimate(x_sorted: np.ndarray, statistic: str | Statistic) -> float:
-    """The statistic of sorted data: bit for bit np.median / np.quantile ("linear").
-
-    The mean is np.mean of the sorted values (equal to np.mean(x) up to rounding).
-    """
-    stat = parse_statistic(statistic)
-    if len(x_sorted) and x_sorted[0] == x_sorted[-1]:
-        return float(x_sorted[0])  # constant data: exactly that value, for every statistic
-    if stat.quantile is None:
-        return float(np.mean(x_sorted))
-    j, g = _virtual_index(len(x_sorted), stat)
-    return float(kernels.interpolated(x_sorted, j, g, stat.midpoint))
+    """The statistic of sorted data (len ≥ 1), by its kernel (`statistics`): quantiles bit
+    for bit np.median / np.quantile ("linear"), the mean np.mean of the sorted values."""
+    return parse_statistic(statistic).estimate(x_sorted)
 
 
 def replicates(
@@ -106,22 +45,12 @@ def replicates(
 ) -> np.ndarray:
     """`n_resamples` bootstrap replicates of the statistic of sorted data (len ≥ 1).
 
-    `seeds` holds N_CHUNKS uint32 seeds, one per block of replicates. The mean of a sample
-    where `cornish_fisher_applies` (n ≥ 500, near-normal resampling distribution) is drawn
-    from its moments (see `moments`); smaller or very skewed samples resample rows.
+    `seeds` holds N_CHUNKS uint32 seeds, one per block of replicates. Quantiles come from the
+    order-statistic kernel; the mean of a sample where `cornish_fisher_applies` (n ≥ 500,
+    near-normal resampling distribution) from its moments, smaller or very skewed samples
+    resample rows (see `statistics`).
     """
-    stat = parse_statistic(statistic)
-    if x_sorted[0] == x_sorted[-1]:
-        return np.full(n_resamples, float(x_sorted[0]))
-    if stat.quantile is None:
-        if len(x_sorted) >= CF_MIN_N:
-            m = Moments.from_values(x_sorted)
-            if cornish_fisher_applies(m):
-                return mean_replicates_from_moments(m, n_resamples, seeds)
-        with _PARALLEL_LOCK:
-            return kernels.mean_replicates(x_sorted, n_resamples, seeds)
-    j, g = _virtual_index(len(x_sorted), stat)
-    return kernels.order_statistic_replicates(x_sorted, j, g, stat.midpoint, n_resamples, seeds)
+    return parse_statistic(statistic).replicates(x_sorted, int(n_resamples), seeds)
 
 
 def replicates_from_moments(m: Moments, n_resamples: int, seeds: np.ndarray) -> np.ndarray | None:
@@ -141,26 +70,10 @@ def replicates_from_moments(m: Moments, n_resamples: int, seeds: np.ndarray) -> 
 def jackknife(x_sorted: np.ndarray, statistic: str | Statistic) -> tuple[np.ndarray, np.ndarray]:
     """Leave-one-out values of the statistic as (distinct values, how many rows give each).
 
-    Closed form: for a quantile at most three distinct values (O(1)); for the mean
-    (S − x_i)/(n − 1), one per row (O(n)). Needs len ≥ 2.
+    Closed form where the kernel has one: a quantile gives at most three distinct values
+    (O(1)), the mean (S − x_i)/(n − 1), one per row (O(n)). Needs len ≥ 2.
     """
-    stat = parse_statistic(statistic)
-    x = x_sorted
-    n = len(x)
-    if stat.quantile is None:
-        return (float(np.sum(x)) - x) / (n - 1), np.ones(n)
-    j, g = _virtual_index(n - 1, stat)
-    if g == 0.0:
-        # Leaving out sorted row i > j keeps x[j] at position j; i <= j shifts x[j+1] there.
-        return np.array([x[j], x[j + 1]]), np.array([n - 1.0 - j, j + 1.0])
-
-    def interp(lo: float, hi: float) -> float:
-        pair = np.array([lo, hi])
-        return float(kernels.interpolated(pair, 0, g, stat.midpoint))
-
-    values = [interp(x[j], x[j + 1]), interp(x[j], x[j + 2]), interp(x[j + 1], x[j + 2])]
-    counts = [n - j - 2, 1, j + 1]
-    return np.array(values, dtype=np.float64), np.array(counts, dtype=np.float64)
+    return parse_statistic(statistic).jackknife(x_sorted)
 
 
 def acceleration(groups: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
@@ -342,8 +255,8 @@ def difference_from_replicates(
     jack: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     from_moments = isinstance(a_sorted, Moments) or isinstance(b_sorted, Moments)
     if from_moments:
-        if stat.quantile is not None:
-            raise TypeError("Moments stand in for the rows of a mean only")
+        if not stat.from_moments:
+            raise TypeError(f"Moments stand in for the rows of a mean only, not of {stat.name}")
         ma = a_sorted if isinstance(a_sorted, Moments) else Moments.from_values(a_sorted)
         mb = b_sorted if isinstance(b_sorted, Moments) else Moments.from_values(b_sorted)
 

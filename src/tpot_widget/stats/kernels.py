@@ -60,7 +60,7 @@ def _chunk_bounds(c: int, n_chunks: int, n_resamples: int) -> tuple[int, int]:
     return start, min(start + size, n_resamples)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil: a sweep draws its levels' replicates on threads
 def order_statistic_replicates(
     x_sorted: np.ndarray, j: int, g: float, midpoint: bool, n_resamples: int, seeds: np.ndarray
 ) -> np.ndarray:

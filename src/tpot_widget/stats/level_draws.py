@@ -1,0 +1,189 @@
+"""A load level's sampling distribution as draws, so that levels can be combined into curves.
+
+A sweep measures each load level in its own run(s), so the levels' estimates are
+independent. Quantities that involve several levels (a value interpolated between two
+levels, the load where a curve crosses a line) get their intervals from independent draws
+of every level's sampling distribution, combined draw by draw:
+
+- **a statistic of one run** (median, pNN, mean): its request-level bootstrap replicates,
+  the same ones its interval came from, shifted cyclically (`Pairing`). A run's replicates
+  are i.i.d. draws of its bootstrap distribution, so any order is one; but levels computed
+  with the same seed draw from the same random numbers at the same positions, so as they
+  come they would move together. Each level is shifted by its own offset, the offsets
+  spread evenly around the circle from a random start (any two at least B / (levels + 1)
+  apart), so no draw of one level is paired with one made from the same random numbers as
+  another's: the independence of a full shuffle at a tenth of its cost.
+- **a statistic of an arm of k ≥ 2 repeats**: the run-level t-distribution the arm's
+  interval comes from, on the log scale so that every draw stays positive:
+  θ̄ · exp(s / √k · T_{k−1}), s the SD of the runs' log statistics. One vector of t draws
+  per degrees of freedom serves every arm, shifted per level like the replicates.
+- **SLO attainment of one run** (met of n requests): Jeffreys' Beta(met + ½, n − met + ½),
+  whose equal-tailed interval (`attainment_interval`) covers a binomial proportion close to
+  its level from n ≈ 10 on (Brown, Cai & DasGupta 2001), never leaves [0, 1] and is not
+  degenerate at 0 or 1.
+- **SLO attainment of an arm**: a run-level t-distribution on the probit scale,
+  Φ(z̄ + s_z / √k · T_{k−1}) around the pooled attainment, s_z the SD of the runs' probits,
+  so that run-to-run variation of the attainment enters.
+
+Everything is returned on the scale the curves use: the log of a statistic, the probit of
+an attainment (`probit`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import numpy as np
+
+_NORMAL = NormalDist()
+
+
+def probit(p: np.ndarray | float, n: np.ndarray | float | None = None) -> np.ndarray:
+    """Φ⁻¹(p), with p kept inside [½/n, 1 − ½/n] when `n` is given (a share of n requests
+    that is exactly 0 or 1 has a finite probit); without `n`, p must lie in (0, 1)."""
+    from scipy.special import ndtri
+
+    p = np.asarray(p, dtype=np.float64)
+    if n is not None:
+        half = 0.5 / np.asarray(n, dtype=np.float64)
+        p = np.clip(p, half, 1.0 - half)
+    return np.asarray(ndtri(p), dtype=np.float64)
+
+
+class Pairing:
+    """Hands out the levels' draws so that they pair as independent (see the module notes).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        For the random start of the offsets and the t draws.
+    count : int
+        How many draw vectors it will shift at most (the offsets' spacing).
+    n_draws : int
+        The length of every draw vector.
+    """
+
+    def __init__(self, rng: np.random.Generator, count: int, n_draws: int) -> None:
+        self.rng = rng
+        self.n_draws = int(n_draws)
+        self._gap = max(1, self.n_draws // (count + 1))
+        self._next = int(rng.integers(self.n_draws))
+        self._t: dict[int, np.ndarray] = {}
+
+    def shifted(self, values: np.ndarray) -> np.ndarray:
+        """`values` shifted cyclically by the next offset."""
+        offset, self._next = self._next, (self._next + self._gap) % self.n_draws
+        return np.roll(values, offset)
+
+    def t(self, df: int) -> np.ndarray:
+        """Standard t draws with `df` degrees of freedom, shifted like any level's."""
+        if df not in self._t:
+            self._t[df] = self.rng.standard_t(df, size=self.n_draws)
+        return self.shifted(self._t[df])
+
+
+def statistic_log_draws(
+    estimate: float | None,
+    replicates: np.ndarray | None,
+    run_estimates: Sequence[float],
+    pairing: Pairing,
+) -> np.ndarray | None:
+    """Draws of log θ for one level (see the module docstring), or None when there are none.
+
+    Parameters
+    ----------
+    estimate : float or None
+        The level's estimate (an arm's: the geometric mean of its runs' statistics).
+    replicates : numpy.ndarray or None
+        A single run's bootstrap replicates of its statistic.
+    run_estimates : sequence of float
+        An arm's runs' statistics (used when `replicates` is None; needs ≥ 2).
+    pairing : Pairing
+        Shifts the replicates and gives the t draws (`pairing.n_draws` of them).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        None when the level has no estimate or draws, or a statistic that is not positive
+        (its log is undefined).
+    """
+    if estimate is None or not estimate > 0.0:
+        return None
+    if replicates is not None:
+        reps = np.asarray(replicates, dtype=np.float64)
+        if len(reps) != pairing.n_draws or not bool(np.all(reps > 0.0)):
+            return None
+        return np.log(pairing.shifted(reps))
+    thetas = np.asarray(run_estimates, dtype=np.float64)
+    if len(thetas) < 2 or not bool(np.all(thetas > 0.0)):
+        return None
+    k = len(thetas)
+    scale = float(np.std(np.log(thetas), ddof=1)) / math.sqrt(k)
+    return math.log(estimate) + scale * pairing.t(k - 1)
+
+
+def attainment_interval(met: int, n: int, confidence_level: float) -> tuple[float, float] | None:
+    """Jeffreys' equal-tailed interval for met / n (0 when met = 0, 1 when met = n); None
+    when n = 0."""
+    from scipy.special import betaincinv
+
+    if n <= 0:
+        return None
+    alpha = 1.0 - confidence_level
+    lo = 0.0 if met == 0 else float(betaincinv(met + 0.5, n - met + 0.5, alpha / 2))
+    hi = 1.0 if met == n else float(betaincinv(met + 0.5, n - met + 0.5, 1 - alpha / 2))
+    return lo, hi
+
+
+def attainment_probit_draws(
+    met: int, n: int, n_draws: int, rng: np.random.Generator
+) -> np.ndarray | None:
+    """Probit draws of one run's attainment from Jeffreys' Beta (None when n = 0)."""
+    if n <= 0:
+        return None
+    return probit(rng.beta(met + 0.5, n - met + 0.5, size=n_draws), n)
+
+
+def arm_attainment(
+    met: Sequence[int], n: Sequence[int], confidence_level: float
+) -> tuple[float, float, float, int] | None:
+    """An arm's pooled attainment with its run-level interval (probit scale t-interval).
+
+    Returns (estimate, ci_low, ci_high, runs used), or None with fewer than 2 runs that have
+    requests (then the caller uses one run's Jeffreys interval).
+    """
+    from scipy.special import stdtrit
+
+    used = [(int(m), int(k)) for m, k in zip(met, n, strict=True) if k > 0]
+    if len(used) < 2:
+        return None
+    total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
+    centre, scale, df = _arm_probit(used)
+    half = float(stdtrit(df, 0.5 + confidence_level / 2)) * scale
+    return (
+        total_met / total,
+        _NORMAL.cdf(centre - half),
+        _NORMAL.cdf(centre + half),
+        len(used),
+    )
+
+
+def _arm_probit(used: Sequence[tuple[int, int]]) -> tuple[float, float, int]:
+    """(probit of the pooled attainment, SE of the mean run probit, degrees of freedom)."""
+    total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
+    z = np.array([float(probit(m / k, k)) for m, k in used])
+    centre = float(probit(total_met / total, total))
+    return centre, float(np.std(z, ddof=1)) / math.sqrt(len(used)), len(used) - 1
+
+
+def arm_attainment_probit_draws(
+    met: Sequence[int], n: Sequence[int], pairing: Pairing
+) -> np.ndarray | None:
+    """Probit draws of an arm's attainment (run-level t), or None with fewer than 2 runs."""
+    used = [(int(m), int(k)) for m, k in zip(met, n, strict=True) if k > 0]
+    if len(used) < 2:
+        return None
+    centre, scale, df = _arm_probit(used)
+    return centre + scale * pairing.t(df)
