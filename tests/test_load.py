@@ -113,7 +113,7 @@ SWEEP_LAYOUTS: dict[str, dict[str, tuple[list[Load], int]]] = {
 }
 
 
-@pytest.mark.filterwarnings("ignore:.*skipped")  # the tools' side files are not runs
+@pytest.mark.filterwarnings("error")  # a sweep loads without a word: side files are no runs
 @pytest.mark.parametrize("folder", list(SWEEP_LAYOUTS))
 def test_the_sweep_layouts_of_seven_tools_load_as_sweeps_at_their_levels(
     fixtures_dir: Path, folder: str

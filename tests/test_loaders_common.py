@@ -344,3 +344,18 @@ def test_load_for_many_runs_is_a_mapping_a_function_or_one_shared_level(
     # runs at one level (or none) may share one level
     repeats = [runs[0].with_load(None), runs[1].with_load(None)]
     assert {r.load for r in tpot_widget.load_runs(repeats, load="rate=3")} == {Load("rate", 3)}
+
+
+def test_a_tools_side_files_in_a_folder_are_passed_over_without_a_word(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    # AIPerf's summary and inputs beside each level, evalscope's arguments: no runs, no loss
+    artifact = "Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep"
+    shutil.copytree(fixtures_dir / "sweeps" / "aiperf-sweep" / artifact, tmp_path / "a")
+    (tmp_path / "a" / "concurrency_1" / "inputs.json").write_text('{"data": []}')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(tpot_widget.load_runs(tmp_path / "a")) == 3
+    (tmp_path / "a" / "notes.json").write_text('{"who": "me"}')  # not a side file: named
+    with pytest.warns(UserWarning, match=r"(?s)skipped 1 path.*notes\.json: not recognised"):
+        tpot_widget.load_runs(tmp_path / "a")

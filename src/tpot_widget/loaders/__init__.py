@@ -10,6 +10,7 @@ files are opened by `._io` (regular files only, compression, BOM), URLs staged b
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 import warnings
@@ -38,6 +39,7 @@ from . import (
 from ._io import (
     LoadError,
     check_file,
+    data_name,
     file_url_path,
     is_dir,
     is_url,
@@ -57,6 +59,10 @@ class Loader(Protocol):
 
     #: The format's name, accepted by `format=`.
     FORMAT: str
+    #: Glob patterns of the side files the tool writes beside its per-request data that hold
+    #: none (summaries, settings: AIPerf's profile_export_aiperf.json...); a folder's search
+    #: skips them without naming them, since they are no run and nothing is lost.
+    COMPANIONS: tuple[str, ...]
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when `path` (a file, or a folder with `head == b""`) is this format's."""
@@ -206,10 +212,18 @@ def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
         except LoadError as exc:
             reason = str(exc).removeprefix(f"{path}: ")
             if reason.startswith("not a benchmark output"):
+                if _is_companion(path):
+                    continue
                 reason = "not recognised as any format"
             plan.skipped.append((path, reason))
             continue
         plan.todo.append((module, path))
+
+
+def _is_companion(path: Path) -> bool:
+    """True for a side file a tool writes beside its runs (`Loader.COMPANIONS`)."""
+    name = data_name(path)
+    return any(fnmatch.fnmatchcase(name, p) for m in LOADERS for p in m.COMPANIONS)
 
 
 def _what(st: os.stat_result) -> str:

@@ -26,6 +26,9 @@ from ._json import iter_json_lines, where
 from ._values import as_number
 
 FORMAT = "aibrix"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _REQUIRED = ("prompt_tokens", "output_tokens", "latency")
 #: A first line too long for the head (long prompts): recognised by AIBrix's key order.

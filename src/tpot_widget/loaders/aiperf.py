@@ -38,6 +38,13 @@ from ._times import since_first_start
 from ._values import as_number
 
 FORMAT = "aiperf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = (
+    "profile_export_aiperf*.json",
+    "profile_export_aiperf*.csv",
+    "inputs.json",
+)
 
 #: Seconds per unit, for every time unit AIPerf writes (and common spellings).
 TIME_UNITS: dict[str, float] = {

@@ -36,6 +36,13 @@ from ._names import model_folder_name, model_in_bodies
 from ._times import since_first_start
 
 FORMAT = "evalscope"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = (
+    "benchmark_args.json",
+    "benchmark_summary.json",
+    "benchmark_percentile.json",
+)
 
 _MAGIC = b"SQLite format 3\x00"
 _NEEDED = ("latency", "first_chunk_latency", "completion_tokens", "success")

@@ -31,6 +31,9 @@ from ._records import as_row
 from ._values import as_number
 
 FORMAT = "genai-bench"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("experiment_metadata.json",)
 
 #: Seconds per unit of `_time_unit` (genai-bench writes "s" or "ms").
 TIME_UNITS: dict[str, float] = {"s": 1.0, "ms": 1e-3}

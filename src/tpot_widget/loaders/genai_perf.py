@@ -34,6 +34,9 @@ from ._names import file_label
 from ._records import as_row
 
 FORMAT = "genai-perf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("*genai_perf.json", "*genai_perf.csv", "inputs.json")
 
 #: How output tokens are counted; recorded in every run's metadata.
 TOKEN_COUNTING = "content-bearing response chunks (no tokenizer)"

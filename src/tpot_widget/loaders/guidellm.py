@@ -36,6 +36,9 @@ from ._times import since_first_start
 from ._values import as_number, diff_or_none
 
 FORMAT = "guidellm"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _BENCHMARKS = re.compile(rb'"benchmarks"\s*:')
 _SIGNATURE = re.compile(

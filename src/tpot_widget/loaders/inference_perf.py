@@ -50,6 +50,14 @@ from ._records import as_row
 from ._values import as_number, is_number
 
 FORMAT = "inference-perf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = (
+    "summary_lifecycle_metrics.json",
+    "stage_*_lifecycle_metrics.json",
+    "*_prometheus_metrics.json",
+    "config.yaml",
+)
 
 #: A JSON list whose first record starts with start_time, end_time (inference-perf's order).
 _HEAD = re.compile(rb'^\[\s*\{\s*"start_time"\s*:\s*[-+0-9.eE]+\s*,\s*"end_time"\s*:')

@@ -27,6 +27,9 @@ from ._records import as_row
 from ._values import diff_or_none, field_number, ms_to_s
 
 FORMAT = "llm-load-test"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 #: Keys every result row must have (llm-load-test writes them all, null when unknown).
 REQUIRED_KEYS = ("ttft", "response_time", "output_tokens")

@@ -35,6 +35,9 @@ from ._times import iso_to_epoch, seconds_since_first
 from ._values import error_texts, number_array
 
 FORMAT = "llmeter"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 RESPONSES = "responses.jsonl"
 SUMMARY = "summary.json"

@@ -24,6 +24,9 @@ from ._records import as_row
 from ._values import field_number
 
 FORMAT = "llmperf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("*_summary.json",)
 
 #: Keys every request row must have (a row may hold null values, not lack the keys).
 REQUIRED_KEYS = ("ttft_s", "end_to_end_latency_s", "number_output_tokens")

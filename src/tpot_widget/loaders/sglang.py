@@ -22,6 +22,9 @@ from ._metadata import sweep_metadata
 from .vllm import SGLANG_KEYS
 
 FORMAT = "sglang"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _DETAIL_KEYS = ("ttfts", "output_lens", "itls")
 #: Run-level fields of every SGLang result.

@@ -26,6 +26,9 @@ from ._json import read_json_list
 from ._records import as_row
 
 FORMAT = "trtllm-bench"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _KEYS = (b'"start_timestamp"', b'"first_token_timestamp"', b'"end_timestamp"')
 _LIST = re.compile(rb"^\[\s*\{")

@@ -33,6 +33,9 @@ from ._metadata import sweep_metadata
 from ._names import level_name, short_model
 
 FORMAT = "vllm"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 #: Header fields vLLM writes first (`date`, `model_id`, `tokenizer_id`, `num_prompts`).
 _VLLM_KEYS = (b'"tokenizer_id"', b'"num_prompts"', b'"model_id"', b'"date"')
