@@ -22,6 +22,9 @@ from ..run import NUMERIC_COLUMNS, PARQUET_KEY, Run
 from ._io import LoadError, data_stem, open_data
 
 FORMAT = "parquet"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _MAGIC = b"PAR1"
 _REQUIRED = ("time_to_first_token", "time_to_last_token", "num_tokens_output")
