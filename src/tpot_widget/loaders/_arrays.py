@@ -134,9 +134,9 @@ def parallel_arrays_run(
     error) keeps its error text; its placeholder timings (0.0) become NaN.
     """
     at = where(path, line)
-    ttfts = _array_field(obj, "ttfts", at)
+    ttfts = _required_array(obj, "ttfts", at)
     n = len(ttfts)
-    output_lens = _array_field(obj, "output_lens", at, n)
+    output_lens = _required_array(obj, "output_lens", at, n)
     input_lens = _array_field(obj, "input_lens", at, n, required=False)
     itls = _array_field(obj, "itls", at, n, required=False)
     latencies = _array_field(obj, "latencies", at, n, required=False)
@@ -198,6 +198,13 @@ def _array_field(
     return value
 
 
+def _required_array(obj: Mapping[str, Any], key: str, at: str, n: int | None = None) -> list[Any]:
+    """`_array_field` of a field every file has (a LoadError when it is missing)."""
+    value = _array_field(obj, key, at, n)
+    assert value is not None  # required: a missing field raised
+    return value
+
+
 def _floats(values: list[Any], key: str, at: str) -> np.ndarray:
     """float64 array of a per-request list by the number rule (`number_array`)."""
     return number_array(values, lambda i: f"{at}: {key}[{i}]")
@@ -211,5 +218,9 @@ def _itl_sums(itls: list[Any], at: str) -> np.ndarray:
             continue
         if not isinstance(gaps, list):
             raise LoadError(f"{at}: itls[{index}] should be a list of numbers (one per gap)")
-        sums[index] = math.fsum(number_array(gaps, lambda j, i=index: f"{at}: itls[{i}][{j}]"))
+
+        def gap(j: int, i: int = index) -> str:
+            return f"{at}: itls[{i}][{j}]"
+
+        sums[index] = math.fsum(number_array(gaps, gap))
     return sums

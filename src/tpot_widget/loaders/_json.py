@@ -51,6 +51,13 @@ def parse_json(data: bytes | str, path: Path | str, line: int | None = None) -> 
             ) from fast_error
 
 
+def member(obj: Any, key: str) -> dict[str, Any]:
+    """`obj[key]` when `obj` is an object holding an object there, else {} (optional parts
+    of a document: read with `.get` whatever is present)."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's (decompressed, BOM-less) bytes via `_io.open_data`; an empty (or
     whitespace-only) file is a LoadError."""

@@ -241,7 +241,7 @@ def _fast_rows(buffer: bytearray, cut: int, anchor: bytes) -> list[Any] | None:
     not the rest of a top-level object; NaN literals...): the caller then reads it line
     by line. A wrong cut cannot parse by accident: its braces do not balance.
     """
-    tails: list[bytes] = []
+    tails: list[bytes | bytearray] = []
     append = tails.append
     find = buffer.find
     rfind = buffer.rfind

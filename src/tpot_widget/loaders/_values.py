@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -53,7 +53,7 @@ def field_number(row: Mapping[str, Any], key: str, where: str) -> float | None:
 _NUMBER_TYPES = frozenset((int, float, type(None)))
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[float]:
     """True for a real number: int, float, or a numpy integer/float scalar (an in-memory
     LLMeter Result may hold np.float64); False for bool, np.bool_, text and the rest."""
     if isinstance(value, (bool, np.bool_)):

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from ..load import Load
 from ..run import Run
 from ._io import LoadError, data_name, data_stem
-from ._json import iter_json_lines, read_side_json, where
+from ._json import iter_json_lines, member, read_side_json, where
 from ._levels import level_in_name, limit, offered_load
 from ._metadata import sweep_metadata
 from ._names import plain_number, short_model
@@ -227,8 +227,8 @@ def _read_summary(path: Path) -> dict[str, Any]:
 def _summary_metadata(path: Path) -> dict[str, Any]:
     """Model and load settings from the summary next to the records, when there is one."""
     config = _read_summary(path)
-    endpoint = config.get("endpoint") if isinstance(config.get("endpoint"), dict) else {}
-    loadgen = config.get("loadgen") if isinstance(config.get("loadgen"), dict) else {}
+    endpoint = member(config, "endpoint")
+    loadgen = member(config, "loadgen")
     models = endpoint.get("model_names")
     out: dict[str, Any] = {}
     if isinstance(models, list) and models and isinstance(models[0], str):

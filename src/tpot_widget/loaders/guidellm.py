@@ -27,7 +27,7 @@ from ..load import Load
 from ..params import unique_names
 from ..run import Run
 from ._io import LoadError, data_stem
-from ._json import read_json
+from ._json import member, read_json
 from ._levels import limit
 from ._metadata import sweep_metadata
 from ._names import file_label, plain_number, short_model
@@ -145,8 +145,8 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
         1e-3,
     )
     if _is_new_schema(request):
-        info = request.get("info") if isinstance(request.get("info"), dict) else {}
-        timings = info.get("timings") if isinstance(info.get("timings"), dict) else {}
+        info = member(request, "info")
+        timings = member(info, "timings")
         start = _first_number(
             request.get("request_start_time"),
             timings.get("request_start"),
@@ -212,14 +212,14 @@ def _load_benchmark(
     if not rows:
         raise LoadError(f"{where} ({name}) holds no requests (successful, errored or incomplete)")
 
-    config = bench.get("config") if isinstance(bench.get("config"), dict) else {}
+    config = member(bench, "config")
     new_schema = bool(config) or "scheduler_metrics" in bench
     if new_schema:
-        backend = config.get("backend") if isinstance(config.get("backend"), dict) else {}
+        backend = member(config, "backend")
         model, target = backend.get("model"), backend.get("target")
         totals = (bench.get("scheduler_metrics") or {}).get("requests_made")
     else:
-        worker = bench.get("worker") if isinstance(bench.get("worker"), dict) else {}
+        worker = member(bench, "worker")
         model, target = worker.get("backend_model"), worker.get("backend_target")
         totals = bench.get("request_totals")
     if isinstance(totals, dict):
@@ -232,7 +232,7 @@ def _load_benchmark(
                 stacklevel=3,
             )
 
-    meta_top = top.get("metadata") if isinstance(top.get("metadata"), dict) else {}
+    meta_top = member(top, "metadata")
     return Run.from_columns(
         name,
         time_to_first_token=[r[0] for r in rows],

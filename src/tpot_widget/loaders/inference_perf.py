@@ -223,7 +223,7 @@ def _split(
         first += count
         spread = summary.get("send_duration")
         actual = members[-1][0] - members[0][0]
-        if is_number(spread) and abs(actual - float(spread)) > 1e-6 * max(1.0, abs(spread)):
+        if is_number(spread) and abs(actual - spread) > 1e-6 * max(1.0, abs(spread)):
             return None
         rate = limit(summary.get("requested_rate"), unlimited=())
         concurrency = limit(summary.get("concurrency"), unlimited=())

@@ -19,7 +19,7 @@ from ..load import Load
 from ..run import Run
 from ._columns import RequestColumns
 from ._io import data_stem
-from ._json import read_json_object_list
+from ._json import member, read_json_object_list
 from ._levels import limit
 from ._metadata import sweep_metadata
 from ._names import model_folder_name
@@ -84,7 +84,7 @@ def load(path: Path) -> list[Run]:
             start=start,
             error=_error_text(row),
         )
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    config = member(data, "config")
     plugin_options = config.get("plugin_options") or {}
     load_options = config.get("load_options") or {}
     concurrency = limit(load_options.get("concurrency"), unlimited=())

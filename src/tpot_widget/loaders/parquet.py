@@ -46,7 +46,7 @@ def _read_table(path: Path) -> Any:
         compressed = f.compression is not None
         data = f.read() if compressed else None
     try:
-        return pq.read_table(io.BytesIO(data) if compressed else str(path))
+        return pq.read_table(str(path) if data is None else io.BytesIO(data))
     except (pa.ArrowException, OSError) as exc:
         reason = " ".join(str(exc).split())
         raise LoadError(
