@@ -14,6 +14,7 @@ from tpot_widget.display import (
     format_delta,
     format_percent,
     format_percent_ci,
+    format_share,
     format_value,
     short_labels,
 )
@@ -169,11 +170,20 @@ def test_slo_attainment_table() -> None:
     for label, run in zip(labels, stats["slo"]["runs"], strict=True):
         (row,) = [cells(line) for line in text.splitlines() if line.startswith(label + " ")][-1:]
         assert row[1:3] == [str(run["n"]), str(run["met"])]
-        assert row[3] == format_percent(run["attainment"], signed=False)
+        # shares as the panel writes them (js/format.ts formatShare): no sign, one decimal
+        assert row[3] == format_share(run["attainment"])
+        assert row[4] == f"[{format_share(run['ci_low'])}, {format_share(run['ci_high'])}]"
     assert f"  {labels[1]} vs {labels[0]}: " in text
     # Markdown keeps it as a literal block
     md = markdown_table(stats)
     assert "```\nSLO: TTFT ≤ 200 ms" in md
+
+
+def test_an_attainment_interval_from_zero_has_no_sign() -> None:
+    # nothing meets a 1 ms TPOT objective: the interval starts at 0 %, written "0.0%", not "±0.00%"
+    stats = stats_of(make_run("a", 300, seed=1), make_run("b", 300, seed=2), slo={"tpot": "1ms"})
+    rows = [line for line in text_table(stats).splitlines() if line.startswith(("a ", "b "))]
+    assert len(rows) == 2 and all("±" not in row and "[0.0%, " in row for row in rows)
 
 
 # --- Markdown ---------------------------------------------------------------------------------

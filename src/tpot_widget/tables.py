@@ -22,6 +22,8 @@ from .display import (
     format_points,
     format_points_ci,
     format_range,
+    format_share,
+    format_share_ci,
     format_threshold,
     format_value,
     short_column_label,
@@ -166,8 +168,8 @@ def _slo_lines(slo: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
                 name(r["name"]),
                 str(r["n"]),
                 str(r["met"]),
-                format_percent(r.get("attainment"), signed=False),
-                format_percent_ci(r.get("ci_low"), r.get("ci_high")).replace("+", ""),
+                format_share(r.get("attainment")),
+                format_share_ci(r.get("ci_low"), r.get("ci_high")),
             ]
         )
     lines = _align(rows, right={1, 2, 3})
@@ -347,10 +349,8 @@ def _sweep_report(sweep: Mapping[str, Any], labels: Mapping[str, str]) -> _Sweep
                     [_ABSENT, ""]
                     if point is None
                     else [
-                        format_percent(point["attainment"], signed=False),
-                        format_percent_ci(
-                            point["attainment_ci_low"], point["attainment_ci_high"]
-                        ).replace("+", ""),
+                        format_share(point["attainment"]),
+                        format_share_ci(point["attainment_ci_low"], point["attainment_ci_high"]),
                     ]
                 )
             rows.append(row)
