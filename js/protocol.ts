@@ -395,6 +395,20 @@ export type EmptyObject = Record<string, never>;
 export interface ReportInfo {
   /** The command that reproduces the report's statistics ("tpot-compare"). */
   command: string;
+  /**
+   * With sweeps, when the report holds only the level it shows (every level's columns would
+   * have made the file too big): why another level cannot be chosen (the level control's
+   * title). Absent when every level is embedded (`ReportModel.levels`), or without sweeps.
+   */
+  levels_note?: string;
+}
+
+/** What a sweep report shows at one level (`load_level`): its statistics and runs. */
+export interface ReportLevel {
+  load_level: LoadLevelValue;
+  stats: Stats;
+  _runs_meta: RunMeta[];
+  _summary_markdown: string;
 }
 
 /** The synced traits of TPOTCompare (src/tpot_widget/widget.py) the front end reads. */
@@ -434,7 +448,8 @@ export interface WidgetModel {
 /** dtypes of the binary columns (src/tpot_widget/_transport.py). */
 export type DType = "float32" | "float64" | "int32" | "uint8";
 
-/** One column embedded in the report: its key ("run/column"), dtype, shape and base64 bytes. */
+/** One column embedded in the report: its key ("<run key>/column", the run key being
+ * `RunMeta.key`), dtype, shape and base64 bytes. */
 export interface EmbeddedColumn {
   key: string;
   dtype: DType;
@@ -449,4 +464,10 @@ export interface ReportModel {
   state: WidgetModel;
   /** The columns the views ask for (thinned evenly above the report's points per run). */
   columns: EmbeddedColumn[];
+  /**
+   * With sweeps: every level's statistics and runs, so that choosing a level in the report
+   * shows it (its columns are in `columns`, by run key); absent without sweeps, or when the
+   * report holds only the level it shows (`ReportInfo.levels_note` says why).
+   */
+  levels?: ReportLevel[];
 }

@@ -107,13 +107,18 @@ def thin_rows(n: int, max_rows: int, seed: int = 0) -> np.ndarray | None:
 
 
 def embedded_columns(
-    runs: Sequence[Run], columns: Sequence[Sequence[str]], max_rows: int
+    runs: Sequence[Run],
+    columns: Sequence[Sequence[str]],
+    max_rows: int,
+    keys: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Run i's `columns[i]` as `{"key", "dtype", "shape", "data"}` (the bytes in base64, the
     dtypes `column_array` sends), each run thinned to the same `thin_rows(len(run), max_rows)`
-    rows of every column (js/protocol.ts `EmbeddedColumn`)."""
+    rows of every column (js/protocol.ts `EmbeddedColumn`); keyed by run index, or by
+    `keys[i]` (the runs' `_runs_meta` keys, e.g. "L3.C1")."""
+    run_keys = [str(i) for i in range(len(runs))] if keys is None else list(keys)
     out: list[dict[str, Any]] = []
-    for index, (run, names) in enumerate(zip(runs, columns, strict=True)):
+    for index, run, names in zip(run_keys, runs, columns, strict=True):
         rows = thin_rows(len(run), max_rows)
         for column in names:
             header, buffer = column_array(run, column)

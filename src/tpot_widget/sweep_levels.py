@@ -9,11 +9,12 @@ said. Each configuration-level has a stable key ("L3.C1") the front end asks col
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,8 +22,12 @@ from .arm import Arm
 from .load import Load
 from .run import Run
 from .sweep import Sweep
+from .tables import markdown_table
 from .units import renamed
 from .wire import LoadLevelDict, LoadLevelValue
+
+if TYPE_CHECKING:
+    from .comparison import Comparison
 
 __all__ = ["LevelChoice", "SweepLevels", "level_value"]
 
@@ -55,6 +60,18 @@ class LevelChoice:
     levels: tuple[Load, ...]
     keys: tuple[str, ...]
     notes: tuple[str | None, ...]
+
+    def annotate(self, comparison: Comparison) -> Comparison:
+        """`comparison` of `units`, its notes saying first which configuration is shown at
+        another level than the chosen one."""
+        said = tuple(n for n in self.notes if n is not None)
+        if not said:
+            return comparison
+        return dataclasses.replace(comparison, notes=(*said, *comparison.notes))
+
+    def summary(self, stats: Mapping[str, Any]) -> str:
+        """The "copy summary" Markdown of this level's `stats`: the level, then the table."""
+        return f"**Load level: {self.level}**\n\n{markdown_table(stats)}"
 
 
 class SweepLevels(Mapping[str, Run]):

@@ -11,7 +11,6 @@ cached `SweepComparer`.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import threading
 from collections import ChainMap, Counter
@@ -622,11 +621,7 @@ class TPOTCompare(anywidget.AnyWidget):
         """`compare` of the current units; with sweeps, saying which configuration is shown
         at another level than the chosen one."""
         comparison = self._comparer().compare(parameters)
-        substituted = () if self._choice is None else self._choice.notes
-        notes = tuple(n for n in substituted if n is not None)
-        if notes:
-            comparison = dataclasses.replace(comparison, notes=(*notes, *comparison.notes))
-        return comparison
+        return comparison if self._choice is None else self._choice.annotate(comparison)
 
     def _recompute_sweep(self, parameters: Parameters) -> None:
         """`sweep_stats`: every level compared, when the parameters, slo_target or gpus changed."""
@@ -642,10 +637,9 @@ class TPOTCompare(anywidget.AnyWidget):
 
     def _summary(self) -> str:
         """The panel's "Copy summary" text: the comparison's Markdown table (at which level)."""
-        table = markdown_table(self.stats)
         if self._choice is None:
-            return table
-        return f"**Load level: {self._choice.level}**\n\n{table}"
+            return markdown_table(self.stats)
+        return self._choice.summary(self.stats)
 
     # --- browser messages --------------------------------------------------------------------
 
