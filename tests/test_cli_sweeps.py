@@ -10,12 +10,19 @@ from pathlib import Path
 import pytest
 from factories import make_run
 
-from tpot_widget import compare_sweeps, load_sweep
+from tpot_widget import compare, compare_sweeps, load_sweep
 from tpot_widget.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, EXIT_VERDICT, main
 from tpot_widget.demo import demo_sweeps
 from tpot_widget.display import format_ci, format_percent, format_value, short_labels
 
 FAST = ["--n-resamples", "999"]
+
+
+def report_model(text: str) -> dict[str, object]:
+    """The model a report embeds (js/protocol.ts ReportModel)."""
+    found = re.search(r'<script type="application/json" id="tpot-model">(.*?)</script>', text)
+    assert found is not None, "no embedded model in the report"
+    return dict(json.loads(found.group(1)))
 
 
 @pytest.fixture(scope="module")
@@ -149,15 +156,37 @@ def test_fail_on_applies_to_every_level(
     assert code == EXIT_OK, err
 
 
-def test_o_writes_the_report_of_the_level_a_widget_opens_at(
+def test_o_writes_the_sweep_report_with_the_printed_numbers_and_every_level(
     folders: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, a, b = folders
     report = tmp_path / "report.html"
-    code, _, err = run_main(["--sweep", str(a), str(b), "-o", str(report), *FAST], capsys)
+    args = ["--sweep", str(a), str(b), "-o", str(report), "--seed", "7", "--slo", "tpot=30ms"]
+    code, out, err = run_main([*args, *FAST, "--format", "json"], capsys)
     assert code == EXIT_OK, err
-    assert report.exists() and "synthetic: candidate" in report.read_text(encoding="utf-8")
-    assert "the comparison at concurrency 128" in err
+    assert "the load and Pareto views and every level's comparison" in err
+    assert "it opens at concurrency 128" in err
+    model = report_model(report.read_text(encoding="utf-8"))
+    # the load and Pareto views draw exactly what was printed (the same seed)
+    assert model["state"]["sweep_stats"] == json.loads(out)
+    levels = model["levels"]
+    assert [level["load_level"] for level in levels] == [
+        point["level"]["value"] for point in json.loads(out)["curves"][0]["points"]
+    ]
+    # each level's panel numbers: compare() of that level's runs with the CLI's seed
+    sweep_a, sweep_b = load_sweep(a), load_sweep(b)
+    for level in levels[::5]:
+        want = compare(
+            sweep_a.at(level["load_level"]),
+            sweep_b.at(level["load_level"]),
+            n_resamples=999,
+            slo={"time_per_output_token": 0.03},
+            random_state=7,
+        ).to_dict()
+        assert [r["estimate"] for r in level["stats"]["runs"]] == [
+            r["estimate"] for r in want["runs"]
+        ]
+        assert level["stats"]["differences"][0]["ci_low"] == want["differences"][0]["ci_low"]
 
 
 @pytest.mark.parametrize(

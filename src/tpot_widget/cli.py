@@ -9,7 +9,8 @@ repeated runs. `--fail-on slower,inconclusive` makes a CI job fail on those verd
 `tpot-compare --sweep A B` compares load sweeps instead: each argument is one
 configuration's sweep (or every configuration a vLLM sweep folder holds), and the output is
 the per-level table, the crossing, max load within the SLO (`--slo`, `--slo-target`) and the
-Pareto table (`--gpus`); `--fail-on` applies to every level's verdict.
+Pareto table (`--gpus`); `--fail-on` applies to every level's verdict; `-o` writes the
+report with the load and Pareto views, in which every level can be chosen.
 
 Exit codes: 0 done; 1 a run could not be loaded / compared / written; 2 bad arguments;
 3 a verdict named by `--fail-on` occurred.
@@ -591,20 +592,21 @@ def _run_sweeps(args: argparse.Namespace, parameters: params.Parameters, fail_on
     else:
         print(sweep_text_table(result), flush=True)
     if args.output:
-        # The report's load and Pareto views are still to come: for now it is the comparison
-        # at the level a sweep widget opens at (the highest level every configuration ran).
-        levels = SweepLevels(comparer.sweeps)
-        choice = levels.choose(levels.default())
+        # the load and Pareto views of these numbers, and every level's comparison
         written = write_html(
-            choice.units,
+            comparer.sweeps,
             args.output,
             parameters=parameters,
+            comparison=comparison,
             random_state=args.seed,
             log_axis=not args.linear,
+            slo_target=slo_target,
+            gpus=gpus,
         )
+        levels = SweepLevels(comparer.sweeps)
         print(
-            f"{PROG}: wrote {written}: the comparison at {choice.level} (the report has no "
-            "load or Pareto view yet)",
+            f"{PROG}: wrote {written}: the load and Pareto views and every level's comparison "
+            f"(it opens at {levels.default()}; choose another level in the page)",
             file=sys.stderr,
         )
     hits: dict[tuple[str, str], list[str]] = {}
