@@ -171,13 +171,18 @@ class Comparer:
                 )
 
     def compare(
-        self, parameters: Parameters | None = None, *, lean: bool = False, **values: Any
+        self,
+        parameters: Parameters | None = None,
+        *,
+        lean: bool = False,
+        shift: bool = True,
+        **values: Any,
     ) -> Comparison:
         """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
         Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
         `params`); `random_state` None means the fixed seed 0. `lean=True` skips the extras
-        (see `compute`).
+        and `shift=False` the shift functions alone (see `compute`).
         """
         random_state = values.pop("random_state", None)
         p = params.resolve(
@@ -188,11 +193,29 @@ class Comparer:
             prepared_by="Comparer",
         )
         self.check_ranges(p.token_range, p.time_range)
-        return compute(self._units, p, stats.make_rng(random_state), lean=lean)
+        return compute(self._units, p, stats.make_rng(random_state), lean=lean, shift=shift)
+
+    def shift_functions(
+        self, parameters: Parameters, random_state: int | np.random.Generator | None = None
+    ) -> tuple[ShiftFunctionDict, ...]:
+        """The shift functions `compare(parameters, random_state=...)` would hold, alone: the
+        widget shows the numbers first (`shift=False`) and adds these, which only the shift
+        view draws, right after."""
+        self.check_ranges(parameters.token_range, parameters.time_range)
+        rng = stats.make_rng(random_state)
+        seeds = [stats.draw_seeds(rng) for _ in self._units]  # as `compute` draws them
+        selection = Selection.of(parameters)
+        samples = [u.pooled.select(selection) for u in self._units]
+        return _shift_entries(self._units, parameters, samples, seeds)
 
 
 def compute(
-    units: Sequence[Unit], p: Parameters, rng: np.random.Generator, *, lean: bool = False
+    units: Sequence[Unit],
+    p: Parameters,
+    rng: np.random.Generator,
+    *,
+    lean: bool = False,
+    shift: bool = True,
 ) -> Comparison:
     """The statistics of `units` for parameters `p` (see `compare`); one unit gives its
     estimate alone (no difference).
@@ -201,6 +224,7 @@ def compute(
     estimates, CIs, differences, p-values and verdicts, identical to the full computation;
     it skips the extras (shift function, Hodges–Lehmann shift, the workload-confound and
     warm-up hints, an arm's `between_run_share`), which come back empty or None.
+    `shift=False` leaves out the shift functions only (`Comparer.shift_functions` gives them).
     """
     stat = stats.parse_statistic(p.statistic)
     need = stats.minimum_sample_size(stat, p.confidence_level)
@@ -284,21 +308,27 @@ def compute(
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
         slo=slo,
         warm_up=warm_up,
-        shift_function=()
-        if lean
-        else tuple(
-            _shift_entry(
-                units[0].name,
-                units[i].name,
-                samples[0],
-                samples[i],
-                p,
-                seeds[i],
-                pooled=not (is_arm[0] or is_arm[i]),
-            )
-            for i in range(1, len(units))
-        ),
+        shift_function=() if lean or not shift else _shift_entries(units, p, samples, seeds),
         draws=tuple(draws),
+    )
+
+
+def _shift_entries(
+    units: Sequence[Unit], p: Parameters, samples: Sequence[np.ndarray], seeds: Sequence[np.ndarray]
+) -> tuple[ShiftFunctionDict, ...]:
+    """Each run's shift function against the baseline (arms: left empty, see `_shift_entry`)."""
+    is_arm = [len(u.parts) > 1 for u in units]
+    return tuple(
+        _shift_entry(
+            units[0].name,
+            units[i].name,
+            samples[0],
+            samples[i],
+            p,
+            seeds[i],
+            pooled=not (is_arm[0] or is_arm[i]),
+        )
+        for i in range(1, len(units))
     )
 
 
