@@ -219,16 +219,18 @@ class WidgetView {
     });
     on("change:match", () => this.updateControls());
     on("change:load_level", () => {
-      // chosen here or set from Python: the level's mark moves now, the rest with the answer
+      // chosen here or set from Python: the level's mark moves next, the rest with the answer
+      // (after this task: a level chosen here is sent to the kernel before anything is drawn)
       this.updateControls();
-      this.redraw("level");
+      window.setTimeout(() => this.redraw("level"), 0);
     });
     on("change:token_range", () => this.adoptModelRanges());
     on("change:time_range", () => this.adoptModelRanges());
     const onMeta = (): void => {
-      // another level's runs (sweeps): their columns are asked for by their keys
+      // another level's runs (sweeps): their columns are asked for by their keys, once the
+      // numbers that came with them are shown (drawing cached columns must not delay them)
       renderHeader(this.header, runsMeta(this.model));
-      void this.refreshData();
+      window.setTimeout(() => void this.refreshData(), 0);
     };
     on("change:_runs_meta", onMeta);
     this.cleanups.push(

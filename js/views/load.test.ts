@@ -121,3 +121,23 @@ describe("load view", () => {
     expect(VIEWS.filter((v) => v.sweepOnly === true).map((v) => v.id)).toEqual(["load", "pareto"]);
   });
 });
+
+describe("redraws with nothing new", () => {
+  it("hand plotly the figure it drew when the inputs are the same values (a new message)", () => {
+    const columns = [0, 1].map(() => ({
+      x: new Float32Array([1, 2]),
+      y: new Float32Array([0.02, 0.03]),
+      error: new Uint8Array([0, 0]),
+    }));
+    const state = (level: 1 | 4 | 16, stats = sweepStats()) =>
+      drawState(columns, sweepRuns(level), { sweep: sweepState(level, stats) });
+    const first = loadView.figure(state(16));
+    // the same numbers in a new object (the kernel's next answer): the same figure
+    const again = JSON.parse(JSON.stringify(sweepStats())) as ReturnType<typeof sweepStats>;
+    expect(loadView.figure(state(16, again))).toBe(first);
+    // another level, or other numbers: a new one
+    expect(loadView.figure(state(4))).not.toBe(first);
+    const wider = sweepStats({ confidence_level: 0.99 });
+    expect(loadView.figure(state(16, wider))).not.toBe(loadView.figure(state(16)));
+  });
+});

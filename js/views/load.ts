@@ -22,6 +22,7 @@ import type {
   Unit,
 } from "../protocol";
 import { withAlpha, type PlotColors } from "../theme";
+import { sameFigureFor } from "./memo";
 import {
   axis,
   baseLayout,
@@ -196,6 +197,30 @@ export function loadFigure(state: DrawState): Figure | string {
   return sweepLoadFigure(sweep, state.runs, state.colors);
 }
 
+/** Everything the load view's figure is drawn from, as a value (memo.ts). */
+function loadInputs(state: DrawState): string {
+  const sweep = state.sweep;
+  if (!sweep) return "";
+  const { stats } = sweep;
+  return JSON.stringify([
+    stats.curves,
+    stats.differences,
+    stats.crossing,
+    stats.max_load,
+    stats.slo,
+    stats.dimension,
+    stats.statistic,
+    stats.confidence_level,
+    stats.slo_target,
+    stats.axis,
+    sweep.level,
+    sweep.levels,
+    sweep.units[stats.dimension],
+    state.runs.map((r) => [r.name, r.label, r.color, r.load_level]),
+    state.colors,
+  ]);
+}
+
 /** The figure of `sweep` (baseline first; `runs` name and colour the configurations). */
 export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], colors: PlotColors): Figure | string {
   const { stats, levels } = sweep;
@@ -345,5 +370,5 @@ export const loadView: ViewSpec = {
   sweepOnly: true,
   choosesLevel: true,
   note: (state) => (state.sweep ? loadNote(state.sweep.stats, state.runs) : ""),
-  figure: loadFigure,
+  figure: sameFigureFor(loadInputs, loadFigure),
 };

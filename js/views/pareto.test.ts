@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FALLBACK } from "../theme";
 import { sweepRuns, sweepState, sweepStats } from "../testing-sweep";
+import { drawState } from "../testing";
 import type { Figure } from "./common";
 import { paretoNote, paretoView, sweepParetoFigure } from "./pareto";
 
@@ -73,5 +74,22 @@ describe("Pareto view", () => {
   it("says that a token range does not apply to throughput", () => {
     expect(paretoNote(sweepStats())).toBe("");
     expect(paretoNote(sweepStats({ token_range: [100, 500] }))).toContain("the token range does not apply");
+  });
+});
+
+describe("redraws with nothing new", () => {
+  it("keeps its figure while only the token range changes (it does not apply to throughput)", () => {
+    const columns = [0, 1].map(() => ({
+      x: new Float32Array([1, 2]),
+      y: new Float32Array([0.02, 0.03]),
+      error: new Uint8Array([0, 0]),
+    }));
+    const at = (stats: ReturnType<typeof sweepStats>) =>
+      drawState(columns, sweepRuns(16), { sweep: sweepState(16, stats) });
+    const all = paretoView.figure(at(sweepStats()));
+    expect(paretoView.figure(at(sweepStats({ token_range: [100, 400] })))).toBe(all);
+    const stats = sweepStats();
+    const moved = { ...stats, pareto: { ...stats.pareto, y: "per_gpu" as const } };
+    expect(paretoView.figure(at(moved))).not.toBe(all);
   });
 });

@@ -12,6 +12,7 @@ import { formatCount, formatSignificant } from "../format";
 import { levelByLabel, levelByValue } from "../levels";
 import type { RunMeta, SweepParetoPoint, SweepStats } from "../protocol";
 import { withAlpha, type PlotColors } from "../theme";
+import { sameFigureFor } from "./memo";
 import { axis, baseLayout, panelTitle, runLabel, type DrawState, type Figure, type SweepState, type ViewSpec } from "./common";
 
 /** The y quantity's fields of a Pareto point: aggregate or per GPU. */
@@ -159,6 +160,19 @@ export function sweepParetoFigure(sweep: SweepState, runs: readonly RunMeta[], c
   };
 }
 
+/** Everything the Pareto view's figure is drawn from, as a value (memo.ts): not the token
+ * range, which does not apply to throughput. */
+function paretoInputs(state: DrawState): string {
+  const sweep = state.sweep;
+  if (!sweep) return "";
+  return JSON.stringify([
+    sweep.stats.pareto,
+    sweep.levels,
+    state.runs.map((r) => [r.name, r.label, r.color, r.load_level]),
+    state.colors,
+  ]);
+}
+
 export const paretoView: ViewSpec = {
   id: "pareto",
   area: "grid",
@@ -166,5 +180,5 @@ export const paretoView: ViewSpec = {
   sweepOnly: true,
   choosesLevel: true,
   note: (state) => (state.sweep ? paretoNote(state.sweep.stats) : ""),
-  figure: paretoFigure,
+  figure: sameFigureFor(paretoInputs, paretoFigure),
 };
