@@ -113,6 +113,8 @@ class WidgetView {
   private dataError = "";
   /** Why a typed threshold was not sent (not a number, outside 0–100 %), in the error line. */
   private thresholdError = "";
+  /** Each plot div's figure as last handed to plotly. */
+  private readonly drawnFigures = new WeakMap<HTMLElement, Figure>();
 
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
@@ -597,6 +599,9 @@ class WidgetView {
     }
     slot.plot.hidden = false;
     slot.note.textContent = slot.spec.note?.(state) ?? "";
+    // the figure drawn last (a view memoising its figure, views/memo.ts): nothing to redraw
+    if (this.drawnFigures.get(slot.plot) === fig) return;
+    this.drawnFigures.set(slot.plot, fig);
     void react(slot.plot, fig, slot.spec.id).then(() => {
       if (this.disposed) return;
       if (!slot.ready) {
