@@ -190,10 +190,13 @@ def test_choosing_a_level_in_notebook7(browser: Browser, lab: LabServer) -> None
         wait_level(root, 128, expected_at(pair, 128), "the sweep panel at concurrency 128")
 
         click_level(page, root, "load", 8)
-        state = wait_for_state(
-            state_path, lambda s: s["load_level"] == 8, WAIT_S, "the click's level in Python"
+        at8 = expected_at(pair, 8)
+        wait_for_state(
+            state_path,
+            lambda s: s["load_level"] == 8 and not stats_mismatches(s["stats"], at8),
+            WAIT_S,
+            "the click's level and its statistics in Python",
         )
-        assert stats_mismatches(state["stats"], expected_at(pair, 8)) == []
         wait_level(root, 8, expected_at(pair, 8), "the panel at concurrency 8 in Notebook 7")
         wait_views_at(root, pair, 8, "the views at concurrency 8 in Notebook 7")
 

@@ -255,11 +255,13 @@ def test_the_72_run_demo_opens_with_the_load_and_pareto_views(sweep: SweepWidget
 def test_a_click_on_the_load_views_point_chooses_that_level(sweep: SweepWidget) -> None:
     page, root, pair = sweep.page, sweep.root, sweep.pair
     click_level(page, root, "load", 4)
-    state = python_state(
-        sweep.state_path, lambda s: s["load_level"] == 4, "the click's level to reach Python"
-    )
     expected = expected_at(pair, 4)
-    assert stats_mismatches(state["stats"], expected) == []
+    # Python's level, and its statistics (they follow the level in the same message)
+    state = python_state(
+        sweep.state_path,
+        lambda s: s["load_level"] == 4 and not stats_mismatches(s["stats"], expected),
+        "the click's level and its statistics in Python",
+    )
     assert state["keys"] == ["L2.C0", "L2.C1"]
     wait_level(root, 4, expected, "the panel at concurrency 4 after the click")
     wait_views_at(root, pair, 4, "the views at concurrency 4")
