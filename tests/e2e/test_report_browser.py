@@ -534,3 +534,32 @@ def test_a_sweep_report_draws_the_load_and_pareto_views_and_switches_levels_offl
     wait_level(root, 96, expected_at(pair, 96), "the report's panel at concurrency 96")
     wait_views_at(root, pair, 96, "the report's views at concurrency 96")
     offline.check_clean()
+
+
+def test_a_level_one_configuration_did_not_run_says_so_in_the_panel(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """Levels that differ between configurations (guidellm picks its rates per
+    configuration): at a level only A ran, the panel says B is shown at its nearest level."""
+    from factories import make_sweep
+
+    a = make_sweep("A", [1, 2, 4, 8], repeats=2, n=150)
+    b = make_sweep("B", [1, 4, 8, 16], 0.03, n=150, seed=5)
+    offline.open(write_html([a, b], tmp_path / "levels.html", n_resamples=199))
+    page.locator('[data-testid="load-level-select"]').select_option(label="concurrency 2")
+    level = page.locator('[data-testid="stats-level"]')
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stats-level\"]').dataset.level === '2'"
+    )
+    assert "Load level: concurrency 2" in level.inner_text()
+    notes = level.locator('[data-testid="stats-level-note"]').all_inner_texts()
+    assert len(notes) == 1 and notes[0].startswith("B did not run concurrency 2")
+    # said once: under the level, not again in the notes
+    assert notes[0] not in page.locator('[data-testid="stats-notes"]').inner_text()
+    # the load view rings each configuration at the level it is shown at
+    rings = page.evaluate(
+        "() => document.querySelector('[data-testid=\"load\"]').data"
+        ".find((t) => t.marker && t.marker.size === 16).x"
+    )
+    assert rings == [2, 1]
+    offline.check_clean()
