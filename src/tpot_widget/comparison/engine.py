@@ -230,16 +230,21 @@ def compute(
     need = stats.minimum_sample_size(stat, p.confidence_level)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
-    samples = [u.pooled.select(selection) for u in units]
     is_arm = [len(u.parts) > 1 for u in units]
+    # each run's selection once: an arm's runs feed its estimate and its differences
+    parts = [[part.select(selection) for part in u.parts] for u in units]
+    samples = [
+        _pooled_sample(u, runs, selection, lean) if arm else runs[0]
+        for u, runs, arm in zip(units, parts, is_arm, strict=True)
+    ]
     # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
         None if arm else _single_estimate(u, x, s, stat, p, selection, need)
         for u, x, s, arm in zip(units, samples, seeds, is_arm, strict=True)
     ]
     arms = [
-        _arm_estimate(u, p, stat, s, selection, lean) if arm else None
-        for u, s, arm in zip(units, seeds, is_arm, strict=True)
+        _arm_estimate(u, runs, p, stat, s, selection, lean) if arm else None
+        for u, runs, s, arm in zip(units, parts, seeds, is_arm, strict=True)
     ]
     estimates: list[RunEstimate] = []
     draws: list[Draws] = []
@@ -265,7 +270,7 @@ def compute(
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
         elif is_arm[0] or is_arm[i]:
-            d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            d = _arm_vs_arm(units[0], units[i], parts[0], parts[i], p, stat, seeds[i])
             if d is not None and d.method == stats.arms.BORROWED:
                 notes.append(
                     f"{units[i].name} vs {units[0].name}: one side has a single usable run; "
@@ -332,6 +337,14 @@ def _shift_entries(
     )
 
 
+def _pooled_sample(
+    u: Unit, runs: Sequence[np.ndarray], selection: Selection, lean: bool
+) -> np.ndarray:
+    """An arm's requests in the selection as one sorted sample; `lean` only counts them
+    (the request-level extras that read their values are skipped), so its runs are joined."""
+    return np.concatenate(runs) if lean else u.pooled.select(selection)
+
+
 def _run_level_estimates(a: stats.ArmInterval) -> tuple[float, ...]:
     """An arm's run statistics when its interval is run-level (≥ 2 runs with data), else ()."""
     return a.run_estimates if a.method == stats.arms.RUN_LEVEL and a.n_runs >= 2 else ()
@@ -391,16 +404,17 @@ def _single_estimate(
 
 def _arm_estimate(
     u: Unit,
+    runs: Sequence[np.ndarray],
     p: Parameters,
     stat: stats.Statistic,
     seeds: np.ndarray,
     selection: Selection,
     lean: bool = False,
 ) -> tuple[RunEstimate, stats.ArmInterval]:
-    """An arm's estimate with a run-level interval (covers run-to-run variation)."""
-    parts = [part.select(selection) for part in u.parts]
+    """An arm's estimate with a run-level interval (covers run-to-run variation), from its
+    runs' selected values."""
     a = stats.arm_ci(
-        parts,
+        list(runs),
         stat.name,
         p.confidence_level,
         p.method,
@@ -463,15 +477,17 @@ def _run_vs_run(
 def _arm_vs_arm(
     a: Unit,
     b: Unit,
+    runs_a: Sequence[np.ndarray],
+    runs_b: Sequence[np.ndarray],
     p: Parameters,
     stat: stats.Statistic,
     seeds: np.ndarray,
-    selection: Selection,
 ) -> stats.ArmDifference | None:
-    """b − a when either side is an arm: run-level (pooled t on the log scale)."""
+    """b − a when either side is an arm: run-level (pooled t on the log scale), from each
+    run's selected values."""
     d = stats.arm_difference(
-        [part.select(selection) for part in a.parts],
-        [part.select(selection) for part in b.parts],
+        list(runs_a),
+        list(runs_b),
         stat.name,
         p.confidence_level,
         p.method,
