@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bootstrap as bs
+from .critical import t_quantile
 from .mannwhitney import mann_whitney_p
 from .order import describe_minimum, minimum_sample_size
 
@@ -169,14 +170,6 @@ def _share(thetas: np.ndarray, within: np.ndarray) -> float | None:
     return min(max(s2 - float(np.mean(within)), 0.0) / s2, 1.0)
 
 
-def _t(confidence_level: float, df: float) -> float:
-    """The t quantile of a two-sided interval (scipy.special: scipy.stats.t's values, ~50x
-    faster, which a sweep's many arms feel)."""
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, 0.5 + confidence_level / 2.0))
-
-
 def arm_ci(
     runs: Sequence[np.ndarray],
     statistic: str = "median",
@@ -236,7 +229,7 @@ def arm_ci(
         )
     thetas, within = _run_statistics(used, stat, int(n_resamples) if between_run_share else 0, rng)
     k = len(thetas)
-    t = _t(confidence_level, k - 1)
+    t = t_quantile(confidence_level, k - 1)
     if np.all(thetas > 0.0):
         logs = np.log(thetas)
         centre, half = float(np.mean(logs)), t * float(np.std(logs, ddof=1)) / math.sqrt(k)
@@ -337,7 +330,7 @@ def arm_difference(
     )
     se = math.sqrt(ss / df * (1.0 / ka + 1.0 / kb))
     shift = float(np.mean(xb) - np.mean(xa))
-    half = _t(confidence_level, df) * se
+    half = t_quantile(confidence_level, df) * se
     p = float(2.0 * stdtr(df, -abs(shift) / se)) if se > 0.0 else float(shift == 0.0)
     rel: float | None
     rel_lo: float | None

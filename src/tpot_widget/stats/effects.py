@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
 from . import kernels
+from .critical import normal_quantile
 from .mannwhitney import _rank_sum
 
 
@@ -203,7 +203,7 @@ def hodges_lehmann(
     _, tie_term = _rank_sum(a_sorted, b_sorted)
     total = n + m
     var_u = nm / 12.0 * ((total + 1) - (tie_term / (total * (total - 1)) if total > 1 else 0.0))
-    z = NormalDist().inv_cdf(0.5 + confidence_level / 2.0)
+    z = normal_quantile(confidence_level)
     c = max(1, math.floor(nm / 2.0 - z * math.sqrt(max(var_u, 0.0))))
     c = min(c, (nm + 1) // 2)
     lo = kth_pairwise_difference(a_sorted, b_sorted, c)

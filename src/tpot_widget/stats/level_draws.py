@@ -40,6 +40,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from .critical import t_quantile
+
 _NORMAL = NormalDist()
 
 
@@ -157,14 +159,12 @@ def arm_attainment(
     Returns (estimate, ci_low, ci_high, runs used), or None with fewer than 2 runs that have
     requests (then the caller uses one run's Jeffreys interval).
     """
-    from scipy.special import stdtrit
-
     used = [(int(m), int(k)) for m, k in zip(met, n, strict=True) if k > 0]
     if len(used) < 2:
         return None
     total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
     centre, scale, df = _arm_probit(used)
-    half = float(stdtrit(df, 0.5 + confidence_level / 2)) * scale
+    half = t_quantile(confidence_level, df) * scale
     jeffreys = attainment_interval(total_met, total, confidence_level)
     assert jeffreys is not None  # total > 0: every used run has requests
     j_lo, j_hi = jeffreys

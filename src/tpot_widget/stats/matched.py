@@ -50,6 +50,7 @@ from statistics import NormalDist
 import numpy as np
 
 from . import bootstrap as bs
+from .critical import normal_quantile
 from .order import describe_minimum, minimum_sample_size
 
 KS_BOUND = 0.1
@@ -255,7 +256,7 @@ def matched_difference(
     theta_a, theta_b = theta
     diff = theta_b - theta_a
     sd = float(np.std(reps[1] - reps[0], ddof=1)) if b > 1 else 0.0
-    z = NormalDist().inv_cdf(0.5 + confidence_level / 2.0)
+    z = normal_quantile(confidence_level)
     lo, hi = diff - z * sd, diff + z * sd
     no_spread_p = 1.0 if diff == 0.0 else 0.0
     p = 2.0 * NormalDist().cdf(-abs(diff) / sd) if sd > 0.0 else no_spread_p

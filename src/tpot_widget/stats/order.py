@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from .critical import normal_quantile
 from .statistics import Statistic, parse_statistic
 
 #: The bootstrap interval of a mean is used from the n where, for normal data, it misses at
@@ -53,7 +54,7 @@ def _mean_minimum(confidence_level: float) -> int:
     from scipy import stats as sps
 
     alpha = 1.0 - confidence_level
-    z = float(sps.norm.ppf(1.0 - alpha / 2.0))
+    z = normal_quantile(confidence_level)
     n = 2
     while 2.0 * float(sps.t.sf(z * math.sqrt((n - 1) / n), n - 1)) > MEAN_MISS_FACTOR * alpha:
         n += 1

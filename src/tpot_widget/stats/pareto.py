@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from statistics import NormalDist
 
 import numpy as np
 
+from .critical import normal_quantile, t_quantile
 from .slo import run_duration
 
 
@@ -87,7 +87,7 @@ def per_user_rate(
         return ratio, None, None
     residual = y - ratio * x
     se = math.sqrt(float(residual @ residual) / (n * (n - 1))) / float(x.mean())
-    z = NormalDist().inv_cdf(0.5 + confidence_level / 2.0)
+    z = normal_quantile(confidence_level)
     return ratio, max(0.0, ratio - z * se), ratio + z * se
 
 
@@ -95,8 +95,6 @@ def run_level_interval(
     values: Sequence[float | None], confidence_level: float
 ) -> tuple[float | None, float | None, float | None]:
     """Mean of the runs' values with its t-interval (None bounds below 2 values)."""
-    from scipy.special import stdtrit
-
     known = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=np.float64)
     if len(known) == 0:
         return None, None, None
@@ -104,7 +102,7 @@ def run_level_interval(
     if len(known) < 2:
         return mean, None, None
     half = (
-        float(stdtrit(len(known) - 1, 0.5 + confidence_level / 2.0))
+        t_quantile(confidence_level, len(known) - 1)
         * float(known.std(ddof=1))
         / math.sqrt(len(known))
     )

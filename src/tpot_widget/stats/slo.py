@@ -38,21 +38,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
+
+from .critical import normal_quantile
 
 SLOVerdict = Literal["better", "worse", "no significant difference", "not enough data"]
 Limits = Literal["clopper-pearson", "wilson"]
 
 
 def _z(confidence_level: float) -> float:
-    """The two-sided normal quantile for `confidence_level` (0 < level < 1)."""
+    """`normal_quantile` of `confidence_level`, which must lie in (0, 1)."""
     level = float(confidence_level)
     if not 0.0 < level < 1.0:
         raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
-    return NormalDist().inv_cdf(0.5 + level / 2.0)
+    return normal_quantile(level)
 
 
 def _wilson_bounds(
