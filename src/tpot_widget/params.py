@@ -17,6 +17,7 @@ from typing import Any
 
 from .columns import NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .durations import validate_slo
+from .stats.bootstrap import METHODS
 from .stats.statistics import parse_statistic
 from .wire import ParametersDict
 
@@ -57,8 +58,6 @@ MIN_RUNS, MAX_RUNS = 2, 8
 MIN_RESAMPLES, MAX_RESAMPLES = 100, 1_000_000
 #: Confidence levels offered: [0.5, 0.9999]; lower is not a confidence interval anyone uses.
 MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
-#: Bootstrap interval methods, by canonical name.
-METHODS: tuple[str, ...] = ("BCa", "percentile")
 #: Columns a comparison can be matched on (workload covariates).
 MATCH_COLUMNS: tuple[str, ...] = TOKEN_COLUMNS
 

@@ -27,6 +27,7 @@ from .moments import (
 from .statistics import Statistic, parse_statistic
 
 Method = Literal["BCa", "percentile"]
+#: Bootstrap interval methods, by canonical name.
 METHODS: tuple[str, ...] = ("BCa", "percentile")
 #: Independent random streams per sample (the mean kernel's chunks); fixed so that the
 #: numbers do not depend on how many threads Numba uses.
@@ -148,7 +149,7 @@ def quantile_sorted(x_sorted: np.ndarray, q: float) -> float:
 
 def check_method(method: str, confidence_level: float, n_resamples: int) -> str:
     """Validate the common parameters; returns the canonical method name."""
-    canonical = {"bca": "BCa", "percentile": "percentile"}.get(str(method).lower())
+    canonical = {m.lower(): m for m in METHODS}.get(str(method).lower())
     if canonical is None:
         raise ValueError(f"unknown method {method!r}; use 'BCa' or 'percentile'")
     if not 0.0 < float(confidence_level) < 1.0:
