@@ -269,7 +269,7 @@ def _build_parser() -> _Parser:
         default=None,
         metavar="SHARE",
         help="with --sweep and --slo: the share of requests meeting every objective that max "
-        "load holds to (default 0.9)",
+        f"load holds to (default {params.DEFAULT_SLO_TARGET})",
     )
     parser.add_argument(
         "--gpus",
@@ -549,7 +549,7 @@ def _run_sweeps(args: argparse.Namespace, parameters: params.Parameters, fail_on
         )
     try:
         slo_target = params.normalize_slo_target(
-            0.9 if args.slo_target is None else args.slo_target
+            params.DEFAULT_SLO_TARGET if args.slo_target is None else args.slo_target
         )
     except ValueError as exc:
         raise UsageError(f"--slo-target {args.slo_target}: {exc}") from None

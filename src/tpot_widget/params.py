@@ -23,6 +23,7 @@ from .wire import ParametersDict
 
 __all__ = [
     "DEFAULTS",
+    "DEFAULT_SLO_TARGET",
     "MATCH_COLUMNS",
     "MAX_RESAMPLES",
     "MAX_RUNS",
@@ -127,6 +128,8 @@ DEFAULTS = Parameters()
 #: The parameters' names, in order: `compare`'s keywords and `TPOTCompare`'s traits of the
 #: same name (the widget builds its `Parameters` from them).
 NAMES: tuple[str, ...] = tuple(f.name for f in fields(Parameters))
+#: The SLO attainment a sweep's max load holds to unless told otherwise (`slo_target`).
+DEFAULT_SLO_TARGET = 0.9
 
 
 def resolve(

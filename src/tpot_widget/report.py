@@ -279,7 +279,7 @@ def _render_sweeps(
 ) -> str:
     """`render_html` of sweeps: a sweep widget's report; `comparison` (a `SweepComparison` or
     its dict) replaces its load and Pareto views' numbers."""
-    from .widget import DEFAULT_SLO_TARGET, TPOTCompare
+    from .widget import TPOTCompare
 
     widget = TPOTCompare(
         *sweeps,
@@ -295,7 +295,7 @@ def _render_sweeps(
         method=p.method,
         n_resamples=p.n_resamples,
         log_axis=log_axis,
-        slo_target=DEFAULT_SLO_TARGET if slo_target is None else slo_target,
+        slo_target=params.DEFAULT_SLO_TARGET if slo_target is None else slo_target,
         gpus=gpus,
     )
     try:

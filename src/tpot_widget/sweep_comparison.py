@@ -34,7 +34,7 @@ from .comparison.results import Comparison, Difference, Draws, RunEstimate, clea
 from .comparison.selection import Selection, in_range
 from .display import format_threshold
 from .load import Load
-from .params import DEFAULTS, MAX_RUNS, MIN_RUNS, Parameters, Range
+from .params import DEFAULT_SLO_TARGET, DEFAULTS, MAX_RUNS, MIN_RUNS, Parameters, Range
 from .run import Run
 from .stats import level_draws, load_curves, pareto
 from .stats.saturation import SATURATED_BELOW
@@ -210,7 +210,7 @@ class SweepComparer:
         self,
         parameters: Parameters | None = None,
         *,
-        slo_target: float = 0.9,
+        slo_target: float = DEFAULT_SLO_TARGET,
         gpus: int | Sequence[int | None] | None = None,
         random_state: int | np.random.Generator | None = None,
         **values: Any,
@@ -736,7 +736,7 @@ def compare_sweeps(
     threshold: float | None = None,
     match: str | Sequence[str] | None = None,
     slo: dict[str, float | str] | None = None,
-    slo_target: float = 0.9,
+    slo_target: float = DEFAULT_SLO_TARGET,
     gpus: int | Sequence[int | None] | None = None,
     random_state: int | np.random.Generator | None = None,
 ) -> SweepComparison:

@@ -28,7 +28,7 @@ from .columns import DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .comparison import Comparer, Comparison
 from .display import PALETTE, short_labels, unit_of
 from .durations import validate_slo
-from .params import DEFAULTS, Parameters, Range
+from .params import DEFAULT_SLO_TARGET, DEFAULTS, Parameters, Range
 from .run import Run
 from .stats import statistics
 from .sweep import Sweep
@@ -157,10 +157,6 @@ def _checked(normalize: Any, value: Any) -> Any:
         return normalize(value)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
-
-
-#: What `slo_target` defaults to (`compare_sweeps`' default).
-DEFAULT_SLO_TARGET = 0.9
 
 
 def _sweeps_of(items: Sequence[Any]) -> list[Sweep] | None:
