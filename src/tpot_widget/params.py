@@ -136,17 +136,22 @@ def resolve(
     parameters: Parameters | None,
     values: Mapping[str, Any],
     *,
-    dimension: str,
-    x_dimension: str,
-    prepared_by: str,
+    columns: tuple[str, str] | None = None,
+    prepared_by: str = "",
 ) -> Parameters:
-    """The parameters of a prepared comparer's call: a validated `Parameters`, or `compare`'s
-    keyword arguments validated here (not both), for the columns it was prepared for."""
+    """The parameters of a call that takes a validated `Parameters` or `compare`'s keyword
+    arguments (validated here; not both).
+
+    A comparer prepared for `columns` (dimension, x_dimension) passes them with its name
+    (`prepared_by`): the keywords default to those columns, and other columns are refused.
+    """
     if parameters is None:
-        parameters = Parameters.from_user(dimension=dimension, x_dimension=x_dimension, **values)
+        prepared = {} if columns is None else dict(dimension=columns[0], x_dimension=columns[1])
+        parameters = Parameters.from_user(**prepared, **values)
     elif values:
         raise TypeError("pass either a Parameters or keyword arguments, not both")
-    if (parameters.dimension, parameters.x_dimension) != (dimension, x_dimension):
+    if columns is not None and (parameters.dimension, parameters.x_dimension) != columns:
+        dimension, x_dimension = columns
         raise ValueError(
             f"this {prepared_by} was prepared for dimension={dimension!r}, "
             f"x_dimension={x_dimension!r}; build another for {parameters.dimension!r}"

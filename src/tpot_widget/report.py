@@ -156,11 +156,7 @@ def render_html(
     from .comparison import Comparer
     from .widget import TPOTCompare
 
-    if parameters is None:
-        parameters = Parameters.from_user(**values)
-    elif values:
-        raise TypeError("pass either parameters= or compare's keyword arguments, not both")
-    p = parameters
+    p = params.resolve(parameters, values)
     sweeps = _sweeps_of(runs)
     if sweeps is not None:
         return _render_sweeps(

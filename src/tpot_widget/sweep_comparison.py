@@ -238,8 +238,7 @@ class SweepComparer:
         p = params.resolve(
             parameters,
             values,
-            dimension=self.dimension,
-            x_dimension=self.x_dimension,
+            columns=(self.dimension, self.x_dimension),
             prepared_by="SweepComparer",
         )
         self.check_ranges(p.token_range, p.time_range)

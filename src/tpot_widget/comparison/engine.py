@@ -186,11 +186,7 @@ class Comparer:
         """
         random_state = values.pop("random_state", None)
         p = params.resolve(
-            parameters,
-            values,
-            dimension=self.dimension,
-            x_dimension=self.x_dimension,
-            prepared_by="Comparer",
+            parameters, values, columns=(self.dimension, self.x_dimension), prepared_by="Comparer"
         )
         self.check_ranges(p.token_range, p.time_range)
         return compute(self._units, p, stats.make_rng(random_state), lean=lean, shift=shift)
