@@ -154,7 +154,6 @@ def render_html(
 ) -> str:
     """The report as one HTML string (see `write_html`)."""
     from .comparison import Comparer
-    from .widget import TPOTCompare
 
     p = params.resolve(parameters, values)
     sweeps = _sweeps_of(runs)
@@ -169,25 +168,9 @@ def render_html(
         comparison = Comparer(units, p.dimension, p.x_dimension).compare(
             p, random_state=random_state
         )
-    widget = TPOTCompare(
-        *units,
-        dimension=p.dimension,
-        x_dimension=p.x_dimension,
-        statistic=p.statistic,
-        confidence_level=p.confidence_level,
-        token_range=p.token_range,
-        time_range=p.time_range,
-        threshold=p.threshold,
-        match=None if p.match is None else list(p.match),
-        slo=dict(p.slo),
-        method=p.method,
-        n_resamples=p.n_resamples,
-        log_axis=log_axis,
-    )
+    widget = _widget(units, p, log_axis)
     try:
-        stats = None
-        if comparison is not None:
-            stats = dict(comparison) if isinstance(comparison, Mapping) else comparison.to_dict()
+        stats = _as_dict(comparison)
         return render_widget(widget, title=title, stats=stats, random_state=random_state)
     finally:
         widget.close()
@@ -230,6 +213,22 @@ def render_widget(
     }
     title = title or _default_title(len(runs), state["dimension"])
     return _page(title, _header(title, widget, state, random_state), model)
+
+
+def _widget(items: Sequence[Any], p: Parameters, log_axis: bool, **sweep: Any) -> TPOTCompare:
+    """A TPOTCompare of `items` (runs or sweeps) with the parameters `p`; a sweep widget's
+    `slo_target` and `gpus` in `sweep`."""
+    from .widget import TPOTCompare
+
+    traits: dict[str, Any] = dict(p.to_dict())
+    return TPOTCompare(*items, **traits, log_axis=log_axis, **sweep)
+
+
+def _as_dict(comparison: Any) -> Mapping[str, Any] | None:
+    """The statistics a report is given: a comparison's ``to_dict()``, or that dict itself."""
+    if comparison is None:
+        return None
+    return dict(comparison) if isinstance(comparison, Mapping) else comparison.to_dict()
 
 
 def _state(widget: TPOTCompare) -> dict[str, Any]:
@@ -275,31 +274,10 @@ def _render_sweeps(
 ) -> str:
     """`render_html` of sweeps: a sweep widget's report; `comparison` (a `SweepComparison` or
     its dict) replaces its load and Pareto views' numbers."""
-    from .widget import TPOTCompare
-
-    widget = TPOTCompare(
-        *sweeps,
-        dimension=p.dimension,
-        x_dimension=p.x_dimension,
-        statistic=p.statistic,
-        confidence_level=p.confidence_level,
-        token_range=p.token_range,
-        time_range=p.time_range,
-        threshold=p.threshold,
-        match=None if p.match is None else list(p.match),
-        slo=dict(p.slo),
-        method=p.method,
-        n_resamples=p.n_resamples,
-        log_axis=log_axis,
-        slo_target=params.DEFAULT_SLO_TARGET if slo_target is None else slo_target,
-        gpus=gpus,
-    )
+    target = params.DEFAULT_SLO_TARGET if slo_target is None else slo_target
+    widget = _widget(sweeps, p, log_axis, slo_target=target, gpus=gpus)
     try:
-        sweep_stats = None
-        if comparison is not None:
-            sweep_stats = (
-                dict(comparison) if isinstance(comparison, Mapping) else comparison.to_dict()
-            )
+        sweep_stats = _as_dict(comparison)
         # the widget is this report's own: it can be moved between levels itself
         return _render_sweep_widget(widget, widget, title, sweep_stats, random_state)
     finally:
@@ -361,7 +339,7 @@ def _levels(probe: TPOTCompare, random_state: Any) -> tuple[list[dict[str, Any]]
     from .sweep_levels import SweepLevels
 
     reseeded = None if random_state is None else SweepLevels(probe.sweeps)
-    parameters = Parameters.from_user(**{name: getattr(probe, name) for name in params.NAMES})
+    parameters = probe.comparison.parameters
     levels: list[dict[str, Any]] = []
     runs: dict[str, Run] = {}
     for offered in probe.get_state(["_choices"])["_choices"]["load_levels"]:
