@@ -37,6 +37,7 @@ __all__ = [
     "Sweep",
     "load_sweep",
     "load_sweeps",
+    "named_apart",
 ]
 
 #: `run.metadata` key naming the configuration a sweep run belongs to (set by the loaders of
@@ -266,6 +267,13 @@ class Sweep:
         return f"Sweep({self.name!r}, {len(self)} levels: {levels}{more}{each})"
 
 
+def named_apart(sweeps: Sequence[Sweep]) -> list[Sweep]:
+    """The sweeps with repeated names made distinct by `params.unique_names` (" (2)", ...),
+    the one naming rule of every surface."""
+    names = params.unique_names([s.name for s in sweeps])
+    return [s if s.name == n else s.renamed(n) for s, n in zip(sweeps, names, strict=True)]
+
+
 def _axis(kinds: Set[str]) -> Axis:
     """The load axis of a sweep with these kinds of level (see `Sweep`)."""
     if "rate" in kinds:
@@ -369,9 +377,7 @@ def load_sweeps(
             f"{where}{len(without)} of {len(runs)} run(s) have no load level ({shown}), so "
             f"they cannot be placed in a sweep; {_HOW_TO_SET}"
         )
-    sweeps = [Sweep(group, name=key) for key, group in _groups(runs)]
-    names = params.unique_names([s.name for s in sweeps])
-    return [s if s.name == n else s.renamed(n) for s, n in zip(sweeps, names, strict=True)]
+    return named_apart([Sweep(group, name=key) for key, group in _groups(runs)])
 
 
 def load_sweep(

@@ -38,7 +38,7 @@ from .params import DEFAULT_SLO_TARGET, DEFAULTS, MAX_RUNS, MIN_RUNS, Parameters
 from .run import Run
 from .stats import level_draws, load_curves, pareto
 from .stats.saturation import SATURATED_BELOW
-from .sweep import Sweep, load_sweep
+from .sweep import Sweep, load_sweep, named_apart
 from .sweep_results import Crossing, LevelRow, MaxLoad, ParetoPoint, SweepComparison
 
 __all__ = ["SweepComparer", "compare_sweeps"]
@@ -170,10 +170,8 @@ class SweepComparer:
             )
         self.dimension = params.normalize_column(dimension, "dimension")
         self.x_dimension = params.normalize_column(x_dimension, "x_dimension")
-        self.names: list[str] = params.unique_names([s.name for s in items])
-        self.sweeps: list[Sweep] = [
-            s if s.name == n else s.renamed(n) for s, n in zip(items, self.names, strict=True)
-        ]
+        self.sweeps: list[Sweep] = named_apart(items)
+        self.names: list[str] = [s.name for s in self.sweeps]
         self.axis = items[0].axis
         self._levels: list[dict[Load, _Level]] = [
             {

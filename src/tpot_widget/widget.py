@@ -31,7 +31,7 @@ from .durations import validate_slo
 from .params import DEFAULT_SLO_TARGET, DEFAULTS, Parameters, Range
 from .run import Run
 from .stats import statistics
-from .sweep import Sweep
+from .sweep import Sweep, named_apart
 from .sweep_comparison import SweepComparer
 from .sweep_levels import LevelChoice, SweepLevels, level_value
 from .sweep_results import SweepComparison
@@ -185,8 +185,7 @@ def _sweeps_of(items: Sequence[Any]) -> list[Sweep] | None:
             f"TPOTCompare needs {params.MIN_RUNS} to {params.MAX_RUNS} sweeps (configurations; "
             f"the first is the baseline; any number of runs per level), got {len(sweeps)}"
         )
-    names = params.unique_names([s.name for s in sweeps])
-    return [s if s.name == n else s.renamed(n) for s, n in zip(sweeps, names, strict=True)]
+    return named_apart(sweeps)
 
 
 class TPOTCompare(anywidget.AnyWidget):
