@@ -54,10 +54,6 @@ _HOW_TO_SET = (
 )
 
 
-def _level_name(level: Load) -> str:
-    return str(level)
-
-
 class Sweep:
     """One configuration's runs across load levels (repeats at a level are an `Arm`).
 
@@ -158,7 +154,7 @@ class Sweep:
             if len(matches) == 1:
                 return matches[0]
             if matches:
-                both = " and ".join(_level_name(x) for x in matches)
+                both = " and ".join(str(x) for x in matches)
                 raise ValueError(
                     f"{self.name}: {level!r} is ambiguous ({both}); name the level, e.g. "
                     f"'{matches[0].kind}' or Load('{matches[-1].kind}', {level!r})"
@@ -171,7 +167,7 @@ class Sweep:
             if wanted in self._runs:
                 assert wanted is not None
                 return wanted
-        names = ", ".join(_level_name(x) for x in self._levels)
+        names = ", ".join(str(x) for x in self._levels)
         raise ValueError(f"{self.name}: no load level {level!r}; its levels are {names}")
 
     def position(self, level: Any) -> float | None:
@@ -225,9 +221,7 @@ class Sweep:
         notes = []
         saturated = self.saturated
         if saturated:
-            shares = ", ".join(
-                f"{_level_name(x)} served {self.served_share(x):.0%}" for x in saturated
-            )
+            shares = ", ".join(f"{x} served {self.served_share(x):.0%}" for x in saturated)
             notes.append(
                 f"{self.name}: {len(saturated)} level(s) did not achieve their offered load "
                 f"({shares}): the server (or the client) saturated, so there the comparison "
@@ -235,7 +229,7 @@ class Sweep:
             )
         unplaced = [x for x in self._levels if self.position(x) is None]
         if unplaced:
-            names = ", ".join(_level_name(x) for x in unplaced)
+            names = ", ".join(str(x) for x in unplaced)
             notes.append(
                 f"{self.name}: {names} cannot be placed on the {self.axis} axis (the runs have "
                 "no request start times to measure the load they achieved); they are left "
@@ -262,7 +256,7 @@ class Sweep:
             if len(repeats) == 1
             else f", {len(self.runs)} runs"
         )
-        levels = ", ".join(_level_name(x) for x in self._levels[:6])
+        levels = ", ".join(str(x) for x in self._levels[:6])
         more = ", ..." if len(self._levels) > 6 else ""
         return f"Sweep({self.name!r}, {len(self)} levels: {levels}{more}{each})"
 
