@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ._finite import clean
+
 if TYPE_CHECKING:
     from .run import Run
 
@@ -153,10 +155,6 @@ class Achieved:
         }
 
 
-def _finite_or_none(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
-
-
 def measure_achieved(run: Run) -> Achieved:
     """Measure `Achieved` from a run's start times and latencies (all None without start times)."""
     start = np.asarray(run["request_start"], dtype=np.float64)
@@ -173,9 +171,9 @@ def measure_achieved(run: Run) -> Achieved:
     busy = e2e[known & np.isfinite(e2e)]
     return Achieved(
         duration=duration,
-        request_rate=_finite_or_none(known.sum() / duration),
-        mean_in_flight=_finite_or_none(busy.sum() / duration) if len(busy) else None,
+        request_rate=clean(known.sum() / duration),
+        mean_in_flight=clean(busy.sum() / duration) if len(busy) else None,
         output_tokens_per_s=(
-            _finite_or_none(np.nansum(tokens) / duration) if np.isfinite(tokens).any() else None
+            clean(np.nansum(tokens) / duration) if np.isfinite(tokens).any() else None
         ),
     )

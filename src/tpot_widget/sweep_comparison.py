@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 
 from . import params, stats
+from ._finite import clean
 from .comparison.engine import Unit, compute, prepare_unit
-from .comparison.results import Comparison, Difference, Draws, RunEstimate, clean, verdict
+from .comparison.results import Comparison, Difference, Draws, RunEstimate, verdict
 from .comparison.selection import Selection, in_range
 from .display import format_threshold
 from .load import Load

@@ -11,10 +11,11 @@ words) and `api` (`compare`, `shift_function`).
 
 from __future__ import annotations
 
+from .._finite import clean
 from .api import compare, shift_function
 from .engine import HL_MAX_ROWS, SHIFT_RESAMPLES, Comparer
 from .notes import CONFOUND_MAX_ROWS, REQUEST_NOISE_NOTE
-from .results import Comparison, Difference, RunEstimate, Verdict, clean, verdict
+from .results import Comparison, Difference, RunEstimate, Verdict, verdict
 from .selection import Selection
 
 __all__ = [

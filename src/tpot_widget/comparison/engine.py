@@ -17,6 +17,7 @@ from typing import Any, cast
 import numpy as np
 
 from .. import params, stats
+from .._finite import clean
 from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
@@ -24,7 +25,7 @@ from ..units import Unit as Source
 from ..units import Values, as_units, renamed
 from ..wire import ShiftFunctionDict, SLODict
 from . import notes as notes_
-from .results import Comparison, Difference, Draws, RunEstimate, clean, verdict
+from .results import Comparison, Difference, Draws, RunEstimate, verdict
 from .selection import PreparedRun, Selection
 
 

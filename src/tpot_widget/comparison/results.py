@@ -5,7 +5,6 @@ intervals into words.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +23,6 @@ from ..wire import (
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def clean(value: Any) -> float | None:
-    """A Python float, or None for None/NaN/inf (the JSON-safe contract)."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def verdict(

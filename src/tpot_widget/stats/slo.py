@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._finite import clean
 from .critical import normal_quantile
 
 SLOVerdict = Literal["better", "worse", "no significant difference", "not enough data"]
@@ -305,14 +306,6 @@ def slo_met(
     return met
 
 
-def _clean(value: float | None) -> float | None:
-    """A Python float, or None for None/NaN/inf (the JSON-safe contract)."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def run_duration(
     request_start: np.ndarray | None, time_to_last_token: np.ndarray | None = None
 ) -> float | None:
@@ -379,7 +372,7 @@ def goodput(
         tokens = np.asarray(num_tokens_output, dtype=np.float64)[met]
         if not np.isnan(tokens).any():
             tokens_per_s = float(tokens.sum()) / duration
-    return duration, _clean(rps), _clean(tokens_per_s)
+    return duration, clean(rps), clean(tokens_per_s)
 
 
 def slo_summary(
@@ -509,10 +502,10 @@ def slo_summary(
                 "n": n,
                 "met": n_met,
                 "n_errors": n_errors,
-                "attainment": _clean(attainment),
-                "ci_low": _clean(ci[0]),
-                "ci_high": _clean(ci[1]),
-                "duration_s": _clean(duration),
+                "attainment": clean(attainment),
+                "ci_low": clean(ci[0]),
+                "ci_high": clean(ci[1]),
+                "duration_s": clean(duration),
                 "goodput_rps": rps,
                 "goodput_tokens_per_s": tps,
                 "unmeasured": unmeasured,
@@ -537,7 +530,7 @@ def slo_summary(
                 np.array([other[1]]),
                 confidence_level,
             )
-            row.update(estimate=_clean(d[0]), ci_low=_clean(lo[0]), ci_high=_clean(hi[0]))
+            row.update(estimate=clean(d[0]), ci_low=clean(lo[0]), ci_high=clean(hi[0]))
         row["verdict"] = attainment_verdict(row["ci_low"], row["ci_high"])
         differences.append(row)
 
