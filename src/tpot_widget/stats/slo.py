@@ -104,6 +104,18 @@ def _check_counts(met: int, n: int, what: str) -> tuple[int, int]:
     return met_i, n_i
 
 
+def _interval(
+    met: int, n: int, confidence_level: float, limits: Limits, what: str
+) -> tuple[float, float] | None:
+    """One proportion's `limits` interval, its counts and level checked; None when n = 0."""
+    met, n = _check_counts(met, n, what)
+    _z(confidence_level)
+    if n == 0:
+        return None
+    lo, hi = _bounds(met, n, confidence_level, limits)
+    return float(lo), float(hi)
+
+
 def wilson_interval(met: int, n: int, confidence_level: float = 0.95) -> tuple[float, float] | None:
     """Wilson score interval for a proportion met / n (no continuity correction).
 
@@ -123,12 +135,7 @@ def wilson_interval(met: int, n: int, confidence_level: float = 0.95) -> tuple[f
         None when n = 0. Same as
         ``scipy.stats.binomtest(met, n).proportion_ci(confidence_level, method="wilson")``.
     """
-    met, n = _check_counts(met, n, "wilson_interval")
-    z = _z(confidence_level)
-    if n == 0:
-        return None
-    lo, hi = _wilson_bounds(met, n, z)
-    return float(lo), float(hi)
+    return _interval(met, n, confidence_level, "wilson", "wilson_interval")
 
 
 def clopper_pearson_interval(
@@ -153,12 +160,7 @@ def clopper_pearson_interval(
         proportion with probability ≥ the level for every n and p. None when n = 0. Same as
         ``scipy.stats.binomtest(met, n).proportion_ci(confidence_level, method="exact")``.
     """
-    met, n = _check_counts(met, n, "clopper_pearson_interval")
-    _z(confidence_level)
-    if n == 0:
-        return None
-    lo, hi = _clopper_pearson_bounds(met, n, confidence_level)
-    return float(lo), float(hi)
+    return _interval(met, n, confidence_level, "clopper-pearson", "clopper_pearson_interval")
 
 
 def newcombe_difference(
