@@ -9,7 +9,7 @@ crossing, max load within the SLO and the Pareto table (`sweep_text_table`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,10 +158,7 @@ def _slo_lines(slo: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
     def name(n: Any) -> str:
         return str(n) if labels is None else labels.get(str(n), str(n))
 
-    objectives = ", ".join(
-        f"{short_column_label(c)} ≤ {format_value(v, 's')}" for c, v in slo["objectives"].items()
-    )
-    rows = [["SLO: " + objectives, "n", "met", "attainment", "CI"]]
+    rows = [["SLO: " + _objectives(slo["objectives"]), "n", "met", "attainment", "CI"]]
     for r in slo["runs"]:
         rows.append(
             [
@@ -179,6 +176,11 @@ def _slo_lines(slo: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
             f"{format_points_ci(d.get('ci_low'), d.get('ci_high'))} → {d.get('verdict')}"
         )
     return lines
+
+
+def _objectives(slo: Mapping[str, float]) -> str:
+    """SLO objectives in words: "TTFT ≤ 500 ms, TPOT ≤ 25.0 ms"."""
+    return ", ".join(f"{short_column_label(c)} ≤ {format_value(v, 's')}" for c, v in slo.items())
 
 
 def _md_escape(text: str) -> str:
@@ -281,6 +283,20 @@ def _per_s_ci(lo: float | None, hi: float | None) -> str:
     return "n/a" if lo is None or hi is None else f"[{_per_s(lo)}, {_per_s(hi)}]"
 
 
+def _per_configuration(
+    curves: Mapping[str, Mapping[str, Any]],
+    names: Sequence[str],
+    label: str,
+    cells: Callable[[Mapping[str, Any]], list[str]],
+) -> list[str]:
+    """Each configuration's `cells` of its point at level `label` (absent: "—" and "")."""
+    out: list[str] = []
+    for name in names:
+        point = curves[name].get(label)
+        out += [_ABSENT, ""] if point is None else cells(point)
+    return out
+
+
 def _sweep_report(sweep: Mapping[str, Any], labels: Mapping[str, str]) -> _SweepReport:
     """The per-level table, SLO attainment, crossing, max load and Pareto table of `sweep`
     (`SweepComparison.to_dict()`), configurations named by `labels`."""
@@ -298,19 +314,16 @@ def _sweep_report(sweep: Mapping[str, Any], labels: Mapping[str, str]) -> _Sweep
         header += [f"{labels[name]} {statistic}", level_ci]
     for name in names[1:]:
         header += [f"Δ% {labels[name]}", level_ci, "p", "p (Holm)", "verdict"]
+
+    def estimate(point: Mapping[str, Any]) -> list[str]:
+        return [
+            format_value(point["estimate"], unit),
+            format_ci(point["ci_low"], point["ci_high"], unit),
+        ]
+
     rows = []
     for label in levels:
-        row = [label]
-        for name in names:
-            point = curves[name].get(label)
-            row += (
-                [_ABSENT, ""]
-                if point is None
-                else [
-                    format_value(point["estimate"], unit),
-                    format_ci(point["ci_low"], point["ci_high"], unit),
-                ]
-            )
+        row = [label, *_per_configuration(curves, names, label, estimate)]
         for name in names[1:]:
             d = diffs[name].get(label)
             if d is None:
@@ -334,28 +347,21 @@ def _sweep_report(sweep: Mapping[str, Any], labels: Mapping[str, str]) -> _Sweep
     slo = sweep.get("slo") or {}
     findings: list[tuple[str, list[str]]] = []
     if slo:
-        objectives = ", ".join(
-            f"{short_column_label(c)} ≤ {format_value(v, 's')}" for c, v in slo.items()
-        )
         header = ["level"]
         for name in names:
             header += [f"{labels[name]} met", level_ci]
-        rows = []
-        for label in levels:
-            row = [label]
-            for name in names:
-                point = curves[name].get(label)
-                row += (
-                    [_ABSENT, ""]
-                    if point is None
-                    else [
-                        format_share(point["attainment"]),
-                        format_share_ci(point["attainment_ci_low"], point["attainment_ci_high"]),
-                    ]
-                )
-            rows.append(row)
+
+        def attainment(point: Mapping[str, Any]) -> list[str]:
+            return [
+                format_share(point["attainment"]),
+                format_share_ci(point["attainment_ci_low"], point["attainment_ci_high"]),
+            ]
+
+        rows = [[label, *_per_configuration(curves, names, label, attainment)] for label in levels]
         tables.append(
-            _Table(f"SLO attainment ({objectives})", header, rows, {1 + 2 * i for i in range(n)})
+            _Table(
+                f"SLO attainment ({_objectives(slo)})", header, rows, {1 + 2 * i for i in range(n)}
+            )
         )
     findings.append(
         (
