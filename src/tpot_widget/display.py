@@ -31,6 +31,7 @@ __all__ = [
     "format_points_ci",
     "format_range",
     "format_share",
+    "format_significant",
     "format_threshold",
     "format_value",
     "middle_ellipsis",
@@ -182,8 +183,9 @@ def unit_of(column: str) -> str:
 # --- numbers -------------------------------------------------------------------------------
 
 
-def _significant(x: float, digits: int = 3, trim_zeros: bool = False) -> str:
-    """`x` with `digits` significant digits, thousands grouped (as js/format.ts)."""
+def format_significant(x: float, digits: int = 3, trim_zeros: bool = False) -> str:
+    """`x` with `digits` significant digits, thousands grouped, trailing zeros cut with
+    `trim_zeros`: 1,234 / 51.5 / 0.872 (js/format.ts's formatSignificant)."""
     if not math.isfinite(x):
         return "n/a"
     if x == 0:
@@ -205,10 +207,10 @@ def format_value(x: float | None, unit: str) -> str:
     if x is None or _missing(x):
         return "n/a"
     if unit == "s":
-        return f"{_significant(x * 1000)} ms"
+        return f"{format_significant(x * 1000)} ms"
     if unit == "tokens":
-        return f"{_significant(x, 4, True)} tokens"
-    return f"{_significant(x)} s"
+        return f"{format_significant(x, 4, True)} tokens"
+    return f"{format_significant(x)} s"
 
 
 def format_delta(x: float | None, unit: str) -> str:
@@ -227,7 +229,7 @@ def format_ci(lo: float | None, hi: float | None, unit: str, signed: bool = Fals
     suffix = {"s": " ms", "tokens": " tokens"}.get(unit, " s")
 
     def one(v: float) -> str:
-        text = _significant(v * scale, 4 if unit == "tokens" else 3, unit == "tokens")
+        text = format_significant(v * scale, 4 if unit == "tokens" else 3, unit == "tokens")
         return f"+{text}" if signed and v > 0 else text
 
     return f"[{one(lo)}, {one(hi)}]{suffix}"

@@ -24,6 +24,7 @@ from .display import (
     format_range,
     format_share,
     format_share_ci,
+    format_significant,
     format_threshold,
     format_value,
     short_column_label,
@@ -273,10 +274,8 @@ def _interval(found: Mapping[str, Any], axis: str) -> str:
 
 
 def _per_s(x: float | None) -> str:
-    """Tokens per second: 1,234 / 51.5 / 0.872; None → "n/a"."""
-    if x is None:
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+    """Tokens per second as the Pareto view writes them: 1,234 / 51.5 / 0.872; None → "n/a"."""
+    return "n/a" if x is None else format_significant(x, 3, trim_zeros=True)
 
 
 def _per_s_ci(lo: float | None, hi: float | None) -> str:
