@@ -24,7 +24,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from . import params
@@ -489,13 +489,7 @@ def _run(argv: Sequence[str] | None) -> int:
         except ValueError as exc:
             raise UsageError(f"--time {args.time}: {exc}") from None
     comparison = comparer.compare(parameters, random_state=args.seed)
-    stats = comparison.to_dict()
-    if args.format == "json":
-        print(json.dumps(stats, indent=2, allow_nan=False), flush=True)
-    elif args.format == "markdown":
-        print(markdown_table(stats), end="", flush=True)
-    else:
-        print(text_table(stats), flush=True)
+    _print(comparison.to_dict(), args.format, markdown_table, text_table)
     if args.output:
         written = write_html(
             comparer.units,
@@ -513,6 +507,22 @@ def _run(argv: Sequence[str] | None) -> int:
         )
         return EXIT_VERDICT
     return EXIT_OK
+
+
+def _print(
+    result: Mapping[str, Any],
+    form: str,
+    markdown: Callable[[Mapping[str, Any]], str],
+    text: Callable[[Mapping[str, Any]], str],
+) -> None:
+    """`result` (a comparison's ``to_dict()``) on stdout as --format says: JSON, Markdown
+    (`markdown`) or text (`text`)."""
+    if form == "json":
+        print(json.dumps(result, indent=2, allow_nan=False), flush=True)
+    elif form == "markdown":
+        print(markdown(result), end="", flush=True)
+    else:
+        print(text(result), flush=True)
 
 
 def _load_sweeps(
@@ -584,13 +594,7 @@ def _run_sweeps(args: argparse.Namespace, parameters: params.Parameters, fail_on
     comparison = comparer.compare(
         parameters, slo_target=slo_target, gpus=gpus, random_state=args.seed
     )
-    result = comparison.to_dict()
-    if args.format == "json":
-        print(json.dumps(result, indent=2, allow_nan=False), flush=True)
-    elif args.format == "markdown":
-        print(sweep_markdown_table(result), end="", flush=True)
-    else:
-        print(sweep_text_table(result), flush=True)
+    _print(comparison.to_dict(), args.format, sweep_markdown_table, sweep_text_table)
     if args.output:
         # the load and Pareto views of these numbers, and every level's comparison
         written = write_html(
