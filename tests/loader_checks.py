@@ -1,9 +1,12 @@
-"""Shared helpers of the loader tests: the per-request fixture files, a quiet load, run equality."""
+"""Shared helpers of the loader tests: the per-request fixture files, a quiet load, run equality,
+JSON-lines files written."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,6 +16,15 @@ from tpot_widget import LoadError, Run
 LLMETER_RUN = "llmeter/v0.1.12-tiny-run-a"
 #: Fixture folders of the JSON formats read through the shared readers.
 JSON_TOOLS = ("vllm", "sglang", "aiperf", "genai-perf", "guidellm", "llmperf", "llm-load-test")
+
+
+def write_jsonl(path: Path, rows: list[Any], *, tail: str = "") -> Path:
+    """`rows` as JSON lines (a str row as it is: a line broken on purpose), then `tail`; the
+    folders made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in rows]
+    path.write_text("".join(line + "\n" for line in lines) + tail)
+    return path
 
 
 def quiet_load(source: object, **kwargs: object) -> list[Run]:

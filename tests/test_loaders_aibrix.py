@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from loader_checks import other_tools_files
+from loader_checks import other_tools_files, write_jsonl
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, aibrix
@@ -18,11 +18,6 @@ FILE = Path("aibrix") / "aibrix_output.jsonl"
 
 def _raw(fixtures_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in (fixtures_dir / FILE).read_text().splitlines() if x.strip()]
-
-
-def _write(path: Path, lines: list[Any]) -> Path:
-    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
-    return path
 
 
 def test_values_match_raw_fields(fixtures_dir: Path) -> None:
@@ -63,7 +58,7 @@ def test_non_streaming_lines_have_no_ttft(fixtures_dir: Path, tmp_path: Path) ->
     raw = [r for r in _raw(fixtures_dir) if r["status"] == "success"]
     for r in raw:
         r["ttft"] = r["tpot"] = None
-    run = aibrix.load(_write(tmp_path / "batch.jsonl", raw))[0]
+    run = aibrix.load(write_jsonl(tmp_path / "batch.jsonl", raw))[0]
     assert np.isnan(run["time_to_first_token"]).all()
     assert run["time_to_last_token"].tolist() == pytest.approx([r["latency"] for r in raw])
     assert run.metadata["streaming_requests"] == 0
@@ -73,7 +68,7 @@ def test_first_versions_without_status(fixtures_dir: Path, tmp_path: Path) -> No
     raw = [r for r in _raw(fixtures_dir) if r["status"] == "success"]
     for r in raw:
         del r["status"], r["request_id"]
-    run = tpot_widget.load_run(_write(tmp_path / "old.jsonl", raw))
+    run = tpot_widget.load_run(write_jsonl(tmp_path / "old.jsonl", raw))
     assert run.format == "aibrix"
     assert run.n_errors == 0
 
@@ -102,7 +97,7 @@ def test_detected_by_content_only_aibrix(fixtures_dir: Path, tmp_path: Path) -> 
     ],
 )
 def test_bad_input_names_file_and_line(tmp_path: Path, lines: list[Any], expected: str) -> None:
-    path = _write(tmp_path / "out.jsonl", lines)
+    path = write_jsonl(tmp_path / "out.jsonl", lines)
     with pytest.raises(LoadError) as info:
         aibrix.load(path)
     assert str(path) in str(info.value)

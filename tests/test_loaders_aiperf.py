@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from loader_checks import SWEEPS, levels, quiet_load, sweep_structure
+from loader_checks import SWEEPS, levels, quiet_load, sweep_structure, write_jsonl
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, aiperf
@@ -55,12 +55,6 @@ def _record(
     return record
 
 
-def _write(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return path
-
-
 def test_fixture_values_match_raw_metrics(fixtures_dir: Path) -> None:
     path = _fixture(fixtures_dir)
     raw = _raw(path)
@@ -96,7 +90,7 @@ def test_warmup_dropped_and_errors_kept(tmp_path: Path) -> None:
         _record(10**18 + 3 * 10**9, ttft=None, error=error),
         _record(10**18 + 5 * 10**9, ttft=120.0, latency=520.0),
     ]
-    path = _write(tmp_path / "my-bench" / "profile_export.jsonl", records)
+    path = write_jsonl(tmp_path / "my-bench" / "profile_export.jsonl", records)
     run = tpot_widget.load_run(path)
     assert run.name == "my-bench"  # AIPerf's artifact folder
     assert len(run) == 3
@@ -112,7 +106,7 @@ def test_warmup_dropped_and_errors_kept(tmp_path: Path) -> None:
 )
 def test_times_are_converted_by_their_unit(tmp_path: Path, unit: str, factor: float) -> None:
     record = _record(0, unit=unit, ttft=200.0, latency=600.0, itl=10.0, osl=41)
-    (run,) = aiperf.load(_write(tmp_path / "x.jsonl", [record]))
+    (run,) = aiperf.load(write_jsonl(tmp_path / "x.jsonl", [record]))
     assert run["time_to_first_token"][0] == pytest.approx(200.0 * factor)
     assert run["time_to_last_token"][0] == pytest.approx(600.0 * factor)
     assert run["tpot_reported"][0] == pytest.approx(10.0 * factor)
@@ -120,13 +114,13 @@ def test_times_are_converted_by_their_unit(tmp_path: Path, unit: str, factor: fl
 
 def test_unknown_unit_is_a_clear_error(tmp_path: Path) -> None:
     records = [_record(0), _record(1, unit="fortnights")]
-    path = _write(tmp_path / "x.jsonl", records)
+    path = write_jsonl(tmp_path / "x.jsonl", records)
     with pytest.raises(LoadError, match=r"x\.jsonl:2: .*'fortnights'.*known units: ns"):
         aiperf.load(path)
 
 
 def test_only_warmup_records_is_a_clear_error(tmp_path: Path) -> None:
-    path = _write(tmp_path / "x.jsonl", [_record(0, phase="warmup")])
+    path = write_jsonl(tmp_path / "x.jsonl", [_record(0, phase="warmup")])
     with pytest.raises(LoadError, match=r"no profiling-phase record.*1 warm-up"):
         aiperf.load(path)
 
@@ -200,7 +194,7 @@ def test_compressed_records_are_named_without_the_data_suffix(
     import gzip
 
     records = [_record(10**18), _record(10**18 + 10**9)]
-    plain = _write(tmp_path / "mock_run.jsonl", records)
+    plain = write_jsonl(tmp_path / "mock_run.jsonl", records)
     packed = tmp_path / "mock_run.jsonl.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     assert aiperf.load(packed)[0].name == "mock_run" == aiperf.load(plain)[0].name
@@ -222,7 +216,7 @@ def test_ttft_with_benchmark_phase_is_read(tmp_path: Path) -> None:
     records = [_record(10**18), _record(10**18 + 10**9, ttft=250.0, latency=650.0)]
     for r in records:
         r["metrics"]["ttft"] = r["metrics"].pop("time_to_first_token")
-    run = aiperf.load(_write(tmp_path / "x.jsonl", records))[0]
+    run = aiperf.load(write_jsonl(tmp_path / "x.jsonl", records))[0]
     assert run["time_to_first_token"].tolist() == pytest.approx([0.1, 0.25])
     assert run["time_per_output_token"][1] == pytest.approx((0.65 - 0.25) / 40)
     assert run.metadata["earlier_field_names"] == ["ttft"]
@@ -233,7 +227,7 @@ def test_no_ttft_anywhere_warns(tmp_path: Path) -> None:
     for r in records:
         del r["metrics"]["time_to_first_token"]
     with pytest.warns(UserWarning, match=r"x\.jsonl: none of the 2 successful.*`ttft`"):
-        run = aiperf.load(_write(tmp_path / "x.jsonl", records))[0]
+        run = aiperf.load(write_jsonl(tmp_path / "x.jsonl", records))[0]
     assert np.isnan(run["time_to_first_token"]).all()
 
 

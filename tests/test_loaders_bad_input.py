@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from loader_checks import assert_same_runs, per_request_fixtures
+from loader_checks import assert_same_runs, per_request_fixtures, write_jsonl
 
 import tpot_widget
 from tpot_widget.loaders import FORMATS, LoadError
@@ -387,19 +387,13 @@ def test_objects_without_fields_are_refused_by_every_reader(tmp_path: Path) -> N
 # --- a line with none of the format's fields among real ones: refused with file:line ------
 
 
-def _write_lines(path: Path, rows: list[Any]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
-    return path
-
-
 @pytest.mark.parametrize("where", ["first", "middle", "last"])
 def test_an_empty_line_among_llmeter_requests_is_refused(tmp_path: Path, where: str) -> None:
     rows: list[Any] = [_line(i) for i in range(5)]
     at = {"first": 0, "middle": 2, "last": 5}[where]
     rows.insert(at, "{}")
     folder = tmp_path / "run"
-    _write_lines(folder / "responses.jsonl", rows)
+    write_jsonl(folder / "responses.jsonl", rows)
     message = rf"responses\.jsonl:{at + 1}: 1 line\(s\) hold none of LLMeter's fields"
     with pytest.raises(LoadError, match=message):
         tpot_widget.load_run(folder)
@@ -433,9 +427,7 @@ def test_aiperf_lines_without_a_record_or_a_metric_are_refused(
     fixtures_dir: Path, tmp_path: Path
 ) -> None:
     records = _aiperf_lines(fixtures_dir)
-    empty = _write_lines(
-        tmp_path / "a" / "profile_export.jsonl", [*records[:3], "{}", *records[3:]]
-    )
+    empty = write_jsonl(tmp_path / "a" / "profile_export.jsonl", [*records[:3], "{}", *records[3:]])
     with pytest.raises(
         LoadError,
         match=r"profile_export\.jsonl:4: 1 line\(s\) hold none of "
@@ -445,7 +437,7 @@ def test_aiperf_lines_without_a_record_or_a_metric_are_refused(
     # a successful profiling record whose metrics hold no per-request metric
     bare = dict(records[1], metrics={})
     assert bare.get("error") is None
-    no_metric = _write_lines(
+    no_metric = write_jsonl(
         tmp_path / "b" / "profile_export.jsonl", [records[0], bare, *records[2:]]
     )
     with pytest.raises(LoadError, match=r"profile_export\.jsonl:2: .*time_to_first_token, ttft"):
@@ -453,7 +445,7 @@ def test_aiperf_lines_without_a_record_or_a_metric_are_refused(
     # a failed record with only AIPerf's error metric is a request (kept, failed)
     failed = dict(records[1], metrics={"error_request_count": {"value": 1, "unit": "requests"}})
     failed["error"] = {"code": 500, "type": "ServerError", "message": "boom"}
-    run = tpot_widget.load_run(_write_lines(tmp_path / "c" / "x.jsonl", [records[0], failed]))
+    run = tpot_widget.load_run(write_jsonl(tmp_path / "c" / "x.jsonl", [records[0], failed]))
     assert len(run) == 2 and run.n_errors >= 1
 
 
@@ -462,7 +454,7 @@ def test_an_empty_line_among_vllm_or_sglang_runs_is_refused(
     fixtures_dir: Path, tmp_path: Path, fixture: str
 ) -> None:
     raw = json.loads((fixtures_dir / fixture).read_text().strip().splitlines()[0])
-    path = _write_lines(tmp_path / "results.jsonl", [raw, "{}", raw])
+    path = write_jsonl(tmp_path / "results.jsonl", [raw, "{}", raw])
     with pytest.raises(LoadError, match=r"results\.jsonl:2: 1 line\(s\) hold none of .*not runs"):
         tpot_widget.load_runs(path)
 
@@ -470,7 +462,7 @@ def test_an_empty_line_among_vllm_or_sglang_runs_is_refused(
 def test_an_empty_line_among_aibrix_requests_is_refused(fixtures_dir: Path, tmp_path: Path) -> None:
     source = fixtures_dir / "aibrix" / "aibrix_output.jsonl"
     lines = [x for x in source.read_text().splitlines() if x.strip()]
-    path = _write_lines(tmp_path / "out.jsonl", [lines[0], "{}", *lines[1:]])
+    path = write_jsonl(tmp_path / "out.jsonl", [lines[0], "{}", *lines[1:]])
     with pytest.raises(LoadError, match=r"out\.jsonl:2 lacks prompt_tokens"):
         tpot_widget.load_run(path)
 

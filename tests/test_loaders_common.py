@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import write_jsonl
 
 import tpot_widget
 from tpot_widget import Load
@@ -38,15 +39,9 @@ def _row(i: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _write_lines(path: Path, rows: list[Any], *, tail: str = "") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + tail)
-    return path
-
-
 def _llmeter_folder(root: Path, name: str, rows: list[dict[str, Any]]) -> Path:
     folder = root / name
-    _write_lines(folder / "responses.jsonl", rows)
+    write_jsonl(folder / "responses.jsonl", rows)
     (folder / "summary.json").write_text(json.dumps({"run_name": f"run {name}"}))
     return folder
 
@@ -79,7 +74,7 @@ def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_path_and_unknown_format_name(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no such file"):
         tpot_widget.load_run(tmp_path / "nope.json")
-    path = _write_lines(tmp_path / "r.jsonl", [_row(0)])
+    path = write_jsonl(tmp_path / "r.jsonl", [_row(0)])
     with pytest.raises(LoadError, match=r"unknown format 'llmeter2'.*llmeter, vllm"):
         tpot_widget.load_run(path, format="llmeter2")
 
@@ -115,7 +110,7 @@ def test_syntax_error_in_a_single_json_document(tmp_path: Path) -> None:
 def test_truncated_last_line_loads_the_complete_lines(tmp_path: Path) -> None:
     complete = [_row(i) for i in range(4)]
     broken = json.dumps(_row(4))[:57]
-    path = _write_lines(tmp_path / "cut" / "responses.jsonl", complete, tail=broken)
+    path = write_jsonl(tmp_path / "cut" / "responses.jsonl", complete, tail=broken)
     with pytest.warns(UserWarning, match=r"responses\.jsonl:5: the last line is incomplete"):
         run = tpot_widget.load_run(path.parent)
     assert len(run) == 4
@@ -146,7 +141,7 @@ def test_bad_numbers_become_nan_with_a_counting_warning(tmp_path: Path) -> None:
 def test_a_non_number_names_its_line(tmp_path: Path) -> None:
     rows = [_row(i) for i in range(3)]
     rows[1]["num_tokens_output"] = "many"
-    path = _write_lines(tmp_path / "x" / "responses.jsonl", rows)
+    path = write_jsonl(tmp_path / "x" / "responses.jsonl", rows)
     with pytest.raises(LoadError, match=r"responses\.jsonl:2: num_tokens_output is 'many'"):
         tpot_widget.load_run(path)
 
@@ -172,7 +167,7 @@ def test_format_override_loads_what_detection_does_not(tmp_path: Path) -> None:
             "error": None,
         },
     ]
-    path = _write_lines(tmp_path / "numbers.jsonl", rows)
+    path = write_jsonl(tmp_path / "numbers.jsonl", rows)
     with pytest.raises(LoadError, match="not a benchmark output"):
         tpot_widget.load_run(path)
     run = tpot_widget.load_run(path, format="llmeter")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from loader_checks import SWEEPS, levels, sweep_structure
+from loader_checks import SWEEPS, levels, sweep_structure, write_jsonl
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, llmeter
@@ -28,12 +28,6 @@ def _raw(folder: Path) -> list[dict[str, Any]]:
 
 def _epoch(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def _write_lines(path: Path, rows: list[dict[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
 
 
 def test_fixture_folder_values_match_raw_fields(fixtures_dir: Path) -> None:
@@ -127,7 +121,7 @@ def test_old_v010_file_without_later_fields(tmp_path: Path) -> None:
             "error": "timeout",
         },
     ]
-    run = tpot_widget.load_run(_write_lines(tmp_path / "v010" / "responses.jsonl", rows))
+    run = tpot_widget.load_run(write_jsonl(tmp_path / "v010" / "responses.jsonl", rows))
     assert run.name == "v010"
     assert run["time_per_output_token"][0] == pytest.approx((0.5 - 0.2) / 3)
     assert np.isnan(run["request_start"]).all()  # no request_time before 0.1.10
@@ -167,7 +161,7 @@ def test_v02_fields_and_mid_stream_failure_keep_their_timings(tmp_path: Path) ->
             "request_time": "2026-01-01T00:00:03Z",
         },
     ]
-    run = tpot_widget.load_run(_write_lines(tmp_path / "v02" / "responses.jsonl", rows))
+    run = tpot_widget.load_run(write_jsonl(tmp_path / "v02" / "responses.jsonl", rows))
     assert run["time_per_output_token"][0] == pytest.approx(0.1)
     assert run["time_to_first_token"][1] == 0.2  # kept, but excluded from statistics
     assert run.errors.tolist() == [False, True]
@@ -177,14 +171,14 @@ def test_v02_fields_and_mid_stream_failure_keep_their_timings(tmp_path: Path) ->
 def test_other_key_orders_give_the_same_numbers(tmp_path: Path, fixtures_dir: Path) -> None:
     raw = _raw(_folder(fixtures_dir))
     reordered = [dict(reversed(list(r.items()))) for r in raw]
-    path = _write_lines(tmp_path / "reordered" / "responses.jsonl", reordered)
+    path = write_jsonl(tmp_path / "reordered" / "responses.jsonl", reordered)
     run = tpot_widget.load_run(path)
     reference = tpot_widget.load_run(_folder(fixtures_dir))
     for column in ("time_to_first_token", "time_to_last_token", "num_tokens_output"):
         np.testing.assert_array_equal(run[column], reference[column])
     # a file whose lines change layout midway is read correctly too
     mixed = raw[:5] + reordered[5:]
-    run = tpot_widget.load_run(_write_lines(tmp_path / "mixed" / "responses.jsonl", mixed))
+    run = tpot_widget.load_run(write_jsonl(tmp_path / "mixed" / "responses.jsonl", mixed))
     np.testing.assert_array_equal(run["num_tokens_input"], reference["num_tokens_input"])
 
 
