@@ -113,17 +113,23 @@ def make_run(
     )
 
 
-def make_queued_run(name: str, rate: float, capacity: float, n: int = 600, **kwargs: Any) -> Run:
-    """An open-loop run offered `rate` req/s against a FIFO server completing `capacity` req/s
-    (saturated when rate > capacity: requests queue and complete at `capacity`), at load
-    "rate=<rate>"; 100 output tokens each, TTFT a tenth of E2E. `kwargs` go to `make_run`."""
+def queue(rate: float, capacity: float, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """(start times, E2E latencies) of `n` evenly spaced arrivals at `rate` req/s to a FIFO
+    server completing `capacity` req/s (requests queue when rate > capacity)."""
     start = np.arange(n) / rate
     end = np.empty(n)
     free = 0.0
     for i, s in enumerate(start):
         free = max(s, free) + 1.0 / capacity
         end[i] = free
-    e2e = end - start
+    return start, end - start
+
+
+def make_queued_run(name: str, rate: float, capacity: float, n: int = 600, **kwargs: Any) -> Run:
+    """An open-loop run offered `rate` req/s against a FIFO server completing `capacity` req/s
+    (saturated when rate > capacity: requests queue and complete at `capacity`), at load
+    "rate=<rate>"; 100 output tokens each, TTFT a tenth of E2E. `kwargs` go to `make_run`."""
+    start, e2e = queue(rate, capacity, n)
     columns = {
         "request_start": start,
         "time_to_last_token": e2e,

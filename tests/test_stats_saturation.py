@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from factories import queue
 
 from tpot_widget.stats.saturation import MIN_REQUESTS, SATURATED_BELOW, served_share
-
-
-def queue(rate: float, capacity: float, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
-    """Evenly spaced arrivals at `rate` to a FIFO server completing `capacity` req/s."""
-    start = np.arange(n) / rate
-    end = np.empty(n)
-    free = 0.0
-    for i, s in enumerate(start):
-        free = max(s, free) + 1.0 / capacity
-        end[i] = free
-    return start, end - start
 
 
 def test_a_queue_serves_its_capacity_over_the_offered_rate() -> None:
