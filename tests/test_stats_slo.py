@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 from factories import make_run
 from scipy.stats import binom, binomtest
 
+from tpot_widget import Run
 from tpot_widget.stats.slo import (
     attainment_verdict,
     goodput,
@@ -314,11 +316,15 @@ def _runs():
     ]
 
 
+def _summary(runs: list[Run], **kwargs: Any) -> dict[str, Any]:
+    """`slo_summary` of `runs` on `OBJECTIVES` (names, columns and errors read from the runs)."""
+    names, errors = [r.name for r in runs], [r.errors for r in runs]
+    return slo_summary(names, [r.columns for r in runs], errors, OBJECTIVES, **kwargs)
+
+
 def test_slo_summary_layout_and_numbers() -> None:
     runs = _runs()
-    out = slo_summary(
-        [r.name for r in runs], [r.columns for r in runs], [r.errors for r in runs], OBJECTIVES
-    )
+    out = _summary(runs)
     assert set(out) == {"objectives", "confidence_level", "runs", "differences", "notes"}
     assert out["notes"] == []
     assert out["objectives"] == OBJECTIVES
@@ -371,13 +377,7 @@ def test_slo_summary_layout_and_numbers() -> None:
 def test_slo_summary_uses_only_the_selected_rows() -> None:
     runs = _runs()[:2]
     masks = [r["num_tokens_output"] < 300 for r in runs]
-    out = slo_summary(
-        [r.name for r in runs],
-        [r.columns for r in runs],
-        [r.errors for r in runs],
-        OBJECTIVES,
-        masks=masks,
-    )
+    out = _summary(runs, masks=masks)
     for run, mask, row in zip(runs, masks, out["runs"], strict=True):
         met = slo_met(run.columns, run.errors, OBJECTIVES)[mask]
         assert row["n"] == int(mask.sum())
@@ -390,24 +390,15 @@ def test_slo_summary_uses_only_the_selected_rows() -> None:
 
 def test_precomputed_met_masks_give_the_same_summary() -> None:
     runs = _runs()
-    args = ([r.name for r in runs], [r.columns for r in runs], [r.errors for r in runs])
     masks = [r["num_tokens_output"] > 100 for r in runs]
     met = [slo_met(r.columns, r.errors, OBJECTIVES) for r in runs]
-    assert slo_summary(*args, OBJECTIVES, masks=masks, met=met) == slo_summary(
-        *args, OBJECTIVES, masks=masks
-    )
+    assert _summary(runs, masks=masks, met=met) == _summary(runs, masks=masks)
 
 
 def test_an_empty_selection_is_not_enough_data() -> None:
     runs = _runs()[:2]
     masks = [np.zeros(len(runs[0]), dtype=bool), None]
-    out = slo_summary(
-        [r.name for r in runs],
-        [r.columns for r in runs],
-        [r.errors for r in runs],
-        OBJECTIVES,
-        masks=masks,
-    )
+    out = _summary(runs, masks=masks)
     empty = out["runs"][0]
     assert empty["n"] == 0 and empty["met"] == 0
     assert empty["attainment"] is None and empty["ci_low"] is None and empty["ci_high"] is None
@@ -452,13 +443,7 @@ def test_a_run_without_the_objectives_column_has_no_attainment_and_no_verdict() 
 def test_a_selection_of_failed_requests_only_is_a_true_zero() -> None:
     runs = _runs()[:2]
     masks = [runs[0].errors, None]
-    out = slo_summary(
-        [r.name for r in runs],
-        [r.columns for r in runs],
-        [r.errors for r in runs],
-        OBJECTIVES,
-        masks=masks,
-    )
+    out = _summary(runs, masks=masks)
     assert out["runs"][0]["attainment"] == 0.0 and out["runs"][0]["unmeasured"] == []
 
 
