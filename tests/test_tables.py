@@ -55,6 +55,26 @@ def md_tables(text: str) -> list[list[list[str]]]:
     ]
 
 
+def run_cells(run: dict[str, Any]) -> list[str]:
+    """A run's row of the runs table, as the tables should write it: name, n, errors, the
+    estimate and its CI (a duration)."""
+    return [
+        run["name"],
+        str(run["n"]),
+        str(run["n_errors"]),
+        format_value(run["estimate"], "s"),
+        format_ci(run["ci_low"], run["ci_high"], "s"),
+    ]
+
+
+def assert_cells_per_row_match_the_header(md: str) -> None:
+    """Every row of every Markdown table has as many cells as its header (escaped pipes
+    inside a cell do not split it)."""
+    for table in md_tables(md):
+        widths = {len(re.split(r"(?<!\\)\|", "|" + " | ".join(row) + "|")) for row in table}
+        assert len(widths) == 1
+
+
 # --- text -----------------------------------------------------------------------------------
 
 
@@ -64,13 +84,7 @@ def test_text_table_rows_hold_the_numbers(slower: dict[str, Any]) -> None:
     header = cells(lines[2])
     assert header == ["run", "n", "errors", "median", "95% CI"]
     for line, run in zip(lines[3:5], slower["runs"], strict=True):
-        assert cells(line) == [
-            run["name"],
-            str(run["n"]),
-            str(run["n_errors"]),
-            format_value(run["estimate"], "s"),
-            format_ci(run["ci_low"], run["ci_high"], "s"),
-        ]
+        assert cells(line) == run_cells(run)
     diff = slower["differences"][0]
     (row,) = [cells(line) for line in lines if line.startswith("cand ") and "%" in line]
     assert row[0] == "cand"
@@ -198,13 +212,7 @@ def test_markdown_names_both_runs_with_estimates_cis_deltas_and_verdicts(
     assert runs_table[0] == ["run", "n", "errors", "median", "95% CI"]
     assert set(runs_table[1]) <= {"---", "---:"}
     for row, run in zip(runs_table[2:], slower["runs"], strict=True):
-        assert row == [
-            run["name"],
-            str(run["n"]),
-            str(run["n_errors"]),
-            format_value(run["estimate"], "s"),
-            format_ci(run["ci_low"], run["ci_high"], "s"),
-        ]
+        assert row == run_cells(run)
     diff = slower["differences"][0]
     assert diff_table[0][:3] == ["vs base", "Δ%", "95% CI"] and diff_table[0][-1] == "verdict"
     (row,) = diff_table[2:]
@@ -231,9 +239,7 @@ def test_markdown_shows_names_literally() -> None:
     assert f"| {escaped} |" in md
     assert "<img" not in md
     # each row still has as many cells as its header
-    for table in md_tables(md):
-        widths = {len(re.split(r"(?<!\\)\|", "|" + " | ".join(row) + "|")) for row in table}
-        assert len(widths) == 1
+    assert_cells_per_row_match_the_header(md)
 
 
 def test_empty_stats_give_empty_markdown() -> None:
@@ -326,7 +332,5 @@ def test_sweep_markdown_keeps_full_names_literally() -> None:
     escaped = r"a\|b \*bold\* &lt;img src=x onerror=alert(1)>"
     assert f"| {escaped} median |" in md
     assert "<img" not in md
-    for table in md_tables(md):
-        widths = {len(re.split(r"(?<!\\)\|", "|" + " | ".join(row) + "|")) for row in table}
-        assert len(widths) == 1
+    assert_cells_per_row_match_the_header(md)
     assert md.endswith("\n") and sweep_markdown_table({}) == ""
