@@ -24,68 +24,32 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from playwright.sync_api import Browser, Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bench_widget import (  # the drag machinery of the runs' benchmark
-    INSTRUMENT_JS,
-    RUN_CELL_JS,
+from bench_widget import (  # the notebook, page hooks and drags of the runs' benchmark
     TIMEOUT_MS,
     DragResult,
     Row,
+    Shown,
     WidgetPage,
     lab_and_browser,
     machine_description,
     measure_drag,
     percentile,
     print_table,
+    widget_page,
 )
-from e2e.lab import LabServer, execute_in_kernel, open_notebook, write_notebook
+from e2e.lab import execute_in_kernel
 
 #: The goals of issue 17 (72 runs: 2 configurations × 12 levels × 3 repeats).
 RENDER_GOAL_MS = 3000.0
 VIEWS_P90_GOAL_MS = 150.0
 #: Quiet time (ms) after the last redraw or answer before a level switch counts as finished.
 QUIET_MS = 600
-
-#: JS: run the cell displaying the widget; time until every view is drawn and stats shown.
-TIME_RENDER_JS = """
-async ([index, timeout]) => {
-  const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
-  panel.content.activeCellIndex = index;
-  const t0 = performance.now();
-  app.commands.execute('notebook:run-cell');
-  let plots = null;
-  while (true) {
-    const now = performance.now();
-    if (now - t0 > timeout) throw new Error('widget did not render');
-    const root = document.querySelector('.tpot-widget');
-    if (root) {
-      const ids = Array.from(root.querySelectorAll('.tpot-plot[data-testid]'))
-        .filter((p) => !p.hidden).map((p) => p.dataset.testid);
-      if (plots === null && ids.includes('load') && ids.every((id) => {
-            const p = root.querySelector(`[data-testid="${id}"]`);
-            return p.querySelector('svg.main-svg .trace, svg.main-svg .hm, canvas');
-          })) plots = now - t0;
-      const stats = root.querySelector('[data-testid="stats-panel"]');
-      const row = stats && stats.querySelector('[data-testid="stat-run"]');
-      if (plots !== null && stats.dataset.stale === 'false' && row
-          && row.getAttribute('data-estimate')) {
-        return {plots, stats: now - t0, views: ids};
-      }
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-"""
 
 #: JS: choose level `index` in the level control; resolve once the widget is quiet with the
 #: panel settled at that level: ms from the choice to the panel, and to each view's last redraw.
@@ -124,45 +88,16 @@ async ([index, quiet, timeout]) => {
 """
 
 
-def open_sweep_widget(page: Page, lab: LabServer, n: int) -> tuple[WidgetPage, dict[str, Any]]:
-    """Build the demo sweeps (n requests per run) in a notebook, display the widget (timed)."""
-    name = f"bench_sweeps_{n}.ipynb"
-    write_notebook(
-        lab.root_dir / name,
-        [
-            "from tpot_widget import TPOTCompare\n"
-            "from tpot_widget.demo import demo_sweeps\n"
-            "import tpot_widget.stats as _s\n"
-            "_s.warm_up()\n"
-            f"sweeps = demo_sweeps(n={n})",
-            "import time as _time\n_t0 = _time.perf_counter()\n"
-            "w = TPOTCompare(*sweeps, slo={'time_per_output_token': 0.03})\n"
-            "_ctor_ms = (_time.perf_counter() - _t0) * 1e3\nw",
-            "print(f'CTOR_MS={_ctor_ms:.1f}')",
-        ],
+def sweeps_shown(n: int) -> Shown:
+    """TPOTCompare(*demo_sweeps(n)) with a TPOT objective: 72 runs of n requests; the first
+    render counts once every view shown is drawn (the load view among them)."""
+    return Shown(
+        f"bench_sweeps_{n}.ipynb",
+        f"from tpot_widget.demo import demo_sweeps\nsweeps = demo_sweeps(n={n})",
+        "TPOTCompare(*sweeps, slo={'time_per_output_token': 0.03})",
+        views=("load",),
+        every_visible=True,
     )
-    open_notebook(page, lab, name)
-    page.evaluate(RUN_CELL_JS, [0, TIMEOUT_MS])
-    render = page.evaluate(TIME_RENDER_JS, [1, TIMEOUT_MS])
-    page.evaluate(RUN_CELL_JS, [2, TIMEOUT_MS])
-    text = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea-output").inner_text()
-    render["ctor"] = float(text.split("CTOR_MS=")[1].split()[0]) if "CTOR_MS=" in text else 0.0
-    page.wait_for_timeout(1000)  # the first draws' afterplots and any resize settle
-    plot_ids = page.evaluate(INSTRUMENT_JS)
-    return WidgetPage(page, lab, n, render, plot_ids), render
-
-
-@contextmanager
-def sweep_page(
-    lab: LabServer, browser: Browser, n: int
-) -> Iterator[tuple[WidgetPage, dict[str, Any]]]:
-    """A fresh browser context showing the sweep widget at n requests per run."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        yield open_sweep_widget(context.new_page(), lab, n)
-    finally:
-        context.close()
-        lab.shutdown_kernels()
 
 
 def switch_levels(wp: WidgetPage, rounds: int) -> list[tuple[int, dict[str, Any]]]:
@@ -238,7 +173,8 @@ def main() -> None:
         print(f"machine: {machine_description(browser)}", flush=True)
         for n in sorted(args.sizes):
             t0 = time.perf_counter()
-            with sweep_page(lab, browser, n) as (wp, render):
+            with widget_page(lab, browser, n, sweeps_shown(n)) as wp:
+                render = wp.render
                 print(f"n={n:,} (72 runs): widget up in {time.perf_counter() - t0:.1f} s; "
                       f"views: {', '.join(render['views'])}", flush=True)  # fmt: skip
                 ok = "met" if render["stats"] <= RENDER_GOAL_MS else "NOT MET"

@@ -94,9 +94,10 @@ async ([index, timeout]) => {
 }
 """
 
-#: JS: run the cell that displays the widget; time until plots are drawn and stats shown.
+#: JS: run the cell that displays the widget; time until the `required` views are drawn
+#: (with `everyVisible`: every view shown, the required ones among them) and the stats shown.
 TIME_RENDER_JS = """
-async ([index, timeout]) => {
+async ([index, timeout, required, everyVisible]) => {
   const app = window.jupyterapp;
   const panel = app.shell.currentWidget;
   panel.content.activeCellIndex = index;
@@ -108,7 +109,10 @@ async ([index, timeout]) => {
     if (now - t0 > timeout) throw new Error('widget did not render');
     const root = document.querySelector('.tpot-widget');
     if (root) {
-      if (plots === null && ['scatter', 'time', 'box', 'hist', 'ecdf'].every((id) => {
+      const views = Array.from(root.querySelectorAll('.tpot-plot[data-testid]'))
+        .filter((p) => !p.hidden).map((p) => p.dataset.testid);
+      const wanted = everyVisible ? views : required;
+      if (plots === null && required.every((id) => wanted.includes(id)) && wanted.every((id) => {
             const p = root.querySelector(`[data-testid="${id}"]`);
             return p && p.querySelector('svg.main-svg .trace, svg.main-svg .hm, canvas');
           })) plots = now - t0;
@@ -116,7 +120,7 @@ async ([index, timeout]) => {
       const row = stats && stats.querySelector('[data-testid="stat-run"]');
       if (plots !== null && stats.dataset.stale === 'false' && row
           && row.getAttribute('data-estimate')) {
-        return {plots, stats: now - t0};
+        return {plots, stats: now - t0, views};
       }
     }
     await new Promise((r) => setTimeout(r, 5));
@@ -278,34 +282,56 @@ def machine_description(browser: Browser | None = None) -> str:
 
 @dataclass
 class WidgetPage:
-    """A JupyterLab page showing TPOTCompare(*demo_runs(n)) with the in-page hooks installed."""
+    """A JupyterLab page showing a TPOTCompare with the in-page hooks installed; `render`:
+    the first render's times (ms: plots, stats, ctor) and the views it showed."""
 
     page: Page
     lab: LabServer
     n: int
-    render: dict[str, float]
+    render: dict[str, Any]
     plot_ids: list[str]
 
 
-def open_widget(page: Page, lab: LabServer, n: int) -> WidgetPage:
-    """Build demo runs of n requests in a notebook, display the widget (timed), hook the page."""
-    name = f"bench_{n}.ipynb"
+@dataclass(frozen=True)
+class Shown:
+    """What a benchmark's notebook shows: the data it builds (a cell ending in `name` = ...),
+    the widget of it, and the views whose first draw counts (with `every_visible`, every view
+    shown, those among them)."""
+
+    notebook: str
+    data: str
+    widget: str
+    views: Sequence[str] = KERNEL_FREE_VIEWS
+    every_visible: bool = False
+
+
+def demo_runs_shown(n: int) -> Shown:
+    """TPOTCompare(*demo_runs(n)): two synthetic runs of n requests."""
+    return Shown(
+        f"bench_{n}.ipynb",
+        f"from tpot_widget.demo import demo_runs\nruns = demo_runs(n={n})",
+        "TPOTCompare(*runs)",
+    )
+
+
+def open_widget(page: Page, lab: LabServer, n: int, shown: Shown | None = None) -> WidgetPage:
+    """Build `shown`'s data (default: demo runs of n requests) in a notebook, display the
+    widget (timed: the first render, and the constructor in the kernel), hook the page."""
+    shown = shown or demo_runs_shown(n)
     write_notebook(
-        lab.root_dir / name,
+        lab.root_dir / shown.notebook,
         [
             "from tpot_widget import TPOTCompare, compare\n"
-            "from tpot_widget.demo import demo_runs\n"
             "import tpot_widget.stats as _s\n"
-            "_s.warm_up()\n"
-            f"runs = demo_runs(n={n})",
-            "import time as _time\n_t0 = _time.perf_counter()\nw = TPOTCompare(*runs)\n"
-            "_ctor_ms = (_time.perf_counter() - _t0) * 1e3\nw",
+            "_s.warm_up()\n" + shown.data,
+            "import time as _time\n_t0 = _time.perf_counter()\n"
+            f"w = {shown.widget}\n_ctor_ms = (_time.perf_counter() - _t0) * 1e3\nw",
             "print(f'CTOR_MS={_ctor_ms:.1f}')",
         ],
     )
-    open_notebook(page, lab, name)
+    open_notebook(page, lab, shown.notebook)
     page.evaluate(RUN_CELL_JS, [0, TIMEOUT_MS])
-    render = page.evaluate(TIME_RENDER_JS, [1, TIMEOUT_MS])
+    render = page.evaluate(TIME_RENDER_JS, [1, TIMEOUT_MS, list(shown.views), shown.every_visible])
     page.evaluate(RUN_CELL_JS, [2, TIMEOUT_MS])
     text = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea-output").inner_text()
     match = re.search(r"CTOR_MS=([\d.]+)", text)
@@ -672,11 +698,13 @@ def lab_and_browser() -> Iterator[tuple[LabServer, Browser]]:
 
 
 @contextmanager
-def widget_page(lab: LabServer, browser: Browser, n: int) -> Iterator[WidgetPage]:
-    """A fresh browser context showing the widget at n requests per run."""
+def widget_page(
+    lab: LabServer, browser: Browser, n: int, shown: Shown | None = None
+) -> Iterator[WidgetPage]:
+    """A fresh browser context showing the widget (`open_widget`) at n requests per run."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        yield open_widget(context.new_page(), lab, n)
+        yield open_widget(context.new_page(), lab, n, shown)
     finally:
         context.close()
         lab.shutdown_kernels()
