@@ -366,8 +366,9 @@ export function createControls(
 
   const setRange = (range: TokenRange): void => {
     const [lo, hi] = range ?? [null, null];
-    if (document.activeElement !== min) min.value = rangeInputValue(lo);
-    if (document.activeElement !== max) max.value = rangeInputValue(hi);
+    const [a, b] = [rangeInputValue(lo), rangeInputValue(hi)];
+    if (document.activeElement !== min && min.value !== a) min.value = a;
+    if (document.activeElement !== max && max.value !== b) max.value = b;
   };
 
   return {

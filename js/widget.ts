@@ -20,7 +20,7 @@ import {
 import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
 import { learnLabels } from "./labels";
-import { LineOverlay } from "./overlay";
+import { ShapeOverlay } from "./overlay";
 import {
   createPanel,
   h,
@@ -31,23 +31,21 @@ import {
   type PanelElements,
 } from "./panel";
 import Plotly from "./plotly";
-import { hasSelections, isDrawn, onPlotlyEvent } from "./plotly-adapter";
-import { prepare, refilterPoints, splitRuns, type Prepared, type Split } from "./prepared";
+import { axisRange, hasSelections, isDrawn, onPlotlyEvent, setTracesHidden } from "./plotly-adapter";
+import { prepare, refilterPoints, type Prepared } from "./prepared";
 import type { ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
-import type { DrawState, Figure, Trigger, ViewSpec } from "./views/common";
+import { prepareSelection, selectRuns, type BrushKey, type RunSelection } from "./selection";
+import type { DrawState, Figure, OverlayShape, Trigger, ViewSpec, ViewUpdate } from "./views/common";
 import { VIEWS } from "./views/registry";
 
 /** The two brushable ranges (traits of the same name). */
 type RangeKey = "token_range" | "time_range";
 
-/**
- * Longest wait (ms) of the brushed views for the kernel's answer before drawing after a range
- * change: their plotly redraws then never delay the numbers.
- */
-const VIEWS_WAIT_MS = 90;
+/** The event a view's plot div fires whenever it shows something new (tests, benchmarks). */
+export const DRAWN_EVENT = "tpot-drawn";
 
 /** plotly's config of every view: the mode bar on hover, its PNG download named after the view. */
 function plotConfig(viewId: string): Record<string, unknown> {
@@ -65,8 +63,56 @@ const KERNEL_ONLY =
   "Needs the kernel: this report holds the statistics it was written with. Open the runs in " +
   "TPOTCompare, or rerun tpot-compare with other options.";
 
-function react(div: HTMLElement, fig: Figure, viewId: string): Promise<unknown> {
-  return Plotly.react(div, fig.data as never, fig.layout as never, plotConfig(viewId) as never);
+/**
+ * Draw a figure. With `transition` set (no duration), plotly redraws a figure whose traces and
+ * axes are unchanged but for animatable data (x, y of lines and bars) by re-plotting its traces
+ * only — no axes, margins, legend or mode bar — and takes its full path otherwise.
+ */
+function react(div: HTMLElement, fig: Figure, viewId: string, incremental: boolean): Promise<unknown> {
+  const layout = incremental ? { transition: { duration: 0 }, ...fig.layout } : fig.layout;
+  return Plotly.react(div, fig.data as never, layout as never, plotConfig(viewId) as never);
+}
+
+/** Axis name → range (plotly's units). */
+type AxisRanges = Partial<Record<"xaxis" | "yaxis", [number, number]>>;
+
+/** `layout` with these axis ranges (fixed) instead of its own. */
+function withRanges(layout: Record<string, unknown>, ranges: AxisRanges): Record<string, unknown> {
+  const out = { ...layout };
+  for (const [name, range] of Object.entries(ranges)) {
+    out[name] = { ...(layout[name] as Record<string, unknown> | undefined), range, autorange: false };
+  }
+  return out;
+}
+
+/**
+ * A drawn axis range is kept (no axis redraw, no jump) while the shapes reach within it and
+ * span at least this share of it.
+ */
+const KEEP_AXIS_FILL = 0.4;
+
+/** `reach` does not fit in an axis drawn over `drawn` (a rounding error aside). */
+function outgrows(drawn: [number, number] | null, reach: [number, number]): boolean {
+  if (drawn === null) return true;
+  const tol = Math.abs(drawn[1] - drawn[0]) * 1e-9;
+  return reach[0] < Math.min(...drawn) - tol || reach[1] > Math.max(...drawn) + tol;
+}
+
+/**
+ * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
+ * long (ms) after the last change, when the page is idle (or at once when the pointer comes).
+ */
+const SYNC_DELAY_MS = 250;
+
+/** Set an element's text if it differs (a write re-lays out the widget, even the same text). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Run `fn` when the page is idle (within a second at worst). */
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 1000 });
+  else window.setTimeout(fn, 0);
 }
 
 /** One registered view in the page: its plot div, note line and interactive extras. */
@@ -81,7 +127,26 @@ interface Slot {
   ready: boolean;
   brush: PointerBrush | null;
   veil: RangeVeil | null;
-  overlay: LineOverlay | null;
+  /** The SVG layer of the view's brush-step preview and permanent overlay shapes. */
+  overlay: ShapeOverlay | null;
+  /** In the viewport (IntersectionObserver): views out of it are drawn when they scroll in. */
+  visible: boolean;
+  /** The figure is out of date: drawn when the view is visible again. */
+  stale: boolean;
+  /** The preview shapes standing in for the figure's (hidden) traces; null: none. */
+  preview: OverlayShape[] | null;
+  /** Counts previews: a figure drawn before the latest one does not end it. */
+  previewSeq: number;
+  /** The plot div's width (ResizeObserver; 0 until measured). */
+  width: number;
+  /** The layout of the figure plotly shows (a preview's axis moves included). */
+  drawnLayout: Record<string, unknown> | null;
+  /** What the last preview needed of the axes (ViewUpdate.axes). */
+  lastAxes: ViewUpdate["axes"];
+  /** Drawn axis ranges kept instead of the figure's (see settle); {} for the figure's own. */
+  keep: AxisRanges;
+  /** Plotly is to catch up with the preview (same layout, new traces) when the page is idle. */
+  sync: boolean;
 }
 
 class WidgetView {
@@ -98,14 +163,27 @@ class WidgetView {
   private prep: Prepared | null = null;
   private prepKey = "";
   private ranges: Record<RangeKey, Range>;
-  private splits: { token: Range; time: Range; prep: Prepared; value: Split[] } | null = null;
+  private selection: {
+    token: Range;
+    time: Range;
+    prep: Prepared;
+    active: BrushKey;
+    value: RunSelection[];
+  } | null = null;
+  /** The range brushed (or typed) last: the selection reads its index. */
+  private active: BrushKey = "token";
   private colors: PlotColors;
   private dragging: RangeKey | null = null;
-  private selectionFrame = 0;
+  /** The animation frame of the next brush step's drawing (one per frame, whatever the moves). */
+  private stepFrame = 0;
   /** The views a full draw (drawAll) draws in the next animation frame. */
   private drawQueue: Slot[] = [];
   private drawFrame = 0;
-  private viewsTimer = 0;
+  /** Figures to redraw, one per task (the kernel's answers and the pointer get in between). */
+  private figureQueue: Slot[] = [];
+  private figureTimer = 0;
+  private warmTimer = 0;
+  private syncTimer = 0;
   private clearingSelection = false;
   private disposed = false;
   /** Why the views have no data (a failed column request), shown in the panel's error line. */
@@ -180,7 +258,25 @@ class WidgetView {
     const plot = h("div", "tpot-plot");
     plot.dataset["testid"] = spec.id;
     box.append(note, plot);
-    return { spec, box, plot, note, ready: false, brush: null, veil: null, overlay: null };
+    return {
+      spec,
+      box,
+      plot,
+      note,
+      ready: false,
+      brush: null,
+      veil: null,
+      overlay: null,
+      visible: true,
+      stale: false,
+      preview: null,
+      previewSeq: 0,
+      width: 0,
+      drawnLayout: null,
+      lastAxes: undefined,
+      keep: {},
+      sync: false,
+    };
   }
 
   // --- model → view -----------------------------------------------------------------------
@@ -223,13 +319,7 @@ class WidgetView {
         // the numbers first: anything drawn after them must not delay them
         this.showStats();
         if (kind === "current") this.adoptModelRanges();
-        window.setTimeout(() => this.redraw("stats"), 0);
-        if (this.viewsTimer) {
-          // the brushed views were waiting for these numbers: draw them next
-          window.clearTimeout(this.viewsTimer);
-          this.viewsTimer = 0;
-          window.setTimeout(() => this.redraw("selection", true), 0);
-        }
+        this.redraw("stats");
       }),
     );
     this.cleanups.push(
@@ -245,6 +335,8 @@ class WidgetView {
       const sizes = new Map<Element, string>();
       const observer = new ResizeObserver((entries) => {
         const changed = entries.filter((e) => {
+          const slot = this.slots.find((s) => s.plot === e.target);
+          if (slot) slot.width = e.contentRect.width; // read here, never in a draw (no forced layout)
           const size = `${Math.round(e.contentRect.width)}x${Math.round(e.contentRect.height)}`;
           const before = sizes.get(e.target);
           sizes.set(e.target, size);
@@ -263,6 +355,18 @@ class WidgetView {
         cancelAnimationFrame(frame);
         observer.disconnect();
       });
+    }
+    if (typeof IntersectionObserver !== "undefined") {
+      const observer = new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          const slot = this.slots.find((s) => s.box === e.target);
+          if (!slot) continue;
+          slot.visible = e.isIntersecting;
+          if (slot.visible && slot.stale) this.queueFigure(slot);
+        }
+      });
+      this.slots.forEach((s) => observer.observe(s.box));
+      this.cleanups.push(() => observer.disconnect());
     }
   }
 
@@ -362,43 +466,52 @@ class WidgetView {
     const modelRange = parseRange(this.model.get(key));
     if (rangesEqual(range, this.ranges[key]) && rangesEqual(range, modelRange)) return;
     this.setRange(key, range);
+    this.active = key === "token_range" ? "token" : "time";
     this.request({ [key]: range });
     this.drawVeils();
-    this.drawViewsAfterAnswer();
+    this.redraw("selection");
     this.clearPlotlySelections();
     if (key === "time_range") this.settleTimeFilter();
   }
 
-  /** Redraw the brushed views once the kernel's answer is shown, or after VIEWS_WAIT_MS. */
-  private drawViewsAfterAnswer(): void {
-    this.drawOverlays();
-    if (this.viewsTimer) return;
-    this.viewsTimer = window.setTimeout(() => {
-      this.viewsTimer = 0;
-      this.redraw("selection");
-    }, VIEWS_WAIT_MS);
-  }
-
   /**
-   * One brush step: the kernel is asked first (debounced), then the brushed views are redrawn
-   * as soon as its answer is shown or after VIEWS_WAIT_MS, whichever is first, so that
-   * drawing them does not delay the numbers.
+   * One brush step: the kernel is asked (debounced), and the views of the selection follow in
+   * the next animation frame without plotly (their previews; one frame whatever the moves).
    */
   private brushTo(key: RangeKey, range: Range): void {
     this.dragging = key;
+    this.active = key === "token_range" ? "token" : "time";
     if (rangesEqual(range, this.ranges[key])) return;
     this.setRange(key, range);
     this.ctx.scheduler.push({ [key]: range });
     setStale(this.panel, this.root, true);
     for (const slot of this.slots) if (slot.spec.brush?.range === key) slot.veil?.hide();
-    this.drawViewsAfterAnswer();
+    if (this.stepFrame === 0) {
+      this.stepFrame = requestAnimationFrame(() => {
+        this.stepFrame = 0;
+        this.drawStep();
+      });
+    }
   }
 
-  /** End of a drag: send the final range now, swap plotly's outline for the range veil. */
+  /**
+   * End of a drag: send the final range now, draw the figures the previews stood in for (one
+   * per task), swap plotly's outline for the range veil.
+   */
   private finishBrush(key: RangeKey): void {
     this.dragging = null;
     this.ctx.scheduler.sendNow();
     setStale(this.panel, this.root, this.ctx.scheduler.busy());
+    if (this.stepFrame !== 0) {
+      cancelAnimationFrame(this.stepFrame);
+      this.stepFrame = 0;
+      this.drawStep(); // the last move's step: the views now show the final selection
+    }
+    // the views of the kernel's numbers settle with the answer to the last brush
+    const answered = !this.ctx.scheduler.busy();
+    for (const slot of this.slots) {
+      if (slot.preview !== null && (answered || !slot.spec.redrawOn.includes("stats"))) this.settle(slot, false);
+    }
     window.setTimeout(() => {
       if (this.dragging !== null || this.disposed) return;
       this.clearPlotlySelections();
@@ -461,20 +574,37 @@ class WidgetView {
       this.ranges.time_range,
     );
     this.prepKey = key;
-    this.splits = null;
+    this.selection = null;
     this.drawAll();
+    this.warmUp();
   }
 
-  /** Each run split by the current ranges (computed once per brush step). */
-  private currentSplits(prep: Prepared): Split[] {
+  /**
+   * While idle after a full draw, build what the first brush step reads (the token-range index
+   * of every run, the time view's per-bin indexes), so that it does not wait for them.
+   */
+  private warmUp(): void {
+    if (this.warmTimer) window.clearTimeout(this.warmTimer);
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
+    this.warmTimer = window.setTimeout(() => {
+      this.warmTimer = 0;
+      const prep = this.prep;
+      if (prep === null || this.disposed || this.dragging !== null) return;
+      prepareSelection(prep, this.ranges.time_range);
+      for (const slot of this.slots) slot.spec.warm?.(this.drawState(prep, slot));
+    }, 300);
+  }
+
+  /** Every run's rows inside / outside the ranges (computed once per brush step). */
+  private currentSelection(prep: Prepared): RunSelection[] {
     const token = this.ranges.token_range;
     const time = this.ranges.time_range;
-    const s = this.splits;
-    if (s && s.prep === prep && rangesEqual(s.token, token) && rangesEqual(s.time, time)) {
+    const s = this.selection;
+    if (s && s.prep === prep && s.active === this.active && rangesEqual(s.token, token) && rangesEqual(s.time, time)) {
       return s.value;
     }
-    const value = splitRuns(prep, token, time);
-    this.splits = { token, time, prep, value };
+    const value = selectRuns(prep, token, time, this.active);
+    this.selection = { token, time, prep, active: this.active, value };
     return value;
   }
 
@@ -486,10 +616,11 @@ class WidgetView {
       logAxis: this.model.get("log_axis"),
       tokenRange: this.ranges.token_range,
       timeRange: this.ranges.time_range,
-      splits: this.currentSplits(prep),
+      selection: this.currentSelection(prep),
       stats: this.currentStats(),
       slo: this.model.get("slo"),
-      width: slot.plot.clientWidth || 500,
+      // measured by the ResizeObserver; read from the div (a layout) only before it reports
+      width: slot.width || slot.plot.clientWidth || 500,
     };
   }
 
@@ -497,69 +628,256 @@ class WidgetView {
    * Draw every view: the main one (the scatter, beside the panel) now, the others in the next
    * animation frame, so the page paints the panel and the scatter before the rest (one paint
    * between them: a paint per view costs more than it shows in software-rendered WebGL).
+   * A view out of the viewport that was drawn before is drawn when it scrolls into view.
    */
   private drawAll(): void {
     if (this.prep === null) return;
     const main = this.slots.filter((s) => s.spec.area === "main");
     this.drawQueue = this.slots.filter((s) => s.spec.area !== "main");
-    main.forEach((s) => this.drawSlot(s));
+    main.forEach((s) => this.drawIfShown(s));
     if (this.drawFrame === 0) {
       this.drawFrame = requestAnimationFrame(() => {
         this.drawFrame = 0;
         if (this.disposed) return;
         const rest = this.drawQueue;
         this.drawQueue = [];
-        rest.forEach((s) => this.drawSlot(s));
+        rest.forEach((s) => this.drawIfShown(s));
       });
     }
   }
 
-  /**
-   * Redraw the views that redraw on `trigger` (selection: once per animation frame, or `now`
-   * when the kernel's numbers have just been shown and the views were waiting for them).
-   */
-  private redraw(trigger: Trigger, now = false): void {
-    if (this.prep === null) return;
-    const slots = this.slots.filter((s) => s.spec.redrawOn.includes(trigger));
-    if (trigger !== "selection") {
-      slots.forEach((s) => this.drawSlot(s));
-      return;
+  /** Draw a view's figure now if it is in view (or never drawn), else when it scrolls in. */
+  private drawIfShown(slot: Slot): void {
+    slot.keep = {};
+    if (slot.visible || !slot.ready) {
+      this.figureQueue = this.figureQueue.filter((s) => s !== slot);
+      this.drawSlot(slot);
+    } else {
+      slot.stale = true;
     }
-    this.drawOverlays();
-    if (now) {
-      if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
-      this.selectionFrame = 0;
-      slots.forEach((s) => this.drawSlot(s));
-      return;
-    }
-    if (this.selectionFrame) return;
-    this.selectionFrame = requestAnimationFrame(() => {
-      this.selectionFrame = 0;
-      if (this.disposed) return;
-      slots.forEach((s) => this.drawSlot(s));
-    });
   }
 
-  private drawSlot(slot: Slot): void {
+  /**
+   * Redraw the views that redraw on `trigger`: "data" all of them (drawAll); new statistics
+   * as previews while a brush moves, else as figures (one per task); a range set otherwise
+   * than by a drag, as figures.
+   */
+  private redraw(trigger: Trigger): void {
+    if (this.prep === null) return;
+    if (trigger === "data") {
+      this.drawAll();
+      return;
+    }
+    for (const slot of this.slots) {
+      if (!slot.spec.redrawOn.includes(trigger)) continue;
+      if (trigger === "stats" && slot.preview !== null) {
+        // an answer to an older brush (more to come) is shown as a preview only
+        this.settle(slot, this.dragging !== null || this.ctx.scheduler.busy());
+      }
+      else if (trigger === "stats" && this.dragging !== null && slot.spec.update && slot.ready && slot.visible) {
+        this.drawPreview(slot, slot.spec.update(this.drawState(this.prep, slot)));
+      } else {
+        slot.keep = {};
+        this.queueFigure(slot);
+      }
+    }
+    if (trigger === "selection") this.drawOverlays();
+  }
+
+  /**
+   * A view whose preview stands in for its figure, once the state it shows changed for the
+   * last time (the brush rests, or the answer to the last brush came): the preview stays and
+   * plotly catches up when idle if the figure's layout is what is drawn (its axes kept while
+   * the shapes still fit them well: no axis jumps), else the figure is drawn now.
+   * `moving`: the brush still moves (new statistics mid-drag): only the preview follows.
+   */
+  private settle(slot: Slot, moving: boolean): void {
     const prep = this.prep;
     if (prep === null || this.disposed) return;
+    if (!slot.visible) {
+      slot.stale = true;
+      return;
+    }
+    const state = this.drawState(prep, slot);
+    // a view of the kernel's numbers has new ones to show; the others' last step is current
+    const update = slot.spec.redrawOn.includes("stats") ? slot.spec.update?.(state) : undefined;
+    if (moving) {
+      if (update) this.drawPreview(slot, update);
+      return;
+    }
+    const keep: AxisRanges = {};
+    for (const [name, axis] of Object.entries(update?.axes ?? slot.lastAxes ?? {})) {
+      const drawn = axisRange(slot.plot, name);
+      if (drawn === null || outgrows(drawn, axis.reach)) continue;
+      const span = Math.abs(drawn[1] - drawn[0]);
+      if (span > 0 && (axis.reach[1] - axis.reach[0]) / span >= KEEP_AXIS_FILL) keep[name as keyof AxisRanges] = drawn;
+    }
+    slot.keep = keep;
+    const fig = slot.spec.figure(state);
+    const drawn = slot.drawnLayout === null ? "" : JSON.stringify(slot.drawnLayout);
+    const wanted = typeof fig === "string" ? null : JSON.parse(JSON.stringify(withRanges(fig.layout, keep))) as unknown;
+    if (wanted !== null && JSON.stringify(wanted) === drawn) {
+      if (update) this.drawPreview(slot, update);
+      this.scheduleSync(slot);
+    } else {
+      this.queueFigure(slot);
+    }
+  }
+
+  /** Let plotly catch up with a view's preview once the page is idle (see SYNC_DELAY_MS). */
+  private scheduleSync(slot: Slot): void {
+    slot.sync = true;
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
+    this.syncTimer = window.setTimeout(() => {
+      this.syncTimer = 0;
+      whenIdle(() => this.syncNext());
+    }, SYNC_DELAY_MS);
+  }
+
+  /** Draw the next figure plotly is behind on (one per idle period; none while dragging). */
+  private syncNext(): void {
+    if (this.disposed || this.dragging !== null || this.syncTimer) return;
+    const slot = this.slots.find((s) => s.sync && s.visible);
+    if (slot === undefined) return;
+    this.drawSlot(slot, "sync");
+    if (this.slots.some((s) => s.sync && s.visible)) whenIdle(() => this.syncNext());
+  }
+
+  /**
+   * Redraw a view's figure in a task of its own (after any already queued), or when it scrolls
+   * into view: between two figures the page takes the kernel's answers and the pointer.
+   */
+  private queueFigure(slot: Slot): void {
+    if (!slot.visible && slot.ready) {
+      slot.stale = true;
+      return;
+    }
+    if (!this.figureQueue.includes(slot)) this.figureQueue.push(slot);
+    if (this.figureTimer === 0) this.figureTimer = window.setTimeout(() => this.drawNextFigure(), 0);
+  }
+
+  private drawNextFigure(): void {
+    this.figureTimer = 0;
+    const slot = this.figureQueue.shift();
+    if (slot === undefined || this.disposed) return;
+    this.drawSlot(slot, "figure");
+    if (this.figureQueue.length > 0) this.figureTimer = window.setTimeout(() => this.drawNextFigure(), 0);
+  }
+
+  /**
+   * A brush step, in one animation frame: the views of the selection draw their previews
+   * (no plotly), the overlays follow; views out of view are marked for later.
+   */
+  private drawStep(): void {
+    const prep = this.prep;
+    if (prep === null || this.disposed) return;
+    if (this.syncTimer) {
+      window.clearTimeout(this.syncTimer); // plotly catches up once the brush rests again
+      this.syncTimer = 0;
+    }
+    for (const slot of this.slots) {
+      if (!slot.ready) continue;
+      const spec = slot.spec;
+      const follows = spec.redrawOn.includes("selection");
+      if (!slot.visible) {
+        if (follows || spec.overlay) slot.stale = true;
+        continue;
+      }
+      if (follows && spec.update) {
+        this.figureQueue = this.figureQueue.filter((s) => s !== slot);
+        this.drawPreview(slot, spec.update(this.drawState(prep, slot)));
+      } else if (follows) {
+        this.queueFigure(slot); // a view without previews: its figure, at plotly's pace
+      } else if (spec.overlay) {
+        this.drawSlotExtras(slot);
+        this.emitDrawn(slot, "overlay");
+      }
+    }
+  }
+
+  /**
+   * Show shapes in place of the view's traces (a brush step, or new statistics mid-drag),
+   * growing an axis first when they do not fit in it.
+   */
+  private drawPreview(slot: Slot, update: ViewUpdate): void {
+    const prep = this.prep;
+    if (prep === null || !slot.ready) return;
+    if (slot.preview === null) setTracesHidden(slot.plot, true);
+    slot.previewSeq += 1;
+    slot.preview = update.shapes;
+    slot.lastAxes = update.axes;
+    slot.sync = false;
+    setText(slot.note, slot.spec.note?.(this.drawState(prep, slot)) ?? "");
+    const moves: Record<string, unknown> = {};
+    const grown: AxisRanges = {};
+    for (const [name, axis] of Object.entries(update.axes ?? {})) {
+      if (outgrows(axisRange(slot.plot, name), axis.reach)) {
+        moves[`${name}.range`] = axis.range;
+        moves[`${name}.autorange`] = false;
+        grown[name as keyof AxisRanges] = axis.range;
+      }
+    }
+    if (Object.keys(moves).length > 0) {
+      // rare: the preview is drawn once the axis moved (plotly_relayout → drawSlotExtras)
+      if (slot.drawnLayout !== null) slot.drawnLayout = withRanges(slot.drawnLayout, grown);
+      void Plotly.relayout(slot.plot, moves as never);
+    } else {
+      this.drawSlotExtras(slot);
+    }
+    this.emitDrawn(slot, "preview");
+  }
+
+  /**
+   * Draw a view's figure with plotly (ending its preview): "figure" when it shows something
+   * new, "sync" when plotly catches up with a preview that already showed it.
+   */
+  private drawSlot(slot: Slot, kind: "figure" | "sync" = "figure"): void {
+    const prep = this.prep;
+    if (prep === null || this.disposed) return;
+    slot.stale = false;
+    slot.sync = false;
     const state = this.drawState(prep, slot);
     const fig = slot.spec.figure(state);
+    const previewSeq = slot.previewSeq;
     if (typeof fig === "string") {
-      slot.note.textContent = fig;
+      setText(slot.note, fig);
       slot.plot.hidden = true;
+      this.endPreview(slot);
       return;
     }
     slot.plot.hidden = false;
-    slot.note.textContent = slot.spec.note?.(state) ?? "";
-    void react(slot.plot, fig, slot.spec.id).then(() => {
+    setText(slot.note, slot.spec.note?.(state) ?? "");
+    const layout = withRanges(fig.layout, slot.keep);
+    // a copy: plotly writes into the layout it is given
+    const drawnLayout = JSON.parse(JSON.stringify(layout)) as Record<string, unknown>;
+    // plotly's short path (traces only) where only traces change: what a sync is
+    void react(slot.plot, { data: fig.data, layout }, slot.spec.id, kind === "sync").then(() => {
       if (this.disposed) return;
+      slot.drawnLayout = drawnLayout;
       if (!slot.ready) {
         slot.ready = true;
         this.attachExtras(slot);
       }
+      // a preview drawn since this figure started stays (the brush moved on)
+      if (slot.previewSeq === previewSeq) this.endPreview(slot);
       this.drawSlotExtras(slot);
+      this.emitDrawn(slot, kind);
     });
+  }
+
+  /** The figure's traces are shown again, the preview shapes go. */
+  private endPreview(slot: Slot): void {
+    if (slot.preview === null) return;
+    slot.preview = null;
+    setTracesHidden(slot.plot, false);
+  }
+
+  /**
+   * Tell tests and benchmarks that a view was drawn: something new ("figure", "preview",
+   * "overlay") or plotly catching up with what a preview showed ("sync": nothing new).
+   */
+  private emitDrawn(slot: Slot, kind: "figure" | "preview" | "overlay" | "sync"): void {
+    slot.plot.dispatchEvent(new CustomEvent(DRAWN_EVENT, { detail: { view: slot.spec.id, kind } }));
   }
 
   /** After the first draw: the view's brush and veil, its overlay, and their redraw hooks. */
@@ -585,20 +903,26 @@ class WidgetView {
       });
       this.cleanups.push(() => slot.brush?.dispose());
     }
-    if (spec.overlay) slot.overlay = new LineOverlay(gd);
+    if (spec.overlay || spec.update) slot.overlay = new ShapeOverlay(gd);
+    // hover, zoom and the download read plotly's traces: it catches up with a preview at once
+    gd.addEventListener("pointerenter", () => {
+      if (slot.sync && this.dragging === null) this.drawSlot(slot, "sync");
+    });
     // zoom, pan, autoscale and resizes move the axes: veils and overlays follow
     onPlotlyEvent(gd, "plotly_relayout", () => this.drawSlotExtras(slot));
     onPlotlyEvent(gd, "plotly_afterplot", () => this.drawSlotExtras(slot));
   }
 
+  /** The veil and the shapes over the figure (the preview's, then the permanent overlay's). */
   private drawSlotExtras(slot: Slot): void {
     if (!slot.ready || this.prep === null) return;
     const key = slot.spec.brush?.range;
     if (slot.veil && key && this.dragging !== key) {
       slot.veil.draw(this.ranges[key], this.colors.veil, this.colors.muted);
     }
-    if (slot.overlay && slot.spec.overlay) {
-      slot.overlay.draw(slot.spec.overlay(this.drawState(this.prep, slot)));
+    if (slot.overlay) {
+      const permanent = slot.spec.overlay?.(this.drawState(this.prep, slot)) ?? [];
+      slot.overlay.draw(slot.preview === null ? permanent : [...slot.preview, ...permanent]);
     }
   }
 
@@ -606,8 +930,13 @@ class WidgetView {
     for (const slot of this.slots) if (slot.veil) this.drawSlotExtras(slot);
   }
 
+  /** Redraw the permanent overlays of the views in view (the others when they scroll in). */
   private drawOverlays(): void {
-    for (const slot of this.slots) if (slot.overlay) this.drawSlotExtras(slot);
+    for (const slot of this.slots) {
+      if (!slot.overlay || !slot.spec.overlay) continue;
+      if (slot.visible) this.drawSlotExtras(slot);
+      else slot.stale = true;
+    }
   }
 
   /** Once a time range is settled, the views that leave its rows out redraw (not mid-drag). */
@@ -631,9 +960,11 @@ class WidgetView {
 
   dispose(): void {
     this.disposed = true;
-    if (this.viewsTimer) window.clearTimeout(this.viewsTimer);
-    if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
+    if (this.stepFrame) cancelAnimationFrame(this.stepFrame);
     if (this.drawFrame) cancelAnimationFrame(this.drawFrame);
+    if (this.figureTimer) window.clearTimeout(this.figureTimer);
+    if (this.warmTimer) window.clearTimeout(this.warmTimer);
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
     this.cleanups.forEach((fn) => fn());
     for (const slot of this.slots) Plotly.purge(slot.plot);
     this.root.remove();

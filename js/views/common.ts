@@ -1,6 +1,22 @@
 /**
- * What every view shares: the figure type, the draw state handed to views, plotly layout
- * pieces (theme colours, axes, titles), run labels, and the SLO threshold lines.
+ * What every view shares: the view contract (ViewSpec: a full plotly figure, and optionally
+ * the shapes a brush step draws without plotly), the draw state handed to views, plotly
+ * layout pieces (theme colours, axes, titles), run labels, and the SLO threshold lines.
+ *
+ * How a view is drawn (js/widget.ts):
+ * - `figure(state)` on its triggers (`redrawOn`), with `Plotly.react`. A figure whose traces
+ *   keep their number and types from one call to the next (an empty trace, not a missing one)
+ *   and whose axes have fixed ranges (computed here, never plotly's autorange) is redrawn
+ *   incrementally: plotly re-plots its traces only (no axes, margins or legend), a few ms.
+ * - `update(state)` while the brush moves, if the view has it: the shapes that stand in for
+ *   the figure's traces (hidden meanwhile) on every brush step, and on every kernel answer
+ *   for the views of the kernel's numbers — no plotly call, so every view keeps up with the
+ *   pointer. When the brush rests, the figure is drawn at once if its layout changed (axes,
+ *   title); if only its traces did, the shapes already show it, and plotly catches up when the
+ *   page is idle or the pointer comes to the view (hover, zoom, download read plotly's data).
+ * - `overlay(state)`: shapes always drawn over the figure, redrawn on every brush step (the
+ *   time view's rolling quantiles over its WebGL points).
+ * Views out of the viewport are drawn when they scroll into view.
  */
 
 import { plotlyText } from "../data";
@@ -8,9 +24,10 @@ import type { Unit } from "../format";
 import { columnLabel, shortColumnLabel } from "../labels";
 import { labelOf } from "../panel";
 import type { RunMeta, Stats } from "../protocol";
-import type { Prepared, Split } from "../prepared";
+import type { Prepared } from "../prepared";
 import { unitScale } from "../prepared";
 import type { Range } from "../range";
+import type { RunSelection } from "../selection";
 import type { PlotColors } from "../theme";
 
 /** A plotly figure spec (typed loosely here; plotly validates it). */
@@ -27,26 +44,46 @@ export interface DrawState {
   logAxis: boolean;
   tokenRange: Range;
   timeRange: Range;
-  /** Each run's values inside / outside both ranges (display units, ascending). */
-  splits: readonly Split[];
+  /** Each run's values inside / outside both ranges (display units, as sorted samples). */
+  selection: readonly RunSelection[];
   /** The kernel's statistics (in the report: those it was written with). */
   stats: Stats;
   /** SLO objectives: column → seconds ({} = none). */
   slo: Readonly<Record<string, number>>;
-  /** The plot div's width in pixels (for label lengths). */
+  /** The plot div's width in pixels (for label lengths; measured by a ResizeObserver). */
   width: number;
 }
 
 /** Why a view redraws: new data (dimension pair, theme, SLO), a brush step, a settled time range, new stats. */
 export type Trigger = "data" | "selection" | "filter" | "stats";
 
-/** A polyline drawn over a view without a plotly redraw (in data coordinates). */
-export interface OverlayLine {
+/** A path drawn over a view without plotly (data coordinates of its xaxis / yaxis). */
+export interface OverlayShape {
+  /** The points; a non-finite x or y breaks the path. */
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   color: string;
+  /** Line width (px); 0 draws the fill only. */
   width: number;
+  /** plotly's dash names ("dot", "dash", ...) or an SVG dash array. */
   dash?: string;
+  /** Steps as plotly's `line.shape: "hv"` (across, then up or down). */
+  steps?: boolean;
+  /** A dot of this diameter (px) at every point, as plotly's `mode: "lines+markers"`. */
+  markers?: number;
+  /** A fill down to y = 0 ("tozeroy") or of the closed outline ("toself"). */
+  fill?: { mode: "tozeroy" | "toself"; color: string };
+}
+
+/** A brush step of a view: its shapes, and what they need of the axes. */
+export interface ViewUpdate {
+  shapes: OverlayShape[];
+  /**
+   * Per axis (plotly's units: log10 on log axes), the extent the shapes reach and the range
+   * the figure takes for this state: the axis is moved to `range` only when `reach` does not
+   * fit in it as drawn (while brushing an axis grows, rarely, and never shrinks).
+   */
+  axes?: Partial<Record<"xaxis" | "yaxis", { reach: [number, number]; range: [number, number] }>>;
 }
 
 /** One registered view: a plot div in the widget, redrawn on its triggers. */
@@ -63,10 +100,20 @@ export interface ViewSpec {
   brush?: { range: "token_range" | "time_range"; yAxes: readonly string[] };
   /** A sentence shown above the figure (e.g. which runs it leaves out), "" for none. */
   note?(state: DrawState): string;
-  /** The figure, or a sentence saying why the view has nothing to draw. */
+  /**
+   * The figure, or a sentence saying why the view has nothing to draw. Keep the traces and the
+   * axis ranges stable (see the top of this file) so that redraws are incremental.
+   */
   figure(state: DrawState): Figure | string;
-  /** Lines that follow every brush step, drawn over the figure (no plotly redraw). */
-  overlay?(state: DrawState): OverlayLine[];
+  /**
+   * A brush step without plotly (views of the selection): shapes standing in for the figure's
+   * traces while the brush moves; must look like the figure's traces for the same state.
+   */
+  update?(state: DrawState): ViewUpdate;
+  /** Shapes always drawn over the figure and redrawn on every brush step (no plotly redraw). */
+  overlay?(state: DrawState): OverlayShape[];
+  /** Work done while idle after a full draw so that brush steps find it done (indexes). */
+  warm?(state: DrawState): void;
 }
 
 /** The short label of a run (Python's differing part of the names), the name as fallback. */
@@ -164,7 +211,36 @@ export function selectionOf(s: Pick<DrawState, "tokenRange" | "timeRange">): Ran
 }
 
 /** The note of a view of the selected rows when no run has one in the selection, else "". */
-export function emptySelectionNote(state: Pick<DrawState, "splits">): string {
-  if (state.splits.some((s) => s.inside.length > 0)) return "";
+export function emptySelectionNote(state: Pick<DrawState, "selection">): string {
+  if (state.selection.some((s) => s.inside.size > 0)) return "";
   return "Not enough data: no request in the selection (faint: the requests outside it).";
+}
+
+/** The smallest "nice" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at least `v` > 0. */
+export function niceCeil(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return 1;
+  const scale = 10 ** Math.floor(Math.log10(v));
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    if (step * scale >= v * (1 - 1e-12)) return step * scale;
+  }
+  return 10 * scale;
+}
+
+/**
+ * A fixed value-axis range covering [lo, hi] with a margin, its ends rounded outwards to a nice
+ * step of about a tenth of the span (so it moves only when the data cross a step): plotly's
+ * units, log10 on a log axis.
+ */
+export function niceRange(lo: number, hi: number, log: boolean): [number, number] {
+  if (log && !(lo > 0 && hi > 0)) return [0, 1];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  let a = log ? Math.log10(lo) : lo;
+  let b = log ? Math.log10(hi) : hi;
+  const span = b > a ? b - a : Math.max(Math.abs(b) * 0.1, log ? 0.1 : 1e-9);
+  a -= span * 0.04;
+  b += span * 0.04;
+  const step = niceCeil(span / 10);
+  const range: [number, number] = [Math.floor(a / step) * step, Math.ceil(b / step) * step];
+  if (!log && lo >= 0) range[0] = Math.max(0, range[0]); // latencies: no negative axis below them
+  return range;
 }

@@ -716,7 +716,8 @@ def test_time_view_drag_sets_time_range(demo: SharedWidget) -> None:
 
 
 def test_ecdf_and_shift_views_redraw_on_brush(demo: SharedWidget) -> None:
-    """A scatter brush redraws the ECDF (selection) and the shift function (new stats)."""
+    """A scatter brush redraws the ECDF (selection) and the shift function (new stats), out
+    of view too: when the user scrolls to them."""
     page, root = demo.page, demo.root
     ytitle = root.locator('[data-testid="ecdf"] .g-ytitle').text_content()
     assert ytitle == "cumulative share of requests"
@@ -729,7 +730,9 @@ def test_ecdf_and_shift_views_redraw_on_brush(demo: SharedWidget) -> None:
     state = wait_converged(root, demo.state_path, "the brush to reach Python")
     expected = compare(*demo.runs, token_range=tuple(state["token_range"])).to_dict()
     wait_settled(root, expected, "panel after the brush", demo.state_path)
+    root.locator('[data-testid="ecdf"]').scroll_into_view_if_needed()
     wait_until(lambda: root.evaluate(LINES_JS, "ecdf") != ecdf_before, WAIT_S, "the ECDF to redraw")
+    root.locator('[data-testid="shift"]').scroll_into_view_if_needed()
     wait_until(
         lambda: root.evaluate(LINES_JS, "shift") != shift_before,
         WAIT_S,
