@@ -74,6 +74,8 @@ GOAL_SIZE = 100_000
 TIMEOUT_MS = 300_000
 #: The browser window: tall enough that every view of the widget is in the viewport (a view
 #: out of it is redrawn only when it scrolls into view; the benchmark times them all).
+#: `--height 1000` shows what a laptop screen shows: the scatter, the time view and the top
+#: of the views below it.
 VIEWPORT = {"width": 1400, "height": 2400}
 #: Quiet time (ms) after the last pointer event, plot redraw, panel change or answer before
 #: a drag counts as finished (longer than the widget's own waits, e.g. VIEWS_WAIT_MS = 90).
@@ -689,9 +691,12 @@ def lab_and_browser() -> Iterator[tuple[LabServer, Browser]]:
 
 
 @contextmanager
-def widget_page(lab: LabServer, browser: Browser, n: int) -> Iterator[WidgetPage]:
-    """A fresh browser context showing the widget at n requests per run."""
-    context = browser.new_context(viewport=VIEWPORT)
+def widget_page(
+    lab: LabServer, browser: Browser, n: int, height: int = VIEWPORT["height"]
+) -> Iterator[WidgetPage]:
+    """A fresh browser context (a window `height` px tall) showing the widget at n requests
+    per run."""
+    context = browser.new_context(viewport={"width": VIEWPORT["width"], "height": height})
     try:
         yield open_widget(context.new_page(), lab, n)
     finally:
@@ -708,14 +713,17 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=40, help="pointer moves per drag")
     parser.add_argument("--hz", type=float, default=60.0, help="pointer moves per second")
     parser.add_argument("--verbose", action="store_true", help="print every drag")
+    parser.add_argument("--height", type=int, default=VIEWPORT["height"],
+                        help="window height in px (the default shows every view)")  # fmt: skip
     args = parser.parse_args()
 
     rows: list[Row] = []
     with lab_and_browser() as (lab, browser):
-        print(f"machine: {machine_description(browser)}", flush=True)
+        print(f"machine: {machine_description(browser)}; window {VIEWPORT['width']}x{args.height}",
+              flush=True)  # fmt: skip
         for n in sorted(args.sizes):
             t0 = time.perf_counter()
-            with widget_page(lab, browser, n) as wp:
+            with widget_page(lab, browser, n, args.height) as wp:
                 print(f"n={n:,}: widget up in {time.perf_counter() - t0:.1f} s "
                       f"(plots {wp.render['plots']:.0f} ms, stats {wp.render['stats']:.0f} ms "
                       f"after running the cell); plots: {', '.join(wp.plot_ids)}",

@@ -109,6 +109,15 @@ function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** A span of the widget's own work on the page's performance timeline (traces show it). */
+function measure(name: string, start: number): void {
+  try {
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // a page without User Timing Level 3: no span
+  }
+}
+
 /** Run `fn` when the page is idle (within a second at worst). */
 function whenIdle(fn: () => void): void {
   if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 1000 });
@@ -170,6 +179,8 @@ class WidgetView {
     active: BrushKey;
     value: RunSelection[];
   } | null = null;
+  /** The range inputs do not show the brushed range yet (they follow once per frame). */
+  private rangeInputsBehind = false;
   /** The range brushed (or typed) last: the selection reads its index. */
   private active: BrushKey = "token";
   private colors: PlotColors;
@@ -456,10 +467,17 @@ class WidgetView {
     if (reloadData) void this.refreshData();
   }
 
-  private setRange(key: RangeKey, range: Range): void {
+  /** Take a range; its inputs show it now, or with the next brush step's frame (`later`). */
+  private setRange(key: RangeKey, range: Range, later = false): void {
     this.ranges[key] = range;
-    if (key === "token_range") this.controls.setRange(range);
-    else this.controls.setTimeRange(range);
+    if (later) this.rangeInputsBehind = true;
+    else this.showRangeInputs();
+  }
+
+  private showRangeInputs(): void {
+    this.rangeInputsBehind = false;
+    this.controls.setRange(this.ranges.token_range);
+    this.controls.setTimeRange(this.ranges.time_range);
   }
 
   private setRangeFromControl(key: RangeKey, range: Range): void {
@@ -482,7 +500,7 @@ class WidgetView {
     this.dragging = key;
     this.active = key === "token_range" ? "token" : "time";
     if (rangesEqual(range, this.ranges[key])) return;
-    this.setRange(key, range);
+    this.setRange(key, range, true);
     this.ctx.scheduler.push({ [key]: range });
     setStale(this.panel, this.root, true);
     for (const slot of this.slots) if (slot.spec.brush?.range === key) slot.veil?.hide();
@@ -565,6 +583,7 @@ class WidgetView {
         ...(t instanceof Float32Array ? { t } : {}),
       };
     });
+    const t0 = performance.now();
     this.prep = prepare(
       columns,
       dimension,
@@ -573,6 +592,7 @@ class WidgetView {
       this.model.get("density_threshold"),
       this.ranges.time_range,
     );
+    measure("tpot:prepare", t0);
     this.prepKey = key;
     this.selection = null;
     this.drawAll();
@@ -590,8 +610,10 @@ class WidgetView {
       this.warmTimer = 0;
       const prep = this.prep;
       if (prep === null || this.disposed || this.dragging !== null) return;
+      const t0 = performance.now();
       prepareSelection(prep, this.ranges.time_range);
       for (const slot of this.slots) slot.spec.warm?.(this.drawState(prep, slot));
+      measure("tpot:warm-up", t0);
     }, 300);
   }
 
@@ -628,7 +650,6 @@ class WidgetView {
    * Draw every view: the main one (the scatter, beside the panel) now, the others in the next
    * animation frame, so the page paints the panel and the scatter before the rest (one paint
    * between them: a paint per view costs more than it shows in software-rendered WebGL).
-   * A view out of the viewport that was drawn before is drawn when it scrolls into view.
    */
   private drawAll(): void {
     if (this.prep === null) return;
@@ -646,15 +667,11 @@ class WidgetView {
     }
   }
 
-  /** Draw a view's figure now if it is in view (or never drawn), else when it scrolls in. */
+  /** Draw a view's figure now (in view or not: a full draw, e.g. new dimensions or theme). */
   private drawIfShown(slot: Slot): void {
     slot.keep = {};
-    if (slot.visible || !slot.ready) {
-      this.figureQueue = this.figureQueue.filter((s) => s !== slot);
-      this.drawSlot(slot);
-    } else {
-      slot.stale = true;
-    }
+    this.figureQueue = this.figureQueue.filter((s) => s !== slot);
+    this.drawSlot(slot);
   }
 
   /**
@@ -678,7 +695,8 @@ class WidgetView {
         this.drawPreview(slot, slot.spec.update(this.drawState(this.prep, slot)));
       } else {
         slot.keep = {};
-        this.queueFigure(slot);
+        // a range set otherwise than by a drag is a one-off: every view, in view first
+        this.queueFigure(slot, trigger === "selection");
       }
     }
     if (trigger === "selection") this.drawOverlays();
@@ -744,15 +762,20 @@ class WidgetView {
   }
 
   /**
-   * Redraw a view's figure in a task of its own (after any already queued), or when it scrolls
-   * into view: between two figures the page takes the kernel's answers and the pointer.
+   * Redraw a view's figure in a task of its own (after any already queued; views in view
+   * first): between two figures the page takes the kernel's answers and the pointer. A view
+   * out of view is drawn when it scrolls in, unless `everywhere`.
    */
-  private queueFigure(slot: Slot): void {
-    if (!slot.visible && slot.ready) {
+  private queueFigure(slot: Slot, everywhere = false): void {
+    if (!everywhere && !slot.visible && slot.ready) {
       slot.stale = true;
       return;
     }
-    if (!this.figureQueue.includes(slot)) this.figureQueue.push(slot);
+    if (!this.figureQueue.includes(slot)) {
+      const behind = this.figureQueue.findIndex((s) => !s.visible);
+      if (slot.visible && behind >= 0) this.figureQueue.splice(behind, 0, slot);
+      else this.figureQueue.push(slot);
+    }
     if (this.figureTimer === 0) this.figureTimer = window.setTimeout(() => this.drawNextFigure(), 0);
   }
 
@@ -769,6 +792,7 @@ class WidgetView {
    * (no plotly), the overlays follow; views out of view are marked for later.
    */
   private drawStep(): void {
+    if (this.rangeInputsBehind) this.showRangeInputs();
     const prep = this.prep;
     if (prep === null || this.disposed) return;
     if (this.syncTimer) {
@@ -930,13 +954,9 @@ class WidgetView {
     for (const slot of this.slots) if (slot.veil) this.drawSlotExtras(slot);
   }
 
-  /** Redraw the permanent overlays of the views in view (the others when they scroll in). */
+  /** Redraw the permanent overlays (a range changed). */
   private drawOverlays(): void {
-    for (const slot of this.slots) {
-      if (!slot.overlay || !slot.spec.overlay) continue;
-      if (slot.visible) this.drawSlotExtras(slot);
-      else slot.stale = true;
-    }
+    for (const slot of this.slots) if (slot.overlay && slot.spec.overlay) this.drawSlotExtras(slot);
   }
 
   /** Once a time range is settled, the views that leave its rows out redraw (not mid-drag). */
