@@ -38,39 +38,46 @@ function orderKey(bits: number): number {
   return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
 }
 
-/** The float32 bits back from `orderKey`. */
-function keyBits(key: number): number {
-  return key & 0x80000000 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
-}
-
 /**
- * Sort `keys` ascending carrying `values` along (stable LSD radix sort, 8 bits a pass, passes
- * every key agrees on skipped): O(n), no comparator calls. Returns the sorted pair of arrays
- * (the inputs are reused as scratch).
+ * Sort `keys` ascending carrying `values` along (stable LSD radix sort, 11 bits a pass, the
+ * three digit histograms counted in one pass first, passes every key agrees on skipped):
+ * O(n), no comparator calls. Returns the sorted pair of arrays (the inputs are reused as
+ * scratch).
  */
 export function radixSortPairs(keys: Uint32Array, values: Uint32Array): [Uint32Array, Uint32Array] {
   const n = keys.length;
+  const size = 2048;
+  const mask = size - 1;
+  const counts = new Uint32Array(3 * size);
+  for (let k = 0; k < n; k++) {
+    const key = keys[k] as number;
+    const a = key & mask;
+    const b = size + ((key >>> 11) & mask);
+    const c = 2 * size + (key >>> 22);
+    counts[a] = (counts[a] as number) + 1;
+    counts[b] = (counts[b] as number) + 1;
+    counts[c] = (counts[c] as number) + 1;
+  }
   let keyA: Uint32Array = keys;
   let valA: Uint32Array = values;
-  let keyB: Uint32Array = new Uint32Array(n);
-  let valB: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(256);
-  for (let shift = 0; shift < 32; shift += 8) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) {
-      const d = ((keyA[k] as number) >>> shift) & 255;
-      counts[d] = (counts[d] as number) + 1;
-    }
-    if (n === 0 || counts[((keyA[0] as number) >>> shift) & 255] === n) continue;
+  let keyB: Uint32Array | null = null;
+  let valB: Uint32Array | null = null;
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * size;
+    const shift = pass * 11;
+    // the digit histograms do not depend on the order: one shared by every key is a no-op
+    if (n === 0 || counts[base + (((keyA[0] as number) >>> shift) & mask)] === n) continue;
+    keyB ??= new Uint32Array(n);
+    valB ??= new Uint32Array(n);
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
+    for (let d = base; d < base + size; d++) {
       const c = counts[d] as number;
       counts[d] = sum;
       sum += c;
     }
     for (let k = 0; k < n; k++) {
       const key = keyA[k] as number;
-      const d = (key >>> shift) & 255;
+      const d = base + ((key >>> shift) & mask);
       const to = counts[d] as number;
       counts[d] = to + 1;
       keyB[to] = key;
@@ -109,21 +116,19 @@ export function sortRowsByY(run: RunColumns, scale = 1): SortedRows {
     vals[m] = i;
     m++;
   }
-  const [sk, idx] = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m));
+  const idx = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m))[1];
   const x = new Float32Array(m);
   const t = run.t ? new Float32Array(m) : null;
   const yOut = new Float64Array(m);
-  const one = new Uint32Array(1);
-  const asFloat = new Float32Array(one.buffer);
   const xs = run.x;
-  const ts = run.t;
+  const ys = run.y;
   for (let k = 0; k < m; k++) {
     const i = idx[k] as number;
     x[k] = xs[i] as number;
-    if (t !== null && ts) t[k] = ts[i] as number;
-    one[0] = keyBits(sk[k] as number);
-    yOut[k] = (asFloat[0] as number) * scale;
+    yOut[k] = (ys[i] as number) * scale;
   }
+  const ts = run.t;
+  if (t !== null && ts) for (let k = 0; k < m; k++) t[k] = ts[idx[k] as number] as number;
   return { x, y: yOut, t };
 }
 

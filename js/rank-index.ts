@@ -30,21 +30,8 @@ function popcount(word: number): number {
 class BitVector {
   readonly data: Uint32Array;
 
-  /** The bits of `bit` of every value of `values` (row p → bit p). */
-  constructor(values: Uint32Array, shift: number) {
-    const n = values.length;
-    const words = (n >>> 5) + 1;
-    const data = new Uint32Array(2 * words + 2);
-    let ones = 0;
-    for (let w = 0; w < words; w++) {
-      let word = 0;
-      const end = Math.min(n, (w + 1) << 5);
-      for (let p = w << 5; p < end; p++) word |= ((values[p] as number) >>> shift & 1) << (p & 31);
-      data[2 * w] = ones;
-      data[2 * w + 1] = word;
-      ones += popcount(word);
-    }
-    data[2 * words] = ones;
+  /** `data` as filled by `partitionLevel`. */
+  constructor(data: Uint32Array) {
     this.data = data;
   }
 
@@ -57,11 +44,108 @@ class BitVector {
   }
 }
 
+/**
+ * One level of the wavelet matrix in one pass: the bit `shift` of every value of `cur` as a
+ * bit vector, and `cur` stably partitioned into `next` (zeros first, `zeros` of them).
+ */
+function partitionLevel(cur: Uint32Array, next: Uint32Array, shift: number, zeros: number): Uint32Array {
+  const n = cur.length;
+  const words = (n >>> 5) + 1;
+  const data = new Uint32Array(2 * words + 2);
+  let zi = 0;
+  let oi = zeros;
+  let ones = 0;
+  for (let w = 0; w < words; w++) {
+    let word = 0;
+    const end = Math.min(n, (w + 1) << 5);
+    for (let p = w << 5; p < end; p++) {
+      const v = cur[p] as number;
+      if (((v >>> shift) & 1) === 0) {
+        next[zi++] = v;
+      } else {
+        word |= 1 << (p & 31);
+        next[oi++] = v;
+      }
+    }
+    data[2 * w] = ones;
+    data[2 * w + 1] = word;
+    ones += popcount(word);
+  }
+  data[2 * words] = ones;
+  return data;
+}
+
 /** How many integers in [0, n) have bit `shift` clear (the ranks are a permutation of them). */
 function zerosAt(n: number, shift: number): number {
   const period = 2 ** (shift + 1);
   const half = 2 ** shift;
   return n - (Math.floor(n / period) * half + Math.max(0, (n % period) - half));
+}
+
+/** What a RankIndex is made of (plain typed arrays: built in a worker, sent back as is). */
+export interface RankIndexParts {
+  size: number;
+  keyed: number;
+  passing: number;
+  keys: Float32Array;
+  /** Per level of the wavelet matrix, its bit vector (counts and bits interleaved). */
+  levels: Uint32Array[];
+  zeros: Uint32Array;
+  prefix: Float64Array;
+  prefixPositive: Float64Array;
+}
+
+/**
+ * Index rows given by rank: `values` ascending (rank r's value), `keys[r]` the key of rank r
+ * (NaN = none), `passes[r]` 0 for a row outside the index's filter (the other range).
+ */
+export function buildRankIndex(values: Float64Array, keys: Float32Array, passes?: Uint8Array): RankIndexParts {
+  const n = values.length;
+  // positions: rows with a key (sorted by it), rows without one, rows outside the filter
+  const keyedRanks = new Uint32Array(n);
+  const rest = new Uint32Array(n);
+  let nKeyed = 0;
+  let nUnkeyed = 0;
+  let nFailing = 0;
+  for (let r = 0; r < n; r++) {
+    if (passes !== undefined && passes[r] === 0) nFailing++;
+    else if (Number.isFinite(keys[r] as number)) keyedRanks[nKeyed++] = r;
+    else rest[nUnkeyed++] = r;
+  }
+  // the failing rows after the unkeyed ones, in rank order
+  if (nFailing > 0) {
+    let f = nUnkeyed;
+    for (let r = 0; r < n; r++) if (passes?.[r] === 0) rest[f++] = r;
+  }
+  const order = new Uint32Array(n);
+  order.set(argsortFloat32(keys, keyedRanks.subarray(0, nKeyed)), 0);
+  order.set(rest.subarray(0, nUnkeyed + nFailing), nKeyed);
+  const sortedKeys = new Float32Array(nKeyed);
+  for (let p = 0; p < nKeyed; p++) sortedKeys[p] = keys[order[p] as number] as number;
+
+  const prefix = new Float64Array(n + 1);
+  const prefixPositive = new Float64Array(n + 1);
+  for (let p = 0; p < n; p++) {
+    const v = values[order[p] as number] as number;
+    prefix[p + 1] = (prefix[p] as number) + v;
+    prefixPositive[p + 1] = (prefixPositive[p] as number) + (v > 0 ? v : 0);
+  }
+
+  // the wavelet matrix: one bit vector per bit of the rank, most significant first; each
+  // level stably moves the rows with a 0 bit in front of those with a 1
+  const depth = Math.max(1, Math.ceil(Math.log2(Math.max(n, 2))));
+  const levels: Uint32Array[] = [];
+  const zeros = new Uint32Array(depth);
+  let cur = order;
+  let next = new Uint32Array(n);
+  for (let level = 0; level < depth; level++) {
+    const shift = depth - 1 - level;
+    const z = zerosAt(n, shift);
+    zeros[level] = z;
+    levels.push(partitionLevel(cur, next, shift, z));
+    [cur, next] = [next, cur];
+  }
+  return { size: n, keyed: nKeyed, passing: nKeyed + nUnkeyed, keys: sortedKeys, levels, zeros, prefix, prefixPositive };
 }
 
 export class RankIndex {
@@ -81,67 +165,22 @@ export class RankIndex {
   private readonly prefix: Float64Array;
   private readonly prefixPositive: Float64Array;
 
-  /**
-   * Index rows given by rank: `values` ascending (rank r's value), `keys[r]` the key of rank r
-   * (NaN = none), `passes[r]` 0 for a row outside the index's filter (the other range).
-   */
-  constructor(values: Float64Array, keys: Float32Array, passes?: Uint8Array) {
-    const n = values.length;
-    this.size = n;
+  /** The index of `values` (ascending) from its parts (buildRankIndex's, here or in a worker). */
+  constructor(values: Float64Array, parts: RankIndexParts) {
+    this.size = parts.size;
     this.values = values;
-    // positions: rows with a key (sorted by it), rows without one, rows outside the filter
-    const keyedRanks = new Uint32Array(n);
-    const rest = new Uint32Array(n);
-    let nKeyed = 0;
-    let nUnkeyed = 0;
-    let nFailing = 0;
-    for (let r = 0; r < n; r++) {
-      if (passes !== undefined && passes[r] === 0) nFailing++;
-      else if (Number.isFinite(keys[r] as number)) keyedRanks[nKeyed++] = r;
-      else rest[nUnkeyed++] = r;
-    }
-    // the failing rows after the unkeyed ones, in rank order
-    if (nFailing > 0) {
-      let f = nUnkeyed;
-      for (let r = 0; r < n; r++) if (passes?.[r] === 0) rest[f++] = r;
-    }
-    const order = new Uint32Array(n);
-    order.set(argsortFloat32(keys, keyedRanks.subarray(0, nKeyed)), 0);
-    order.set(rest.subarray(0, nUnkeyed + nFailing), nKeyed);
-    this.keyed = nKeyed;
-    this.passing = nKeyed + nUnkeyed;
-    this.keys = new Float32Array(this.keyed);
-    for (let p = 0; p < this.keyed; p++) this.keys[p] = keys[order[p] as number] as number;
+    this.keyed = parts.keyed;
+    this.passing = parts.passing;
+    this.keys = parts.keys;
+    this.levels = parts.levels.map((data) => new BitVector(data));
+    this.zeros = parts.zeros;
+    this.prefix = parts.prefix;
+    this.prefixPositive = parts.prefixPositive;
+  }
 
-    this.prefix = new Float64Array(n + 1);
-    this.prefixPositive = new Float64Array(n + 1);
-    for (let p = 0; p < n; p++) {
-      const v = values[order[p] as number] as number;
-      this.prefix[p + 1] = (this.prefix[p] as number) + v;
-      this.prefixPositive[p + 1] = (this.prefixPositive[p] as number) + (v > 0 ? v : 0);
-    }
-
-    // the wavelet matrix: one bit vector per bit of the rank, most significant first; each
-    // level stably moves the rows with a 0 bit in front of those with a 1
-    const depth = Math.max(1, Math.ceil(Math.log2(Math.max(n, 2))));
-    this.levels = [];
-    this.zeros = new Uint32Array(depth);
-    let cur = order;
-    let next = new Uint32Array(n);
-    for (let level = 0; level < depth; level++) {
-      const shift = depth - 1 - level;
-      this.levels.push(new BitVector(cur, shift));
-      const z = zerosAt(n, shift);
-      this.zeros[level] = z;
-      let zi = 0;
-      let oi = z;
-      for (let p = 0; p < n; p++) {
-        const v = cur[p] as number;
-        if (((v >>> shift) & 1) === 0) next[zi++] = v;
-        else next[oi++] = v;
-      }
-      [cur, next] = [next, cur];
-    }
+  /** Build the index here (see buildRankIndex). */
+  static build(values: Float64Array, keys: Float32Array, passes?: Uint8Array): RankIndex {
+    return new RankIndex(values, buildRankIndex(values, keys, passes));
   }
 
   /** Positions of the passing rows whose key is in `range` (bounds included); null: all passing. */

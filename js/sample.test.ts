@@ -54,7 +54,7 @@ function bruteSplit(values: Float64Array, keys: Float32Array, lo: number, hi: nu
 describe("rank index", () => {
   it("reads the k-th value and counts of any key range, and of its complement, like a sort", () => {
     const { values, keys } = randomRun(3000, 5);
-    const index = new RankIndex(values, keys);
+    const index = RankIndex.build(values, keys);
     const rand = lcg(9);
     for (let trial = 0; trial < 40; trial++) {
       const a = Math.floor(rand() * 520) - 10;
@@ -89,7 +89,7 @@ describe("rank index", () => {
     const values = Float64Array.from([1, 2, 3, 4, 5, 6]);
     const keys = Float32Array.from([10, Number.NaN, 30, 40, 50, 60]);
     const passes = Uint8Array.from([1, 1, 1, 0, 1, 1]);
-    const index = new RankIndex(values, keys, passes);
+    const index = RankIndex.build(values, keys, passes);
     expect(index.keyed).toBe(4);
     expect(index.passing).toBe(5);
     const [from, to] = index.span([0, 100]);
@@ -106,7 +106,7 @@ describe("rank index", () => {
   it("handles the smallest runs", () => {
     for (const n of [0, 1, 2]) {
       const values = Float64Array.from({ length: n }, (_, i) => i);
-      const index = new RankIndex(values, Float32Array.from({ length: n }, (_, i) => i));
+      const index = RankIndex.build(values, Float32Array.from({ length: n }, (_, i) => i));
       const s = indexSample(index, [index.span(null)]);
       expect(s.size).toBe(n);
       if (n > 0) expect(s.at(n - 1)).toBe(n - 1);
@@ -118,7 +118,7 @@ describe("rank index", () => {
 describe("summaries of a sorted sample", () => {
   it("counts any range's bin shares from the edges exactly as a direct count", () => {
     const { values, keys } = randomRun(4000, 3);
-    const index = new RankIndex(values, keys);
+    const index = RankIndex.build(values, keys);
     const rand = lcg(4);
     for (const log of [false, true]) {
       const edges = sharedEdges([values], 60, log)!;
@@ -140,7 +140,7 @@ describe("summaries of a sorted sample", () => {
 
   it("gives the box numbers of a sort of the selected values (quartiles, Tukey fences, mean)", () => {
     const { values, keys } = randomRun(3000, 11);
-    const index = new RankIndex(values, keys);
+    const index = RankIndex.build(values, keys);
     for (const [a, b] of [
       [0, 499],
       [200, 650],
@@ -169,7 +169,7 @@ describe("summaries of a sorted sample", () => {
 
   it("thins an ECDF keeping both ends, monotone, exact at every drawn point", () => {
     const { values, keys } = randomRun(5000, 21);
-    const index = new RankIndex(values, keys);
+    const index = RankIndex.build(values, keys);
     const [inside] = bruteSplit(values, keys, 100, 400);
     const e = ecdfPoints(indexSample(index, [index.span([100, 400])]), 200);
     expect(e.x.length).toBe(200);

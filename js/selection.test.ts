@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { binnedQuantiles, coverBins, type RunColumns } from "./data";
 import { prepare } from "./prepared";
 import type { Range } from "./range";
-import { binQuantiles, selectRuns } from "./selection";
+import { binQuantiles, prepareLines, prepareSelection, selectRuns } from "./selection";
 import type { SortedSample } from "./sample";
 
 const UNITS = { time_per_output_token: "s", num_tokens_output: "tokens", request_start: "s-offset" } as const;
@@ -55,29 +55,37 @@ describe("selection by the ranges", () => {
   const columns = [randomColumns(2500, 1), randomColumns(1800, 2), randomColumns(900, 3, false)];
   const prep = prepare(columns, "time_per_output_token", "num_tokens_output", { ...UNITS }, 200_000);
 
-  it("selects the same rows as a pass over every row, whichever range is brushed", () => {
-    const cases: [Range, Range][] = [
-      [null, null],
-      [[100, 400], null],
-      [[null, 250], null],
-      [null, [50, 120]],
-      [[300, null], [10, 200]],
-      [[900, 1000], null],
-    ];
+  const cases: [Range, Range][] = [
+    [null, null],
+    [[100, 400], null],
+    [[null, 250], null],
+    [null, [50, 120]],
+    [[300, null], [10, 200]],
+    [[900, 1000], null],
+  ];
+
+  it("selects the same rows as a pass over every row, whichever range is brushed", async () => {
+    const fresh = prepare(columns, "time_per_output_token", "num_tokens_output", { ...UNITS }, 200_000);
     for (const [token, time] of cases) {
       for (const active of ["token", "time"] as const) {
-        const selection = selectRuns(prep, token, time, active);
-        columns.forEach((c, i) => {
-          const [inside, outside] = bruteSelect(c, token, time);
-          expect(values(selection[i]!.inside)).toEqual(inside);
-          expect(values(selection[i]!.outside)).toEqual(outside);
-        });
+        // before the index is built (a pass over the rows), and from the index
+        const before = selectRuns(fresh, token, time, active);
+        await prepareSelection(fresh, token, time, active);
+        const after = selectRuns(fresh, token, time, active);
+        for (const selection of [before, after]) {
+          columns.forEach((c, i) => {
+            const [inside, outside] = bruteSelect(c, token, time);
+            expect(values(selection[i]!.inside)).toEqual(inside);
+            expect(values(selection[i]!.outside)).toEqual(outside);
+          });
+        }
       }
     }
   });
 
-  it("follows a drag: each step of one range against the other's fixed value", () => {
+  it("follows a drag: each step of one range against the other's fixed value", async () => {
     const time: Range = [20, 260];
+    await prepareSelection(prep, [0, 1], time, "token");
     for (let lo = 0; lo < 700; lo += 70) {
       const token: Range = [lo, lo + 150];
       const selection = selectRuns(prep, token, time, "token");
@@ -89,9 +97,10 @@ describe("selection by the ranges", () => {
     }
   });
 
-  it("gives the time view's per-bin quantiles of a pass over every row", () => {
+  it("gives the time view's per-bin quantiles of a pass over every row", async () => {
     const rows = prep.sorted[0]!;
     const bins = coverBins(0, 300, 24);
+    await prepareLines(prep, 0, bins);
     for (const token of [null, [100, 500], [790, 800], [2000, 3000]] as Range[]) {
       const fast = binQuantiles(prep, 0, token, bins, [0.5, 0.9]);
       const slow = binnedQuantiles(rows, token, bins, [0.5, 0.9]);

@@ -1,12 +1,15 @@
 /**
  * Every run's rows selected by the token and time ranges, as sorted samples (js/sample.ts) of
  * the compared dimension inside and outside the ranges, and the time view's per-bin quantiles
- * of the rows in the token range. Both read RankIndexes built once per dimension pair (and per
- * range that is held fixed while the other one is brushed), so a brush step costs O(log n)
- * reads per summary, whatever the number of rows.
+ * of the rows in the token range. Both read RankIndexes, built off the main thread once per
+ * dimension pair (and per value of the range held fixed while the other one is brushed), so
+ * a brush step costs O(log n) reads per summary, whatever the number of rows. Until an index
+ * has come, a pass over the rows answers instead (O(n), the same numbers) and asks for it.
  */
 
-import { binnedQuantiles, type Bins } from "./data";
+import { binnedQuantiles, type Bins, type SortedRows } from "./data";
+import { runOffMainThread } from "./index-builder";
+import type { IndexJob } from "./index-jobs";
 import type { Prepared } from "./prepared";
 import { inRange, rangesEqual, type Range } from "./range";
 import { RankIndex, type Spans } from "./rank-index";
@@ -36,8 +39,12 @@ interface LineIndex {
 interface Cache {
   keyed: Map<string, KeyedIndex>;
   lines: Map<number, LineIndex>;
+  /** Builds asked for and not back yet (by what they build). */
+  building: Map<string, Promise<void>>;
   /** The quantile lines over every row (no token range), per run and bins. */
   allLines: Map<string, Float64Array[]>;
+  /** Buffers the passes over the rows write into (no allocation per brush step). */
+  scratch: Map<number, { inside: Float64Array; outside: Float64Array }>;
 }
 
 const caches = new WeakMap<Prepared, Cache>();
@@ -45,7 +52,7 @@ const caches = new WeakMap<Prepared, Cache>();
 function cacheOf(prep: Prepared): Cache {
   let cache = caches.get(prep);
   if (cache === undefined) {
-    cache = { keyed: new Map(), lines: new Map(), allLines: new Map() };
+    cache = { keyed: new Map(), lines: new Map(), building: new Map(), allLines: new Map(), scratch: new Map() };
     caches.set(prep, cache);
   }
   return cache;
@@ -59,19 +66,58 @@ function passing(column: Float32Array | null, range: Range): Uint8Array | undefi
   return out;
 }
 
-/** Run `i`'s index by `key`, its rows outside `other` (the other key's range) set apart. */
-function keyedIndex(prep: Prepared, i: number, key: BrushKey, other: Range): RankIndex {
+/** Run `i`'s cached index by `key` for this value of the other range, or undefined. */
+function cachedKeyed(prep: Prepared, i: number, key: BrushKey, other: Range): RankIndex | undefined {
+  const hit = cacheOf(prep).keyed.get(`${i}|${key}`);
+  return hit !== undefined && rangesEqual(hit.other, other) ? hit.index : undefined;
+}
+
+/**
+ * Build run `i`'s index by `key`, its rows outside `other` (the other key's range) set apart,
+ * off the main thread; resolves once it is in the cache (at once if it is).
+ */
+function buildKeyed(prep: Prepared, i: number, key: BrushKey, other: Range): Promise<void> {
+  if (cachedKeyed(prep, i, key, other) !== undefined) return Promise.resolve();
   const cache = cacheOf(prep);
-  const name = `${i}|${key}`;
-  const hit = cache.keyed.get(name);
-  if (hit !== undefined && rangesEqual(hit.other, other)) return hit.index;
+  const name = `${i}|${key}|${JSON.stringify(other)}`;
+  const running = cache.building.get(name);
+  if (running !== undefined) return running;
   const rows = prep.sorted[i];
-  if (rows === undefined) throw new Error(`no run ${i}`);
+  if (rows === undefined) return Promise.resolve();
   const n = rows.y.length;
   const keys = key === "token" ? rows.x : (rows.t ?? new Float32Array(n).fill(Number.NaN));
-  const index = new RankIndex(rows.y, keys, passing(key === "token" ? rows.t : rows.x, other));
-  cache.keyed.set(name, { other, index });
-  return index;
+  const passes = passing(key === "token" ? rows.t : rows.x, other);
+  const job: IndexJob = { kind: "keyed", values: rows.y, keys, ...(passes ? { passes } : {}) };
+  const done = runOffMainThread(job).then((result) => {
+    cache.building.delete(name);
+    if (result.kind === "keyed") cache.keyed.set(`${i}|${key}`, { other, index: new RankIndex(rows.y, result.parts) });
+  });
+  cache.building.set(name, done);
+  return done;
+}
+
+/**
+ * A pass over the rows sorted by value: the values inside both ranges and outside them, both
+ * ascending (the numbers an index gives, before it has come).
+ */
+function splitRows(rows: SortedRows, token: Range, time: Range, into: { inside: Float64Array; outside: Float64Array }): RunSelection {
+  const n = rows.y.length;
+  let a = 0;
+  let b = 0;
+  const { x, y, t } = rows;
+  for (let r = 0; r < n; r++) {
+    const xv = x[r] as number;
+    const ok = (token === null || (xv === xv && inRange(xv, token))) && (time === null || t === null || inRange(t[r] as number, time));
+    if (ok) into.inside[a++] = y[r] as number;
+    else into.outside[b++] = y[r] as number;
+  }
+  return { inside: arraySample(into.inside.subarray(0, a)), outside: arraySample(into.outside.subarray(0, b)) };
+}
+
+/** Which index answers a selection: the brushed key's, built for the other range's value. */
+function keyFor(tokenRange: Range, time: Range, active: BrushKey): { key: BrushKey; range: Range; other: Range } {
+  const key: BrushKey = tokenRange !== null && (time === null || active === "token") ? "token" : "time";
+  return key === "token" ? { key, range: tokenRange, other: time } : { key, range: time, other: tokenRange };
 }
 
 /**
@@ -90,9 +136,19 @@ export function selectRuns(
     if (tokenRange === null && time === null) {
       return { inside: arraySample(rows.y), outside: EMPTY_SAMPLE };
     }
-    const key: BrushKey = tokenRange !== null && (time === null || active === "token") ? "token" : "time";
-    const index = keyedIndex(prep, i, key, key === "token" ? time : tokenRange);
-    const [from, to] = index.span(key === "token" ? tokenRange : time);
+    const { key, range, other } = keyFor(tokenRange, time, active);
+    const index = cachedKeyed(prep, i, key, other);
+    if (index === undefined) {
+      void buildKeyed(prep, i, key, other);
+      const cache = cacheOf(prep);
+      let into = cache.scratch.get(i);
+      if (into === undefined) {
+        into = { inside: new Float64Array(rows.y.length), outside: new Float64Array(rows.y.length) };
+        cache.scratch.set(i, into);
+      }
+      return splitRows(rows, tokenRange, time, into);
+    }
+    const [from, to] = index.span(range);
     const outside: Spans = [
       [0, from],
       [to, index.size],
@@ -101,52 +157,49 @@ export function selectRuns(
   });
 }
 
-/** Build what the next brush will read (the token index of every run), e.g. while idle. */
-export function prepareSelection(prep: Prepared, timeRange: Range): void {
-  prep.sorted.forEach((rows, i) => keyedIndex(prep, i, "token", rows.t === null ? null : timeRange));
+/**
+ * Build (off the main thread) the indexes selections by these ranges read; resolves once
+ * they are there. With no range: those of the first token brush.
+ */
+export async function prepareSelection(
+  prep: Prepared,
+  tokenRange: Range,
+  timeRange: Range,
+  active: BrushKey = "token",
+): Promise<void> {
+  await Promise.all(
+    prep.sorted.map((rows, i) => {
+      const time = rows.t === null ? null : timeRange;
+      if (tokenRange === null && time === null) return buildKeyed(prep, i, "token", null);
+      const { key, other } = keyFor(tokenRange, time, active);
+      return buildKeyed(prep, i, key, other);
+    }),
+  );
 }
 
-/** Build the time view's per-bin index of run `i` (what its lines read under a token range). */
-export function prepareLines(prep: Prepared, i: number, bins: Bins): void {
-  lineIndex(prep, i, bins);
+function sameBins(a: Bins, b: Bins): boolean {
+  return a.start === b.start && a.size === b.size && a.count === b.count;
 }
 
-function lineIndex(prep: Prepared, i: number, bins: Bins): LineIndex | null {
+/** Build (off the main thread) the time view's per-bin index of run `i`: its lines' reads. */
+export function prepareLines(prep: Prepared, i: number, bins: Bins): Promise<void> {
   const rows = prep.sorted[i];
   const t = rows?.t;
-  if (!rows || !t) return null;
+  if (!rows || !t) return Promise.resolve();
   const cache = cacheOf(prep);
   const hit = cache.lines.get(i);
-  if (hit && hit.bins.start === bins.start && hit.bins.size === bins.size && hit.bins.count === bins.count) {
-    return hit;
-  }
-  // each bin's rows in rank order: their values ascending, their x as the key
-  const binOf = new Int32Array(rows.y.length);
-  const counts = new Int32Array(bins.count);
-  for (let r = 0; r < rows.y.length; r++) {
-    const tv = t[r] as number;
-    if (!Number.isFinite(tv)) {
-      binOf[r] = -1;
-      continue;
-    }
-    const k = Math.min(Math.max(Math.floor((tv - bins.start) / bins.size), 0), bins.count - 1);
-    binOf[r] = k;
-    counts[k] = (counts[k] as number) + 1;
-  }
-  const values = Array.from(counts, (c) => new Float64Array(c));
-  const keys = Array.from(counts, (c) => new Float32Array(c));
-  const filled = new Int32Array(bins.count);
-  for (let r = 0; r < rows.y.length; r++) {
-    const k = binOf[r] as number;
-    if (k < 0) continue;
-    const j = filled[k] as number;
-    (values[k] as Float64Array)[j] = rows.y[r] as number;
-    (keys[k] as Float32Array)[j] = rows.x[r] as number;
-    filled[k] = j + 1;
-  }
-  const built = { bins, perBin: values.map((v, k) => new RankIndex(v, keys[k] as Float32Array)) };
-  cache.lines.set(i, built);
-  return built;
+  if (hit && sameBins(hit.bins, bins)) return Promise.resolve();
+  const name = `lines|${i}|${bins.start}|${bins.size}|${bins.count}`;
+  const running = cache.building.get(name);
+  if (running !== undefined) return running;
+  const done = runOffMainThread({ kind: "lines", y: rows.y, x: rows.x, t, bins }).then((result) => {
+    cache.building.delete(name);
+    if (result.kind !== "lines") return;
+    const perBin = result.parts.map((parts, k) => new RankIndex(result.values[k] as Float64Array, parts));
+    cache.lines.set(i, { bins, perBin });
+  });
+  cache.building.set(name, done);
+  return done;
 }
 
 /**
@@ -164,9 +217,9 @@ export function binQuantiles(
 ): Float64Array[] {
   const rows = prep.sorted[i];
   if (!rows) return quantiles.map(() => new Float64Array(bins.count).fill(Number.NaN));
+  const cache = cacheOf(prep);
   if (tokenRange === null) {
     // every row: one pass, kept (the lines are redrawn on every brush step and relayout)
-    const cache = cacheOf(prep);
     const name = `${i}|${bins.start}|${bins.size}|${bins.count}|${quantiles.join(",")}|${minCount}`;
     let all = cache.allLines.get(name);
     if (all === undefined) {
@@ -175,9 +228,12 @@ export function binQuantiles(
     }
     return all;
   }
+  const lines = cache.lines.get(i);
+  if (!lines || !sameBins(lines.bins, bins)) {
+    void prepareLines(prep, i, bins);
+    return binnedQuantiles(rows, tokenRange, bins, quantiles, minCount);
+  }
   const out = quantiles.map(() => new Float64Array(bins.count).fill(Number.NaN));
-  const lines = lineIndex(prep, i, bins);
-  if (lines === null) return out;
   lines.perBin.forEach((index, b) => {
     const [from, to] = index.span(tokenRange);
     const c = to - from;

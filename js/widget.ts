@@ -37,6 +37,7 @@ import type { ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
+import { usesWorker } from "./index-builder";
 import { prepareSelection, selectRuns, type BrushKey, type RunSelection } from "./selection";
 import type { DrawState, Figure, OverlayShape, Trigger, ViewSpec, ViewUpdate } from "./views/common";
 import { VIEWS } from "./views/registry";
@@ -554,8 +555,10 @@ class WidgetView {
       columnKey(i, "error"),
       ...(hasTimes(i) ? [columnKey(i, "request_start")] : []),
     ]);
+    const asked = performance.now();
     try {
       await this.ctx.ensure(keys);
+      measure("tpot:columns", asked);
     } catch (exc) {
       if (this.disposed) return;
       const text = exc instanceof Error ? exc.message : String(exc);
@@ -600,8 +603,8 @@ class WidgetView {
   }
 
   /**
-   * While idle after a full draw, build what the first brush step reads (the token-range index
-   * of every run, the time view's per-bin indexes), so that it does not wait for them.
+   * After a full draw, build what the first brush step reads (the token-range index of every
+   * run, the time view's per-bin indexes) off the main thread, so that it does not wait.
    */
   private warmUp(): void {
     if (this.warmTimer) window.clearTimeout(this.warmTimer);
@@ -609,11 +612,16 @@ class WidgetView {
     this.warmTimer = window.setTimeout(() => {
       this.warmTimer = 0;
       const prep = this.prep;
-      if (prep === null || this.disposed || this.dragging !== null) return;
+      if (prep === null || this.disposed) return;
       const t0 = performance.now();
-      prepareSelection(prep, this.ranges.time_range);
-      for (const slot of this.slots) slot.spec.warm?.(this.drawState(prep, slot));
-      measure("tpot:warm-up", t0);
+      void Promise.all([
+        prepareSelection(prep, this.ranges.token_range, this.ranges.time_range, this.active),
+        ...this.slots.map((slot) => slot.spec.warm?.(this.drawState(prep, slot))),
+      ]).then(() => {
+        measure("tpot:warm-up", t0);
+        // where the indexes were built: "worker", or "main" where the page allows no worker
+        this.root.dataset["indexes"] = usesWorker() ? "worker" : "main";
+      });
     }, 300);
   }
 
@@ -874,8 +882,11 @@ class WidgetView {
     const layout = withRanges(fig.layout, slot.keep);
     // a copy: plotly writes into the layout it is given
     const drawnLayout = JSON.parse(JSON.stringify(layout)) as Record<string, unknown>;
+    const t0 = performance.now();
     // plotly's short path (traces only) where only traces change: what a sync is
-    void react(slot.plot, { data: fig.data, layout }, slot.spec.id, kind === "sync").then(() => {
+    const drawn = react(slot.plot, { data: fig.data, layout }, slot.spec.id, kind === "sync");
+    measure(`tpot:${kind}:${slot.spec.id}`, t0);
+    void drawn.then(() => {
       if (this.disposed) return;
       slot.drawnLayout = drawnLayout;
       if (!slot.ready) {

@@ -112,8 +112,11 @@ export interface ViewSpec {
   update?(state: DrawState): ViewUpdate;
   /** Shapes always drawn over the figure and redrawn on every brush step (no plotly redraw). */
   overlay?(state: DrawState): OverlayShape[];
-  /** Work done while idle after a full draw so that brush steps find it done (indexes). */
-  warm?(state: DrawState): void;
+  /**
+   * Work done after a full draw (off the main thread where it can) so that brush steps find
+   * it done: the indexes they read.
+   */
+  warm?(state: DrawState): Promise<void>;
 }
 
 /** The short label of a run (Python's differing part of the names), the name as fallback. */

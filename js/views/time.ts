@@ -129,8 +129,8 @@ export const timeView: ViewSpec = {
   },
   figure: timeFigure,
   overlay: timeLines,
-  warm: (state) => {
+  warm: async (state) => {
     const bins = lineBins(state);
-    if (bins !== null) state.prep.sorted.forEach((_, i) => prepareLines(state.prep, i, bins));
+    if (bins !== null) await Promise.all(state.prep.sorted.map((_, i) => prepareLines(state.prep, i, bins)));
   },
 };

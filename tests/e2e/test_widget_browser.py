@@ -27,6 +27,7 @@ from .conftest import NotebookPages, state_file
 from .lab import (
     LabServer,
     execute_in_kernel,
+    index_builder,
     read_state,
     state_dump_code,
     wait_for_state,
@@ -365,6 +366,7 @@ def test_views_render_fixture_runs(real: SharedWidget) -> None:
         assert traces >= len(runs), f"{testid}: {traces} traces drawn for {len(runs)} runs"
 
     panel = wait_settled(root, real.full, "initial stats of the fixture runs")
+    assert index_builder(root) == "worker", "the brush's indexes were built on the main thread"
     assert [int(r["n"]) for r in panel["runs"]] == [r["n"] for r in real.full["runs"]]
     state = read_state(real.state_path)
     assert state is not None and state["token_range"] is None
