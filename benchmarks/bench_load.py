@@ -249,7 +249,7 @@ def _child(method: str, path: Path) -> None:
         import pyarrow.parquet  # noqa: F401  (its ~0.2 s first import is not the reload)
     if method in ("reader", "load_run", "gzip", "parquet"):
         import tpot_widget
-        from tpot_widget.loaders._common import read_json_lines_columns
+        from tpot_widget.loaders._jsonl_columns import read_json_lines_columns
     run = METHODS[method][1]
     wall, cpu = time.perf_counter(), time.process_time()
     rows = run(path)

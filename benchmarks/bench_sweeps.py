@@ -7,8 +7,11 @@ the crossing and the Pareto points (cached: the token range does not change them
 side: the same levels through the full per-level `Comparer.compare` (shift function,
 Hodges–Lehmann, hints), as a widget showing one level computes it. With an SLO, max load and
 each level's attainment come on top.
+The widget side (`TPOTCompare(sweep_a, sweep_b)`): opening it, choosing a level, and a brush
+(a new token range), which recomputes both `stats` (the full compare of the current level)
+and `sweep_stats` (every level, lean) before the kernel answers.
 Goal (issue 17): ≤ 40 ms for a brush over 2 × 12 levels × 10k requests.
-Run: .venv/bin/python benchmarks/bench_sweeps.py [--quick]
+Run: .venv/bin/python benchmarks/bench_sweeps.py [--quick] [--widget-only]
 """
 
 from __future__ import annotations
@@ -76,18 +79,70 @@ def case(label: str, sweeps: list[Sweep], repeat: int) -> None:
     print()
 
 
+def widget_case(label: str, sweeps: list[Sweep], repeat: int) -> None:
+    """The widget's costs: open, choose a level, brush (both stats), on these sweeps."""
+    from tpot_widget import TPOTCompare
+
+    runs = sum(len(s.runs) for s in sweeps)
+    requests = sum(len(r) for s in sweeps for r in s.runs)
+    print(f"widget, {label}: {runs} runs, {requests:,} requests")
+    start = time.perf_counter()
+    w = TPOTCompare(*sweeps)
+    first_open = time.perf_counter() - start
+    start = time.perf_counter()
+    TPOTCompare(*sweeps)
+    second_open = time.perf_counter() - start
+    levels = [c["value"] for c in w._choices["load_levels"]]
+
+    def choose(i: int) -> None:  # a level not chosen before: its runs prepared, then compared
+        w.load_level = levels[i % len(levels)]
+
+    def brush(i: int) -> None:
+        w.token_range = BRUSHES[i % len(BRUSHES)]
+
+    def brush_level_only(i: int) -> None:
+        w._comparer().compare(token_range=BRUSHES[i % len(BRUSHES)])
+
+    def brush_sweep_only(i: int) -> None:
+        w._sweep_comparer().compare(token_range=BRUSHES[i % len(BRUSHES)])
+
+    first_choice = timed(choose, min(repeat, len(levels) - 2))
+    w.load_level = 16
+    rows = [
+        ("choose a level (first time: prepare + compare)", first_choice),
+        ("choose a level again (cached runs)", timed(choose, repeat)),
+        ("brush → stats + sweep_stats (both)", timed(brush, repeat)),
+        ("  of which stats (full compare of one level)", timed(brush_level_only, repeat)),
+        ("  of which sweep_stats (every level, lean)", timed(brush_sweep_only, repeat)),
+    ]
+    print(f"open: {first_open:.2f} s the first time (Numba warm-up included), {second_open:.2f} s")
+    header = f"{'':48} | {'median':>9} | {'fastest':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, (median, best) in rows:
+        print(f"{name:48} | {median * 1e3:6.1f} ms | {best * 1e3:6.1f} ms")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 72 × 10k case")
+    parser.add_argument("--widget-only", action="store_true", help="only the widget's cases")
     args = parser.parse_args()
     repeat = 5 if args.quick else 15
     print(__doc__.splitlines()[0])
     print("(median of repeated brushes, the fastest in its own column; goal: ≤ 40 ms for the")
     print(" first case. 'per level' = median / 12; 'per run' = median / runs.)\n")
+    big = None if args.quick else demo_sweeps(n=10_000, repeats=3)
+    widget_case("2 × 12 levels × 3 repeats × 1k requests (demo_sweeps())", demo_sweeps(), repeat)
+    if big is not None:
+        widget_case("2 × 12 levels × 3 repeats × 10k requests", big, 5)
+    if args.widget_only:
+        return
     case("2 × 12 levels × 10k requests", demo_sweeps(n=10_000, repeats=1, seed=1), repeat)
     case("2 × 12 levels × 3 repeats × 1k requests", demo_sweeps(n=1_000, repeats=3), repeat)
-    if not args.quick:
-        case("2 × 12 levels × 3 repeats × 10k requests", demo_sweeps(n=10_000, repeats=3), 5)
+    if big is not None:
+        case("2 × 12 levels × 3 repeats × 10k requests", big, 5)
 
 
 if __name__ == "__main__":

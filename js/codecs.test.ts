@@ -5,6 +5,7 @@ import {
   decodeColumnsMessage,
   encodeColumn,
   isColumnsMessage,
+  runColumnKeys,
   type ColumnsMessage,
 } from "./codecs";
 
@@ -56,5 +57,22 @@ describe("columns messages", () => {
     expect(() => decodeColumnsMessage({ type: "columns", columns: [h1], rejected: [] }, [])).toThrow(/1 columns but carries 0/);
     expect(isColumnsMessage({ type: "other" })).toBe(false);
     expect(isColumnsMessage(null)).toBe(false);
+  });
+});
+
+describe("runColumnKeys", () => {
+  it("asks for each run's columns by its key: another sweep level's runs are other keys", () => {
+    const runs = [
+      { key: "L3.C0", has_start_times: true },
+      { key: "L3.C1", has_start_times: false },
+    ];
+    expect(runColumnKeys(runs, ["num_tokens_output", "error"], true)).toEqual([
+      "L3.C0/num_tokens_output",
+      "L3.C0/error",
+      "L3.C0/request_start",
+      "L3.C1/num_tokens_output",
+      "L3.C1/error",
+    ]);
+    expect(runColumnKeys([{ key: "0", has_start_times: true }], ["error"], false)).toEqual(["0/error"]);
   });
 });

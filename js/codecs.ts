@@ -94,9 +94,13 @@ export function encodeColumn(key: string, values: Column): [ColumnHeader, ArrayB
   return [{ key, dtype, shape: [values.length] }, copy.buffer as ArrayBuffer];
 }
 
-/** The key a column is cached under: "run_index/column" (as in _transport.column_key). */
-export function columnKey(runIndex: number, column: string): string {
-  return `${runIndex}/${column}`;
+/**
+ * The key a column is cached under: "<run key>/column" (as in _transport.column_key), the run
+ * key being `RunMeta.key` ("0", "1"... for plain runs; "L3.C1" for a sweep's configuration at
+ * a level: a level's columns stay cached when another level is chosen).
+ */
+export function columnKey(runKey: string | number, column: string): string {
+  return `${runKey}/${column}`;
 }
 
 /** Runtime check that a custom message is a columns answer (or a failed columns request). */
@@ -112,4 +116,19 @@ export function bytesFromBase64(text: string): ArrayBuffer {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes.buffer;
+}
+
+/**
+ * The keys of the columns the views draw: `columns` of every run, and its start times when
+ * `startTimes` (a view needs them) and the run has them; by each run's key (`RunMeta.key`).
+ */
+export function runColumnKeys(
+  runs: readonly { key: string; has_start_times: boolean }[],
+  columns: readonly string[],
+  startTimes: boolean,
+): string[] {
+  return runs.flatMap((run) => [
+    ...columns.map((c) => columnKey(run.key, c)),
+    ...(startTimes && run.has_start_times ? [columnKey(run.key, "request_start")] : []),
+  ]);
 }

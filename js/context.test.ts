@@ -77,6 +77,30 @@ describe("ModelContext", () => {
     expect(ctx.scheduler.busy()).toBe(false);
   });
 
+  it("switching levels rapidly: the answer to an older level is never shown after a newer one", async () => {
+    const f = fakeModel({ _request_seq: 7, _stats_seq: 7, load_level: 16 });
+    const ctx = new ModelContext(f.model);
+    const shown: [string, unknown][] = [];
+    ctx.onAnswerReceived((k) => shown.push([k, f.state["stats"]]));
+    for (const level of [1, 4, 128]) ctx.scheduler.sendNow({ load_level: level });
+    expect(f.saved.map((s) => [s["_request_seq"], s["load_level"]])).toEqual([
+      [8, 1],
+      [9, 4],
+      [10, 128],
+    ]);
+    f.answer(8, { level: 1 }); // an earlier level's answer while newer ones are pending
+    await flush();
+    f.answer(10, { level: 128 });
+    await flush();
+    f.answer(9, { level: 4 }); // answered after the last level's: dropped
+    await flush();
+    expect(shown).toEqual([
+      ["intermediate", { level: 1 }],
+      ["current", { level: 128 }],
+    ]);
+    expect(ctx.scheduler.busy()).toBe(false);
+  });
+
   it("treats a change made in Python (no new sequence number) as current when idle", async () => {
     const f = fakeModel({});
     const ctx = new ModelContext(f.model);

@@ -25,6 +25,7 @@ export type Payload = Partial<
     | "slo"
     | "threshold"
     | "match"
+    | "load_level"
   >
 >;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  levelTitle,
   MATCH_CHOICES,
   matchFromOption,
   matchOptionValue,
@@ -89,5 +90,17 @@ describe("match selector ↔ the match list", () => {
     for (const [value] of MATCH_CHOICES) {
       expect(matchOptionValue(matchFromOption(value))).toBe(value);
     }
+  });
+});
+
+describe("the level control", () => {
+  it("says who ran a level, and who is shown at their nearest level instead", () => {
+    const level = { value: 4, kind: "concurrency" as const, label: "concurrency 4", configurations: ["b"] };
+    expect(levelTitle(level, ["a", "b"])).toBe(
+      "concurrency 4: run by b; a is shown at the nearest level by achieved request rate",
+    );
+    expect(levelTitle({ ...level, configurations: ["a", "b"] }, ["a", "b"])).toBe(
+      "concurrency 4: every configuration ran it",
+    );
   });
 });

@@ -1,13 +1,14 @@
 /**
- * The control row: dimension / x-dimension / statistic / confidence dropdowns, the practical
- * threshold (±%) and the matched-workload selector, log axis, the numeric token range
- * (mirrors the brush) and "reset selection".
+ * The control row: the load level (sweep widgets), dimension / x-dimension / statistic /
+ * confidence dropdowns, the practical threshold (±%) and the matched-workload selector, log
+ * axis, the numeric token range (mirrors the brush) and "reset selection".
  */
 
 import type { TokenRange } from "./range";
 import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
 import { h } from "./panel";
-import type { Choices } from "./protocol";
+import { levelByValue } from "./levels";
+import type { Choices, LoadLevel, LoadLevelValue } from "./protocol";
 
 export const CONFIDENCE_LEVELS: readonly number[] = [0.8, 0.9, 0.95, 0.99];
 
@@ -27,6 +28,8 @@ export interface ControlState {
   threshold: number | null;
   /** Token columns the differences are matched on, or null. */
   match: string[] | null;
+  /** With sweeps: the level chosen (`load_level`); null without. */
+  load_level: LoadLevelValue | null;
 }
 
 export interface ControlHandlers {
@@ -41,6 +44,8 @@ export interface ControlHandlers {
   /** A committed threshold input: the relative threshold, or why the text was not sent. */
   onThreshold(result: Parsed<number | null>): void;
   onMatch(match: string[] | null): void;
+  /** With sweeps: a level picked in the level control. */
+  onLoadLevel(value: LoadLevelValue): void;
   onReset(): void;
 }
 
@@ -196,18 +201,62 @@ function onCommit(input: HTMLInputElement, fn: () => void): void {
   });
 }
 
+/** Who ran a level: the level control's option title. */
+export function levelTitle(level: LoadLevel, configurations: readonly string[]): string {
+  const ran = level.configurations;
+  const missing = configurations.filter((c) => !ran.includes(c));
+  if (missing.length === 0) return `${level.label}: every configuration ran it`;
+  return (
+    `${level.label}: run by ${ran.join(", ")}; ${missing.join(", ")} ` +
+    `${missing.length === 1 ? "is" : "are"} shown at the nearest level by achieved request rate`
+  );
+}
+
+/** The level select: one option per level (value = its index in `levels`). */
+function levelSelect(levels: readonly LoadLevel[]): HTMLSelectElement {
+  const el = select(
+    "load-level-select",
+    levels.map((l, i) => [String(i), l.label]),
+  );
+  const configurations = [...new Set(levels.flatMap((l) => l.configurations))];
+  levels.forEach((l, i) => {
+    const option = el.options[i];
+    if (option) option.title = levelTitle(l, configurations);
+  });
+  el.title = "The load level every view and the statistics compare the configurations at (or click a level in the load view)";
+  return el;
+}
+
 /**
  * Build the control row; handlers fire only on user input, never on `update`. With
  * `kernelOnly` (the report, which has no kernel), the controls that change the statistics
  * (dimensions, statistic, confidence, threshold, match, SLO) are disabled, `kernelOnly` as
- * their title; the ranges, log axis and reset stay (the views follow them).
+ * their title; the ranges, log axis and reset stay (the views follow them). The level control
+ * (sweep widgets: `choices.load_levels`) stays unless `levelsNote` says why it cannot (a
+ * report holding one level only).
  */
 export function createControls(
-  choices: Pick<Choices, "dimensions" | "x_dimensions" | "slo_columns" | "statistics">,
+  choices: Pick<Choices, "dimensions" | "x_dimensions" | "slo_columns" | "statistics"> &
+    Partial<Pick<Choices, "load_levels">>,
   handlers: ControlHandlers,
   kernelOnly: string | null = null,
+  levelsNote: string | null = null,
 ): Controls {
   const root = h("div", "tpot-controls");
+  const levels = choices.load_levels ?? [];
+  const level = levelSelect(levels);
+  const levelLabel = labelled("load level", level);
+  levelLabel.classList.add("tpot-level");
+  levelLabel.hidden = levels.length === 0;
+  level.addEventListener("change", () => {
+    const chosen = levels[Number(level.value)];
+    if (chosen !== undefined) handlers.onLoadLevel(chosen.value);
+  });
+  if (levelsNote !== null) {
+    level.disabled = true;
+    level.title = levelsNote;
+    levelLabel.title = levelsNote;
+  }
   const dim = select(
     "dimension-select",
     choices.dimensions.map((c) => [c, columnLabel(c)]),
@@ -332,6 +381,7 @@ export function createControls(
   rangeLabel.append(rangeName, min, document.createTextNode("\u2013"), max);
 
   root.append(
+    levelLabel,
     labelled("y", dim),
     labelled("x", xdim),
     labelled("statistic", stat),
@@ -377,6 +427,8 @@ export function createControls(
     setRange,
     setTimeRange,
     update(state: ControlState): void {
+      const chosen = levelByValue(levels, state.load_level);
+      if (chosen !== undefined) level.value = String(levels.indexOf(chosen));
       timeLabel.hidden = !state.has_start_times;
       setTimeRange(state.time_range);
       for (const [col, input] of sloInputs) {

@@ -101,7 +101,7 @@ export function argsortFloat32(keys: Float32Array, idx: Uint32Array): Uint32Arra
 }
 
 /**
- * Sort the usable rows by y once per dimension, so every brush step splits in O(n), no sort.
+ * Sort the usable rows by y once per dimension (what the selection indexes and the views read).
  * The row indices ride along the radix sort; x (and t) are gathered once afterwards.
  */
 export function sortRowsByY(run: RunColumns, scale = 1): SortedRows {

@@ -23,6 +23,7 @@ import {
   type Unit,
 } from "./format";
 import { columnLabel, shortColumnLabel, statisticLabel } from "./labels";
+import type { LevelInfo } from "./levels";
 import type { DiffStats, RunMeta, SloStats, Stats } from "./protocol";
 import { rangesEqual, type Range, type TokenRange } from "./range";
 
@@ -196,6 +197,8 @@ export interface PanelElements {
   pending: HTMLElement;
   copy: HTMLButtonElement;
   selection: HTMLElement;
+  /** With sweeps: the load level the numbers compare (and who is shown at another). */
+  level: HTMLElement;
   /** The report's note that the views' range needs the kernel for its statistics. */
   kernel: HTMLElement;
   warmUp: HTMLElement;
@@ -227,6 +230,8 @@ export function createPanel(
   title.append(heading, right);
   const selection = h("div", "tpot-selection");
   selection.dataset["testid"] = "stats-selection";
+  const level = h("div", "tpot-level-shown");
+  level.dataset["testid"] = "stats-level";
   const kernel = h("div", "tpot-kernel-note");
   kernel.dataset["testid"] = "stats-kernel-note";
   kernel.setAttribute("aria-live", "polite");
@@ -244,8 +249,8 @@ export function createPanel(
     "tpot-note",
     "Failed requests are excluded from the statistics. CIs: bootstrap; differences are run \u2212 baseline (lower is faster).",
   );
-  root.append(title, selection, kernel, warmUp, values, slo, notes, error, note);
-  return { root, pending, copy, selection, kernel, warmUp, values, slo, notes, error, handlers };
+  root.append(title, level, selection, kernel, warmUp, values, slo, notes, error, note);
+  return { root, pending, copy, selection, level, kernel, warmUp, values, slo, notes, error, handlers };
 }
 
 /** What the panel shows: the kernel's statistics and what to say around them. */
@@ -260,6 +265,8 @@ export interface PanelInput {
    * its statistics ("" while the views show the report's own range); null in a live widget.
    */
   kernelNote: string | null;
+  /** With sweeps: the level these statistics compare (levels.comparedLevel); else null. */
+  level?: LevelInfo | null;
 }
 
 /**
@@ -278,6 +285,7 @@ export function renderStats(panel: PanelElements, input: PanelInput): void {
     h("div", "", describeRange(stats.token_range, stats.x_dimension, units[stats.x_dimension] ?? "tokens")),
     ...(timeText ? [h("div", "", timeText)] : []),
   );
+  renderLevel(panel.level, input.level ?? null);
   panel.kernel.textContent = input.kernelNote ?? "";
   panel.root.dataset["kernelNeeded"] = input.kernelNote ? "true" : "false";
   const level = `${String(Math.round(stats.confidence_level * 1000) / 10)}%`;
@@ -336,7 +344,28 @@ export function renderStats(panel: PanelElements, input: PanelInput): void {
   panel.values.replaceChildren(...blocks);
   renderWarmUp(panel, stats);
   renderSlo(panel.slo, stats.slo, runs, level);
-  panel.notes.replaceChildren(...stats.notes.map((text) => h("li", "", text)));
+  // a configuration shown at its nearest level is said under the level, not again in the notes
+  const levelNotes = input.level?.notes ?? [];
+  const notes = stats.notes.filter((text) => !levelNotes.includes(text));
+  panel.notes.replaceChildren(...notes.map((text) => h("li", "", text)));
+}
+
+/** "Load level: concurrency 16", and under it why a configuration shows another level. */
+function renderLevel(container: HTMLElement, level: LevelInfo | null): void {
+  if (level === null) {
+    container.replaceChildren();
+    delete container.dataset["level"];
+    return;
+  }
+  container.dataset["level"] = String(level.value);
+  const line = h("div", "tpot-level-line");
+  line.append(document.createTextNode("Load level: "), h("strong", "", level.label));
+  const notes = level.notes.map((text) => {
+    const note = h("div", "tpot-level-note", text);
+    note.dataset["testid"] = "stats-level-note";
+    return note;
+  });
+  container.replaceChildren(line, ...notes);
 }
 
 function diffBlock(

@@ -144,8 +144,38 @@ export interface Stats {
   shift_function: ShiftFunction[];
 }
 
+/** A load level as `load_level` holds it: a concurrency or rate level's number, else the
+ * kind's name ("synchronous", "throughput"; "throughput=50" if such a level has a value). */
+export type LoadLevelValue = number | string;
+
+/** The kinds of load level (`load.Load.kind`). */
+export type LoadKind = "concurrency" | "rate" | "synchronous" | "throughput";
+
+/** `Load.to_dict()`: a level's kind and value (null for throughput). */
+export interface LoadDict {
+  kind: LoadKind;
+  value: number | null;
+}
+
+/** One load level a sweep widget offers (`_choices.load_levels`, sorted by load). */
+export interface LoadLevel {
+  /** What `load_level` holds when this level is chosen (and what the front end sets). */
+  value: LoadLevelValue;
+  kind: LoadKind;
+  /** "concurrency 16", "rate 2.5", "throughput". */
+  label: string;
+  /** The configurations that ran it, baseline first (the others show their nearest level). */
+  configurations: string[];
+}
+
 /** One entry of `_runs_meta` (baseline first): what the header and the views show of a run. */
 export interface RunMeta {
+  /**
+   * The run part of its column keys ("<key>/<column>"): "0", "1"... for plain runs; in a
+   * sweep widget "L<level>.C<config>" (<level> indexes `_choices.load_levels`: the level this
+   * configuration's runs are at). The kernel answers any valid key, whichever level is current.
+   */
+  key: string;
   name: string;
   /** The short label (the part of the names that differs), computed by the kernel. */
   label: string;
@@ -159,6 +189,11 @@ export interface RunMeta {
   synthetic: boolean;
   /** false when the run has no request start times (no time view, no time range). */
   has_start_times: boolean;
+  /** The level this entry's runs are at (null without sweeps); differs from `load_level`
+   * when the configuration did not run the chosen level. */
+  load_level: LoadLevelValue | null;
+  /** Why this configuration shows another level than the chosen one; else null. */
+  level_note: string | null;
 }
 
 /** A column of a Run as `_choices.columns` describes it (src/tpot_widget/columns.py). */
@@ -192,7 +227,166 @@ export interface Choices {
   columns: ColumnChoice[];
   /** The statistics offered, in order. */
   statistics: StatisticChoice[];
+  /** The load levels of every configuration, sorted ([] without sweeps). */
+  load_levels: LoadLevel[];
 }
+
+/** The load axis of a sweep comparison. */
+export interface SweepAxis {
+  kind: "concurrency" | "rate";
+  label: string;
+  scale: "log";
+}
+
+/** A configuration of a sweep comparison. */
+export interface SweepConfiguration {
+  name: string;
+  baseline: boolean;
+  gpus: Integer | null;
+}
+
+/** One configuration at one level: the load view's point with its CI band. */
+export interface CurvePoint {
+  level: LoadDict;
+  label: string;
+  /** Where the level sits on the load axis; null: not placeable. */
+  load: number | null;
+  n: Integer;
+  n_runs: Integer;
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  served_share: number | null;
+  saturated: boolean;
+  /** Share of the selected requests meeting every SLO objective (null without `slo`). */
+  attainment: number | null;
+  attainment_ci_low: number | null;
+  attainment_ci_high: number | null;
+}
+
+/** One configuration's curve, by load. */
+export interface Curve {
+  name: string;
+  points: CurvePoint[];
+}
+
+/** A non-baseline configuration against the baseline at one of its levels. */
+export interface LevelDifferencePoint {
+  level: LoadDict;
+  label: string;
+  load: number | null;
+  difference: number | null;
+  difference_ci_low: number | null;
+  difference_ci_high: number | null;
+  relative: number | null;
+  relative_ci_low: number | null;
+  relative_ci_high: number | null;
+  p_value: number | null;
+  /** Holm-adjusted across every compared level and configuration. */
+  p_value_adjusted: number | null;
+  verdict: Verdict;
+  /** The baseline did not run this level: interpolated between its neighbouring levels. */
+  interpolated: boolean;
+}
+
+/** One non-baseline configuration's compared levels. */
+export interface LevelDifference {
+  name: string;
+  baseline: string;
+  points: LevelDifferencePoint[];
+}
+
+/** Where a configuration stops being faster than the baseline, with its CI (a null bound
+ * with open_low / open_high: beyond the compared levels). */
+export interface Crossing {
+  name: string;
+  baseline: string;
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  status:
+    | "within the sweep"
+    | "none within the sweep"
+    | "not faster at the lowest level"
+    | "not enough data";
+  open_low: boolean;
+  open_high: boolean;
+}
+
+/** The highest load meeting the SLO target, with its CI. */
+export interface MaxLoad {
+  name: string;
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  status: "within the sweep" | "always met" | "not reached" | "not enough data";
+  target: number;
+  open_low: boolean;
+  open_high: boolean;
+}
+
+/** A Pareto point: output tokens/s (aggregate, per GPU) against per user, at one level. */
+export interface SweepParetoPoint {
+  level: LoadDict;
+  label: string;
+  load: number | null;
+  n_runs: Integer;
+  throughput: number | null;
+  throughput_ci_low: number | null;
+  throughput_ci_high: number | null;
+  per_user: number | null;
+  per_user_ci_low: number | null;
+  per_user_ci_high: number | null;
+  per_gpu: number | null;
+  per_gpu_ci_low: number | null;
+  per_gpu_ci_high: number | null;
+  on_frontier: boolean;
+  on_overall_frontier: boolean;
+}
+
+/** One configuration's Pareto points. */
+export interface SweepParetoConfiguration {
+  name: string;
+  points: SweepParetoPoint[];
+}
+
+/** The Pareto view: x = per-user output tokens/s; y = per GPU when every configuration has a
+ * GPU count, else aggregate output tokens/s. */
+export interface SweepPareto {
+  x: "per_user";
+  y: "per_gpu" | "throughput";
+  configurations: SweepParetoConfiguration[];
+}
+
+/** `SweepComparison.to_dict()` (the `sweep_stats` trait; {} without sweeps). */
+export interface SweepStats {
+  dimension: string;
+  x_dimension: string;
+  statistic: string;
+  confidence_level: number;
+  method: string;
+  n_resamples: Integer;
+  token_range: WireRange;
+  time_range: WireRange;
+  threshold: number | null;
+  match: string[] | null;
+  slo: Record<string, number>;
+  slo_target: number;
+  axis: SweepAxis;
+  configurations: SweepConfiguration[];
+  curves: Curve[];
+  differences: LevelDifference[];
+  /** The SLO objective on the compared dimension (seconds): the load view's SLO line. */
+  slo_line: number | null;
+  crossing: Crossing[];
+  /** One per configuration with `slo`; [] without. */
+  max_load: MaxLoad[];
+  pareto: SweepPareto;
+  notes: string[];
+}
+
+/** No keys: `sweep_stats` of a widget without sweeps. */
+export type EmptyObject = Record<string, never>;
 
 /**
  * What the HTML report's static model adds (the `_report` key, absent in a live widget): the
@@ -201,6 +395,20 @@ export interface Choices {
 export interface ReportInfo {
   /** The command that reproduces the report's statistics ("tpot-compare"). */
   command: string;
+  /**
+   * With sweeps, when the report holds only the level it shows (every level's columns would
+   * have made the file too big): why another level cannot be chosen (the level control's
+   * title). Absent when every level is embedded (`ReportModel.levels`), or without sweeps.
+   */
+  levels_note?: string;
+}
+
+/** What a sweep report shows at one level (`load_level`): its statistics and runs. */
+export interface ReportLevel {
+  load_level: LoadLevelValue;
+  stats: Stats;
+  _runs_meta: RunMeta[];
+  _summary_markdown: string;
 }
 
 /** The synced traits of TPOTCompare (src/tpot_widget/widget.py) the front end reads. */
@@ -220,6 +428,14 @@ export interface WidgetModel {
   density_threshold: Integer;
   stats: Stats;
   error_message: string;
+  /** With sweeps: the level compared (two-way); null without sweeps. */
+  load_level: LoadLevelValue | null;
+  /** With sweeps: the SLO attainment max load holds to. */
+  slo_target: number;
+  /** With sweeps: GPUs per configuration (null where unknown), or null. */
+  gpus: (Integer | null)[] | null;
+  /** With sweeps: every level compared (the load and Pareto views); {} without. */
+  sweep_stats: SweepStats | EmptyObject;
   _runs_meta: RunMeta[];
   _choices: Choices;
   _summary_markdown: string;
@@ -232,7 +448,8 @@ export interface WidgetModel {
 /** dtypes of the binary columns (src/tpot_widget/_transport.py). */
 export type DType = "float32" | "float64" | "int32" | "uint8";
 
-/** One column embedded in the report: its key ("run/column"), dtype, shape and base64 bytes. */
+/** One column embedded in the report: its key ("<run key>/column", the run key being
+ * `RunMeta.key`), dtype, shape and base64 bytes. */
 export interface EmbeddedColumn {
   key: string;
   dtype: DType;
@@ -247,4 +464,10 @@ export interface ReportModel {
   state: WidgetModel;
   /** The columns the views ask for (thinned evenly above the report's points per run). */
   columns: EmbeddedColumn[];
+  /**
+   * With sweeps: every level's statistics and runs, so that choosing a level in the report
+   * shows it (its columns are in `columns`, by run key); absent without sweeps, or when the
+   * report holds only the level it shows (`ReportInfo.levels_note` says why).
+   */
+  levels?: ReportLevel[];
 }

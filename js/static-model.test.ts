@@ -4,6 +4,7 @@ import { ModelContext } from "./context";
 import type { EmbeddedColumn, ReportModel } from "./protocol";
 import { StaticModel } from "./static-model";
 import { makeStats, runMeta, widgetState } from "./testing";
+import { LEVELS, sweepRuns, sweepStats } from "./testing-sweep";
 
 /** A column as report.py embeds it: little-endian bytes in base64. */
 function embed(key: string, values: Float32Array | Uint8Array): EmbeddedColumn {
@@ -98,5 +99,42 @@ describe("StaticModel", () => {
     expect(ctx.scheduler.busy()).toBe(false);
     expect(model.get("token_range")).toEqual([120, 180]);
     ctx.dispose();
+  });
+
+  it("a sweep report answers a level chosen with that level's statistics and runs, as one answer", async () => {
+    const at = (level: 1 | 4 | 16) => {
+      const runs = sweepRuns(level);
+      return { load_level: level, stats: makeStats(runs, { notes: [`level ${level}`] }), _runs_meta: runs, _summary_markdown: `**${level}**` };
+    };
+    const state = widgetState(sweepRuns(16), { load_level: 16, sweep_stats: sweepStats(), stats: at(16).stats });
+    state._choices = { ...state._choices, load_levels: LEVELS };
+    const model = new StaticModel({ state, columns: [], levels: [at(1), at(4), at(16)] });
+    const ctx = new ModelContext(model);
+    const seen: [string, string[], unknown][] = [];
+    ctx.onAnswerReceived((kind) =>
+      seen.push([kind, model.get("_runs_meta").map((r) => r.key), model.get("stats").notes[0]]),
+    );
+    // chosen three times in a row before any answer: the last one is shown, once, consistently
+    for (const level of [1, 4, 1] as const) ctx.scheduler.sendNow({ load_level: level });
+    vi.runAllTimers();
+    await Promise.resolve();
+    expect(seen).toEqual([["current", ["L0.C0", "L0.C1"], "level 1"]]);
+    ctx.scheduler.sendNow({ load_level: 4 });
+    vi.runAllTimers();
+    await Promise.resolve();
+    // the baseline did not run 4: it is at its nearest level (its own key), with its note
+    expect(seen[1]).toEqual(["current", ["L0.C0", "L1.C1"], "level 4"]);
+    expect(model.get("_runs_meta")[0]?.level_note).toContain("did not run concurrency 4");
+    expect(model.get("_summary_markdown")).toBe("**4**");
+    ctx.dispose();
+  });
+
+  it("a report without the levels keeps its statistics when a level is chosen", () => {
+    const model = new StaticModel({ state: widgetState(sweepRuns(16), { load_level: 16 }), columns: [] });
+    const stats = model.get("stats");
+    model.set("load_level", 1);
+    model.save_changes();
+    vi.runAllTimers();
+    expect(model.get("stats")).toBe(stats);
   });
 });

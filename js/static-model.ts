@@ -8,12 +8,14 @@
  * traits here too. What differs on purpose: no kernel recomputes the statistics. A request
  * (a brush, a typed range) is answered at once with the statistics the report was written
  * with (the panel then says the new range's numbers need the kernel), so nothing waits; a
- * request for columns is answered from the embedded base64 bytes.
+ * request for columns is answered from the embedded base64 bytes. A sweep report that embeds
+ * every level (`ReportModel.levels`) answers a level chosen with that level's statistics and
+ * runs, as the kernel would (their columns are embedded by run key).
  */
 
 import type { AnyModel } from "@anywidget/types";
 import { bytesFromBase64, type ColumnHeader, type ColumnsMessage } from "./codecs";
-import type { EmbeddedColumn, ReportModel, WidgetModel } from "./protocol";
+import type { EmbeddedColumn, ReportLevel, ReportModel, WidgetModel } from "./protocol";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
@@ -29,6 +31,7 @@ export class StaticModel implements AnyModel<WidgetModel> {
   private readonly embedded = new Map<string, EmbeddedColumn>();
   private readonly bytes = new Map<string, ArrayBuffer>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly levels: readonly ReportLevel[];
   private answerTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly widget_manager = {
@@ -38,6 +41,7 @@ export class StaticModel implements AnyModel<WidgetModel> {
   constructor(model: ReportModel) {
     this.state = { ...model.state };
     for (const column of model.columns) this.embedded.set(column.key, column);
+    this.levels = model.levels ?? [];
   }
 
   get<K extends Key>(key: K): WidgetModel[K] {
@@ -70,15 +74,26 @@ export class StaticModel implements AnyModel<WidgetModel> {
   }
 
   /**
-   * The widget's request (new ranges, log axis ...): answered at once, as a kernel answers it,
-   * but with the statistics the report holds (`_stats_seq` = the request's sequence number).
+   * The widget's request (new ranges, log axis, a level ...): answered at once, as a kernel
+   * answers it, but with the statistics the report holds for the level chosen (`_stats_seq` =
+   * the request's sequence number).
    */
   save_changes(): void {
     if (this.answerTimer !== null) return;
     this.answerTimer = setTimeout(() => {
       this.answerTimer = null;
+      this.showLevel();
       this.set("_stats_seq", this.state._request_seq);
     }, 0);
+  }
+
+  /** The chosen level's statistics and runs, when the report holds them (as one answer). */
+  private showLevel(): void {
+    const level = this.levels.find((l) => l.load_level === this.state.load_level);
+    if (level === undefined) return;
+    this.set("_runs_meta", level._runs_meta);
+    this.set("_summary_markdown", level._summary_markdown);
+    this.set("stats", level.stats);
   }
 
   /** A custom message: a "columns" request is answered (asynchronously, as over a comm). */

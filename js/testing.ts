@@ -23,6 +23,9 @@ export function runMeta(name: string, color: string, extra: Partial<RunMeta> = {
     top_errors: [],
     synthetic: false,
     has_start_times: true,
+    key: name,
+    load_level: null,
+    level_note: null,
     ...extra,
   };
 }
@@ -107,6 +110,10 @@ export function widgetState(runs: readonly RunMeta[], extra: Partial<WidgetModel
     density_threshold: 200_000,
     stats: makeStats(runs),
     error_message: "",
+    load_level: null,
+    slo_target: 0.9,
+    gpus: null,
+    sweep_stats: {},
     _runs_meta: [...runs],
     _choices: {
       dimensions: ["time_per_output_token"],
@@ -115,6 +122,7 @@ export function widgetState(runs: readonly RunMeta[], extra: Partial<WidgetModel
       slo_columns: ["time_per_output_token"],
       columns: fixture.columns as ColumnChoice[],
       statistics: fixture.statistics as StatisticChoice[],
+      load_levels: [],
     },
     _summary_markdown: "",
     _request_seq: 0,

@@ -7,7 +7,7 @@
 import type { AnyModel, RenderProps } from "@anywidget/types";
 import { attachPointerBrush, type PointerBrush } from "./brush";
 import { copyText } from "./clipboard";
-import { columnKey } from "./codecs";
+import { columnKey, runColumnKeys } from "./codecs";
 import {
   choicesOf,
   contextFor,
@@ -20,6 +20,7 @@ import {
 import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
 import { learnLabels } from "./labels";
+import { comparedLevel, levelOfPoint, sweepStatsOf } from "./levels";
 import { ShapeOverlay } from "./overlay";
 import {
   createPanel,
@@ -33,13 +34,13 @@ import {
 import Plotly from "./plotly";
 import { axisRange, hasSelections, isDrawn, onPlotlyEvent, setTracesHidden } from "./plotly-adapter";
 import { prepare, refilterPoints, type Prepared } from "./prepared";
-import type { ReportInfo, Stats } from "./protocol";
+import type { LoadLevelValue, ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
 import { usesWorker } from "./index-builder";
 import { prepareSelection, selectRuns, type BrushKey, type RunSelection } from "./selection";
-import type { DrawState, Figure, OverlayShape, Trigger, ViewSpec, ViewUpdate } from "./views/common";
+import type { DrawState, Figure, OverlayShape, SweepState, Trigger, ViewSpec, ViewUpdate } from "./views/common";
 import { VIEWS } from "./views/registry";
 
 /** The two brushable ranges (traits of the same name). */
@@ -202,6 +203,8 @@ class WidgetView {
   private dataError = "";
   /** Why a typed threshold was not sent (not a number, outside 0–100 %), in the error line. */
   private thresholdError = "";
+  /** Each plot div's figure as last handed to plotly. */
+  private readonly drawnFigures = new WeakMap<HTMLElement, Figure>();
 
   constructor(model: AnyModel<WidgetModel>, el: HTMLElement) {
     this.model = model;
@@ -232,16 +235,19 @@ class WidgetView {
       onSlo: (slo) => this.request({ slo }),
       onThreshold: (result) => this.setThreshold(result),
       onMatch: (match) => this.request({ match }),
+      onLoadLevel: (value) => this.chooseLevel(value),
       onReset: () => {
         this.setRangeFromControl("token_range", null);
         this.setRangeFromControl("time_range", null);
       },
-    }, this.report === null ? null : KERNEL_ONLY);
+    }, this.report === null ? null : KERNEL_ONLY, this.report?.levels_note ?? null);
     this.panel = createPanel({
       onCopy: () => void this.copySummary(),
       onWarmUp: (seconds) => this.setRangeFromControl("time_range", [seconds, null]),
     });
-    this.slots = VIEWS.map((spec) => this.createSlot(spec));
+    // the load and Pareto views exist only in a sweep widget (it offers load levels)
+    const sweep = choicesOf(model).load_levels.length > 0;
+    this.slots = VIEWS.filter((spec) => sweep || spec.sweepOnly !== true).map((spec) => this.createSlot(spec));
     const main = h("div", "tpot-main");
     const grid = h("div", "tpot-grid");
     for (const slot of this.slots) (slot.spec.area === "main" ? main : grid).append(slot.box);
@@ -322,9 +328,20 @@ class WidgetView {
       this.updateControls();
     });
     on("change:match", () => this.updateControls());
+    on("change:load_level", () => {
+      // chosen here or set from Python: the level's mark moves next, the rest with the answer
+      // (after this task: a level chosen here is sent to the kernel before anything is drawn)
+      this.updateControls();
+      window.setTimeout(() => this.redraw("level"), 0);
+    });
     on("change:token_range", () => this.adoptModelRanges());
     on("change:time_range", () => this.adoptModelRanges());
-    const onMeta = (): void => renderHeader(this.header, runsMeta(this.model));
+    const onMeta = (): void => {
+      // another level's runs (sweeps): their columns are asked for by their keys, once the
+      // numbers that came with them are shown (drawing cached columns must not delay them)
+      renderHeader(this.header, runsMeta(this.model));
+      window.setTimeout(() => void this.refreshData(), 0);
+    };
     on("change:_runs_meta", onMeta);
     this.cleanups.push(
       this.ctx.onAnswerReceived((kind) => {
@@ -412,6 +429,7 @@ class WidgetView {
       slo: this.model.get("slo"),
       threshold: this.model.get("threshold"),
       match: this.model.get("match"),
+      load_level: this.model.get("load_level"),
     });
   }
 
@@ -421,10 +439,13 @@ class WidgetView {
 
   private showStats(): void {
     const stats = this.currentStats();
-    const units = choicesOf(this.model).units;
+    const choices = choicesOf(this.model);
+    const units = choices.units;
+    const runs = runsMeta(this.model);
     renderStats(this.panel, {
       stats,
-      runs: runsMeta(this.model),
+      runs,
+      level: comparedLevel(runs, choices.load_levels),
       units,
       errorMessage: [this.model.get("error_message"), this.thresholdError, this.dataError]
         .filter((t) => t !== "")
@@ -460,6 +481,12 @@ class WidgetView {
     if (result.ok && result.value !== this.model.get("threshold")) {
       this.request({ threshold: result.value });
     }
+  }
+
+  /** A level chosen in the controls or by a click on a sweep view: every view follows it. */
+  private chooseLevel(value: LoadLevelValue): void {
+    if (value === this.model.get("load_level")) return;
+    this.request({ load_level: value });
   }
 
   private request(payload: Payload, reloadData = false): void {
@@ -541,20 +568,30 @@ class WidgetView {
 
   // --- data & drawing ---------------------------------------------------------------------
 
+  /** What the prepared data are of: the dimension pair and the runs' column keys. */
+  private dataKey(): string {
+    const keys = runsMeta(this.model).map((r) => r.key);
+    return `${this.model.get("dimension")}|${this.model.get("x_dimension")}|${keys.join(",")}`;
+  }
+
+  /** Mark the views of the requests as showing the previous runs while the new ones load. */
+  private setLoading(loading: boolean): void {
+    for (const slot of this.slots) {
+      if (slot.spec.sweepOnly === true) continue;
+      if (loading) slot.box.dataset["loading"] = "true";
+      else delete slot.box.dataset["loading"];
+    }
+  }
+
   private async refreshData(): Promise<void> {
     const dimension = this.model.get("dimension");
     const xDimension = this.model.get("x_dimension");
-    const key = `${dimension}|${xDimension}`;
+    const key = this.dataKey();
     if (key === this.prepKey) return;
     const runs = runsMeta(this.model);
     const wantTimes = this.slots.some((s) => s.spec.needs?.includes("request_start"));
-    const hasTimes = (i: number): boolean => wantTimes && runs[i]?.has_start_times === true;
-    const keys = runs.flatMap((_, i) => [
-      columnKey(i, xDimension),
-      columnKey(i, dimension),
-      columnKey(i, "error"),
-      ...(hasTimes(i) ? [columnKey(i, "request_start")] : []),
-    ]);
+    const keys = runColumnKeys(runs, [xDimension, dimension, "error"], wantTimes);
+    if (this.prep !== null && keys.some((k) => !this.ctx.columns.has(k))) this.setLoading(true);
     const asked = performance.now();
     try {
       await this.ctx.ensure(keys);
@@ -568,8 +605,9 @@ class WidgetView {
       return;
     }
     if (this.disposed) return;
-    const current = `${this.model.get("dimension")}|${this.model.get("x_dimension")}`;
-    if (current !== key) return; // switched again meanwhile
+    // switched again meanwhile (another dimension, or another level's runs): that refresh draws
+    if (this.dataKey() !== key) return;
+    this.setLoading(false);
     const missing = keys.filter((k) => !this.ctx.columns.has(k) && !k.endsWith("/request_start"));
     if (missing.length > 0) {
       this.dataError = `The kernel did not send the column(s) ${missing.join(", ")}.`;
@@ -577,12 +615,12 @@ class WidgetView {
       return;
     }
     this.dataError = "";
-    const columns: RunColumns[] = runs.map((_, i) => {
-      const t = this.ctx.columns.get(columnKey(i, "request_start"));
+    const columns: RunColumns[] = runs.map((run) => {
+      const t = this.ctx.columns.get(columnKey(run.key, "request_start"));
       return {
-        x: this.ctx.columns.get(columnKey(i, xDimension)) as Float32Array,
-        y: this.ctx.columns.get(columnKey(i, dimension)) as Float32Array,
-        error: this.ctx.columns.get(columnKey(i, "error")) as Uint8Array,
+        x: this.ctx.columns.get(columnKey(run.key, xDimension)) as Float32Array,
+        y: this.ctx.columns.get(columnKey(run.key, dimension)) as Float32Array,
+        error: this.ctx.columns.get(columnKey(run.key, "error")) as Uint8Array,
         ...(t instanceof Float32Array ? { t } : {}),
       };
     });
@@ -651,7 +689,16 @@ class WidgetView {
       slo: this.model.get("slo"),
       // measured by the ResizeObserver; read from the div (a layout) only before it reports
       width: slot.width || slot.plot.clientWidth || 500,
+      sweep: this.sweepState(),
     };
+  }
+
+  /** What the sweep views draw (null in a widget of runs). */
+  private sweepState(): SweepState | null {
+    const stats = sweepStatsOf(this.model.get("sweep_stats"));
+    if (stats === null) return null;
+    const choices = choicesOf(this.model);
+    return { stats, level: this.model.get("load_level"), levels: choices.load_levels, units: choices.units };
   }
 
   /**
@@ -703,8 +750,8 @@ class WidgetView {
         this.drawPreview(slot, slot.spec.update(this.drawState(this.prep, slot)));
       } else {
         slot.keep = {};
-        // a range set otherwise than by a drag is a one-off: every view, in view first
-        this.queueFigure(slot, trigger === "selection");
+        // a range set otherwise than by a drag, a level chosen: one-offs, every view (in view first)
+        this.queueFigure(slot, trigger === "selection" || trigger === "level");
       }
     }
     if (trigger === "selection") this.drawOverlays();
@@ -879,6 +926,12 @@ class WidgetView {
     }
     slot.plot.hidden = false;
     setText(slot.note, slot.spec.note?.(state) ?? "");
+    // the figure drawn last (a view memoising its figure, views/memo.ts): nothing to redraw
+    if (this.drawnFigures.get(slot.plot) === fig && Object.keys(slot.keep).length === 0) {
+      this.endPreview(slot);
+      return;
+    }
+    this.drawnFigures.set(slot.plot, fig);
     const layout = withRanges(fig.layout, slot.keep);
     // a copy: plotly writes into the layout it is given
     const drawnLayout = JSON.parse(JSON.stringify(layout)) as Record<string, unknown>;
@@ -943,6 +996,14 @@ class WidgetView {
     gd.addEventListener("pointerenter", () => {
       if (slot.sync && this.dragging === null) this.drawSlot(slot, "sync");
     });
+    if (spec.choosesLevel === true) {
+      // a click on a level's point (its customdata) chooses that level
+      onPlotlyEvent(gd, "plotly_click", (event) => {
+        const point = (event as { points?: { customdata?: unknown }[] }).points?.[0];
+        const value = levelOfPoint(point?.customdata);
+        if (value !== null) this.chooseLevel(value);
+      });
+    }
     // zoom, pan, autoscale and resizes move the axes: veils and overlays follow
     onPlotlyEvent(gd, "plotly_relayout", () => this.drawSlotExtras(slot));
     onPlotlyEvent(gd, "plotly_afterplot", () => this.drawSlotExtras(slot));

@@ -131,3 +131,46 @@ def make_queued_run(name: str, rate: float, capacity: float, n: int = 600, **kwa
         "num_tokens_output": np.full(n, 100.0),
     }
     return make_run(name, load=f"rate={rate:g}", columns=columns, **kwargs)
+
+
+def make_sweep(
+    name: str,
+    levels: Sequence[Any],
+    tpot: float | Callable[[Any], float] = 0.02,
+    *,
+    repeats: int = 1,
+    seed: int = 0,
+    n: int = 300,
+    **kwargs: Any,
+) -> Any:
+    """A `Sweep` named `name` of `make_run` runs, `repeats` per level.
+
+    `levels` are load texts ("concurrency=4", "rate=2", "synchronous", "throughput") or
+    numbers (concurrency levels). A rate level's requests start over n / rate seconds, so it
+    achieves about its offered rate (synchronous: 0.5 requests/s, throughput: 20; less where
+    the last requests' latencies stretch the run). `tpot` is
+    the median TPOT in seconds, or a function of the level (a `Load`); repeat k is 2·k %
+    slower. `kwargs` go to `make_run`.
+    """
+    from tpot_widget import Load, Sweep
+
+    achieved = {"synchronous": 0.5, "throughput": 20.0}
+    runs = []
+    for i, text in enumerate(levels):
+        level = Load.parse(f"concurrency={text:g}" if isinstance(text, (int, float)) else text)
+        rate = level.value if level.kind == "rate" else achieved.get(level.kind)
+        median = tpot(level) if callable(tpot) else tpot
+        for k in range(repeats):
+            options: dict[str, Any] = {"duration": n / rate} if rate is not None else {}
+            runs.append(
+                make_run(
+                    f"{name} {level} #{k}",
+                    n,
+                    median * (1.0 + 0.02 * k),
+                    seed + 97 * i + k,
+                    load=level,
+                    metadata={"sweep_config": name, "repeat": k},
+                    **(options | kwargs),
+                )
+            )
+    return Sweep(runs, name=name)

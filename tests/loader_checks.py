@@ -52,3 +52,28 @@ def assert_same_runs(got: list[Run], expected: list[Run], *, names: bool = True)
                 assert a["error"].tolist() == b["error"].tolist()
             else:
                 np.testing.assert_array_equal(a[column], b[column])
+
+
+#: The sweep fixtures (tests/fixtures/sweeps/, built by its build.py from each tool's source).
+SWEEPS = "sweeps"
+
+
+def levels(runs: list[Run]) -> list[tuple[str, float | None] | None]:
+    """Each run's load level as (kind, value), None where it has none."""
+    return [None if r.load is None else (r.load.kind, r.load.value) for r in runs]
+
+
+def sweep_structure(runs: list[Run]) -> list[tuple[object, object]]:
+    """Each run's (sweep_config, repeat) metadata (None where absent)."""
+    return [(r.metadata.get("sweep_config"), r.metadata.get("repeat")) for r in runs]
+
+
+def other_tools_files(fixtures_dir: Path, tool: str, pattern: str = "*") -> list[Path]:
+    """Every fixture file matching `pattern` that is not `tool`'s: neither in its folder
+    (tests/fixtures/<tool>/) nor in its sweep folders (tests/fixtures/sweeps/<tool>-*/)."""
+    own = [fixtures_dir / tool, *(fixtures_dir / SWEEPS).glob(f"{tool}-*")]
+    return [
+        p
+        for p in sorted(fixtures_dir.rglob(pattern))
+        if p.is_file() and not any(p.is_relative_to(folder) for folder in own)
+    ]

@@ -69,3 +69,14 @@ def test_one_prepared_unit_gives_its_estimate_alone() -> None:
     alone = compute([prepare_unit(run, "a", p.dimension, p.x_dimension)], p, stats.make_rng(0))
     with_partner = Comparer([run, make_run("b", n=400, seed=2)]).compare(p)
     assert alone.differences == () and alone.runs[0] == with_partner.runs[0]
+
+
+def test_the_shift_functions_come_alone_as_compare_would_give_them() -> None:
+    a, b, c = (make_run(name, n=500, seed=i) for i, name in enumerate("abc"))
+    comparer = Comparer([a, b, c])
+    p = Parameters.from_user(token_range=(100, 700))
+    full = comparer.compare(p)
+    numbers = comparer.compare(p, shift=False)
+    assert numbers.shift_function == () and numbers.runs == full.runs
+    assert numbers.differences == full.differences and numbers.notes == full.notes
+    assert comparer.shift_functions(p) == full.shift_function

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from factories import make_run
 
-from tpot_widget import Load, Run, load_run
+from tpot_widget import Load, Run, load_run, load_sweeps
 
 
 def test_load_parses_texts_pairs_and_dicts_to_one_value() -> None:
@@ -60,3 +61,64 @@ def test_parquet_keeps_the_load_and_achieved_follows(tmp_path: object) -> None:
     assert back.load == Load("rate", 4.0)
     assert back.achieved == run.achieved
     assert np.isfinite(back.achieved.request_rate or math.nan)
+
+
+# --- the sweep layouts of seven tools load as sweeps at their levels ------------------------
+
+C, R = "concurrency", "rate"
+#: fixture folder (tests/fixtures/sweeps/) → {configuration: (levels, repeats per level)}
+SWEEP_LAYOUTS: dict[str, dict[str, tuple[list[Load], int]]] = {
+    "guidellm-0.8.1-sweep": {
+        "Llama-3.1-8B-Instruct · guidellm-0.8.1-sweep": (
+            [Load("synchronous"), Load(R, 2), Load(R, 4), Load("throughput")],
+            1,
+        )
+    },
+    "guidellm-0.3-sweep": {
+        "Llama-3.1-8B-Instruct · guidellm-0.3-sweep": (
+            [Load("synchronous"), Load(R, 1.5), Load(R, 3), Load("throughput")],
+            1,
+        )
+    },
+    "vllm-sweep": {f"max_num_seqs={s}": ([Load(C, 2), Load(C, 8)], 2) for s in (64, 256)},
+    "aiperf-sweep/Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep": {
+        "Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep": (
+            [Load(C, 1), Load(C, 4), Load(C, 8)],
+            1,
+        )
+    },
+    "aiperf-sweep/Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep-repeated": {
+        "Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep-repeated": (
+            [Load(C, 2), Load(C, 8)],
+            2,
+        )
+    },
+    "llmeter-loadtest": {
+        "Llama-3.1-8B-Instruct · 20260601-1200": ([Load(C, 1), Load(C, 2), Load(C, 4)], 1)
+    },
+    "genai-bench-sweep": {
+        f"openai_vllm_text-to-text_llama-3.1-8b_20260601_120000 · {s}": (
+            [Load(C, 1), Load(C, 4)],
+            1,
+        )
+        for s in ("D(100,100)", "D(2000,200)")
+    },
+    "evalscope-sweep": {
+        "Llama-3.1-8B-Instruct · 20260601_120000": ([Load(C, 1), Load(C, 4)], 1),
+        "Llama-3.1-8B-Instruct · 20260601_130000": ([Load(R, 1), Load(R, 4)], 1),
+    },
+    "inference-perf-stages": {
+        "Llama-3.1-8B-Instruct · llama-poisson-sweep": ([Load(R, 1), Load(R, 2), Load(R, 4)], 1)
+    },
+}
+
+
+@pytest.mark.filterwarnings("error")  # a sweep loads without a word: side files are no runs
+@pytest.mark.parametrize("folder", list(SWEEP_LAYOUTS))
+def test_the_sweep_layouts_of_seven_tools_load_as_sweeps_at_their_levels(
+    fixtures_dir: Path, folder: str
+) -> None:
+    sweeps = load_sweeps(fixtures_dir / "sweeps" / folder)
+    found = {s.name: (s.levels, {len(s.runs_at(x)) for x in s.levels}) for s in sweeps}
+    expected = {name: (lv, {repeats}) for name, (lv, repeats) in SWEEP_LAYOUTS[folder].items()}
+    assert found == expected

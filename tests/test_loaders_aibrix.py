@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import other_tools_files
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, aibrix
@@ -85,9 +86,8 @@ def test_detected_by_content_only_aibrix(fixtures_dir: Path, tmp_path: Path) -> 
     long_line = dict(_raw(fixtures_dir)[0], input=[{"role": "user", "content": "x" * 70000}])
     head = (json.dumps(long_line) + "\n").encode()[: 1 << 16]
     assert aibrix.sniff(Path("x.jsonl"), head)
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / FILE:
-            assert not aibrix.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "aibrix"):
+        assert not aibrix.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, quiet_load, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, aiperf
@@ -248,3 +249,55 @@ def test_sniff_earlier_layout(fixtures_dir: Path) -> None:
     assert aiperf.sniff(Path("anything.jsonl"), head)
     summary = (fixtures_dir / EARLY).with_name("profile_export_aiperf.json")
     assert not aiperf.sniff(summary, summary.read_bytes())
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+SWEEP = "Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep"
+
+
+def test_a_concurrency_sweep_folder_loads_each_level(fixtures_dir: Path) -> None:
+    runs = quiet_load(fixtures_dir / SWEEPS / "aiperf-sweep" / SWEEP)
+    assert levels(runs) == [("concurrency", 1.0), ("concurrency", 4.0), ("concurrency", 8.0)]
+    assert sweep_structure(runs) == [(SWEEP, None)] * 3
+    assert [r.name for r in runs] == [f"Llama-3.1-8B-Instruct · concurrency {c}" for c in (1, 4, 8)]
+
+
+def test_repeats_of_a_sweep_are_numbered_as_aiperf_does(fixtures_dir: Path) -> None:
+    root = fixtures_dir / SWEEPS / "aiperf-sweep" / f"{SWEEP}-repeated"
+    runs = quiet_load(root)
+    table = sorted((r.load.value, r.metadata["repeat"]) for r in runs)  # type: ignore[union-attr]
+    assert table == [(2.0, 1), (2.0, 2), (8.0, 1), (8.0, 2)]
+    assert {r.metadata["sweep_config"] for r in runs} == {root.name}
+    assert "Llama-3.1-8B-Instruct · concurrency 8 · run 2" in {r.name for r in runs}
+
+
+def test_a_sweep_level_folder_names_the_level_without_a_summary(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    # independent mode: <artifact>/concurrency_N/profile_runs/run_000K/, no summary beside
+    records = (fixtures_dir / EARLY).read_bytes()
+    for level in ("concurrency_16", "request_rate_2.5"):
+        path = tmp_path / "my-sweep" / level / "profile_runs" / "run_0003" / "profile_export.jsonl"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(records)
+    runs = quiet_load(tmp_path / "my-sweep")
+    assert levels(runs) == [("concurrency", 16.0), ("rate", 2.5)]
+    assert sweep_structure(runs) == [("my-sweep", 3), ("my-sweep", 3)]
+    assert [r.name for r in runs] == [
+        "my-sweep · concurrency 16 · run 3",
+        "my-sweep · 2.5 req/s · run 3",
+    ]
+
+
+def test_the_profile_settings_give_the_level(fixtures_dir: Path, tmp_path: Path) -> None:
+    run = aiperf.load(fixtures_dir / EARLY)[0]
+    assert levels([run]) == [("concurrency", 4.0)]
+    assert sweep_structure([run]) == [(None, None)]  # one profile is no sweep
+    folder = tmp_path / "concurrency_64"  # a rate set beside a concurrency: the rate is the level
+    folder.mkdir()
+    (folder / "profile_export.jsonl").write_bytes((fixtures_dir / EARLY).read_bytes())
+    loadgen = {"concurrency": 64, "request_rate": 8}
+    summary = {"input_config": {"endpoint": {"model_names": ["org/m"]}, "loadgen": loadgen}}
+    (folder / "profile_export_aiperf.json").write_text(json.dumps(summary))
+    assert levels(aiperf.load(folder / "profile_export.jsonl")) == [("rate", 8.0)]

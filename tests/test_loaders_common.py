@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 import tpot_widget
+from tpot_widget import Load
 from tpot_widget.loaders import FORMATS, LoadError
-from tpot_widget.loaders._common import read_json_lines_columns
+from tpot_widget.loaders._jsonl_columns import read_json_lines_columns
 
 
 def _row(i: int, **extra: Any) -> dict[str, Any]:
@@ -271,3 +272,90 @@ def test_fast_reader_warns_once_for_a_truncated_last_line(tmp_path: Path) -> Non
     assert len(messages) == 1 and "responses.jsonl:2001" in messages[0]
     assert len(columns) == 2000
     assert not math.isnan(columns.numbers["time_to_first_token"][-1])
+
+
+# --- load levels: set by the user, or stated by a folder's name ----------------------------
+
+
+def _llmperf_file(fixtures_dir: Path, folder: Path, name: str) -> Path:
+    """LLMPerf's fixture (its requests record no level) copied to `folder/name`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copy(fixtures_dir / "llmperf" / "bedrock_13b_individual_responses.json", target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("concurrency_16", Load("concurrency", 16)),
+        ("max_concurrency=4", Load("concurrency", 4)),
+        ("num_concurrency8", Load("concurrency", 8)),
+        ("request_rate_2.5", Load("rate", 2.5)),
+        ("vllm-2.0qps-concurrency32-llama", Load("rate", 2.0)),  # a rate beside a cap
+        ("00064-clients", Load("concurrency", 64)),
+        ("max_num_seqs=32", None),  # not a level
+        ("generate_3", None),
+        ("concurrency_4-vs-concurrency_8", None),  # two levels: none
+        ("results", None),
+    ],
+)
+def test_a_folder_name_states_the_level_a_tool_did_not_record(
+    fixtures_dir: Path, tmp_path: Path, folder: str, expected: Load | None
+) -> None:
+    path = _llmperf_file(fixtures_dir, tmp_path / folder, "x_individual_responses.json")
+    assert tpot_widget.load_run(path).load == expected
+
+
+def test_a_recorded_level_wins_over_the_folder_name(fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "concurrency_99"
+    shutil.copytree(fixtures_dir / "llmeter" / "v0.1.12-tiny-run-a", folder / "run-a")
+    assert tpot_widget.load_run(folder / "run-a").load == Load("concurrency", 2)  # its clients
+
+
+def test_load_sets_or_replaces_the_level_of_one_run(fixtures_dir: Path) -> None:
+    path = fixtures_dir / "llmeter" / "v0.1.12-tiny-run-a"
+    assert tpot_widget.load_run(path, load="rate=2.5").load == Load("rate", 2.5)
+    assert tpot_widget.load_run(path, load=("concurrency", 8)).load == Load("concurrency", 8)
+    assert tpot_widget.load_run(path).with_load("synchronous").load == Load("synchronous")
+    with pytest.raises(ValueError, match="cannot read a load level"):
+        tpot_widget.load_run(path, load=16)  # a concurrency or a rate? say which
+
+
+def test_load_for_many_runs_is_a_mapping_a_function_or_one_shared_level(
+    fixtures_dir: Path,
+) -> None:
+    sweep = fixtures_dir / "sweeps" / "guidellm-0.8.1-sweep" / "benchmarks.json"
+    runs = tpot_widget.load_runs(sweep)
+    first, second = runs[0].name, runs[1].name
+    # one level for runs the tool put at different levels would erase the sweep: refused
+    with pytest.raises(ValueError, match=r"different load levels.*mapping.*function"):
+        tpot_widget.load_runs(sweep, load="concurrency=4")
+    # a mapping sets the runs it names; the others keep what the tool recorded
+    mapped = tpot_widget.load_runs(sweep, load={first: "concurrency=1", second: None})
+    assert [r.load for r in mapped] == [Load("concurrency", 1), None] + [r.load for r in runs[2:]]
+    with pytest.raises(ValueError, match=r"'nope'.*its runs are"):
+        tpot_widget.load_runs(sweep, load={"nope": "rate=1"})
+    # a function of the run replaces every level
+    doubled = tpot_widget.load_runs(
+        sweep, load=lambda r: ("rate", 2 * r.load.value) if r.load.kind == "rate" else r.load
+    )
+    assert [r.load for r in doubled][2:] == [Load("rate", 4.0), Load("rate", 8.0)]
+    # runs at one level (or none) may share one level
+    repeats = [runs[0].with_load(None), runs[1].with_load(None)]
+    assert {r.load for r in tpot_widget.load_runs(repeats, load="rate=3")} == {Load("rate", 3)}
+
+
+def test_a_tools_side_files_in_a_folder_are_passed_over_without_a_word(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    # AIPerf's summary and inputs beside each level, evalscope's arguments: no runs, no loss
+    artifact = "Llama-3.1-8B-Instruct-openai-chat-concurrency_sweep"
+    shutil.copytree(fixtures_dir / "sweeps" / "aiperf-sweep" / artifact, tmp_path / "a")
+    (tmp_path / "a" / "concurrency_1" / "inputs.json").write_text('{"data": []}')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(tpot_widget.load_runs(tmp_path / "a")) == 3
+    (tmp_path / "a" / "notes.json").write_text('{"who": "me"}')  # not a side file: named
+    with pytest.warns(UserWarning, match=r"(?s)skipped 1 path.*notes\.json: not recognised"):
+        tpot_widget.load_runs(tmp_path / "a")

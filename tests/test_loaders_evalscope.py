@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, other_tools_files, quiet_load, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, evalscope
@@ -104,9 +106,8 @@ def test_detected_by_content_only_evalscope(fixtures_dir: Path, tmp_path: Path) 
     con.commit()
     con.close()
     assert not evalscope.sniff(other_db, other_db.read_bytes()[:100])
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / FILE:
-            assert not evalscope.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "evalscope"):
+        assert not evalscope.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 def test_bad_input(fixtures_dir: Path, tmp_path: Path) -> None:
@@ -157,3 +158,41 @@ def test_found_in_a_folder_with_a_parquet_run(fixtures_dir: Path, tmp_path: Path
     np.testing.assert_array_equal(
         from_parquet["time_to_last_token"], other_run["time_to_last_token"]
     )
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+def test_closed_and_open_loop_sweeps_load_at_their_levels(fixtures_dir: Path) -> None:
+    runs = quiet_load(fixtures_dir / SWEEPS / "evalscope-sweep")
+    assert levels(runs) == [
+        ("concurrency", 1.0),
+        ("concurrency", 4.0),
+        ("rate", 1.0),
+        ("rate", 4.0),
+    ]
+    closed, opened = "20260601_120000", "20260601_130000"
+    assert sweep_structure(runs) == [
+        (f"Llama-3.1-8B-Instruct · {t}", None) for t in (closed, closed, opened, opened)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "args", "expected"),
+    [
+        ("parallel_8_number_100", None, ("concurrency", 8.0)),  # no benchmark_args.json
+        ("rate_2.5_number_100", None, ("rate", 2.5)),
+        ("parallel_8_number_100", {"parallel": 8, "rate": 3, "open_loop": False}, ("rate", 3.0)),
+        ("parallel_8_number_100", {"parallel": [8], "rate": [-1]}, ("concurrency", 8.0)),
+        ("run", None, None),  # a folder evalscope did not name: no level
+    ],
+)
+def test_the_arguments_else_the_folder_give_the_level(
+    fixtures_dir: Path, tmp_path: Path, folder: str, args: object, expected: object
+) -> None:
+    target = tmp_path / "out" / "model" / folder / "benchmark_data.db"
+    target.parent.mkdir(parents=True)
+    shutil.copy(fixtures_dir / FILE, target)
+    if args is not None:
+        (target.parent / "benchmark_args.json").write_text(json.dumps(args))
+    assert levels(evalscope.load(target)) == [expected]

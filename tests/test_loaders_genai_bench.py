@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, other_tools_files, quiet_load, sweep_structure
 
 import tpot_widget
+from tpot_widget import Load
 from tpot_widget.loaders import LoadError, genai_bench
 
 FOLDER = Path("genai-bench") / "openai_vllm_text-to-text_llama-3.1-8b"
@@ -84,9 +86,8 @@ def test_detected_by_content_only_genai_bench(fixtures_dir: Path, tmp_path: Path
     renamed = tmp_path / "whatever.json"
     renamed.write_bytes((fixtures_dir / RUN).read_bytes())
     assert tpot_widget.load_run(renamed).format == "genai-bench"
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / RUN:
-            assert not genai_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "genai-bench"):
+        assert not genai_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 @pytest.mark.parametrize(
@@ -118,3 +119,27 @@ def test_bad_input_names_file_and_place(tmp_path: Path, data: Any, expected: str
         genai_bench.load(path)
     assert str(path) in str(info.value)
     assert expected in str(info.value)
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+def test_an_experiment_folder_is_one_sweep_per_scenario(fixtures_dir: Path) -> None:
+    runs = quiet_load(fixtures_dir / SWEEPS / "genai-bench-sweep")
+    experiment = "openai_vllm_text-to-text_llama-3.1-8b_20260601_120000"
+    assert [(r.metadata["scenario"], r.load) for r in runs] == [
+        (s, Load("concurrency", c)) for s in ("D(100,100)", "D(2000,200)") for c in (1, 4)
+    ]
+    assert sweep_structure(runs) == [
+        (f"{experiment} · {s}", None) for s in ("D(100,100)", "D(2000,200)") for _ in (1, 4)
+    ]
+    assert len({r.name for r in runs}) == 4
+
+
+def test_a_batch_size_run_is_at_concurrency_one(fixtures_dir: Path, tmp_path: Path) -> None:
+    raw = _raw(fixtures_dir)
+    raw["aggregated_metrics"] |= {"iteration_type": "batch_size", "batch_size": 32}
+    del raw["aggregated_metrics"]["num_concurrency"]  # genai-bench's default, 1
+    (run,) = genai_bench.load(_write(tmp_path / "exp" / "run.json", raw))
+    assert levels([run]) == [("concurrency", 1.0)]
+    assert sweep_structure([run]) == [("exp · D(100,100) · batch size 32", None)]

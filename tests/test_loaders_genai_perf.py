@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import levels, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, genai_perf
@@ -253,3 +254,34 @@ def test_truncated_file_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> 
     with pytest.raises(LoadError, match="invalid JSON") as info:
         tpot_widget.load_runs(path)
     assert str(path) in str(info.value)
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+def test_each_experiment_is_at_its_mode_and_value(fixtures_dir: Path, tmp_path: Path) -> None:
+    raw = json.loads(_fixture(fixtures_dir).read_text())
+    assert levels(genai_perf.load(_fixture(fixtures_dir))) == [("concurrency", 10.0)]
+    first = raw["experiments"][0]
+    modes = [("concurrency", 1), ("request_rate", 2.5), ("periodic_concurrency", 4)]
+    raw["experiments"] = [{**first, "experiment": {"mode": m, "value": v}} for m, v in modes]
+    runs = genai_perf.load(_write(tmp_path, raw, "sweep.json"))
+    assert levels(runs) == [("concurrency", 1.0), ("rate", 2.5), None]
+    # several experiments in one file: one configuration's sweep
+    assert sweep_structure(runs) == [("v1/chat/completions · sweep", None)] * 3
+
+
+def test_artifact_folders_named_after_the_level_form_one_sweep(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    for c in (1, 8):
+        folder = tmp_path / f"meta-llama_Llama-3.1-8B-openai-chat-concurrency{c}"
+        folder.mkdir()
+        raw = json.loads(_fixture(fixtures_dir).read_text())
+        raw["experiments"][0]["experiment"] = {"mode": "concurrency", "value": c}
+        _write(folder, raw)
+    runs = tpot_widget.load_runs(tmp_path)
+    assert levels(runs) == [("concurrency", 1.0), ("concurrency", 8.0)]
+    config = "meta-llama_Llama-3.1-8B-openai-chat"
+    assert sweep_structure(runs) == [(config, None)] * 2
+    assert [r.name for r in runs] == [f"{config} · concurrency {c}" for c in (1, 8)]

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, other_tools_files, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, guidellm
@@ -124,9 +125,7 @@ def test_detected_by_content(fixtures_dir: Path, tmp_path: Path, name: str) -> N
 
 
 def test_sniff_rejects_other_tools(fixtures_dir: Path) -> None:
-    for other in sorted(fixtures_dir.rglob("*.json*")):
-        if other.parent.name == "guidellm":
-            continue
+    for other in other_tools_files(fixtures_dir, "guidellm", "*.json*"):
         assert not guidellm.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
@@ -309,3 +308,57 @@ def test_file_stem_names_a_run_without_model(fixtures_dir: Path, tmp_path: Path)
     with _no_warning():
         run = tpot_widget.load_run(_write(tmp_path, raw, "h100-run.json"))
     assert run.name == "h100-run · concurrent 4 streams"
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        (
+            "guidellm-0.8.1-sweep",
+            [("synchronous", 1.0), ("throughput", None), ("rate", 2.0), ("rate", 4.0)],
+        ),
+        (
+            "guidellm-0.3-sweep",
+            [("synchronous", 1.0), ("throughput", None), ("rate", 1.5), ("rate", 3.0)],
+        ),
+    ],
+)
+def test_a_sweep_file_loads_each_benchmark_at_its_strategy(
+    fixtures_dir: Path, folder: str, expected: list[tuple[str, float | None]]
+) -> None:
+    runs = tpot_widget.load_runs(fixtures_dir / SWEEPS / folder / "benchmarks.json")
+    assert levels(runs) == expected
+    # one file is one configuration's sweep, named by model and folder; no repeats
+    config = f"Llama-3.1-8B-Instruct · {folder}"
+    assert sweep_structure(runs) == [(config, None)] * len(expected)
+    assert len({r.name for r in runs}) == len(runs)  # the names tell the levels apart
+
+
+@pytest.mark.filterwarnings("ignore:.*kept only a sample")
+def test_single_run_fixtures_have_their_strategy_level(fixtures_dir: Path) -> None:
+    assert levels(guidellm.load(_path(fixtures_dir, NEW))) == [("concurrency", 4.0)]
+    assert levels(guidellm.load(_path(fixtures_dir, OLD))[:1]) == [("synchronous", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "expected"),
+    [
+        ({"type_": "poisson", "rate": 0.5}, ("rate", 0.5)),
+        ({"type_": "concurrent", "streams": 16, "max_concurrency": 16}, ("concurrency", 16.0)),
+        ({"type_": "throughput", "max_concurrency": 64}, ("throughput", None)),
+        ({"type_": "trace"}, None),  # a replayed trace runs at no one level
+        ({"type_": "constant", "rate": "fast"}, None),  # not a rate: no level, loads anyway
+    ],
+)
+@pytest.mark.filterwarnings("ignore:.*kept only a sample")
+@pytest.mark.parametrize("schema", [NEW, OLD])
+def test_every_strategy_type_gives_its_level(
+    fixtures_dir: Path, tmp_path: Path, strategy: dict[str, Any], expected: object, schema: str
+) -> None:
+    raw = _raw(fixtures_dir, schema)
+    section = "config" if schema == NEW else "args"  # 0.4+ / 0.2-0.3
+    raw["benchmarks"][0][section]["strategy"] = strategy
+    assert levels(guidellm.load(_write(tmp_path, raw))[:1]) == [expected]

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, other_tools_files, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, inference_perf
@@ -114,9 +115,8 @@ def test_detected_by_content_only_inference_perf(fixtures_dir: Path, tmp_path: P
     renamed = tmp_path / "requests.json"
     renamed.write_bytes((fixtures_dir / FILE).read_bytes())
     assert tpot_widget.load_run(renamed).format == "inference-perf"
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / FILE:
-            assert not inference_perf.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "inference-perf"):
+        assert not inference_perf.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,51 @@ def test_bad_input_names_file_and_place(tmp_path: Path, data: Any, expected: str
         inference_perf.load(path)
     assert str(path) in str(info.value)
     assert expected in str(info.value)
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+STAGES = Path(SWEEPS) / "inference-perf-stages" / "llama-poisson-sweep"
+
+
+def test_each_stage_is_a_run_at_its_requested_rate(fixtures_dir: Path) -> None:
+    path = fixtures_dir / STAGES / "per_request_lifecycle_metrics.json"
+    runs = inference_perf.load(path)
+    assert levels(runs) == [("rate", 1.0), ("rate", 2.0), ("rate", 4.0)]
+    config = "Llama-3.1-8B-Instruct · llama-poisson-sweep"
+    assert sweep_structure(runs) == [(config, None)] * 3
+    assert [r.metadata["stage"] for r in runs] == [0, 1, 2]
+    # the file lists requests as they finished; each stage holds its own 4, by start time
+    raw = json.loads(path.read_text())
+    starts = sorted(r["start_time"] for r in raw)
+    for stage, run in enumerate(runs):
+        assert len(run) == 4
+        spread = starts[4 * stage + 3] - starts[4 * stage]
+        assert np.nanmax(run["request_start"]) == pytest.approx(spread)
+        assert run.metadata["send_duration"] == pytest.approx(spread)
+
+
+def _stage_file(folder: Path, stage: int, **load_summary: Any) -> None:
+    (folder / f"stage_{stage}_lifecycle_metrics.json").write_text(
+        json.dumps({"load_summary": load_summary})
+    )
+
+
+def test_a_concurrent_stage_is_at_its_concurrency(fixtures_dir: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path / "run" / "per_request_lifecycle_metrics.json", _raw(fixtures_dir))
+    _stage_file(path.parent, 0, count=4, requested_rate=9.0, concurrency=8)
+    (run,) = inference_perf.load(path)
+    assert levels([run]) == [("concurrency", 8.0)]
+    assert run.name == "Llama-3.1-8B-Instruct · run"  # one stage: named as before
+    assert sweep_structure([run]) == [(None, None)]
+
+
+def test_stages_that_do_not_fit_the_requests_load_as_one_run(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "run" / "per_request_lifecycle_metrics.json", _raw(fixtures_dir))
+    _stage_file(path.parent, 0, count=3, requested_rate=1.0)
+    _stage_file(path.parent, 1, count=3, requested_rate=2.0)  # 6 requests told, 4 in the file
+    with pytest.warns(UserWarning, match="do not fit the stage summaries.*one run"):
+        (run,) = inference_perf.load(path)
+    assert run.load is None and len(run) == 4

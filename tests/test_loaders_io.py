@@ -23,8 +23,8 @@ import zstandard
 from loader_checks import LLMETER_RUN, assert_same_runs, per_request_fixtures, quiet_load
 
 import tpot_widget
-from tpot_widget.loaders import LoadError, _common, _io
-from tpot_widget.loaders._common import read_json_lines_columns
+from tpot_widget.loaders import LoadError, _io, _jsonl_columns
+from tpot_widget.loaders._jsonl_columns import read_json_lines_columns
 
 VLLM = "vllm/vllm-0.33.0_mock_openai-chat_c4_detailed.json"
 #: Formats whose run names this module's loaders derive from the file name.
@@ -357,7 +357,7 @@ def test_slow_loads_show_a_progress_bar(
     fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     monkeypatch.setattr(_io, "PROGRESS_DELAY", 0.0)  # as if the load were slow
-    monkeypatch.setattr(_common, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(_jsonl_columns, "PROGRESS_MIN_BYTES", 0)
     quiet_load(fixtures_dir / LLMETER_RUN / "responses.jsonl")
     assert "responses.jsonl" in capsys.readouterr().err  # bytes read
     quiet_load(fixtures_dir)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import levels, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, llm_load_test
@@ -131,3 +132,16 @@ def test_bad_input_names_file_and_index(
         llm_load_test.load(path)
     assert str(path) in str(info.value)
     assert expected in str(info.value)
+
+
+def test_each_output_file_is_at_its_configured_concurrency(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    for c in (1, 16):
+        raw = _raw(fixtures_dir)
+        raw["config"]["load_options"]["concurrency"] = c
+        _write(tmp_path, raw, f"output-{c:03d}.json")
+    runs = tpot_widget.load_runs(tmp_path)
+    assert levels(runs) == [("concurrency", 1.0), ("concurrency", 16.0)]
+    # one folder of output files is one configuration's sweep
+    assert sweep_structure(runs) == [(f"mock-model · {tmp_path.name}", None)] * 2

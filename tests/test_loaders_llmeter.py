@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, llmeter
@@ -277,3 +278,52 @@ def test_is_result_object_rejects_other_things(fixtures_dir: Path) -> None:
     frame = pd.DataFrame({"responses": [1], "run_name": ["x"]})
     for thing in (run, "path", _folder(fixtures_dir), frame, {"responses": []}):
         assert not llmeter.is_result_object(thing)
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+def test_a_run_is_at_the_concurrency_of_its_clients(fixtures_dir: Path) -> None:
+    run = tpot_widget.load_run(_folder(fixtures_dir))
+    assert levels([run]) == [("concurrency", 2.0)]  # summary.json: "clients": 2
+    assert sweep_structure([run]) == [(None, None)]  # a lone run is no sweep
+    result = FakeResult(_fake_responses(), run_name="obj", clients=8)
+    assert levels([tpot_widget.load_run(result)]) == [("concurrency", 8.0)]
+
+
+def test_a_load_test_folder_is_one_sweep_over_its_client_counts(fixtures_dir: Path) -> None:
+    runs = tpot_widget.load_runs(fixtures_dir / SWEEPS / "llmeter-loadtest")
+    assert levels(runs) == [("concurrency", 1.0), ("concurrency", 2.0), ("concurrency", 4.0)]
+    assert sweep_structure(runs) == [("Llama-3.1-8B-Instruct · 20260601-1200", None)] * 3
+    assert [r.name for r in runs] == [f"20260601-1200 · concurrency {c}" for c in (1, 2, 4)]
+
+
+def test_a_load_test_run_without_summary_takes_its_folder_level(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    run_folder = tmp_path / "my-test" / "00016-clients"
+    run_folder.mkdir(parents=True)
+    shutil.copy(_folder(fixtures_dir) / "responses.jsonl", run_folder)
+    (run,) = tpot_widget.load_runs(tmp_path / "my-test")
+    assert levels([run]) == [("concurrency", 16.0)]
+    assert sweep_structure([run]) == [("my-test", None)]
+    assert run.name == "my-test · concurrency 16"
+
+
+@dataclass
+class FakeLoadTestResult:
+    results: dict[int, FakeResult]
+    test_name: str | None = None
+
+
+def test_a_load_test_result_object_loads_as_its_sweep() -> None:
+    results = {
+        c: FakeResult(_fake_responses(), f"{c:05d}-clients", "org/m", None, c) for c in (4, 1)
+    }
+    load_test = FakeLoadTestResult(results, "lt")
+    assert llmeter.is_load_test_result(load_test)
+    assert not llmeter.is_load_test_result(results[1])
+    runs = tpot_widget.load_runs(load_test)
+    assert levels(runs) == [("concurrency", 1.0), ("concurrency", 4.0)]  # by client count
+    assert sweep_structure(runs) == [("m · lt", None)] * 2
+    assert [r.name for r in runs] == ["lt · concurrency 1", "lt · concurrency 4"]

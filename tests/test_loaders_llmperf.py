@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import levels
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, llmperf
@@ -157,3 +158,15 @@ def test_row_missing_keys_through_load_runs(fixtures_dir: Path, tmp_path: Path) 
     with pytest.raises(LoadError, match=r"request \[5\] lacks ttft_s") as info:
         tpot_widget.load_runs(path)
     assert str(path) in str(info.value)
+
+
+def test_the_summary_beside_gives_the_concurrency(fixtures_dir: Path, tmp_path: Path) -> None:
+    raw = json.loads(_fixture(fixtures_dir).read_text())
+    path = _write(tmp_path, raw, "org-m_550_150_individual_responses.json")
+    assert levels(llmperf.load(path)) == [None]  # LLMPerf's requests do not say
+    summary = {"version": "2023-08-31", "name": "org-m_550_150_summary", "model": "org/m"}
+    summary["num_concurrent_requests"] = 8
+    (tmp_path / "org-m_550_150_summary.json").write_text(json.dumps(summary))
+    (run,) = llmperf.load(path)
+    assert levels([run]) == [("concurrency", 8.0)]
+    assert run.name == "org-m_550_150 · concurrency 8"  # runs of a sweep are told apart

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import other_tools_files
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, trtllm_bench
@@ -64,9 +65,8 @@ def test_detected_by_content_only_trtllm(fixtures_dir: Path, tmp_path: Path) -> 
     renamed = tmp_path / "requests.json"
     renamed.write_bytes((fixtures_dir / FILE).read_bytes())
     assert tpot_widget.load_run(renamed).format == "trtllm-bench"
-    for other in sorted(fixtures_dir.rglob("*")):
-        if other.is_file() and other != fixtures_dir / FILE:
-            assert not trtllm_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
+    for other in other_tools_files(fixtures_dir, "trtllm-bench"):
+        assert not trtllm_bench.sniff(other, other.read_bytes()[: 1 << 16]), other
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from loader_checks import SWEEPS, levels, sweep_structure
 
 import tpot_widget
 from tpot_widget.loaders import LoadError, sglang, vllm
@@ -186,3 +187,104 @@ def test_vllm_and_sglang_are_told_apart_by_content(fixtures_dir: Path, tmp_path:
     pretty = tmp_path / "pretty.json"
     pretty.write_text(json.dumps(_vllm_raw(fixtures_dir), indent=2))
     assert len(tpot_widget.load_run(pretty)) == 24
+
+
+# --- load levels and sweeps ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"request_rate": "inf", "max_concurrency": 16}, ("concurrency", 16.0)),
+        ({"request_rate": 2.5, "max_concurrency": None}, ("rate", 2.5)),
+        ({"request_rate": 2.5, "max_concurrency": 64}, ("rate", 2.5)),  # the cap is no level
+        ({"request_rate": "inf", "max_concurrency": None}, ("throughput", None)),
+        ({"request_rate": 4, "ramp_up_strategy": "linear"}, None),  # the rate changes
+        ({"request_rate": "fast", "max_concurrency": None}, None),
+    ],
+)
+def test_vllm_level_is_the_rate_else_the_concurrency(
+    fixtures_dir: Path, tmp_path: Path, fields: dict[str, Any], expected: object
+) -> None:
+    raw = _vllm_raw(fixtures_dir) | fields
+    assert levels(vllm.load(_write(tmp_path / "r.json", raw))) == [expected]
+
+
+def test_fixture_levels_of_vllm_and_sglang(fixtures_dir: Path) -> None:
+    # vLLM writes request_rate "inf", SGLang Infinity; both with max_concurrency 4
+    assert levels(vllm.load(_vllm_path(fixtures_dir))) == [("concurrency", 4.0)]
+    assert levels(sglang.load(_sglang_path(fixtures_dir))) == [("concurrency", 4.0)]
+
+
+def test_appended_runs_form_one_sweep_at_their_levels(fixtures_dir: Path, tmp_path: Path) -> None:
+    raw = _vllm_raw(fixtures_dir)
+    runs = [raw | {"max_concurrency": c, "date": f"2026010{c}"} for c in (1, 4, 16)]
+    loaded = vllm.load(_write(tmp_path / "appended.json", *runs))
+    assert levels(loaded) == [("concurrency", 1.0), ("concurrency", 4.0), ("concurrency", 16.0)]
+    assert sweep_structure(loaded) == [("mock-model · appended", None)] * 3
+    sglang_raw = _sglang_raw(fixtures_dir)
+    lines = [sglang_raw | {"request_rate": r, "max_concurrency": None} for r in (1.0, 2.0)]
+    loaded = sglang.load(_write(tmp_path / "sg.jsonl", *lines))
+    assert levels(loaded) == [("rate", 1.0), ("rate", 2.0)]
+    assert {c for c, _ in sweep_structure(loaded)} == {"sglang-oai-chat · sg"}
+    # a file of one run is no sweep
+    assert sweep_structure(vllm.load(_vllm_path(fixtures_dir))) == [(None, None)]
+
+
+def _vllm_sweep(fixtures_dir: Path) -> Path:
+    return fixtures_dir / SWEEPS / "vllm-sweep"
+
+
+def test_a_vllm_sweep_folder_loads_each_configuration_level_and_repeat(fixtures_dir: Path) -> None:
+    runs = tpot_widget.load_runs(_vllm_sweep(fixtures_dir))
+    assert (
+        len(runs) == 8
+    )  # 2 SERVE sets x 2 levels x 2 runs; warmup.json and summary.json are not runs
+    table = sorted(
+        (str(r.metadata["sweep_config"]), r.load.value, r.metadata["repeat"])  # type: ignore[union-attr]
+        for r in runs
+    )
+    assert table == sorted(
+        (f"max_num_seqs={s}", float(c), k) for s in (64, 256) for c in (2, 8) for k in (0, 1)
+    )
+    assert {r.load.kind for r in runs} == {"concurrency"}  # type: ignore[union-attr]
+    assert "max_num_seqs=64 · concurrency 8 · run 1" in {r.name for r in runs}
+    assert all(r.metadata["run_number"] == r.metadata["repeat"] for r in runs)
+
+
+def test_a_vllm_sweep_loads_alike_from_any_of_its_folders(fixtures_dir: Path) -> None:
+    experiment = _vllm_sweep(fixtures_dir) / "20260601_120000"
+    combination = experiment / "SERVE--max_num_seqs=64-BENCH--max_concurrency=2"
+    whole = {r.name: r for r in tpot_widget.load_runs(experiment)}
+    for source in (combination, combination / "run=1.json"):
+        for run in tpot_widget.load_runs(source):
+            assert whole[run.name].metadata == run.metadata and whole[run.name].load == run.load
+    assert len(tpot_widget.load_runs(combination)) == 2
+    assert vllm.sniff(experiment, b"") and not vllm.sniff(_vllm_sweep(fixtures_dir).parent, b"")
+
+
+@pytest.mark.parametrize(
+    ("folder", "config", "expected"),
+    [
+        # other BENCH parameters belong to the configuration, the level parameters do not
+        (
+            "SERVE--max_num_seqs=8-BENCH--max_concurrency=4-random_input_len=128",
+            "max_num_seqs=8 · random_input_len=128",
+            ("concurrency", 4.0),
+        ),
+        ("BENCH--request_rate=2.5", "my-experiment", ("rate", 2.5)),
+        ("SERVE--low_latency-BENCH--busy", "low_latency", ("concurrency", 4.0)),
+    ],
+)
+def test_a_sweep_combination_names_its_configuration(
+    fixtures_dir: Path, tmp_path: Path, folder: str, config: str, expected: object
+) -> None:
+    raw = _vllm_raw(fixtures_dir)
+    if "request_rate" in folder:
+        raw |= {"request_rate": 2.5, "max_concurrency": None}
+    (tmp_path / "my-experiment" / folder).mkdir(parents=True)
+    path = _write(tmp_path / "my-experiment" / folder / "run=3.json", raw)
+    (run,) = tpot_widget.load_runs(tmp_path / "my-experiment")
+    assert sweep_structure([run]) == [(config, 3)]
+    assert levels([run]) == [expected]
+    assert run.source == str(path)

@@ -114,3 +114,18 @@ def test_the_front_ends_label_fixture_is_what_the_kernel_sends() -> None:
     w = TPOTCompare(*runs(2), n_resamples=199)
     assert fixture == {k: w._choices[k] for k in ("columns", "statistics")}
     w.close()
+
+
+def test_a_sweep_widgets_traits_match_the_widget_model() -> None:
+    """With sweeps: `load_level`, `sweep_stats` (`SweepComparison.to_dict()`), the level-keyed
+    `_runs_meta` (one configuration shown at its nearest level) and `_choices.load_levels`."""
+    from factories import make_sweep
+
+    a = make_sweep("A", ["synchronous", "rate=1", "rate=2", "throughput"], repeats=2, n=120)
+    b = make_sweep("B", ["synchronous", "rate=1", "rate=3"], 0.03, n=120, seed=5)
+    w = TPOTCompare(a, b, slo=SLO, gpus=[2, None], load_level=2, n_resamples=199)
+    state = json.loads(json.dumps(w.get_state(key=sorted(TPOTCompare.class_own_traits(sync=True)))))
+    assert state["_runs_meta"][1]["level_note"] is not None and state["sweep_stats"]["max_load"]
+    assert problems("WidgetModel", state) == []
+    assert problems("SweepStats", state["sweep_stats"]) == []
+    w.close()

@@ -388,3 +388,103 @@ def test_a_missing_bundle_says_how_to_build_it(
     monkeypatch.setattr(report, "REPORT_JS", tmp_path / "report.js")
     with pytest.raises(FileNotFoundError, match=r"report\.js is missing: build the front end"):
         render_html([measured("a", 1), measured("b", 2)], n_resamples=199)
+
+
+# --- sweeps: the load and Pareto views, every level --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sweeps() -> list[Any]:
+    from factories import make_sweep
+
+    a = make_sweep("A", [1, 2, 4, 8], lambda x: 0.02 * (1 + x.value / 8), repeats=2, n=150)
+    b = make_sweep("B", [1, 4, 8, 16], lambda x: 0.018 * (1 + x.value / 6), seed=3, n=150)
+    return [a, b]
+
+
+def test_a_sweep_report_holds_the_load_and_pareto_views_and_every_level(sweeps: list[Any]) -> None:
+    from tpot_widget import compare_sweeps
+
+    slo = {"time_per_output_token": 0.03}
+    text = render_html(sweeps, n_resamples=199, slo=slo, token_range=(50, None))
+    page = Page(text)
+    model = page.model()
+    state = model["state"]
+    want = compare_sweeps(*sweeps, n_resamples=199, slo=slo, token_range=(50, None))
+    assert state["sweep_stats"] == want.to_dict()  # what the load and Pareto views draw
+    # every level offered, each with the runs and numbers a widget shows there
+    offered = [level["value"] for level in state["_choices"]["load_levels"]]
+    assert offered == [1.0, 2.0, 4.0, 8.0, 16.0]
+    assert [level["load_level"] for level in model["levels"]] == offered
+    w = TPOTCompare(*sweeps, n_resamples=199, slo=slo, token_range=(50, None))
+    for level in model["levels"]:
+        w.load_level = level["load_level"]
+        assert level["stats"] == w.stats
+        assert level["_runs_meta"] == w._runs_meta
+        assert level["_summary_markdown"] == w._summary_markdown
+    w.close()
+    # B did not run 2: at that level it is shown at its nearest, and the panel's notes say so
+    (at2,) = [level for level in model["levels"] if level["load_level"] == 2.0]
+    assert at2["_runs_meta"][1]["level_note"] is not None
+    assert at2["stats"]["notes"][0] == at2["_runs_meta"][1]["level_note"]
+    # the report opens at the level a widget opens at; its columns are keyed by run key, for
+    # every configuration-level (a, then b): any level can be shown without a kernel
+    assert state["load_level"] == 8.0
+    keys = {c["key"].split("/")[0] for c in model["columns"]}
+    assert keys == {f"L{i}.C0" for i in range(4)} | {f"L{i}.C1" for i in (0, 2, 3, 4)}
+    assert "levels_note" not in state["_report"]
+    header = page.texts["report-header"]
+    assert "Time per output token (TPOT): 2 configurations across 5 load levels" in header
+    assert "4 load levels, 8 runs" in header and "4 load levels, 4 runs" in header
+    assert page.texts["report-level"].startswith("concurrency 8")
+    # the model is the front end's ReportModel (js/protocol.ts)
+    from test_protocol import problems
+
+    assert problems("ReportModel", model) == []
+
+
+def test_a_sweep_reports_columns_are_each_levels_runs_thinned_to_a_shared_budget(
+    sweeps: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpot_widget import report
+
+    monkeypatch.setattr(report, "SWEEP_POINTS", 8 * 200)  # 8 configuration-levels: 200 each
+    monkeypatch.setattr(report, "MIN_LEVEL_POINTS", 100)
+    page = Page(render_html(sweeps, n_resamples=199))
+    columns = columns_of(page.model())
+    # A's levels are arms of 2 runs (300 requests): thinned to 200, evenly; B's 150: whole
+    a8 = sweeps[0].at(8).pooled
+    rows = thin_rows(len(a8), 200)
+    assert rows is not None
+    np.testing.assert_array_equal(
+        columns["L3.C0/num_tokens_output"], a8["num_tokens_output"][rows].astype(np.float32)
+    )
+    assert len(columns["L4.C1/error"]) == 150
+    note = page.texts["thinned-note"]
+    assert "at most 200 requests per configuration and load level (of up to 300)" in note
+
+
+def test_a_sweep_too_big_for_every_level_holds_its_own_and_says_why(
+    sweeps: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpot_widget import report
+
+    monkeypatch.setattr(report, "SWEEP_POINTS", 8 * 50)  # below MIN_LEVEL_POINTS per level
+    model = Page(render_html(sweeps, n_resamples=199)).model()
+    assert "levels" not in model
+    assert "holds the level it shows only" in model["state"]["_report"]["levels_note"]
+    keys = {c["key"].split("/")[0] for c in model["columns"]}
+    assert keys == {m["key"] for m in model["state"]["_runs_meta"]} == {"L3.C0", "L3.C1"}
+
+
+def test_a_sweep_widgets_report_opens_at_its_level_and_leaves_the_widget_alone(
+    sweeps: list[Any], tmp_path: Path
+) -> None:
+    w = TPOTCompare(*sweeps, n_resamples=199, load_level=2)
+    changes: list[str] = []
+    w.observe(lambda change: changes.append(change["name"]))
+    model = Page(w.to_html(tmp_path / "w.html").read_text(encoding="utf-8")).model()
+    assert changes == [] and w.load_level == 2.0
+    assert model["state"]["load_level"] == 2.0 and model["state"]["stats"] == w.stats
+    assert len(model["levels"]) == 5
+    w.close()

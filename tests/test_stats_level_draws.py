@@ -89,3 +89,14 @@ def test_an_arms_attainment_interval_is_run_level_on_the_probit_scale() -> None:
     assert level_draws.arm_attainment([5, 0], [10, 0], 0.95) is None  # one run with requests
     draws = level_draws.attainment_probit_draws(200, 200, 1000, np.random.default_rng(3))
     assert np.isfinite(draws).all() and draws.min() > 1.0  # all met: finite, high probits
+
+
+@pytest.mark.parametrize("met", [[0, 0, 0], [200, 200, 200]])
+def test_repeats_that_all_met_the_slo_alike_still_have_an_interval_around_the_estimate(
+    met: list[int],
+) -> None:
+    # every repeat at 0 % (or 100 %): the runs' probits agree exactly, yet 600 requests do not
+    # pin the attainment down to a point
+    estimate, lo, hi, used = level_draws.arm_attainment(met, [200, 200, 200], 0.95)
+    assert used == 3 and lo <= estimate <= hi and hi - lo > 1e-3
+    assert (lo == 0.0) if met[0] == 0 else (hi == 1.0)

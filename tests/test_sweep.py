@@ -154,3 +154,12 @@ def test_a_bare_number_naming_two_levels_asks_which() -> None:
     with pytest.raises(ValueError, match=r"1 is ambiguous \(synchronous and concurrency 1\)"):
         sweep.at(1)
     assert sweep.at("synchronous").name == "s" and sweep.at(("concurrency", 1)).name == "A c=1 #0"
+
+
+def test_load_sweep_takes_the_levels_a_tool_did_not_record(tmp_path: Path) -> None:
+    for level in (1, 4, 16):
+        make_run(f"c{level}", n=60, seed=level).to_parquet(tmp_path / f"c{level}.parquet")
+    with pytest.raises(ValueError, match="no load level"):
+        load_sweep(tmp_path)
+    sweep = load_sweep(tmp_path, load=lambda run: ("concurrency", int(run.name[1:])))
+    assert [level.value for level in sweep.levels] == [1.0, 4.0, 16.0]

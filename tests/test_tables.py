@@ -6,18 +6,24 @@ import re
 from typing import Any
 
 import pytest
-from factories import make_run
+from factories import make_run, make_sweep
 
-from tpot_widget import compare
+from tpot_widget import compare, compare_sweeps
 from tpot_widget.display import (
     format_ci,
     format_delta,
     format_percent,
     format_percent_ci,
+    format_share,
     format_value,
     short_labels,
 )
-from tpot_widget.tables import markdown_table, text_table
+from tpot_widget.tables import (
+    markdown_table,
+    sweep_markdown_table,
+    sweep_text_table,
+    text_table,
+)
 
 QUICK = 999
 LONG = [
@@ -164,11 +170,21 @@ def test_slo_attainment_table() -> None:
     for label, run in zip(labels, stats["slo"]["runs"], strict=True):
         (row,) = [cells(line) for line in text.splitlines() if line.startswith(label + " ")][-1:]
         assert row[1:3] == [str(run["n"]), str(run["met"])]
-        assert row[3] == format_percent(run["attainment"], signed=False)
+        # shares as the panel writes them (js/format.ts formatShare): no sign, one decimal
+        assert row[3] == format_share(run["attainment"])
+        assert row[4] == f"[{format_share(run['ci_low'])}, {format_share(run['ci_high'])}]"
     assert f"  {labels[1]} vs {labels[0]}: " in text
     # Markdown keeps it as a literal block
     md = markdown_table(stats)
     assert "```\nSLO: TTFT ≤ 200 ms" in md
+
+
+def test_an_attainment_interval_from_zero_has_no_sign() -> None:
+    # nothing meets a 1 ms TPOT objective: the interval starts at 0 %, written "0.0%", not "±0.00%"
+    stats = stats_of(make_run("a", 300, seed=1), make_run("b", 300, seed=2), slo={"tpot": "1ms"})
+    slo_part = text_table(stats).split("SLO: ")[1].splitlines()
+    rows = [line for line in slo_part if line.startswith(("a ", "b "))]
+    assert len(rows) == 2 and all("±" not in row and "[0.0%, " in row for row in rows)
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -222,3 +238,95 @@ def test_markdown_shows_names_literally() -> None:
 
 def test_empty_stats_give_empty_markdown() -> None:
     assert markdown_table({}) == ""
+
+
+# --- sweeps -----------------------------------------------------------------------------------
+
+
+def sweep_stats(a_name: str = "A", b_name: str = "B", **values: Any) -> dict[str, Any]:
+    """guidellm-like sweeps: A at rates 1, 2, 4; B at 1, 3, 4 and 3 % slower at rate 4."""
+    a = make_sweep(a_name, ["synchronous", "rate=1", "rate=2", "rate=4"], 0.020, n=400, seed=1)
+    b = make_sweep(
+        b_name,
+        ["synchronous", "rate=1", "rate=3", "rate=4"],
+        lambda level: 0.030 if level.value == 4 else 0.016,
+        n=400,
+        seed=2,
+    )
+    return dict(compare_sweeps(a, b, n_resamples=QUICK, **values).to_dict())
+
+
+@pytest.fixture(scope="module")
+def sweep() -> dict[str, Any]:
+    return sweep_stats(slo={"time_per_output_token": 0.025}, gpus=[1, 2])
+
+
+def test_sweep_text_has_a_row_per_level_of_any_configuration(sweep: dict[str, Any]) -> None:
+    lines = sweep_text_table(sweep).splitlines()
+    assert lines[0] == (
+        f"TPOT, median, 95% CI (BCa, {QUICK} resamples); all requests; across rate levels"
+    )
+    assert lines[2] == "median per rate level"
+    header = cells(lines[3])
+    assert header == [
+        "level", "A median", "95% CI", "B median", "95% CI",
+        "Δ% B", "95% CI", "p", "p (Holm)", "verdict",
+    ]  # fmt: skip
+    rows = {cells(line)[0]: cells(line) for line in lines[4:9]}
+    assert list(rows) == ["synchronous", "rate 1", "rate 2", "rate 3", "rate 4"]
+    # B did not run rate 2; A did not run rate 3 (B's is compared with A interpolated)
+    assert rows["rate 2"][3:] == ["—", "—"]
+    assert rows["rate 3"][1] == "—" and rows["rate 3"][-1].endswith(" (interpolated)")
+    b_points = {p["label"]: p for p in sweep["curves"][1]["points"]}
+    diffs = {p["label"]: p for p in sweep["differences"][0]["points"]}
+    for label in ("synchronous", "rate 1", "rate 4"):
+        point, diff = b_points[label], diffs[label]
+        assert rows[label][3:7] == [
+            format_value(point["estimate"], "s"),
+            format_ci(point["ci_low"], point["ci_high"], "s"),
+            format_percent(diff["relative"]),
+            format_percent_ci(diff["relative_ci_low"], diff["relative_ci_high"]),
+        ]
+    assert rows["rate 1"][-1] == "faster" and rows["rate 4"][-1] == "slower"
+
+
+def test_sweep_text_says_no_significant_difference_as_benchstat_does() -> None:
+    a = make_sweep("A", [1, 4], 0.020, n=200, seed=1)
+    b = make_sweep("B", [1, 4], 0.020, n=200, seed=1)  # the same runs
+    text = sweep_text_table(compare_sweeps(a, b, n_resamples=QUICK).to_dict())
+    rows = [cells(line) for line in text.splitlines() if line.startswith("concurrency ")]
+    assert [row[-1] for row in rows[:2]] == ["~", "~"]
+
+
+def test_sweep_text_states_the_crossing_max_load_and_pareto(sweep: dict[str, Any]) -> None:
+    text = sweep_text_table(sweep)
+    lines = text.splitlines()
+    crossing = sweep["crossing"][0]
+    i = lines.index("crossing: the load where each configuration stops being faster than A")
+    assert lines[i + 1].startswith(f"  B: {crossing['estimate']:.3g} [")
+    assert lines[i + 1].endswith(f"req/s ({crossing['status']})")
+    i = lines.index("max load within the SLO (≥ 90% of requests meet every objective)")
+    for line, m in zip(lines[i + 1 : i + 3], sweep["max_load"], strict=True):
+        status = m["status"]
+        assert line.endswith(f"req/s ({status})" if m["estimate"] is not None else f": {status}")
+    assert "SLO attainment (TPOT ≤ 25.0 ms)" in lines
+    (pareto,) = [n for n, line in enumerate(lines) if line.startswith("Pareto: ")]
+    assert cells(lines[pareto + 1]) == [
+        "configuration", "level", "per user tok/s", "95% CI", "output tok/s", "95% CI",
+        "per GPU tok/s", "95% CI", "frontier",
+    ]  # fmt: skip
+    assert len([line for line in lines[pareto + 2 :] if line.startswith(("A ", "B "))]) == 8
+    notes = [line[6:] for line in lines if line.startswith("note: ")]
+    assert notes == sweep["notes"]
+
+
+def test_sweep_markdown_keeps_full_names_literally() -> None:
+    name = "a|b *bold* <img src=x onerror=alert(1)>"
+    md = sweep_markdown_table(sweep_stats(a_name=name))
+    escaped = r"a\|b \*bold\* &lt;img src=x onerror=alert(1)>"
+    assert f"| {escaped} median |" in md
+    assert "<img" not in md
+    for table in md_tables(md):
+        widths = {len(re.split(r"(?<!\\)\|", "|" + " | ".join(row) + "|")) for row in table}
+        assert len(widths) == 1
+    assert md.endswith("\n") and sweep_markdown_table({}) == ""

@@ -93,3 +93,13 @@ def test_a_series_is_values_and_a_frame_is_a_run() -> None:
     series = pd.Series(a["time_per_output_token"])
     units = as_units([series, a.to_pandas()])
     assert isinstance(units[0], Values) and isinstance(units[1], Run)
+
+
+def test_a_sweep_in_a_runs_place_is_refused_with_what_to_use_instead() -> None:
+    from factories import make_sweep
+
+    a, b = make_sweep("A", [1, 4], n=50), make_sweep("B", [1, 4], n=50, seed=3)
+    with pytest.raises(TypeError, match=r"'A' is a Sweep .* compare_sweeps\(a, b\)"):
+        compare(a, b)
+    with pytest.raises(TypeError, match=r"sweep\.at\(level\)"):
+        as_units([a.at(1), b])

@@ -123,3 +123,51 @@ def test_the_checker_catches_an_extra_or_missing_key() -> None:
     del stats["runs"][0]["n"]
     with pytest.raises(AssertionError, match="differ from RunDict"):
         conforms(stats, wire.StatsDict)
+
+
+# --- sweeps: `SweepComparison.to_dict()` (the widget's `sweep_stats`) and the sweep widget --------
+
+
+def _sweeps() -> list[Any]:
+    """guidellm-like sweeps (B's rates interpolated against A's), repeats at rate 1."""
+    from factories import make_sweep
+
+    a = make_sweep("A", ["synchronous", "rate=1", "rate=2", "rate=4", "throughput"], repeats=2)
+    b = make_sweep("B", ["synchronous", "rate=1", "rate=3", "rate=8"], 0.03, seed=5)
+    return [a, b]
+
+
+SWEEP_SHAPES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "slo, gpus, threshold": {
+        "slo": {"time_per_output_token": 0.025},
+        "gpus": [2, None],
+        "threshold": 0.02,
+    },
+    "gpus for all, empty selection": {"gpus": 4, "token_range": (5000, None)},
+}
+
+
+@pytest.mark.parametrize("shape", list(SWEEP_SHAPES))
+def test_sweep_to_dict_is_a_sweep_stats_dict(shape: str) -> None:
+    from tpot_widget import compare_sweeps
+
+    stats = compare_sweeps(*_sweeps(), **SWEEP_SHAPES[shape], **QUICK).to_dict()
+    conforms(stats, wire.SweepStatsDict, "sweep_stats")
+    json.dumps(stats, allow_nan=False)
+    if shape == "plain":  # the shapes hold interpolated points and an open crossing
+        points = stats["differences"][0]["points"]
+        assert any(p["interpolated"] for p in points)
+
+
+def test_the_sweep_widget_traits() -> None:
+    w = TPOTCompare(*_sweeps(), **QUICK)
+    w.load_level = 2  # B did not run it: shown at its nearest level, with a note
+    conforms(dict(w.sweep_stats), wire.SweepStatsDict, "sweep_stats")
+    conforms(dict(w.stats), wire.StatsDict)
+    conforms(dict(w._choices), wire.ChoicesDict, "_choices")
+    for i, meta in enumerate(w._runs_meta):
+        conforms(dict(meta), wire.RunMetaDict, f"_runs_meta[{i}]")
+    assert w._runs_meta[1]["level_note"] is not None
+    w.load_level = "throughput"
+    conforms(w.load_level, wire.LoadLevelValue, "load_level")

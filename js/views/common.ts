@@ -23,7 +23,7 @@ import { plotlyText } from "../data";
 import type { Unit } from "../format";
 import { columnLabel, shortColumnLabel } from "../labels";
 import { labelOf } from "../panel";
-import type { RunMeta, Stats } from "../protocol";
+import type { LoadLevel, LoadLevelValue, RunMeta, Stats, SweepStats } from "../protocol";
 import type { Prepared } from "../prepared";
 import { unitScale } from "../prepared";
 import type { Range } from "../range";
@@ -52,10 +52,27 @@ export interface DrawState {
   slo: Readonly<Record<string, number>>;
   /** The plot div's width in pixels (for label lengths; measured by a ResizeObserver). */
   width: number;
+  /** With sweeps (TPOTCompare of Sweeps): every level compared; absent or null otherwise. */
+  sweep?: SweepState | null;
 }
 
-/** Why a view redraws: new data (dimension pair, theme, SLO), a brush step, a settled time range, new stats. */
-export type Trigger = "data" | "selection" | "filter" | "stats";
+/** What the load and Pareto views draw: the sweep comparison and the level chosen. */
+export interface SweepState {
+  /** `sweep_stats`: every level compared, the crossing, max load, the Pareto points. */
+  stats: SweepStats;
+  /** The level chosen (`load_level`: the user's latest choice, before the kernel answers). */
+  level: LoadLevelValue | null;
+  /** The levels offered (`_choices.load_levels`). */
+  levels: readonly LoadLevel[];
+  /** Each column's display unit (`_choices.units`). */
+  units: Readonly<Record<string, Unit>>;
+}
+
+/**
+ * Why a view redraws: new data (dimension pair, theme, SLO), a brush step, a settled time
+ * range, new stats, another load level chosen (before the kernel answers).
+ */
+export type Trigger = "data" | "selection" | "filter" | "stats" | "level";
 
 /** A path drawn over a view without plotly (data coordinates of its xaxis / yaxis). */
 export interface OverlayShape {
@@ -117,6 +134,10 @@ export interface ViewSpec {
    * it done: the indexes they read.
    */
   warm?(state: DrawState): Promise<void>;
+  /** Only in a sweep widget (TPOTCompare of Sweeps): a widget of runs has no box for it. */
+  sweepOnly?: boolean;
+  /** A click on a point whose customdata is a load level (`LoadLevel.value`) chooses it. */
+  choosesLevel?: boolean;
 }
 
 /** The short label of a run (Python's differing part of the names), the name as fallback. */

@@ -8,8 +8,20 @@ import { boxView } from "./box";
 import type { ViewSpec } from "./common";
 import { ecdfView } from "./ecdf";
 import { histView } from "./hist";
+import { loadView } from "./load";
+import { paretoView } from "./pareto";
 import { scatterView } from "./scatter";
 import { shiftView } from "./shift";
 import { timeView } from "./time";
 
-export const VIEWS: readonly ViewSpec[] = [scatterView, timeView, boxView, histView, ecdfView, shiftView];
+export const VIEWS: readonly ViewSpec[] = [
+  scatterView,
+  // sweep widgets only (`sweepOnly`): every level at once, first in the grid
+  loadView,
+  paretoView,
+  timeView,
+  boxView,
+  histView,
+  ecdfView,
+  shiftView,
+];

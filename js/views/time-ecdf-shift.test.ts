@@ -49,7 +49,7 @@ function state(withTimes: [boolean, boolean], extra: Partial<DrawState> = {}): D
 describe("registered views", () => {
   it("lists every view once, the scatter beside the panel", () => {
     const ids = VIEWS.map((v) => v.id);
-    expect(ids).toEqual(["scatter", "time", "box", "hist", "ecdf", "shift"]);
+    expect(ids).toEqual(["scatter", "load", "pareto", "time", "box", "hist", "ecdf", "shift"]);
     expect(VIEWS.filter((v) => v.area === "main").map((v) => v.id)).toEqual(["scatter"]);
     expect(VIEWS.find((v) => v.id === "time")?.brush?.range).toBe("time_range");
   });

@@ -9,7 +9,7 @@ a number of rows per run (`thin_rows`).
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,19 +42,26 @@ def decode_array(header: dict[str, Any], buffer: bytes | memoryview) -> np.ndarr
     return np.frombuffer(buffer, dtype=dtype).reshape(header["shape"])
 
 
-def column_key(run_index: int, column: str) -> str:
-    """The key the browser caches a column under: "run_index/column"."""
-    return f"{run_index}/{column}"
+def column_key(run_key: int | str, column: str) -> str:
+    """The key the browser caches a column under: "run_key/column", run_key being the run's
+    index or its `_runs_meta` key (e.g. "L3.C1": a sweep level's run, wire.RunMetaDict)."""
+    return f"{run_key}/{column}"
 
 
 def parse_key(key: str, n_runs: int) -> tuple[int, str]:
     """(run_index, column) from a key; ValueError for anything the browser may not ask for."""
-    index_text, _, column = key.partition("/")
-    if not index_text.isdigit() or not 0 <= int(index_text) < n_runs:
-        raise ValueError(f"bad column key {key!r}: run index out of range")
+    index_text, column = _split_key(key, range(n_runs))
+    return int(index_text), column
+
+
+def _split_key(key: str, run_keys: Iterable[int | str]) -> tuple[str, str]:
+    """(run key, column) from a key whose run part is one of `run_keys`; else ValueError."""
+    run_key, _, column = key.partition("/")
+    if run_key not in {str(k) for k in run_keys}:
+        raise ValueError(f"bad column key {key!r}: no such run")
     if column != ERROR_FLAG and column not in NUMERIC_COLUMNS:
         raise ValueError(f"bad column key {key!r}: unknown column")
-    return int(index_text), column
+    return run_key, column
 
 
 def column_array(run: Run, column: str) -> tuple[dict[str, Any], memoryview]:
@@ -65,23 +72,25 @@ def column_array(run: Run, column: str) -> tuple[dict[str, Any], memoryview]:
 
 
 def columns_message(
-    runs: Sequence[Run], keys: Iterable[str]
+    runs: Sequence[Run] | Mapping[str, Run], keys: Iterable[str]
 ) -> tuple[dict[str, Any], list[memoryview]]:
     """The custom message answering a request for `keys`: content + one buffer per column.
 
-    `content["columns"][i]` is `{"key", "dtype", "shape"}` and describes `buffers[i]`; keys
-    that are not valid are reported in `content["rejected"]` instead of failing the batch.
+    `runs` by index, or by run key ("L3.C1"...). `content["columns"][i]` is `{"key",
+    "dtype", "shape"}` and describes `buffers[i]`; keys that are not valid are reported in
+    `content["rejected"]` instead of failing the batch.
     """
+    by_key = runs if isinstance(runs, Mapping) else {str(i): r for i, r in enumerate(runs)}
     described: list[dict[str, Any]] = []
     buffers: list[memoryview] = []
     rejected: list[str] = []
     for key in dict.fromkeys(keys):  # dedupe, keep order
         try:
-            run_index, column = parse_key(key, len(runs))
+            run_key, column = _split_key(key, by_key)
         except ValueError:
             rejected.append(key)
             continue
-        header, buffer = column_array(runs[run_index], column)
+        header, buffer = column_array(by_key[run_key], column)
         described.append({"key": key, **header})
         buffers.append(buffer)
     return {"type": "columns", "columns": described, "rejected": rejected}, buffers
@@ -98,13 +107,18 @@ def thin_rows(n: int, max_rows: int, seed: int = 0) -> np.ndarray | None:
 
 
 def embedded_columns(
-    runs: Sequence[Run], columns: Sequence[Sequence[str]], max_rows: int
+    runs: Sequence[Run],
+    columns: Sequence[Sequence[str]],
+    max_rows: int,
+    keys: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Run i's `columns[i]` as `{"key", "dtype", "shape", "data"}` (the bytes in base64, the
     dtypes `column_array` sends), each run thinned to the same `thin_rows(len(run), max_rows)`
-    rows of every column (js/protocol.ts `EmbeddedColumn`)."""
+    rows of every column (js/protocol.ts `EmbeddedColumn`); keyed by run index, or by
+    `keys[i]` (the runs' `_runs_meta` keys, e.g. "L3.C1")."""
+    run_keys = [str(i) for i in range(len(runs))] if keys is None else list(keys)
     out: list[dict[str, Any]] = []
-    for index, (run, names) in enumerate(zip(runs, columns, strict=True)):
+    for index, run, names in zip(run_keys, runs, columns, strict=True):
         rows = thin_rows(len(run), max_rows)
         for column in names:
             header, buffer = column_array(run, column)

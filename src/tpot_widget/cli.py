@@ -6,6 +6,12 @@ as Markdown for a pull request (`--format markdown`), and writes the offline HTM
 `-o`. A glob matching several files (`'a/*.json'`) or a repeated `--arm` is an arm of
 repeated runs. `--fail-on slower,inconclusive` makes a CI job fail on those verdicts.
 
+`tpot-compare --sweep A B` compares load sweeps instead: each argument is one
+configuration's sweep (or every configuration a vLLM sweep folder holds), and the output is
+the per-level table, the crossing, max load within the SLO (`--slo`, `--slo-target`) and the
+Pareto table (`--gpus`); `--fail-on` applies to every level's verdict; `-o` writes the
+report with the load and Pareto views, in which every level can be chosen.
+
 Exit codes: 0 done; 1 a run could not be loaded / compared / written; 2 bad arguments;
 3 a verdict named by `--fail-on` occurred.
 """
@@ -25,7 +31,7 @@ from . import params
 from .durations import parse_slos
 from .loaders._remote import DEFAULT_TIMEOUT, check_timeout
 from .run import NUMERIC_COLUMNS
-from .tables import markdown_table, text_table
+from .tables import markdown_table, sweep_markdown_table, sweep_text_table, text_table
 
 __all__ = [
     "EXIT_ERROR",
@@ -149,6 +155,24 @@ def _parse_fail_on(text: str) -> set[str]:
     return names
 
 
+def _parse_gpus(text: str) -> list[int | None]:
+    """`--gpus 8` or `--gpus 8,4` (one per configuration; `?` where unknown)."""
+    counts: list[int | None] = []
+    for part in text.split(","):
+        body = part.strip()
+        if body == "?":
+            counts.append(None)
+            continue
+        try:
+            counts.append(int(body))
+        except ValueError:
+            raise UsageError(
+                f"--gpus {text}: {body!r} is not a GPU count; write one count for every "
+                "configuration (--gpus 8) or one per configuration (--gpus 8,4; ? = unknown)"
+            ) from None
+    return counts
+
+
 def _build_parser() -> _Parser:
     d = params.DEFAULTS
     parser = _Parser(
@@ -173,6 +197,13 @@ def _build_parser() -> _Parser:
         metavar="RUNS",
         help="an arm of repeated runs of one configuration: a glob or comma-separated paths "
         "(repeat for each arm; added after the positional runs)",
+    )
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="compare load sweeps: each RUN is one configuration's runs across load levels (a "
+        "file or folder; one holding several configurations, e.g. a vLLM sweep folder, gives "
+        "them all; a quoted glob gathers the files it matches); the first is the baseline",
     )
     parser.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report")
     parser.add_argument(
@@ -233,10 +264,24 @@ def _build_parser() -> _Parser:
         help="an SLO objective, e.g. --slo ttft=500ms --slo tpot=50ms (adds attainment)",
     )
     parser.add_argument(
+        "--slo-target",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="with --sweep and --slo: the share of requests meeting every objective that max "
+        "load holds to (default 0.9)",
+    )
+    parser.add_argument(
+        "--gpus",
+        metavar="N[,N...]",
+        help="with --sweep: GPUs per configuration (one count for all, or one per "
+        "configuration): the Pareto table's output tokens/s per GPU",
+    )
+    parser.add_argument(
         "--fail-on",
         metavar="VERDICTS",
         help="exit with code 3 when any difference has one of these verdicts "
-        "(comma-separated, e.g. slower,inconclusive)",
+        "(comma-separated, e.g. slower,inconclusive; with --sweep, at any level)",
     )
     parser.add_argument(
         "--seed", type=_parse_seed, default=None, help="random seed, >= 0 (default: fixed)"
@@ -393,7 +438,12 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"tpot_widget {__version__}")
         return EXIT_OK
     if not args.runs and not args.arm:
-        raise UsageError("give at least two runs to compare (the first is the baseline)")
+        what = "sweeps (configurations)" if args.sweep else "runs"
+        raise UsageError(f"give at least two {what} to compare (the first is the baseline)")
+    if not args.sweep:
+        for option, value in (("--slo-target", args.slo_target), ("--gpus", args.gpus)):
+            if value is not None:
+                raise UsageError(f"{option} applies to --sweep (load sweeps)")
     fail_on = _parse_fail_on(args.fail_on) if args.fail_on else set()
     try:
         parameters = params.Parameters.from_user(
@@ -412,6 +462,9 @@ def _run(argv: Sequence[str] | None) -> int:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+    if args.sweep:
+        return _run_sweeps(args, parameters, fail_on)
 
     from .comparison import Comparer
     from .report import write_html
@@ -458,6 +511,114 @@ def _run(argv: Sequence[str] | None) -> int:
         print(
             f"{PROG}: verdict {', '.join(hits)} (--fail-on): exit {EXIT_VERDICT}", file=sys.stderr
         )
+        return EXIT_VERDICT
+    return EXIT_OK
+
+
+def _load_sweeps(
+    inputs: Sequence[Sequence[str]], texts: Sequence[str], timeout: float
+) -> list[Any]:
+    """The configurations each argument holds (`load_sweeps` of its runs), in order."""
+    from .sweep import load_sweeps
+
+    sweeps: list[Any] = []
+    for text, paths in zip(texts, inputs, strict=True):
+        runs = [r for p in paths for r in _load_one(p, timeout)]
+        try:
+            sweeps.extend(load_sweeps(runs))
+        except ValueError as exc:
+            raise ValueError(f"{text}: {exc}") from None
+    return sweeps
+
+
+def _run_sweeps(args: argparse.Namespace, parameters: params.Parameters, fail_on: set[str]) -> int:
+    """`--sweep`: compare configurations level by level (`compare_sweeps`)."""
+    from .report import write_html
+    from .sweep_comparison import SweepComparer
+    from .sweep_levels import SweepLevels
+
+    if args.arm:
+        raise UsageError(
+            "--arm is for runs; with --sweep, the runs at one load level are the repeats of "
+            "that level (an arm) by themselves"
+        )
+    if args.slo_target is not None and not parameters.slo:
+        raise UsageError(
+            "--slo-target needs --slo: max load is the highest load at which that share of "
+            "requests meets every objective"
+        )
+    try:
+        slo_target = params.normalize_slo_target(
+            0.9 if args.slo_target is None else args.slo_target
+        )
+    except ValueError as exc:
+        raise UsageError(f"--slo-target {args.slo_target}: {exc}") from None
+    gpus = _parse_gpus(args.gpus) if args.gpus is not None else None
+    inputs = [_expand(text) for text in args.runs]
+    if args.output is not None:
+        _check_output(args.output, [path for paths in inputs for path in paths])
+    sweeps = _load_sweeps(inputs, args.runs, args.timeout)
+    if not params.MIN_RUNS <= len(sweeps) <= params.MAX_RUNS:
+        found = "; ".join(f"{s.name!r} ({len(s)} levels)" for s in sweeps)
+        raise UsageError(
+            f"--sweep needs {params.MIN_RUNS} to {params.MAX_RUNS} configurations to compare "
+            f"(the first is the baseline), the arguments hold {len(sweeps)}"
+            + (f": {found}" if sweeps else "")
+        )
+    if gpus is not None:
+        if len(gpus) not in (1, len(sweeps)):
+            raise UsageError(
+                f"--gpus {args.gpus}: {len(gpus)} counts for {len(sweeps)} configurations; "
+                "give one count for all (--gpus 8) or one per configuration (--gpus 8,4; "
+                "? = unknown)"
+            )
+        try:
+            gpus = list(params.normalize_gpus(gpus if len(gpus) > 1 else gpus[0], len(sweeps)))
+        except ValueError as exc:
+            raise UsageError(f"--gpus {args.gpus}: {exc}") from None
+    comparer = SweepComparer(sweeps, parameters.dimension, parameters.x_dimension)
+    try:
+        comparer.check_ranges(parameters.token_range, parameters.time_range)
+    except ValueError as exc:
+        raise UsageError(f"--time {args.time}: {exc}") from None
+    comparison = comparer.compare(
+        parameters, slo_target=slo_target, gpus=gpus, random_state=args.seed
+    )
+    result = comparison.to_dict()
+    if args.format == "json":
+        print(json.dumps(result, indent=2, allow_nan=False), flush=True)
+    elif args.format == "markdown":
+        print(sweep_markdown_table(result), end="", flush=True)
+    else:
+        print(sweep_text_table(result), flush=True)
+    if args.output:
+        # the load and Pareto views of these numbers, and every level's comparison
+        written = write_html(
+            comparer.sweeps,
+            args.output,
+            parameters=parameters,
+            comparison=comparison,
+            random_state=args.seed,
+            log_axis=not args.linear,
+            slo_target=slo_target,
+            gpus=gpus,
+        )
+        levels = SweepLevels(comparer.sweeps)
+        print(
+            f"{PROG}: wrote {written}: the load and Pareto views and every level's comparison "
+            f"(it opens at {levels.default()}; choose another level in the page)",
+            file=sys.stderr,
+        )
+    hits: dict[tuple[str, str], list[str]] = {}
+    for r in comparison.rows:
+        if r.verdict in fail_on:
+            hits.setdefault((r.verdict, r.config), []).append(str(r.level))
+    if hits:
+        where = "; ".join(
+            f"{verdict} at {', '.join(levels)} ({config})"
+            for (verdict, config), levels in hits.items()
+        )
+        print(f"{PROG}: verdict {where} (--fail-on): exit {EXIT_VERDICT}", file=sys.stderr)
         return EXIT_VERDICT
     return EXIT_OK
 

@@ -287,6 +287,13 @@ def format_share(x: float | None) -> str:
     return f"{x * 100:.1f}%"
 
 
+def format_share_ci(lo: float | None, hi: float | None) -> str:
+    """A share's CI as "[93.1%, 95.0%]" (an attainment's: no sign, as the panel writes it)."""
+    if lo is None or hi is None or _missing(lo) or _missing(hi):
+        return "n/a"
+    return f"[{format_share(lo)}, {format_share(hi)}]"
+
+
 def format_count(n: int) -> str:
     """A count with thousands separators: 12,345."""
     return f"{int(n):,}"

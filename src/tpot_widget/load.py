@@ -1,9 +1,22 @@
 """A run's load level (`Load`: what the benchmark offered) and what it achieved (`Achieved`).
 
 TPOT depends on load more than on anything else, so a run knows the load level its tool ran
-it at (`Run.load`, set by the loaders where the tool records it, or by the user) and what the
-requests themselves show was achieved (`Run.achieved`, measured from start times and
-latencies). A sweep (`tpot_widget.sweep`) orders runs by their `Load`.
+it at (`Run.load`, set by the loaders where the tool records it, or by the user with
+`load_run(path, load=...)` or `run.with_load(...)`) and what the requests themselves show
+was achieved (`Run.achieved`, measured from start times and latencies). A sweep
+(`tpot_widget.sweep`) orders runs by their `Load`.
+
+Where a tool's files say how runs form a sweep, the loaders record it in `Run.metadata`
+(docs/formats.md, "Load levels and sweeps", says where each tool writes it), under the keys
+`tpot_widget.sweep` reads:
+
+``metadata["sweep_config"]`` (`sweep.SWEEP_CONFIG_KEY`)
+    Text naming the configuration a run belongs to: the runs of one sweep share it, two
+    sweeps never do (a vLLM sweep folder's SERVE parameters, an AIPerf sweep's artifact
+    folder, an LLMeter LoadTest's folder, "model · folder" for a sweep file).
+``metadata["repeat"]`` (`sweep.REPEAT_KEY`)
+    Which repeat of its level a run is, as the tool numbers it (an int: vLLM's
+    ``run=K``, AIPerf's ``run_000K``); absent when the tool runs each level once.
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ __all__ = [
     "normalize_slo_target",
     "normalize_statistic",
     "normalize_threshold",
+    "resolve",
     "unique_names",
 ]
 
@@ -127,6 +128,28 @@ DEFAULTS = Parameters()
 #: The parameters' names, in order: `compare`'s keywords and `TPOTCompare`'s traits of the
 #: same name (the widget builds its `Parameters` from them).
 NAMES: tuple[str, ...] = tuple(f.name for f in fields(Parameters))
+
+
+def resolve(
+    parameters: Parameters | None,
+    values: Mapping[str, Any],
+    *,
+    dimension: str,
+    x_dimension: str,
+    prepared_by: str,
+) -> Parameters:
+    """The parameters of a prepared comparer's call: a validated `Parameters`, or `compare`'s
+    keyword arguments validated here (not both), for the columns it was prepared for."""
+    if parameters is None:
+        parameters = Parameters.from_user(dimension=dimension, x_dimension=x_dimension, **values)
+    elif values:
+        raise TypeError("pass either a Parameters or keyword arguments, not both")
+    if (parameters.dimension, parameters.x_dimension) != (dimension, x_dimension):
+        raise ValueError(
+            f"this {prepared_by} was prepared for dimension={dimension!r}, "
+            f"x_dimension={x_dimension!r}; build another for {parameters.dimension!r}"
+        )
+    return parameters
 
 
 def _is_number(value: Any) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -23,8 +23,12 @@ from . import params
 from .arm import Arm
 from .display import common_prefix
 from .load import Load
+from .loaders._remote import DEFAULT_TIMEOUT
 from .run import Run
 from .stats.saturation import SATURATED_BELOW, served_share
+
+if TYPE_CHECKING:
+    from .loaders._user_load import LoadOption
 
 __all__ = [
     "REPEAT_KEY",
@@ -324,6 +328,8 @@ def load_sweeps(
     format: str | None = None,
     *,
     storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    load: LoadOption | None = None,
 ) -> list[Sweep]:
     """Every configuration's sweep that `source` holds (like `load_runs`, grouped).
 
@@ -333,8 +339,11 @@ def load_sweeps(
         A file or folder (a guidellm ``benchmarks.json``, a vLLM sweep folder, AIPerf's
         ``concurrency_N/`` folders, ...), an fsspec URL, or a list of `Run`s: anything
         `load_runs` accepts.
-    format, storage_options
+    format, storage_options, timeout
         As for `load_runs`.
+    load
+        Load levels for runs whose tool did not record one (or to override it), as for
+        `load_runs`: one level, a mapping {run name: level} or a function of the run.
 
     Returns
     -------
@@ -351,7 +360,7 @@ def load_sweeps(
     """
     from .loaders import load_runs
 
-    runs = load_runs(source, format, storage_options=storage_options)
+    runs = load_runs(source, format, storage_options=storage_options, timeout=timeout, load=load)
     without = [r for r in runs if r.load is None]
     if without:
         shown = ", ".join(repr(r.name) for r in without[:5]) + (", ..." if len(without) > 5 else "")
@@ -371,6 +380,8 @@ def load_sweep(
     format: str | None = None,
     *,
     storage_options: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    load: LoadOption | None = None,
 ) -> Sweep:
     """Exactly one configuration's sweep from a file, folder, URL or list of runs.
 
@@ -381,8 +392,8 @@ def load_sweep(
         reads.
     name
         The configuration's name (default: see `Sweep`).
-    format, storage_options
-        As for `load_runs`.
+    format, storage_options, timeout, load
+        As for `load_sweeps`.
 
     Returns
     -------
@@ -396,7 +407,9 @@ def load_sweep(
     """
     if isinstance(source, Sweep):
         return source if name is None else source.renamed(name)
-    sweeps = load_sweeps(source, format, storage_options=storage_options)
+    sweeps = load_sweeps(
+        source, format, storage_options=storage_options, timeout=timeout, load=load
+    )
     if len(sweeps) != 1:
         found = "; ".join(f"{s.name!r} ({len(s)} levels, {len(s.runs)} runs)" for s in sweeps)
         raise ValueError(

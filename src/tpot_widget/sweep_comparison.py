@@ -235,18 +235,13 @@ class SweepComparer:
         -------
         SweepComparison
         """
-        if parameters is None:
-            parameters = Parameters.from_user(
-                dimension=self.dimension, x_dimension=self.x_dimension, **values
-            )
-        elif values:
-            raise TypeError("pass either a Parameters or keyword arguments, not both")
-        p = parameters
-        if (p.dimension, p.x_dimension) != (self.dimension, self.x_dimension):
-            raise ValueError(
-                f"this SweepComparer was prepared for dimension={self.dimension!r}, "
-                f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
-            )
+        p = params.resolve(
+            parameters,
+            values,
+            dimension=self.dimension,
+            x_dimension=self.x_dimension,
+            prepared_by="SweepComparer",
+        )
         self.check_ranges(p.token_range, p.time_range)
         target = params.normalize_slo_target(slo_target)
         gpu_counts = params.normalize_gpus(gpus, len(self.names))

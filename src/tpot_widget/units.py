@@ -79,10 +79,18 @@ def _is_arm_list(obj: Any) -> bool:
     return isinstance(obj, (list, tuple)) and not is_values(obj)
 
 
-def _expand(item: Any, index: int) -> list[Run | Arm | Values]:
+def _expand(item: Any, index: int, what: str) -> list[Run | Arm | Values]:
     """The units one argument stands for (see the module docstring)."""
     if isinstance(item, (Run, Arm, Values)):
         return [item]
+    from .sweep import Sweep
+
+    if isinstance(item, Sweep):
+        raise TypeError(
+            f"{what} compares runs or arms, and {item.name!r} is a Sweep (one configuration's "
+            "runs across load levels): compare sweeps with compare_sweeps(a, b) (or "
+            "TPOTCompare(a, b) with sweeps only), or one level with sweep.at(level)"
+        )
     if is_values(item):
         return [Values(f"run {index + 1}", _plain_values(item, f"run {index + 1}"))]
     if _is_arm_list(item):
@@ -123,7 +131,7 @@ def as_units(items: Iterable[Any], *, values: bool = True, what: str = "compare"
         given = list(given[0])  # TPOTCompare([a, b]): the list holds the units
     units: list[Unit] = []
     for item in given:
-        units.extend(_expand(item, len(units)))
+        units.extend(_expand(item, len(units), what))
     if not values:
         plain = [u.name for u in units if isinstance(u, Values)]
         if plain:

@@ -3,13 +3,17 @@
 Thin by design: it holds the synced state, answers the browser's column requests with binary
 buffers (`_transport`), and recomputes `stats` with a cached `Comparer` whenever the token
 range, dimension, statistic or confidence level changes. The front end lives in js/.
+
+Given `Sweep`s, it compares the configurations at one load level (`load_level`, the levels
+in `sweep_levels`) and keeps `sweep_stats`, every level's comparison, up to date with a
+cached `SweepComparer`.
 """
 
 from __future__ import annotations
 
 import difflib
 import threading
-from collections import Counter
+from collections import ChainMap, Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,9 +31,13 @@ from .durations import validate_slo
 from .params import DEFAULTS, Parameters, Range
 from .run import Run
 from .stats import statistics
+from .sweep import Sweep
+from .sweep_comparison import SweepComparer
+from .sweep_levels import LevelChoice, SweepLevels, level_value
+from .sweep_results import SweepComparison
 from .tables import markdown_table
 from .units import Values, as_units
-from .wire import ChoicesDict, RunMetaDict
+from .wire import ChoicesDict, LoadLevelValue, RunMetaDict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,10 +67,16 @@ PUBLIC: tuple[str, ...] = (
     "method",
     "n_resamples",
     "density_threshold",
+    "load_level",
+    "slo_target",
+    "gpus",
     "stats",
+    "sweep_stats",
     "error_message",
     "runs",
     "comparison",
+    "sweeps",
+    "sweep_comparison",
     "selection_mask",
     "selection_df",
     "reset_selection",
@@ -119,6 +133,13 @@ class RangeTrait(ParamTrait):
         return _checked(lambda v: params.normalize_range(v, self.name or "range"), value)
 
 
+class CheckedAny(traitlets.Any):
+    """Any value, checked by the widget's validator, None included (traitlets lets None pass
+    a trait that allows it unchecked)."""
+
+    allow_none = False
+
+
 def _check_keywords(kwargs: Mapping[str, Any]) -> None:
     """Refuse a keyword that is neither a parameter nor a trait (ipywidgets' `layout`...), as
     Python refuses `compare(a, b, treshold=0.02)`: a typo must not pass silently."""
@@ -136,6 +157,40 @@ def _checked(normalize: Any, value: Any) -> Any:
         return normalize(value)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
+
+
+#: What `slo_target` defaults to (`compare_sweeps`' default).
+DEFAULT_SLO_TARGET = 0.9
+
+
+def _sweeps_of(items: Sequence[Any]) -> list[Sweep] | None:
+    """The sweeps given to TPOTCompare (a single list of them counts), None when no Sweep is
+    given; mixing sweeps with runs is refused (a level of a sweep is `sweep.at(level)`)."""
+    given = list(items)
+    if (
+        len(given) == 1
+        and isinstance(given[0], (list, tuple))
+        and any(isinstance(x, Sweep) for x in given[0])
+    ):
+        given = list(given[0])  # TPOTCompare([a, b]): the list holds the sweeps
+    sweeps = [x for x in given if isinstance(x, Sweep)]
+    if not sweeps:
+        return None
+    if len(sweeps) != len(given):
+        others = len(given) - len(sweeps)
+        raise TypeError(
+            f"TPOTCompare compares either runs (or arms) or sweeps, not both: got "
+            f"{len(sweeps)} Sweep(s) ({', '.join(repr(s.name) for s in sweeps[:4])}) and "
+            f"{others} other argument(s). Pass only sweeps, one per configuration "
+            "(load_sweep(path)), or compare one level's runs with sweep.at(level)."
+        )
+    if not params.MIN_RUNS <= len(sweeps) <= params.MAX_RUNS:
+        raise ValueError(
+            f"TPOTCompare needs {params.MIN_RUNS} to {params.MAX_RUNS} sweeps (configurations; "
+            f"the first is the baseline; any number of runs per level), got {len(sweeps)}"
+        )
+    names = params.unique_names([s.name for s in sweeps])
+    return [s if s.name == n else s.renamed(n) for s, n in zip(sweeps, names, strict=True)]
 
 
 class TPOTCompare(anywidget.AnyWidget):
@@ -170,12 +225,24 @@ class TPOTCompare(anywidget.AnyWidget):
         The bootstrap interval method ("BCa" or "percentile") and its resamples.
     log_axis
         Log scale for `dimension` in the distribution views.
+    load_level
+        With sweeps: the load level compared (see `load_level`); default the highest level
+        every configuration ran.
+    slo_target, gpus
+        With sweeps: `compare_sweeps`' SLO attainment target for max load, and GPU counts
+        (one for all, or one per configuration) for the Pareto view's throughput per GPU.
 
     Notes
     -----
     `token_range` and `time_range` are the source of truth for the selection (set them from
     Python or brush the views); `stats` is always `compare(...).to_dict()` for the current
     state and is read-only, like `error_message`.
+
+    Given 2..8 `Sweep`s instead of runs (``TPOTCompare(sweep_a, sweep_b)``; the limit is on
+    configurations, any number of runs per level), every view and `stats` compare the
+    configurations at `load_level` (``w.load_level = 16``), with the configurations' names;
+    `sweep_stats` is ``compare_sweeps(...).to_dict()`` for the current parameters, every
+    level at once.
     """
 
     _esm = _STATIC / "widget.js"
@@ -216,9 +283,25 @@ class TPOTCompare(anywidget.AnyWidget):
     ).tag(sync=True)
     #: Above this many points per run the scatter becomes a 2-D histogram (density view).
     density_threshold = traitlets.Int(200_000).tag(sync=True)
+    #: With sweeps: the load level `stats` and the views compare. Set a number (the
+    #: concurrency or rate level: ``w.load_level = 16``), a `Load`, or a text ("rate=2.5",
+    #: "throughput"); it holds the level's number, or the kind's name for "synchronous" and
+    #: "throughput". A configuration that did not run it is shown at its nearest level by
+    #: achieved request rate (said in `stats["notes"]`). None without sweeps.
+    load_level = CheckedAny(None).tag(sync=True)
+    #: With sweeps: the share of requests meeting every SLO objective that max load holds to.
+    slo_target = ParamTrait(
+        params.normalize_slo_target, DEFAULT_SLO_TARGET, "a share of requests in (0, 1)"
+    ).tag(sync=True)
+    #: With sweeps: GPUs per configuration (one per configuration, None where unknown) for
+    #: the Pareto view's throughput per GPU; set one count for all or a list. None = unknown.
+    gpus = traitlets.Any(None, allow_none=True).tag(sync=True)
     #: `compare(...).to_dict()` for the current state; recomputed on every change. Read it or
     #: observe it (`w.observe(cb, "stats")`); it cannot be assigned.
     stats = traitlets.Dict(read_only=True).tag(sync=True)
+    #: With sweeps: `compare_sweeps(...).to_dict()` for the current parameters (every level,
+    #: the crossing, max load, Pareto; whatever `load_level` is); {} without sweeps. Read-only.
+    sweep_stats = traitlets.Dict(read_only=True).tag(sync=True)
     #: Text of the last failed recompute ("" when fine); the panel shows it as text. Read-only.
     error_message = traitlets.Unicode("", read_only=True).tag(sync=True)
 
@@ -246,21 +329,46 @@ class TPOTCompare(anywidget.AnyWidget):
         method: str = DEFAULTS.method,
         n_resamples: int = DEFAULTS.n_resamples,
         log_axis: bool = True,
+        load_level: Any = None,
+        slo_target: float = DEFAULT_SLO_TARGET,
+        gpus: int | Sequence[int | None] | None = None,
         **kwargs: Any,
     ) -> None:
         _check_keywords(kwargs)
-        units = as_units(runs, values=False, what="TPOTCompare")
-        params.check_run_count(len(units), "TPOTCompare")
-        self._units: tuple[Run | Arm, ...] = tuple(u for u in units if not isinstance(u, Values))
-        self._runs: tuple[Run, ...] = tuple(
-            u.pooled if isinstance(u, Arm) else u for u in self._units
-        )
-        self._comparers: dict[tuple[str, str], Comparer] = {}
-        self._computed_key: Parameters | None = None
+        sweeps = _sweeps_of(runs)
+        self._levels: SweepLevels | None = None
+        self._sweep_comparers: dict[tuple[str, str], SweepComparer] = {}
+        self._sweep_key: tuple[Any, ...] | None = None
+        self._sweep_comparison: SweepComparison | None = None
+        self._choice: LevelChoice | None = None
+        if sweeps is None:
+            units = as_units(runs, values=False, what="TPOTCompare")
+            params.check_run_count(len(units), "TPOTCompare")
+            self._set_units(tuple(u for u in units if not isinstance(u, Values)))
+            sweep_traits: dict[str, Any] = {}
+            if load_level is not None or slo_target != DEFAULT_SLO_TARGET or gpus is not None:
+                raise ValueError(
+                    "load_level, slo_target and gpus apply to sweeps: "
+                    "TPOTCompare(sweep_a, sweep_b, ...) with Sweeps (load_sweep(path))"
+                )
+        else:
+            self._levels = SweepLevels(sweeps)
+            # prepares every level now (and checks the sweeps share one load axis)
+            self._sweep_comparer(dimension, x_dimension)
+            levels = self._levels
+            level = levels.default() if load_level is None else _checked(levels.resolve, load_level)
+            self._choice = levels.choose(level)
+            self._set_units(self._choice.units)
+            sweep_traits = {
+                "load_level": level_value(level),
+                "slo_target": slo_target,
+                "gpus": gpus,
+            }
+        self._comparers: dict[tuple[Any, ...], Comparer] = {}
+        self._computed_key: tuple[Any, ...] | None = None
         self._comparison: Comparison | None = None
         self._ready = False  # no recomputation while traitlets sets the initial values
         _warm_up_in_background()
-        labels = short_labels([u.name for u in self._units])
         super().__init__(
             dimension=dimension,
             x_dimension=x_dimension,
@@ -274,10 +382,8 @@ class TPOTCompare(anywidget.AnyWidget):
             method=method,
             n_resamples=n_resamples,
             log_axis=log_axis,
-            _runs_meta=[
-                self._meta(i, unit, label)
-                for i, (unit, label) in enumerate(zip(self._units, labels, strict=True))
-            ],
+            **sweep_traits,
+            _runs_meta=self._metas(),
             _choices=self._choice_lists(),
             **kwargs,
         )
@@ -293,7 +399,8 @@ class TPOTCompare(anywidget.AnyWidget):
 
     @property
     def runs(self) -> tuple[Run, ...]:
-        """The compared runs, baseline first (an arm as its pooled requests)."""
+        """The compared runs, baseline first (an arm as its pooled requests); with sweeps,
+        the configurations' runs at `load_level`."""
         return self._runs
 
     @property
@@ -303,6 +410,21 @@ class TPOTCompare(anywidget.AnyWidget):
             self._recompute()
         assert self._comparison is not None
         return self._comparison
+
+    @property
+    def sweeps(self) -> tuple[Sweep, ...]:
+        """The compared sweeps, baseline first (names made distinct); () without sweeps."""
+        return () if self._levels is None else self._levels.sweeps
+
+    @property
+    def sweep_comparison(self) -> SweepComparison | None:
+        """The `SweepComparison` behind `sweep_stats` (e.g. its `to_frame()`); None without
+        sweeps."""
+        if self._levels is None:
+            return None
+        if self._sweep_comparison is None:
+            self._recompute()
+        return self._sweep_comparison
 
     def selection_mask(self, run_index: int) -> np.ndarray:
         """Boolean mask over run `run_index`'s rows inside both ranges (errors included)."""
@@ -383,22 +505,87 @@ class TPOTCompare(anywidget.AnyWidget):
     def _valid_time_range(self, proposal: dict[str, Any]) -> Range | None:
         value: Range | None = proposal["value"]
         if value is not None:
-            _checked(lambda v: self._comparer().check_ranges(None, v), value)
+            # with sweeps, every level's runs need start times (sweep_stats covers them all)
+            check = self._comparer() if self._levels is None else self._sweep_comparer()
+            _checked(lambda v: check.check_ranges(None, v), value)
         return value
+
+    @traitlets.validate("load_level")
+    def _valid_load_level(self, proposal: dict[str, Any]) -> LoadLevelValue | None:
+        value = proposal["value"]
+        if self._levels is None:
+            if value is None:
+                return None
+            raise ParameterError(
+                "load_level applies to sweeps: TPOTCompare(sweep_a, sweep_b) with Sweeps "
+                "(load_sweep(path)); these are runs"
+            )
+        levels = self._levels
+        return level_value(_checked(levels.resolve, value))
+
+    @traitlets.validate("slo_target")
+    def _valid_slo_target(self, proposal: dict[str, Any]) -> float:
+        value = float(_checked(params.normalize_slo_target, proposal["value"]))
+        if self._levels is None and value != DEFAULT_SLO_TARGET:
+            raise ParameterError("slo_target applies to sweeps (max load within the SLO)")
+        return value
+
+    @traitlets.validate("gpus")
+    def _valid_gpus(self, proposal: dict[str, Any]) -> list[int | None] | None:
+        value = proposal["value"]
+        if self._levels is None:
+            if value is None:
+                return None
+            raise ParameterError("gpus applies to sweeps (the Pareto view's tokens/s per GPU)")
+        counts = _checked(lambda v: params.normalize_gpus(v, len(self.sweeps)), value)
+        return None if all(c is None for c in counts) else list(counts)
 
     # --- recomputation -----------------------------------------------------------------------
 
-    @traitlets.observe(*params.NAMES, "_request_seq")
+    @traitlets.observe(*params.NAMES, "load_level", "slo_target", "gpus", "_request_seq")
     def _on_state_change(self, change: dict[str, Any]) -> None:
         if self._ready:
             self._recompute()
 
+    def _set_units(self, units: Sequence[Run | Arm]) -> None:
+        """The compared units (and their runs, an arm pooled), baseline first."""
+        self._units: tuple[Run | Arm, ...] = tuple(units)
+        self._runs: tuple[Run, ...] = tuple(
+            u.pooled if isinstance(u, Arm) else u for u in self._units
+        )
+
+    def _follow_load_level(self) -> None:
+        """Compare the configurations at `load_level` from now on (units, metadata), whatever
+        order the browser's changes are notified in."""
+        if self._levels is None or self._choice is None:
+            return
+        level = self._levels.resolve(self.load_level)
+        if level != self._choice.level:
+            self._choice = self._levels.choose(level)
+            self._set_units(self._choice.units)
+            self.set_trait("_runs_meta", self._metas())
+
     def _comparer(self) -> Comparer:
-        key = (self.dimension, self.x_dimension)
+        level = None if self._choice is None else self._choice.level
+        key = (level, self.dimension, self.x_dimension)
         comparer = self._comparers.get(key)
         if comparer is None:
             comparer = Comparer(self._units, dimension=self.dimension, x_dimension=self.x_dimension)
             self._comparers[key] = comparer
+        return comparer
+
+    def _sweep_comparer(
+        self, dimension: str | None = None, x_dimension: str | None = None
+    ) -> SweepComparer:
+        """The cached `SweepComparer` of the sweeps for these columns (default: the traits')."""
+        key = (
+            params.normalize_column(dimension or self.dimension, "dimension"),
+            params.normalize_column(x_dimension or self.x_dimension, "x_dimension"),
+        )
+        comparer = self._sweep_comparers.get(key)
+        if comparer is None:
+            comparer = SweepComparer(self.sweeps, *key)
+            self._sweep_comparers[key] = comparer
         return comparer
 
     def _parameters(self) -> Parameters:
@@ -406,23 +593,53 @@ class TPOTCompare(anywidget.AnyWidget):
         return Parameters.from_user(**{name: getattr(self, name) for name in params.NAMES})
 
     def _recompute(self) -> None:
-        """Bring `stats` up to date (once per distinct state) and answer the browser's request."""
+        """Bring `stats` (and `sweep_stats`) up to date, once per distinct state, and answer
+        the browser's request."""
         with self.hold_sync():
             try:
+                self._follow_load_level()
                 parameters = self._parameters()
-                if parameters != self._computed_key:
-                    comparison = self._comparer().compare(parameters)
+                level = None if self._choice is None else self._choice.level
+                if (parameters, level) != self._computed_key:
+                    comparison = self._level_comparison(parameters)
                     self._comparison = comparison
-                    self._computed_key = parameters
+                    self._computed_key = (parameters, level)
                     self.set_trait("stats", comparison.to_dict())
-                    self._summary_markdown = markdown_table(self.stats)
+                    self._summary_markdown = self._summary()
+                if self._levels is not None:
+                    self._recompute_sweep(parameters)
                 self.set_trait("error_message", "")
             except Exception as exc:
                 self._computed_key = None
+                self._sweep_key = None
                 self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
                 self._stats_seq = self._request_seq
                 raise
             self._stats_seq = self._request_seq
+
+    def _level_comparison(self, parameters: Parameters) -> Comparison:
+        """`compare` of the current units; with sweeps, saying which configuration is shown
+        at another level than the chosen one."""
+        comparison = self._comparer().compare(parameters)
+        return comparison if self._choice is None else self._choice.annotate(comparison)
+
+    def _recompute_sweep(self, parameters: Parameters) -> None:
+        """`sweep_stats`: every level compared, when the parameters, slo_target or gpus changed."""
+        key = (parameters, self.slo_target, None if self.gpus is None else tuple(self.gpus))
+        if key == self._sweep_key:
+            return
+        comparison = self._sweep_comparer().compare(
+            parameters, slo_target=self.slo_target, gpus=self.gpus
+        )
+        self._sweep_comparison = comparison
+        self._sweep_key = key
+        self.set_trait("sweep_stats", comparison.to_dict())
+
+    def _summary(self) -> str:
+        """The panel's "Copy summary" text: the comparison's Markdown table (at which level)."""
+        if self._choice is None:
+            return markdown_table(self.stats)
+        return self._choice.summary(self.stats)
 
     # --- browser messages --------------------------------------------------------------------
 
@@ -450,8 +667,13 @@ class TPOTCompare(anywidget.AnyWidget):
         if not isinstance(content, dict) or content.get("type") != "columns":
             return
         keys = [k for k in content.get("keys", []) if isinstance(k, str)]
+        runs: Sequence[Run] | Mapping[str, Run] = self._runs
+        if self._levels is not None:
+            # any configuration-level by its key ("L3.C1"); an index is the current level's
+            current = {str(i): run for i, run in enumerate(self._runs)}
+            runs = ChainMap(current, self._levels)  # type: ignore[arg-type]
         try:
-            message, buffers = _transport.columns_message(self._runs, keys)
+            message, buffers = _transport.columns_message(runs, keys)
         except Exception as exc:
             self.send({"type": "columns", "error": f"{type(exc).__name__}: {exc}", "keys": keys})
             return
@@ -469,10 +691,20 @@ class TPOTCompare(anywidget.AnyWidget):
             frame.insert(1, "arm_run", np.asarray(arm_runs, dtype=object)[run_index])
         return frame.reset_index(drop=True)
 
+    def _metas(self) -> list[RunMetaDict]:
+        """`_runs_meta`: one entry per compared unit (with sweeps, at the current level)."""
+        labels = short_labels([u.name for u in self._units])
+        return [
+            self._meta(i, unit, label)
+            for i, (unit, label) in enumerate(zip(self._units, labels, strict=True))
+        ]
+
     def _meta(self, index: int, unit: Run | Arm, label: str) -> RunMetaDict:
         run = unit.pooled if isinstance(unit, Arm) else unit
         errors = Counter(e for e in run.columns["error"] if e is not None)
+        choice = self._choice
         return {
+            "key": str(index) if choice is None else choice.keys[index],
             "name": run.name,
             "label": label,
             "color": PALETTE[index % len(PALETTE)],
@@ -482,11 +714,15 @@ class TPOTCompare(anywidget.AnyWidget):
             "top_errors": [[text, count] for text, count in errors.most_common(5)],
             "synthetic": bool(run.metadata.get("synthetic", False)),
             "has_start_times": bool(np.isfinite(run["request_start"]).any()),
+            "load_level": None if choice is None else level_value(choice.levels[index]),
+            "level_note": None if choice is None else choice.notes[index],
         }
 
     def _choice_lists(self) -> ChoicesDict:
+        every = self._runs if self._levels is None else [r for s in self.sweeps for r in s.runs]
+
         def has_numbers(column: str) -> bool:
-            return any(np.isfinite(run[column]).any() for run in self._runs)
+            return any(np.isfinite(run[column]).any() for run in every)
 
         return {
             "dimensions": [c for c in DIMENSIONS if has_numbers(c)],
@@ -495,4 +731,5 @@ class TPOTCompare(anywidget.AnyWidget):
             "slo_columns": [c for c in DURATION_COLUMNS if has_numbers(c)],
             "columns": columns.choices(),
             "statistics": statistics.choices(),
+            "load_levels": [] if self._levels is None else self._levels.choices(),
         }

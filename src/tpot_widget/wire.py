@@ -11,12 +11,24 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from .columns import ColumnChoice
+from .load import LoadKind
 from .stats.slo import SLOVerdict
 from .stats.statistics import StatisticChoice
 
 __all__ = [
     "ChoicesDict",
+    "CrossingDict",
+    "CrossingStatus",
+    "CurveDict",
+    "CurvePointDict",
     "DifferenceDict",
+    "LevelDifferenceDict",
+    "LevelDifferencePointDict",
+    "LoadDict",
+    "LoadLevelDict",
+    "LoadLevelValue",
+    "MaxLoadDict",
+    "MaxLoadStatus",
     "ParametersDict",
     "RunDict",
     "RunMetaDict",
@@ -25,6 +37,12 @@ __all__ = [
     "SLORunDict",
     "ShiftFunctionDict",
     "StatsDict",
+    "SweepAxisDict",
+    "SweepConfigurationDict",
+    "SweepParetoConfigurationDict",
+    "SweepParetoDict",
+    "SweepParetoPointDict",
+    "SweepStatsDict",
     "Verdict",
     "WarmUpDict",
 ]
@@ -168,9 +186,45 @@ class StatsDict(_ParameterKeys):
     shift_function: list[ShiftFunctionDict]
 
 
-class RunMetaDict(TypedDict):
-    """One run as the widget's `_runs_meta` describes it to the front end."""
+#: A load level as `w.load_level` holds it: the number of a concurrency or rate level (16,
+#: 2.5), else the kind's name ("synchronous", "throughput"; "throughput=50" in the rare case
+#: such a level carries a value). Two-way: the front end sets `load_level` to one of these.
+LoadLevelValue = float | str
 
+
+class LoadDict(TypedDict):
+    """`Load.to_dict()`: a load level's kind and value (None for throughput)."""
+
+    kind: LoadKind
+    value: float | None
+
+
+class LoadLevelDict(TypedDict):
+    """One load level a sweep widget offers (`_choices["load_levels"]`, sorted by load)."""
+
+    #: What `w.load_level` holds when this level is chosen (and what the front end sets).
+    value: LoadLevelValue
+    kind: LoadKind
+    #: As tables print it: "concurrency 16", "rate 2.5", "throughput".
+    label: str
+    #: The configurations that ran this level, baseline first (the others show their
+    #: nearest level by achieved request rate, see `RunMetaDict.level_note`).
+    configurations: list[str]
+
+
+class RunMetaDict(TypedDict):
+    """One run as the widget's `_runs_meta` describes it to the front end.
+
+    In a sweep widget there is one entry per configuration, at the current `load_level`.
+    """
+
+    #: The run part of its column keys ("<key>/<column>", `_transport.column_key`): "0",
+    #: "1"... for plain runs (their index); "L<level>.C<config>" in a sweep widget, <level>
+    #: indexing `_choices["load_levels"]` (the level this configuration's runs are at) and
+    #: <config> the configuration (0 = baseline). Stable: the kernel answers any valid key,
+    #: whichever level is current (so a late request for an older level's run is answered
+    #: with that run's columns).
+    key: str
     name: str
     label: str
     color: str
@@ -180,6 +234,11 @@ class RunMetaDict(TypedDict):
     top_errors: list[list[str | int]]
     synthetic: bool
     has_start_times: bool
+    #: The level this entry's runs are at (None without sweeps); differs from
+    #: `w.load_level` when the configuration did not run the chosen level.
+    load_level: LoadLevelValue | None
+    #: Why this configuration shows another level than the chosen one, in words; else None.
+    level_note: str | None
 
 
 class ChoicesDict(TypedDict):
@@ -191,3 +250,173 @@ class ChoicesDict(TypedDict):
     slo_columns: list[str]
     columns: list[ColumnChoice]
     statistics: list[StatisticChoice]
+    #: The load levels of every configuration, sorted (empty without sweeps).
+    load_levels: list[LoadLevelDict]
+
+
+# --- a sweep comparison: `SweepComparison.to_dict()`, the widget's `sweep_stats` ----------------
+
+
+class SweepAxisDict(TypedDict):
+    """The load axis: what the loads are, its label, its scale (always log)."""
+
+    kind: Literal["concurrency", "rate"]
+    label: str
+    scale: Literal["log"]
+
+
+class SweepConfigurationDict(TypedDict):
+    """One configuration: its name, whether it is the baseline, its GPU count (or None)."""
+
+    name: str
+    baseline: bool
+    gpus: int | None
+
+
+class CurvePointDict(TypedDict):
+    """One configuration at one level (the load view's point with its CI band)."""
+
+    level: LoadDict
+    label: str
+    #: Where the level sits on the load axis (`Sweep.position`); None: not placeable.
+    load: float | None
+    n: int
+    n_runs: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    served_share: float | None
+    saturated: bool
+    #: Share of the selected requests meeting every SLO objective (None without `slo`).
+    attainment: float | None
+    attainment_ci_low: float | None
+    attainment_ci_high: float | None
+
+
+class CurveDict(TypedDict):
+    """One configuration's curve: its points ordered by load."""
+
+    name: str
+    points: list[CurvePointDict]
+
+
+class LevelDifferencePointDict(TypedDict):
+    """A non-baseline configuration against the baseline at one of its levels."""
+
+    level: LoadDict
+    label: str
+    load: float | None
+    difference: float | None
+    difference_ci_low: float | None
+    difference_ci_high: float | None
+    relative: float | None
+    relative_ci_low: float | None
+    relative_ci_high: float | None
+    p_value: float | None
+    #: Holm-adjusted across every compared level and configuration of the sweep comparison.
+    p_value_adjusted: float | None
+    verdict: Verdict
+    #: True when the baseline did not run this level (interpolated between its neighbours).
+    interpolated: bool
+
+
+class LevelDifferenceDict(TypedDict):
+    """One non-baseline configuration's compared levels."""
+
+    name: str
+    baseline: str
+    points: list[LevelDifferencePointDict]
+
+
+#: A crossing's status: where the configuration stops being faster than the baseline.
+CrossingStatus = Literal[
+    "within the sweep",
+    "none within the sweep",
+    "not faster at the lowest level",
+    "not enough data",
+]
+#: A max load's status: where the SLO attainment falls below the target.
+MaxLoadStatus = Literal["within the sweep", "always met", "not reached", "not enough data"]
+
+
+class CrossingDict(TypedDict):
+    """`Crossing.to_dict()`: the load where a configuration stops being faster, with its CI
+    (a None bound with open_low / open_high: beyond the compared levels)."""
+
+    name: str
+    baseline: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    status: CrossingStatus
+    open_low: bool
+    open_high: bool
+
+
+class MaxLoadDict(TypedDict):
+    """`MaxLoad.to_dict()`: the highest load meeting the SLO target, with its CI."""
+
+    name: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    status: MaxLoadStatus
+    target: float
+    open_low: bool
+    open_high: bool
+
+
+class SweepParetoPointDict(TypedDict):
+    """`ParetoPoint.to_dict()`: output tokens/s (aggregate, per GPU) against per user."""
+
+    level: LoadDict
+    label: str
+    load: float | None
+    n_runs: int
+    throughput: float | None
+    throughput_ci_low: float | None
+    throughput_ci_high: float | None
+    per_user: float | None
+    per_user_ci_low: float | None
+    per_user_ci_high: float | None
+    per_gpu: float | None
+    per_gpu_ci_low: float | None
+    per_gpu_ci_high: float | None
+    on_frontier: bool
+    on_overall_frontier: bool
+
+
+class SweepParetoConfigurationDict(TypedDict):
+    """One configuration's Pareto points, by level."""
+
+    name: str
+    points: list[SweepParetoPointDict]
+
+
+class SweepParetoDict(TypedDict):
+    """The Pareto view: x = per-user output tokens/s; y = per GPU when every configuration
+    has a GPU count, else aggregate output tokens/s."""
+
+    x: Literal["per_user"]
+    y: Literal["per_gpu", "throughput"]
+    configurations: list[SweepParetoConfigurationDict]
+
+
+class SweepStatsDict(_ParameterKeys):
+    """`SweepComparison.to_dict()`, the widget's `sweep_stats` (``{}`` without sweeps): the
+    parameters at the top level, then the load view's curves and differences, the crossing,
+    max load and the Pareto view."""
+
+    slo: dict[str, float]
+    slo_target: float
+    axis: SweepAxisDict
+    configurations: list[SweepConfigurationDict]
+    curves: list[CurveDict]
+    differences: list[LevelDifferenceDict]
+    #: The SLO objective on the compared dimension (seconds), the load view's SLO line.
+    slo_line: float | None
+    crossing: list[CrossingDict]
+    #: One per configuration with `slo`; [] without.
+    max_load: list[MaxLoadDict]
+    pareto: SweepParetoDict
+    notes: list[str]

@@ -1,4 +1,5 @@
-"""The TPOTCompare widget in marimo: `marimo run notebooks/marimo_demo.py`, driven in Chromium.
+"""The TPOTCompare widget in marimo: `marimo run notebooks/marimo_demo.py` (and the sweep app,
+notebooks/marimo_sweeps.py), driven in Chromium.
 
 The example app wraps the widget in `mo.ui.anywidget` and shows `w.stats` in a reactive cell
 below it (as text, and as JSON in a hidden `data-testid="python-stats"` element). The tests
@@ -32,6 +33,7 @@ from .test_widget_browser import (
     stats_mismatches,
     wait_settled,
 )
+from .test_widget_sweeps_browser import click_level, expected_at, sweeps, wait_level, wait_views_at
 
 pytestmark = pytest.mark.e2e
 
@@ -184,3 +186,67 @@ def test_reset_in_marimo(marimo_app: MarimoApp) -> None:
     assert stats_mismatches(stats, marimo_app.full) == []
     wait_settled(root, marimo_app.full, "panel after reset")
     assert shown_range(root) == ("", "")
+
+
+# ----------------------------------------------------------------------------- sweeps
+
+SWEEPS_APP = NOTEBOOK.parent / "marimo_sweeps.py"
+
+
+def python_sweep_state(page: Page) -> dict[str, Any] | None:
+    """{"load_level", "stats"} as the reactive cell last rendered them (None meanwhile)."""
+    element = page.locator('[data-testid="python-stats"]')
+    if element.count() != 1:
+        return None
+    raw = element.get_attribute("data-stats")
+    return None if raw is None else json.loads(raw)
+
+
+@pytest.fixture(scope="module")
+def sweeps_app(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Page, Locator]]:
+    """`marimo run notebooks/marimo_sweeps.py` open in a page, its widget settled."""
+    server = MarimoServer.start(SWEEPS_APP, tmp_path_factory.mktemp("marimo-sweeps"))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        try:
+            page.goto(server.url, wait_until="domcontentloaded")
+            root = wait_for_marimo_widget(page, server)
+        except BaseException:
+            print("screenshot:", screenshot_on_failure(page, "marimo-sweeps-setup"))
+            raise
+        yield page, root
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_choosing_a_level_in_marimo(sweeps_app: tuple[Page, Locator]) -> None:
+    """A click on the load view's point: the panel and the reactive cell's `w.stats` show
+    compare(a.at(L), b.at(L)); a marimo dropdown setting `w.load_level` from Python moves the
+    widget to its level."""
+    page, root = sweeps_app
+    pair = sweeps()
+    wait_level(root, 128, expected_at(pair, 128), "the sweep panel at concurrency 128")
+
+    click_level(page, root, "load", 12)
+    expected = expected_at(pair, 12)
+    wait_until(
+        lambda: (
+            (s := python_sweep_state(page)) is not None
+            and s["load_level"] == 12
+            and not stats_mismatches(s["stats"], expected)
+        ),
+        WAIT_S,
+        "the click's level and its statistics in the reactive cell",
+    )
+    wait_level(root, 12, expected, "the panel at concurrency 12 in marimo")
+    wait_views_at(root, pair, 12, "the views at concurrency 12 in marimo")
+
+    page.locator('select[data-testid="marimo-plugin-dropdown"]').select_option(
+        label="concurrency 48"
+    )
+    wait_level(root, 48, expected_at(pair, 48), "the panel at concurrency 48 set from Python")
+    wait_views_at(root, pair, 48, "the views at concurrency 48 in marimo")

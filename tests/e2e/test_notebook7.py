@@ -41,6 +41,14 @@ from .test_widget_browser import (
     wait_settled,
     widget_cells,
 )
+from .test_widget_sweeps_browser import (
+    click_level,
+    expected_at,
+    sweep_cells,
+    sweeps,
+    wait_level,
+    wait_views_at,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +167,53 @@ def test_brush_and_reset_in_notebook7(nb7: Notebook7Widget) -> None:
     )
     wait_settled(root, nb7.full, "panel after reset in Notebook 7")
     assert shown_range(root) == ("", "")
+
+
+# ----------------------------------------------------------------------------- sweeps
+
+
+def run_code_notebook7(page: Page, code: str) -> None:
+    """Run `code` in a new cell at the end, typed and run as a user does (Shift+Enter)."""
+    page.locator(".jp-Notebook .jp-Cell .jp-InputPrompt").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")  # a new cell below, selected
+    page.keyboard.press("Enter")  # edit it
+    page.keyboard.type(code)
+    page.keyboard.press("Shift+Enter")
+
+
+def test_choosing_a_level_in_notebook7(browser: Browser, lab: LabServer) -> None:
+    """A sweep widget in Notebook 7: a click on the load view's point, then `w.load_level`
+    set from a cell, make the panel show that level's pair (= compare(a.at(L), b.at(L)))."""
+    name = "notebook7_sweeps.ipynb"
+    state_path = state_file(lab, "notebook7_sweeps")
+    write_notebook(lab.root_dir / name, sweep_cells(state_path))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        open_notebook7(page, lab, name)
+        run_all_cells_notebook7(page)
+        root = wait_for_widget(page)
+        pair = sweeps()
+        wait_level(root, 128, expected_at(pair, 128), "the sweep panel at concurrency 128")
+
+        click_level(page, root, "load", 8)
+        at8 = expected_at(pair, 8)
+        wait_for_state(
+            state_path,
+            lambda s: s["load_level"] == 8 and not stats_mismatches(s["stats"], at8),
+            WAIT_S,
+            "the click's level and its statistics in Python",
+        )
+        wait_level(root, 8, expected_at(pair, 8), "the panel at concurrency 8 in Notebook 7")
+        wait_views_at(root, pair, 8, "the views at concurrency 8 in Notebook 7")
+
+        run_code_notebook7(page, "w.load_level = 24")
+        wait_level(root, 24, expected_at(pair, 24), "the panel at concurrency 24 set from a cell")
+        wait_views_at(root, pair, 24, "the views at concurrency 24 in Notebook 7")
+    except BaseException:
+        print("screenshot:", screenshot_on_failure(page, "notebook7-sweeps"))
+        raise
+    finally:
+        context.close()
+        lab.shutdown_sessions([name])

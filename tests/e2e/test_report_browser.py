@@ -51,7 +51,8 @@ READY_JS = """
 }
 """
 
-#: node: the ids of the views js/views/registry.ts registers, in order (bundled by esbuild).
+#: node: the views js/views/registry.ts registers, in order (bundled by esbuild): id and
+#: whether only a sweep widget shows it.
 REGISTRY_JS = """
 const esbuild = require("esbuild");
 const out = esbuild.buildSync({entryPoints: ["js/views/registry.ts"], bundle: true,
@@ -59,7 +60,7 @@ const out = esbuild.buildSync({entryPoints: ["js/views/registry.ts"], bundle: tr
 const module_ = {exports: {}};
 new Function("module", "exports", "require", out.outputFiles[0].text)(
   module_, module_.exports, require);
-console.log(JSON.stringify(module_.exports.VIEWS.map((v) => v.id)));
+console.log(JSON.stringify(module_.exports.VIEWS.map((v) => [v.id, v.sweepOnly === true])));
 """
 
 #: node (ESM): the report bundle with one more view in the registry — and no other edit.
@@ -93,13 +94,14 @@ await build({ ...report, outfile: process.argv[1], minify: false, plugins: [prob
 """
 
 
-def registered_views() -> list[str]:
-    """The view ids of js/views/registry.ts, read from the source itself."""
+def registered_views(sweeps: bool = False) -> list[str]:
+    """The view ids of js/views/registry.ts, read from the source itself: those a widget of
+    runs shows, or (`sweeps`) those a sweep widget shows (every one)."""
     done = subprocess.run(
         ["node", "-e", REGISTRY_JS], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    views: list[str] = json.loads(done.stdout)
-    return views
+    views: list[tuple[str, bool]] = json.loads(done.stdout)
+    return [view for view, sweep_only in views if sweeps or not sweep_only]
 
 
 class OfflinePage:
@@ -500,3 +502,69 @@ def test_a_view_added_to_the_registry_appears_in_the_report(
         offline.check_clean()
     finally:
         offline.context.close()
+
+
+# --- a sweep report: the load and Pareto views, and every level --------------------------------
+
+
+def test_a_sweep_report_draws_the_load_and_pareto_views_and_switches_levels_offline(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """`tpot-compare --sweep`'s report of the 72-run demo: every registered view draws (the
+    load and Pareto views from the embedded sweep_stats), and choosing a level — a click on
+    the load view, or the level control — shows that level's pair as the widget would."""
+    from tpot_widget.demo import demo_sweeps
+
+    from .test_widget_sweeps_browser import click_level, expected_at, wait_level, wait_views_at
+
+    pair = demo_sweeps()
+    slo = {"time_per_output_token": 0.03}
+    offline.open(write_html(pair, tmp_path / "sweeps.html", slo=slo))
+    root = page.locator(".tpot-widget")
+    shown = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.tpot-view')).map((v) => v.dataset.view)"
+    )
+    assert sorted(shown) == sorted(registered_views(sweeps=True))
+    for view in ("load", "pareto"):
+        plot = page.locator(f'.tpot-plot[data-testid="{view}"]')
+        assert plot.locator("svg.main-svg").count() > 0, f"{view}: no plotly SVG"
+        assert len(plot_data(page, view)) > 0, f"{view}: nothing drawn"
+    assert page.locator('[data-testid="load-level-select"]').is_enabled()
+    wait_level(root, 128, expected_at(pair, 128), "the report's panel at concurrency 128")
+
+    click_level(page, root, "load", 2)
+    wait_level(root, 2, expected_at(pair, 2), "the report's panel at concurrency 2")
+    wait_views_at(root, pair, 2, "the report's views at concurrency 2")
+    page.locator('[data-testid="load-level-select"]').select_option(label="concurrency 96")
+    wait_level(root, 96, expected_at(pair, 96), "the report's panel at concurrency 96")
+    wait_views_at(root, pair, 96, "the report's views at concurrency 96")
+    offline.check_clean()
+
+
+def test_a_level_one_configuration_did_not_run_says_so_in_the_panel(
+    offline: OfflinePage, page: Page, tmp_path: Path
+) -> None:
+    """Levels that differ between configurations (guidellm picks its rates per
+    configuration): at a level only A ran, the panel says B is shown at its nearest level."""
+    from factories import make_sweep
+
+    a = make_sweep("A", [1, 2, 4, 8], repeats=2, n=150)
+    b = make_sweep("B", [1, 4, 8, 16], 0.03, n=150, seed=5)
+    offline.open(write_html([a, b], tmp_path / "levels.html", n_resamples=199))
+    page.locator('[data-testid="load-level-select"]').select_option(label="concurrency 2")
+    level = page.locator('[data-testid="stats-level"]')
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stats-level\"]').dataset.level === '2'"
+    )
+    assert "Load level: concurrency 2" in level.inner_text()
+    notes = level.locator('[data-testid="stats-level-note"]').all_inner_texts()
+    assert len(notes) == 1 and notes[0].startswith("B did not run concurrency 2")
+    # said once: under the level, not again in the notes
+    assert notes[0] not in page.locator('[data-testid="stats-notes"]').inner_text()
+    # the load view rings each configuration at the level it is shown at
+    rings = page.evaluate(
+        "() => document.querySelector('[data-testid=\"load\"]').data"
+        ".find((t) => t.marker && t.marker.size === 16).x"
+    )
+    assert rings == [2, 1]
+    offline.check_clean()

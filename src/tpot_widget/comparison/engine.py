@@ -171,33 +171,51 @@ class Comparer:
                 )
 
     def compare(
-        self, parameters: Parameters | None = None, *, lean: bool = False, **values: Any
+        self,
+        parameters: Parameters | None = None,
+        *,
+        lean: bool = False,
+        shift: bool = True,
+        **values: Any,
     ) -> Comparison:
         """Estimates and CIs for the rows inside the ranges, each run vs the first.
 
         Takes a validated `Parameters`, or the keyword arguments of `compare` (validated by
         `params`); `random_state` None means the fixed seed 0. `lean=True` skips the extras
-        (see `compute`).
+        and `shift=False` the shift functions alone (see `compute`).
         """
         random_state = values.pop("random_state", None)
-        if parameters is None:
-            parameters = Parameters.from_user(
-                dimension=self.dimension, x_dimension=self.x_dimension, **values
-            )
-        elif values:
-            raise TypeError("pass either a Parameters or keyword arguments, not both")
-        p = parameters
-        if (p.dimension, p.x_dimension) != (self.dimension, self.x_dimension):
-            raise ValueError(
-                f"this Comparer was prepared for dimension={self.dimension!r}, "
-                f"x_dimension={self.x_dimension!r}; build another for {p.dimension!r}"
-            )
+        p = params.resolve(
+            parameters,
+            values,
+            dimension=self.dimension,
+            x_dimension=self.x_dimension,
+            prepared_by="Comparer",
+        )
         self.check_ranges(p.token_range, p.time_range)
-        return compute(self._units, p, stats.make_rng(random_state), lean=lean)
+        return compute(self._units, p, stats.make_rng(random_state), lean=lean, shift=shift)
+
+    def shift_functions(
+        self, parameters: Parameters, random_state: int | np.random.Generator | None = None
+    ) -> tuple[ShiftFunctionDict, ...]:
+        """The shift functions `compare(parameters, random_state=...)` would hold, alone: the
+        widget shows the numbers first (`shift=False`) and adds these, which only the shift
+        view draws, right after."""
+        self.check_ranges(parameters.token_range, parameters.time_range)
+        rng = stats.make_rng(random_state)
+        seeds = [stats.draw_seeds(rng) for _ in self._units]  # as `compute` draws them
+        selection = Selection.of(parameters)
+        samples = [u.pooled.select(selection) for u in self._units]
+        return _shift_entries(self._units, parameters, samples, seeds)
 
 
 def compute(
-    units: Sequence[Unit], p: Parameters, rng: np.random.Generator, *, lean: bool = False
+    units: Sequence[Unit],
+    p: Parameters,
+    rng: np.random.Generator,
+    *,
+    lean: bool = False,
+    shift: bool = True,
 ) -> Comparison:
     """The statistics of `units` for parameters `p` (see `compare`); one unit gives its
     estimate alone (no difference).
@@ -206,21 +224,27 @@ def compute(
     estimates, CIs, differences, p-values and verdicts, identical to the full computation;
     it skips the extras (shift function, Hodges–Lehmann shift, the workload-confound and
     warm-up hints, an arm's `between_run_share`), which come back empty or None.
+    `shift=False` leaves out the shift functions only (`Comparer.shift_functions` gives them).
     """
     stat = stats.parse_statistic(p.statistic)
     need = stats.minimum_sample_size(stat, p.confidence_level)
     selection = Selection.of(p)
     seeds = [stats.draw_seeds(rng) for _ in units]  # one stream per run, whatever is computed
-    samples = [u.pooled.select(selection) for u in units]
     is_arm = [len(u.parts) > 1 for u in units]
+    # each run's selection once: an arm's runs feed its estimate and its differences
+    parts = [[part.select(selection) for part in u.parts] for u in units]
+    samples = [
+        _pooled_sample(u, runs, selection, lean) if arm else runs[0]
+        for u, runs, arm in zip(units, parts, is_arm, strict=True)
+    ]
     # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
         None if arm else _single_estimate(u, x, s, stat, p, selection, need)
         for u, x, s, arm in zip(units, samples, seeds, is_arm, strict=True)
     ]
     arms = [
-        _arm_estimate(u, p, stat, s, selection, lean) if arm else None
-        for u, s, arm in zip(units, seeds, is_arm, strict=True)
+        _arm_estimate(u, runs, p, stat, s, selection, lean) if arm else None
+        for u, runs, s, arm in zip(units, parts, seeds, is_arm, strict=True)
     ]
     estimates: list[RunEstimate] = []
     draws: list[Draws] = []
@@ -246,7 +270,7 @@ def compute(
             d, note = _matched(units[0], units[i], p, stat, seeds[i])
             notes.append(note)
         elif is_arm[0] or is_arm[i]:
-            d = _arm_vs_arm(units[0], units[i], p, stat, seeds[i], selection)
+            d = _arm_vs_arm(units[0], units[i], parts[0], parts[i], p, stat, seeds[i])
             if d is not None and d.method == stats.arms.BORROWED:
                 notes.append(
                     f"{units[i].name} vs {units[0].name}: one side has a single usable run; "
@@ -289,22 +313,36 @@ def compute(
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
         slo=slo,
         warm_up=warm_up,
-        shift_function=()
-        if lean
-        else tuple(
-            _shift_entry(
-                units[0].name,
-                units[i].name,
-                samples[0],
-                samples[i],
-                p,
-                seeds[i],
-                pooled=not (is_arm[0] or is_arm[i]),
-            )
-            for i in range(1, len(units))
-        ),
+        shift_function=() if lean or not shift else _shift_entries(units, p, samples, seeds),
         draws=tuple(draws),
     )
+
+
+def _shift_entries(
+    units: Sequence[Unit], p: Parameters, samples: Sequence[np.ndarray], seeds: Sequence[np.ndarray]
+) -> tuple[ShiftFunctionDict, ...]:
+    """Each run's shift function against the baseline (arms: left empty, see `_shift_entry`)."""
+    is_arm = [len(u.parts) > 1 for u in units]
+    return tuple(
+        _shift_entry(
+            units[0].name,
+            units[i].name,
+            samples[0],
+            samples[i],
+            p,
+            seeds[i],
+            pooled=not (is_arm[0] or is_arm[i]),
+        )
+        for i in range(1, len(units))
+    )
+
+
+def _pooled_sample(
+    u: Unit, runs: Sequence[np.ndarray], selection: Selection, lean: bool
+) -> np.ndarray:
+    """An arm's requests in the selection as one sorted sample; `lean` only counts them
+    (the request-level extras that read their values are skipped), so its runs are joined."""
+    return np.concatenate(runs) if lean else u.pooled.select(selection)
 
 
 def _run_level_estimates(a: stats.ArmInterval) -> tuple[float, ...]:
@@ -366,16 +404,17 @@ def _single_estimate(
 
 def _arm_estimate(
     u: Unit,
+    runs: Sequence[np.ndarray],
     p: Parameters,
     stat: stats.Statistic,
     seeds: np.ndarray,
     selection: Selection,
     lean: bool = False,
 ) -> tuple[RunEstimate, stats.ArmInterval]:
-    """An arm's estimate with a run-level interval (covers run-to-run variation)."""
-    parts = [part.select(selection) for part in u.parts]
+    """An arm's estimate with a run-level interval (covers run-to-run variation), from its
+    runs' selected values."""
     a = stats.arm_ci(
-        parts,
+        list(runs),
         stat.name,
         p.confidence_level,
         p.method,
@@ -438,15 +477,17 @@ def _run_vs_run(
 def _arm_vs_arm(
     a: Unit,
     b: Unit,
+    runs_a: Sequence[np.ndarray],
+    runs_b: Sequence[np.ndarray],
     p: Parameters,
     stat: stats.Statistic,
     seeds: np.ndarray,
-    selection: Selection,
 ) -> stats.ArmDifference | None:
-    """b − a when either side is an arm: run-level (pooled t on the log scale)."""
+    """b − a when either side is an arm: run-level (pooled t on the log scale), from each
+    run's selected values."""
     d = stats.arm_difference(
-        [part.select(selection) for part in a.parts],
-        [part.select(selection) for part in b.parts],
+        list(runs_a),
+        list(runs_b),
         stat.name,
         p.confidence_level,
         p.method,

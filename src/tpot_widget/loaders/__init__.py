@@ -10,6 +10,7 @@ files are opened by `._io` (regular files only, compression, BOM), URLs staged b
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 import warnings
@@ -38,6 +39,7 @@ from . import (
 from ._io import (
     LoadError,
     check_file,
+    data_name,
     file_url_path,
     is_dir,
     is_url,
@@ -45,7 +47,9 @@ from ._io import (
     read_head,
     stat_path,
 )
+from ._levels import level_in_path
 from ._remote import DEFAULT_TIMEOUT, MAX_DEPTH, load_remote
+from ._user_load import LoadOption, apply_load
 
 __all__ = ["FORMATS", "LOADERS", "LoadError", "Loader", "load_run", "load_runs"]
 
@@ -55,6 +59,10 @@ class Loader(Protocol):
 
     #: The format's name, accepted by `format=`.
     FORMAT: str
+    #: Glob patterns of the side files the tool writes beside its per-request data that hold
+    #: none (summaries, settings: AIPerf's profile_export_aiperf.json...); a folder's search
+    #: skips them without naming them, since they are no run and nothing is lost.
+    COMPANIONS: tuple[str, ...]
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when `path` (a file, or a folder with `head == b""`) is this format's."""
@@ -111,8 +119,15 @@ def _module(format: str) -> Loader:
         raise LoadError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}") from None
 
 
+def _folder_loader(folder: Path) -> Loader | None:
+    """The loader that claims a folder as its own (an LLMeter run folder, a `vllm bench
+    sweep serve` folder), else None: the folder is then searched for runs."""
+    return next((m for m in LOADERS if m.sniff(folder, b"")), None)
+
+
 def _load_local(path: Path, format: str | None) -> list[Run]:
-    """The runs of a local file or folder (the format detected unless given)."""
+    """The runs of a local file or folder (the format detected unless given), each at the
+    load level its tool recorded, else the one its file or folder name states."""
     folder = is_dir(path)  # raises for a missing path or a symlink loop
     if not folder:
         check_file(path)  # a FIFO, socket or device is refused, never opened
@@ -124,10 +139,22 @@ def _load_local(path: Path, format: str | None) -> list[Run]:
                 "or an LLMeter run folder holding responses.jsonl); pass that path, or leave "
                 "format out to load every run found in the folder"
             )
-        return module.load(path)
-    if folder and not llmeter.sniff(path, b""):
-        return _load_folder_of_runs(path)
-    return _detect(path).load(path)
+        runs = module.load(path)
+    elif folder:
+        claimed = _folder_loader(path)
+        runs = claimed.load(path) if claimed is not None else _load_folder_of_runs(path)
+    else:
+        runs = _detect(path).load(path)
+    return [_with_named_level(run) for run in runs]
+
+
+def _with_named_level(run: Run) -> Run:
+    """`run`, at the level its file's or folder's name states (`concurrency_16`, `rate=2`,
+    ...) when its tool recorded none."""
+    if run.load is not None or not run.source:
+        return run
+    level = level_in_path(Path(run.source))
+    return run if level is None else run.with_load(level)
 
 
 #: A folder of at least this many runs to load shows a progress bar (if it is slow).
@@ -169,8 +196,9 @@ def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
             continue
         plan.seen[key] = path
         if stat.S_ISDIR(st.st_mode):
-            if llmeter.sniff(path, b""):
-                plan.todo.append((llmeter, path))
+            claimed = _folder_loader(path)
+            if claimed is not None:
+                plan.todo.append((claimed, path))
             elif depth > 1:
                 _plan_folder(path, plan, depth - 1)
             else:
@@ -184,10 +212,18 @@ def _plan_folder(folder: Path, plan: _FolderPlan, depth: int) -> None:
         except LoadError as exc:
             reason = str(exc).removeprefix(f"{path}: ")
             if reason.startswith("not a benchmark output"):
+                if _is_companion(path):
+                    continue
                 reason = "not recognised as any format"
             plan.skipped.append((path, reason))
             continue
         plan.todo.append((module, path))
+
+
+def _is_companion(path: Path) -> bool:
+    """True for a side file a tool writes beside its runs (`Loader.COMPANIONS`)."""
+    name = data_name(path)
+    return any(fnmatch.fnmatchcase(name, p) for m in LOADERS for p in m.COMPANIONS)
 
 
 def _what(st: os.stat_result) -> str:
@@ -223,11 +259,11 @@ def _load_folder_of_runs(folder: Path) -> list[Run]:
         details = "".join(f"\n  {p}: {why}" for p, why in plan.skipped)
         raise LoadError(
             f"{folder}: found no benchmark run in this folder or its subfolders (looked for "
-            f"LLMeter run folders and files of: {', '.join(FORMATS)})"
+            f"LLMeter run folders, vLLM sweep folders and files of: {', '.join(FORMATS)})"
             + (f"; skipped:{details}" if details else "")
         )
     if plan.skipped:
-        warnings.warn(_skipped_message(folder, plan.skipped), stacklevel=4)
+        warnings.warn(_skipped_message(folder, plan.skipped), stacklevel=5)
     return runs
 
 
@@ -245,6 +281,7 @@ def load_runs(
     *,
     storage_options: Mapping[str, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    load: LoadOption | None = None,
 ) -> list[Run]:
     """Every run that `source` holds.
 
@@ -253,9 +290,8 @@ def load_runs(
     source
         A path (file or folder; compressed files too) or ``file:`` URL, an fsspec URL
         (``s3://``, ``gs://``, ``https://``... to a file, or to a folder: end it with ``/``
-        for http(s)), a `Run`, an LLMeter `Result`
-        (duck-typed), a pandas/polars DataFrame with the canonical columns, or a list of
-        those.
+        for http(s)), a `Run`, an LLMeter `Result` or `LoadTestResult` (duck-typed), a
+        pandas/polars DataFrame with the canonical columns, or a list of those.
     format
         One of `FORMATS` to skip detection (it is otherwise read from the content).
     storage_options
@@ -266,12 +302,31 @@ def load_runs(
         the URL. None waits forever. A ``client_kwargs={"timeout": ...}`` in
         `storage_options` takes precedence. Other URL kinds take their own options there
         (e.g. s3fs: ``config_kwargs={"connect_timeout": ..., "read_timeout": ...}``).
+    load
+        The load level of the runs, replacing what their tool recorded (`Run.load`): one
+        level for every run (``"concurrency=16"``, ``Load("rate", 2.5)``, ``("rate",
+        2.5)``; refused when the tool recorded different levels for them), a mapping
+        ``{run name: level}`` (the runs it does not name keep theirs), or a function
+        ``run -> level`` (None: no level).
 
     Returns
     -------
     list[Run]
-        The runs, in file order (folders: sorted by path).
+        The runs, in file order (folders: sorted by path). Each is at the load level its
+        tool recorded (docs/formats.md says where), else the one its file or folder name
+        states (``concurrency_16``, ``rate=2.5``...), else None.
     """
+    runs = _load_all(source, format, storage_options, timeout)
+    return apply_load(runs, load, source)
+
+
+def _load_all(
+    source: Any,
+    format: str | None,
+    storage_options: Mapping[str, Any] | None,
+    timeout: float | None,
+) -> list[Run]:
+    """Every run that `source` holds, at the levels the tools recorded (`load_runs`)."""
     if isinstance(source, Run):
         return [source]
     if isinstance(source, (str, os.PathLike)):
@@ -288,13 +343,11 @@ def load_runs(
             )
         return _load_local(Path(file_url_path(text) or text), format)
     if isinstance(source, (list, tuple)):
-        return [
-            run
-            for item in source
-            for run in load_runs(item, format, storage_options=storage_options, timeout=timeout)
-        ]
+        return [run for item in source for run in _load_all(item, format, storage_options, timeout)]
     if llmeter.is_result_object(source):
         return [llmeter.load_result_object(source)]
+    if llmeter.is_load_test_result(source):
+        return llmeter.load_load_test_result(source)
     if hasattr(source, "columns") and (hasattr(source, "iloc") or hasattr(source, "to_pandas")):
         return [Run.from_frame(source)]
     raise TypeError(
@@ -310,13 +363,18 @@ def load_run(
     *,
     storage_options: Mapping[str, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    load: LoadOption | None = None,
 ) -> Run:
-    """Exactly one run from `source` (see `load_runs`); an error lists the runs found."""
-    runs = load_runs(source, format, storage_options=storage_options, timeout=timeout)
+    """Exactly one run from `source` (see `load_runs`); an error lists the runs found.
+
+    `load` sets (or replaces) its load level: a `Load`, ``"concurrency=16"``,
+    ``("rate", 2.5)``...
+    """
+    runs = _load_all(source, format, storage_options, timeout)
     if len(runs) != 1:
         names = ", ".join(repr(r.name) for r in runs)
         raise LoadError(
             f"{source}: expected exactly one run, found {len(runs)}: {names}. "
             "Use load_runs() to get them all and pick one."
         )
-    return runs[0]
+    return apply_load(runs, load, source)[0]

@@ -18,7 +18,7 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -112,11 +112,11 @@ def compression_of(head: bytes) -> str | None:
 def _decompressor(raw: BinaryIO, kind: str) -> BinaryIO:
     """A reader of the decompressed bytes of `raw`."""
     if kind == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+        return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
     if kind == "bz2":
-        return bz2.BZ2File(raw, mode="rb")
+        return cast(BinaryIO, bz2.BZ2File(raw, mode="rb"))
     if kind == "xz":
-        return lzma.LZMAFile(raw, mode="rb")
+        return cast(BinaryIO, lzma.LZMAFile(raw, mode="rb"))
     import zstandard
 
     return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)

@@ -6,6 +6,9 @@ Fields: `prompt_tokens`, `output_tokens` (the server's usage), `latency` (E2E, s
 on streaming lines, null otherwise), `status` ("success" or "error"; absent in the
 first versions), `error_type`, `error_message`. AIBrix's `tpot` divides the decode time by
 all output tokens, (E2E − TTFT) / n; it goes to `tpot_reported`.
+
+Load level: none recorded (the client replays a workload file's timestamps); set it with
+`load=` or a folder name such as `rate_4`.
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ from typing import Any
 import orjson
 
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_number, iter_json_lines, where
-from ._io import data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_stem
+from ._json import iter_json_lines, where
+from ._values import as_number
 
 FORMAT = "aibrix"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _REQUIRED = ("prompt_tokens", "output_tokens", "latency")
 #: A first line too long for the head (long prompts): recognised by AIBrix's key order.

@@ -8,28 +8,43 @@ records are dropped; times are converted by the unit each metric gives. AIPerf's
 Also reads the earlier record layout of October 2025 (AIPerf's own example artifacts):
 metric `ttft` instead of `time_to_first_token`, metadata `credit_phase` instead of
 `benchmark_phase` and `timestamp_ns` instead of `request_start_ns`.
+
+Load level: the profile's own settings in the `profile_export_aiperf.json` beside the
+records (`input_config.loadgen`: `request_rate` → rate, a `concurrency` beside it only caps
+it; else `concurrency`), else the folder AIPerf named after the level. A parameter sweep
+(`--concurrency 10,20,30`; aiperf/orchestrator/strategies.py) writes
+`<artifact>/concurrency_N/` (or `request_rate_R/`), and with `--num-profile-runs` the
+repeats as `<artifact>/profile_runs/run_000K/concurrency_N/` (repeated mode) or
+`<artifact>/concurrency_N/profile_runs/run_000K/` (independent mode); a run there has the
+`sweep_config` of its artifact folder's name and `repeat` K.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from ..load import Load
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    iter_json_lines,
-    read_side_json,
-    refuse_empty_lines,
-    short_model,
-    since_first_start,
-    where,
-)
-from ._io import data_name, data_stem
+from ._io import LoadError, data_name, data_stem
+from ._json import iter_json_lines, member, read_side_json, where
+from ._levels import level_in_name, limit, offered_load
+from ._metadata import sweep_metadata
+from ._names import plain_number, short_model
+from ._records import refuse_empty_lines
+from ._times import since_first_start
+from ._values import as_number
 
 FORMAT = "aiperf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = (
+    "profile_export_aiperf*.json",
+    "profile_export_aiperf*.csv",
+    "inputs.json",
+)
 
 #: Seconds per unit, for every time unit AIPerf writes (and common spellings).
 TIME_UNITS: dict[str, float] = {
@@ -149,9 +164,12 @@ def load(path: Path) -> list[Run]:
             f"({warmup} warm-up record(s) dropped); did the profiling phase run?"
         )
     _warn_if_no_ttft(path, columns["time_to_first_token"], errors)
+    summary = _summary_metadata(path)
+    position = _sweep_position(path)
+    level = _level(summary) or (position.level if position else None)
     return [
         Run.from_columns(
-            _run_name(path),
+            _run_name(path, summary, level, position),
             time_to_first_token=columns["time_to_first_token"],
             time_to_last_token=columns["time_to_last_token"],
             tpot_reported=columns["tpot_reported"],
@@ -167,8 +185,10 @@ def load(path: Path) -> list[Run]:
                 "earlier_field_names": sorted(layouts),
                 "warmup_records_dropped": warmup,
                 "cancelled_requests": cancelled,
-                **_summary_metadata(path),
+                **summary,
+                **(sweep_metadata(position.config, position.repeat) if position else {}),
             },
+            load=level,
         )
     ]
 
@@ -207,8 +227,8 @@ def _read_summary(path: Path) -> dict[str, Any]:
 def _summary_metadata(path: Path) -> dict[str, Any]:
     """Model and load settings from the summary next to the records, when there is one."""
     config = _read_summary(path)
-    endpoint = config.get("endpoint") if isinstance(config.get("endpoint"), dict) else {}
-    loadgen = config.get("loadgen") if isinstance(config.get("loadgen"), dict) else {}
+    endpoint = member(config, "endpoint")
+    loadgen = member(config, "loadgen")
     models = endpoint.get("model_names")
     out: dict[str, Any] = {}
     if isinstance(models, list) and models and isinstance(models[0], str):
@@ -221,29 +241,74 @@ def _summary_metadata(path: Path) -> dict[str, Any]:
     return out
 
 
-def _fmt(value: Any) -> str:
-    """A number without a trailing '.0' (10.0 → '10', 2.5 → '2.5')."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _level(summary: dict[str, Any]) -> Load | None:
+    """The level the profile's settings give: `request_rate`, else `concurrency`."""
+    rate = limit(summary.get("request_rate"), unlimited=())
+    concurrency = limit(summary.get("concurrency"), unlimited=())
+    return offered_load(rate, concurrency)
 
 
-def _run_name(path: Path) -> str:
-    """ "model · concurrency N" (or "· R req/s") from the summary next to the records;
-    without one, AIPerf's artifact folder (it names it after model, endpoint and load)."""
+#: Folders of a sweep: the level's (`concurrency_10`, `request_rate_2.5`), a repeat's
+#: (`run_0001`; `trial_0001` in AIPerf's first sweep docs) and the repeats' `profile_runs`.
+_LEVEL_FOLDER = re.compile(r"^(?:concurrency|request_rate)_\d+(?:\.\d+)?$")
+_REPEAT_FOLDER = re.compile(r"^(?:run|trial)_(?P<repeat>\d+)$")
+_RUNS_FOLDER = "profile_runs"
+
+
+class _Position(NamedTuple):
+    """Where a profile export stands in a sweep or multi-run artifact folder."""
+
+    config: str
+    repeat: int | None
+    level: Load | None
+
+
+def _sweep_position(path: Path) -> _Position | None:
+    """The artifact folder, repeat and level folder around `path`, from the folders AIPerf
+    writes (see the module's docstring); None outside a sweep or multi-run folder."""
+    level: Load | None = None
+    repeat: int | None = None
+    found = False
+    folder = path.parent
+    for _ in range(4):  # concurrency_N / profile_runs / run_000K, in either order
+        name = folder.name
+        if _LEVEL_FOLDER.match(name) and level is None:
+            level = level_in_name(name)
+        elif (match := _REPEAT_FOLDER.match(name)) and repeat is None:
+            repeat = int(match.group("repeat"))
+        elif name != _RUNS_FOLDER:
+            break
+        found = True
+        folder = folder.parent
+    if not found:
+        return None
+    return _Position(folder.name or "AIPerf sweep", repeat, level)
+
+
+def _load_text(level: Load) -> str:
+    """ "concurrency N" or "R req/s" (AIPerf's own words)."""
+    if level.kind == "rate":
+        return f"{plain_number(level.value)} req/s"
+    return str(level)
+
+
+def _run_name(
+    path: Path, summary: dict[str, Any], level: Load | None, position: _Position | None
+) -> str:
+    """ "model · concurrency N" (or "· R req/s"; "· run K" for a repeat) from the summary
+    next to the records; without a model, the sweep's artifact folder or AIPerf's artifact
+    folder (it names it after model, endpoint and load)."""
     folder = path.parent.name if data_name(path).startswith("profile_export") else ""
     base = folder or data_stem(path)
-    meta = _summary_metadata(path)
-    model = short_model(meta.get("model"))
-    if "concurrency" in meta:
-        load = f"concurrency {_fmt(meta['concurrency'])}"
-    elif "request_rate" in meta:
-        load = f"{_fmt(meta['request_rate'])} req/s"
-    else:
-        load = None
-    if model is None:
-        return f"{base} · {load}" if load else base
-    return f"{model} · {load}" if load else f"{model} · {base}"
+    model = short_model(summary.get("model"))
+    parts = [model or (position.config if position else base)]
+    if level is not None:
+        parts.append(_load_text(level))
+    elif model is not None:
+        parts.append(base)
+    if position is not None and position.repeat is not None:
+        parts.append(f"run {position.repeat}")
+    return " · ".join(parts)
 
 
 def _metric(entry: Any, metric: str, at: str) -> tuple[Any, Any]:

@@ -7,20 +7,42 @@ Columns read: `start_time`, `completed_time` (s, `time.perf_counter()`), `succes
 July 2026; a non-streaming request has no TTFT) and `request` (the JSON body, for the
 model's name). `response_messages` is a pickle and is never read. A failed row
 (`success` = 0) has no timings and evalscope keeps no error text in the file.
+
+Load level: evalscope writes each run into `<outputs>/<time>/<name>/parallel_P_number_N/`
+(closed loop: P requests in flight) or `rate_R_number_N/` (`--open-loop`: R requests/s),
+with its arguments in `benchmark_args.json` beside the database
+(evalscope/perf/main.py, utils/db_util.py). From the arguments: open loop → rate `rate`;
+closed loop → rate `rate` when it is set (not -1, its "no limit"; `parallel` then only caps
+it), else concurrency `parallel`; without them, from the folder's name. Runs in such
+folders share the `sweep_config` "<name> · <time>" of the folders above.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ..run import Run
-from ._common import LoadError, model_folder_name, model_in_bodies, since_first_start
+from ._io import LoadError
+from ._json import read_side_json
+from ._levels import UNLIMITED, level_in_name, limit, offered_load
+from ._metadata import sweep_metadata
+from ._names import model_folder_name, model_in_bodies
+from ._times import since_first_start
 
 FORMAT = "evalscope"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = (
+    "benchmark_args.json",
+    "benchmark_summary.json",
+    "benchmark_percentile.json",
+)
 
 _MAGIC = b"SQLite format 3\x00"
 _NEEDED = ("latency", "first_chunk_latency", "completion_tokens", "success")
@@ -121,9 +143,53 @@ def load(path: Path) -> list[Run]:
                 "tool": "evalscope perf",
                 "model": model,
                 "tpot_reported": "evalscope's time_per_output_token, (E2E - TTFT) / (n - 1)",
+                **(
+                    sweep_metadata(_sweep_config(path))
+                    if _RUN_FOLDER.match(path.parent.name)
+                    else {}
+                ),
             },
+            load=_level(path),
         )
     ]
+
+
+#: evalscope's run folder (evalscope/perf/main.py `run_multi_benchmark`).
+_RUN_FOLDER = re.compile(r"^(?:parallel_\d+|rate_-?\d+(?:\.\d+)?)_number_\d+$")
+_ARGS_FILE = "benchmark_args.json"
+_ARGS_MAX_BYTES = 4 << 20
+
+
+def _first(value: Any) -> Any:
+    """A sweep argument's value for one run (a list's first entry, as evalscope sets it)."""
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _level(path: Path) -> Load | None:
+    """The run's level from `benchmark_args.json`, else from its folder's name."""
+    args = read_side_json(path.parent, _ARGS_FILE, _ARGS_MAX_BYTES)
+    if not isinstance(args, dict):
+        return _folder_level(path.parent.name)
+    rate = limit(_first(args.get("rate")), unlimited=(-1, -1.0))
+    if args.get("open_loop"):
+        return offered_load(rate, None)
+    parallel = limit(_first(args.get("parallel")), unlimited=())
+    return offered_load(None if rate == UNLIMITED else rate, parallel)
+
+
+def _folder_level(name: str) -> Load | None:
+    """`parallel_P_number_N` → concurrency P; `rate_R_number_N` → rate R."""
+    if not _RUN_FOLDER.match(name):
+        return None
+    if name.startswith("parallel_"):
+        return Load("concurrency", int(name.split("_")[1]))
+    return level_in_name(name.rsplit("_number_", 1)[0])
+
+
+def _sweep_config(path: Path) -> str:
+    """ "<name> · <time>": the folders evalscope writes its runs into."""
+    name_folder = path.parent.parent
+    return " · ".join(p for p in (name_folder.name, name_folder.parent.name) if p) or "evalscope"
 
 
 def _number(value: Any, path: Path, rowid: int, name: str) -> float | None:

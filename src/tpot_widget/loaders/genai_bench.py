@@ -6,6 +6,12 @@ list `individual_request_metrics` and `_time_unit` ("s" or "ms"; absent before t
 option existed, meaning seconds). `ttft`, `tpot`, `e2e_latency` and `output_latency` are in
 that unit; token counts are plain. A failed request has `error_code` (the HTTP status) and
 `error_message`, and no metrics. genai-bench's own `tpot` goes to `tpot_reported`.
+
+Load level: `aggregated_metrics.num_concurrency` (genai_bench/metrics/metrics.py), the
+concurrency of the run; a `batch_size` iteration (embeddings) runs at concurrency 1
+(genai_bench/cli/utils.py `get_run_params`). An experiment folder runs every traffic
+scenario at every level, one file each: a scenario's runs share the `sweep_config`
+"<experiment folder> · <scenario>" (and "· batch size B").
 """
 
 from __future__ import annotations
@@ -14,19 +20,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    as_row,
-    read_json,
-    read_side_json,
-    scalar_metadata,
-    short_model,
-)
-from ._io import data_stem
+from ._io import LoadError, data_stem
+from ._json import read_json, read_side_json
+from ._levels import limit
+from ._metadata import scalar_metadata, sweep_metadata
+from ._names import plain_number, short_model
+from ._records import as_row
+from ._values import as_number
 
 FORMAT = "genai-bench"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("experiment_metadata.json",)
 
 #: Seconds per unit of `_time_unit` (genai-bench writes "s" or "ms").
 TIME_UNITS: dict[str, float] = {"s": 1.0, "ms": 1e-3}
@@ -96,9 +103,27 @@ def load(path: Path) -> list[Run]:
                 "model": model,
                 **scalar_metadata(aggregated, skip=("stats", "error_codes_frequency")),
                 "tpot_reported": "genai-bench's own tpot, in seconds",
+                **sweep_metadata(_sweep_config(path, aggregated)),
             },
+            load=_level(aggregated),
         )
     ]
+
+
+def _level(aggregated: dict[str, Any]) -> Load | None:
+    """The run's concurrency: `num_concurrency` (1, its default, for batch-size runs)."""
+    concurrency = limit(aggregated.get("num_concurrency", 1), unlimited=())
+    return None if concurrency is None else Load("concurrency", concurrency)
+
+
+def _sweep_config(path: Path, aggregated: dict[str, Any]) -> str:
+    """ "<experiment folder> · <scenario>" (and the batch size of a batch-size run)."""
+    parts = [path.parent.name or data_stem(path)]
+    if aggregated.get("scenario"):
+        parts.append(str(aggregated["scenario"]))
+    if aggregated.get("iteration_type") == "batch_size" and "batch_size" in aggregated:
+        parts.append(f"batch size {plain_number(aggregated['batch_size'])}")
+    return " · ".join(parts)
 
 
 _Row = tuple[float | None, float | None, float | None, float | None, float | None, str | None]
@@ -144,13 +169,6 @@ def _experiment_model(path: Path) -> str | None:
     return model if isinstance(model, str) and model.strip() else None
 
 
-def _fmt(value: Any) -> str:
-    """A number without a trailing '.0'."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
     """ "model · scenario · concurrency N" (the experiment folder stands in for the model)."""
     who = short_model(model) if model else path.parent.name
@@ -158,9 +176,9 @@ def _run_name(path: Path, aggregated: dict[str, Any], model: str | None) -> str:
     if aggregated.get("scenario"):
         parts.append(str(aggregated["scenario"]))
     if aggregated.get("iteration_type") == "batch_size" and "batch_size" in aggregated:
-        parts.append(f"batch size {_fmt(aggregated['batch_size'])}")
+        parts.append(f"batch size {plain_number(aggregated['batch_size'])}")
     elif "num_concurrency" in aggregated:
-        parts.append(f"concurrency {_fmt(aggregated['num_concurrency'])}")
+        parts.append(f"concurrency {plain_number(aggregated['num_concurrency'])}")
     if len(parts) == 1:
         parts.append(data_stem(path))
     return " · ".join(parts)

@@ -4,6 +4,13 @@ The file holds raw send and receive timestamps (epoch ns) and the raw streamed r
 but no token counts and no error flag. TTFT and E2E are measured to the first and last
 response that carries content; the output token count is the number of such responses
 (chunks), since no tokenizer is used here (the run's metadata says so).
+
+Load level: each experiment's `experiment.mode` and `value` (Perf Analyzer's
+`--concurrency-range` / `--request-rate-range`): "concurrency" → concurrency, "request_rate"
+→ rate. A file of several experiments is one configuration's sweep: its runs share the
+`sweep_config` "endpoint · file". GenAI-Perf names its artifact folder
+`<model>-<service>-<endpoint>-concurrency<N>` (or `-request_rate<R>`): runs in such folders
+share the `sweep_config` of the name without its level.
 """
 
 from __future__ import annotations
@@ -15,11 +22,21 @@ from typing import Any
 
 import orjson
 
+from ..load import Load
 from ..params import unique_names
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, read_json_object_list
+from ._columns import RequestColumns
+from ._io import LoadError
+from ._json import read_json_object_list
+from ._levels import limit, offered_load
+from ._metadata import sweep_metadata
+from ._names import file_label
+from ._records import as_row
 
 FORMAT = "genai-perf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("*genai_perf.json", "*genai_perf.csv", "inputs.json")
 
 #: How output tokens are counted; recorded in every run's metadata.
 TOKEN_COUNTING = "content-bearing response chunks (no tokenizer)"
@@ -115,6 +132,35 @@ def _int_ns(value: Any, where: str) -> int:
     return int(value)
 
 
+#: GenAI-Perf's artifact folder: "<model>-<service kind>-<endpoint>-<stimulus>".
+_ARTIFACT_FOLDER = re.compile(r"^(?P<config>.+)-(?:concurrency|request_rate)\d+(?:\.\d+)?$")
+
+
+def _level(experiment: Any) -> Load | None:
+    """The level of an experiment's `mode` and `value` (None for other modes)."""
+    if not isinstance(experiment, dict):
+        return None
+    value = limit(experiment.get("value"), unlimited=())
+    if experiment.get("mode") == "concurrency":
+        return offered_load(None, value)
+    if experiment.get("mode") == "request_rate":
+        return offered_load(value, None)
+    return None
+
+
+def _sweep_config(path: Path, top: dict[str, Any], experiments: int) -> str | None:
+    """The configuration of the file's runs when they form a sweep (several experiments, or
+    an artifact folder named after its level), else None."""
+    folder = _ARTIFACT_FOLDER.match(path.parent.name)
+    if folder is not None:
+        return folder.group("config")
+    if experiments > 1:
+        endpoint = top.get("endpoint")
+        label = file_label(path, ("profile_export",))
+        return f"{endpoint} · {label}" if isinstance(endpoint, str) and endpoint else label
+    return None
+
+
 def _experiment_name(experiment: Any, index: int) -> str:
     """'concurrency 10', 'request_rate 2.0', ... from the experiment's mode and value."""
     if isinstance(experiment, dict) and experiment.get("mode") is not None:
@@ -124,7 +170,7 @@ def _experiment_name(experiment: Any, index: int) -> str:
 
 
 def _load_experiment(
-    path: Path, index: int, experiment: Any, top: dict[str, Any], name: str
+    path: Path, index: int, experiment: Any, top: dict[str, Any], name: str, config: str | None
 ) -> Run:
     where = f"{path}: experiments[{index}]"
     experiment = as_row(experiment, where)
@@ -184,7 +230,9 @@ def _load_experiment(
             "endpoint": top.get("endpoint"),
             "num_tokens_output_counted_as": TOKEN_COUNTING,
             "num_tokens_input": "not recorded by GenAI-Perf (NaN)",
+            **(sweep_metadata(config) if config is not None else {}),
         },
+        load=_level(experiment.get("experiment")),
     )
 
 
@@ -197,13 +245,16 @@ def load(path: Path) -> list[Run]:
         expected="a GenAI-Perf profile export (an object with an 'experiments' list)",
         empty="the 'experiments' list is empty; the profile holds no run",
     )
+    config = _sweep_config(path, data, len(experiments))
+    # an artifact folder per level: the runs of several folders are told apart by it
+    prefix = f"{config} · " if _ARTIFACT_FOLDER.match(path.parent.name) else ""
     names = unique_names(
         [
-            _experiment_name(e.get("experiment") if isinstance(e, dict) else None, i)
+            prefix + _experiment_name(e.get("experiment") if isinstance(e, dict) else None, i)
             for i, e in enumerate(experiments)
         ]
     )
     return [
-        _load_experiment(path, index, experiment, data, name)
+        _load_experiment(path, index, experiment, data, name, config)
         for index, (experiment, name) in enumerate(zip(experiments, names, strict=True))
     ]

@@ -7,6 +7,13 @@ that runs of two files stay apart. Requests come from `successful`, `errored` an
 `incomplete`; the latter two keep an error text (incomplete ones say "incomplete: ..."),
 so they are counted but not used in statistics.
 guidellm's own `time_per_output_token_ms` (it includes the TTFT) goes to `tpot_reported`.
+
+Load level: the benchmark's strategy (`config.strategy` in 0.4+, `args.strategy` in
+0.2–0.3; guidellm/scheduler/strategies.py): `type_` "synchronous" → synchronous,
+"concurrent" → concurrency `streams`, "throughput" → throughput, "constant" and "poisson"
+→ rate `rate` (requests/s); a replayed trace has none. A file is one configuration's
+sweep (guidellm's default profile runs synchronous, throughput, then constant rates): its
+runs share the `sweep_config` "model · file" (the folder for the default benchmarks.json).
 """
 
 from __future__ import annotations
@@ -16,20 +23,22 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ..params import unique_names
 from ..run import Run
-from ._common import (
-    LoadError,
-    as_number,
-    as_row,
-    diff_or_none,
-    read_json,
-    short_model,
-    since_first_start,
-)
-from ._io import data_stem
+from ._io import LoadError, data_stem
+from ._json import member, read_json
+from ._levels import limit
+from ._metadata import sweep_metadata
+from ._names import file_label, plain_number, short_model
+from ._records import as_row
+from ._times import since_first_start
+from ._values import as_number, diff_or_none
 
 FORMAT = "guidellm"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _BENCHMARKS = re.compile(rb'"benchmarks"\s*:')
 _SIGNATURE = re.compile(
@@ -58,25 +67,36 @@ def _scaled(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
 
 
-def _fmt(value: Any) -> str:
-    """A rate or count without a trailing '.0' (4.0 → '4', 1.5 → '1.5')."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
 def _strategy_name(strategy: Any, index: int) -> str:
     """'synchronous', 'concurrent 4 streams', 'constant 1.5 req/s', 'throughput', ..."""
     if not isinstance(strategy, dict) or not strategy.get("type_"):
         return f"benchmark {index}"
     kind = str(strategy["type_"])
     if strategy.get("rate") is not None and kind not in ("synchronous", "concurrent"):
-        return f"{kind} {_fmt(strategy['rate'])} req/s"
+        return f"{kind} {plain_number(strategy['rate'])} req/s"
     if strategy.get("streams") is not None:
-        return f"{kind} {_fmt(strategy['streams'])} streams"
+        return f"{kind} {plain_number(strategy['streams'])} streams"
     if strategy.get("max_concurrency") is not None and kind != "synchronous":
-        return f"{kind} (max concurrency {_fmt(strategy['max_concurrency'])})"
+        return f"{kind} (max concurrency {plain_number(strategy['max_concurrency'])})"
     return kind
+
+
+def _level(strategy: Any) -> Load | None:
+    """The load level of a strategy (`type_` and `streams` / `rate`), None for a trace."""
+    if not isinstance(strategy, dict):
+        return None
+    kind = strategy.get("type_")
+    if kind == "synchronous":
+        return Load("synchronous")
+    if kind == "throughput":
+        return Load("throughput")
+    if kind == "concurrent":
+        streams = limit(strategy.get("streams"), unlimited=())
+        return None if streams is None else Load("concurrency", streams)
+    if kind in ("constant", "poisson"):
+        rate = limit(strategy.get("rate"), unlimited=())
+        return None if rate is None else Load("rate", rate)
+    return None
 
 
 def _strategy(bench: Any) -> Any:
@@ -125,8 +145,8 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
         1e-3,
     )
     if _is_new_schema(request):
-        info = request.get("info") if isinstance(request.get("info"), dict) else {}
-        timings = info.get("timings") if isinstance(info.get("timings"), dict) else {}
+        info = member(request, "info")
+        timings = member(info, "timings")
         start = _first_number(
             request.get("request_start_time"),
             timings.get("request_start"),
@@ -166,7 +186,9 @@ def _request_row(request: Any, status: str, where: str) -> _Row:
     )
 
 
-def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], name: str) -> Run:
+def _load_benchmark(
+    path: Path, index: int, bench: Any, top: dict[str, Any], name: str, config_name: str
+) -> Run:
     where = f"{path}: benchmarks[{index}]"
     bench = as_row(bench, where)
     requests = bench.get("requests")
@@ -190,14 +212,14 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
     if not rows:
         raise LoadError(f"{where} ({name}) holds no requests (successful, errored or incomplete)")
 
-    config = bench.get("config") if isinstance(bench.get("config"), dict) else {}
+    config = member(bench, "config")
     new_schema = bool(config) or "scheduler_metrics" in bench
     if new_schema:
-        backend = config.get("backend") if isinstance(config.get("backend"), dict) else {}
+        backend = member(config, "backend")
         model, target = backend.get("model"), backend.get("target")
         totals = (bench.get("scheduler_metrics") or {}).get("requests_made")
     else:
-        worker = bench.get("worker") if isinstance(bench.get("worker"), dict) else {}
+        worker = member(bench, "worker")
         model, target = worker.get("backend_model"), worker.get("backend_target")
         totals = bench.get("request_totals")
     if isinstance(totals, dict):
@@ -210,7 +232,7 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
                 stacklevel=3,
             )
 
-    meta_top = top.get("metadata") if isinstance(top.get("metadata"), dict) else {}
+    meta_top = member(top, "metadata")
     return Run.from_columns(
         name,
         time_to_first_token=[r[0] for r in rows],
@@ -236,7 +258,9 @@ def _load_benchmark(path: Path, index: int, bench: Any, top: dict[str, Any], nam
             "end_time": bench.get("end_time"),
             "duration": bench.get("duration"),
             "tpot_reported": "guidellm's own time_per_output_token_ms, in seconds",
+            **sweep_metadata(config_name),
         },
+        load=_level(_strategy(bench)),
     )
 
 
@@ -259,7 +283,10 @@ def load(path: Path) -> list[Run]:
             for i, b in enumerate(benchmarks)
         ]
     )
+    model = short_model(next((m for m in map(_model, benchmarks) if m), None))
+    label = file_label(path, ("benchmarks",))
+    config_name = label if model is None else f"{model} · {label}"
     return [
-        _load_benchmark(path, index, bench, data, name)
+        _load_benchmark(path, index, bench, data, name, config_name)
         for index, (bench, name) in enumerate(zip(benchmarks, names, strict=True))
     ]

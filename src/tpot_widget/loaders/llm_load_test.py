@@ -2,6 +2,11 @@
 
 Durations are milliseconds (`ttft`, `response_time` = E2E, `tpot` = its own TPOT including
 the TTFT), timestamps epoch seconds; a failed request has `error_code` / `error_text`.
+
+Load level: `config.load_options.concurrency`, the number of users sending requests one
+after another. Given a list of concurrencies, llm-load-test runs each and writes one file
+per level into one folder (`output-{concurrency:03d}.json`, llm_load_test/load_test.py):
+its runs share the `sweep_config` "model · folder".
 """
 
 from __future__ import annotations
@@ -10,18 +15,21 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..load import Load
 from ..run import Run
-from ._common import (
-    RequestColumns,
-    as_row,
-    diff_or_none,
-    field_number,
-    ms_to_s,
-    read_json_object_list,
-)
+from ._columns import RequestColumns
 from ._io import data_stem
+from ._json import member, read_json_object_list
+from ._levels import limit
+from ._metadata import sweep_metadata
+from ._names import model_folder_name
+from ._records import as_row
+from ._values import diff_or_none, field_number, ms_to_s
 
 FORMAT = "llm-load-test"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 #: Keys every result row must have (llm-load-test writes them all, null when unknown).
 REQUIRED_KEYS = ("ttft", "response_time", "output_tokens")
@@ -76,15 +84,21 @@ def load(path: Path) -> list[Run]:
             start=start,
             error=_error_text(row),
         )
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    config = member(data, "config")
     plugin_options = config.get("plugin_options") or {}
     load_options = config.get("load_options") or {}
+    concurrency = limit(load_options.get("concurrency"), unlimited=())
+    model = plugin_options.get("model_name")
     return [
         requests.run(
             data_stem(path),
             path,
             format=FORMAT,
+            load=None if concurrency is None else Load("concurrency", concurrency),
             metadata={
+                **sweep_metadata(
+                    model_folder_name(path, model if isinstance(model, str) else None)
+                ),
                 "tool": "llm-load-test",
                 "model": plugin_options.get("model_name"),
                 "host": plugin_options.get("host"),

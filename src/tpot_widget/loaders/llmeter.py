@@ -4,35 +4,40 @@ A run folder holds `responses.jsonl` (one request per line, seconds) and usually
 `summary.json` (run name, model, endpoint...). Older versions lack the later fields
 (`request_time`, `retries`, cached/reasoning token counts, `annotations`); missing ones
 are NaN. LLMeter's own `time_per_output_token` is kept as `tpot_reported`. Big files go
-through the chunked fast reader of `_common` (a million lines in a few seconds).
+through the chunked fast reader of `_jsonl_columns` (a million lines in a few seconds).
 llmeter itself is never imported: a `Result` is recognised by its attributes.
+
+Load level: the run's `clients` (summary.json, `Result.clients`) is its concurrency: each
+client sends its requests one after another. A `LoadTest` writes one run folder per client
+count, `<test_name>/<NNNNN>-clients/` (llmeter/experiments.py): those runs share the
+`sweep_config` "<model> · <test_name>" and are named "<test_name> · concurrency N".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..load import Load
 from ..run import Run
-from ._common import (
-    LoadError,
-    error_texts,
-    expect_fields,
-    iso_to_epoch,
-    number_array,
-    read_json,
-    read_json_lines_columns,
-    refuse_empty_lines,
-    scalar_metadata,
-    seconds_since_first,
-    where,
-)
-from ._io import data_name, data_stem, find_member
+from ._io import LoadError, data_name, data_stem, find_member
+from ._json import read_json, where
+from ._jsonl_columns import read_json_lines_columns
+from ._levels import limit
+from ._metadata import scalar_metadata, sweep_metadata
+from ._names import level_name, short_model
+from ._records import expect_fields, refuse_empty_lines
+from ._times import iso_to_epoch, seconds_since_first
+from ._values import error_texts, number_array
 
 FORMAT = "llmeter"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 RESPONSES = "responses.jsonl"
 SUMMARY = "summary.json"
@@ -106,8 +111,47 @@ def load(path: Path) -> list[Run]:
         summary_path = find_member(path.parent, SUMMARY) if beside else None
         default_name = path.parent.name if beside and path.parent.name else data_stem(path)
     summary = _read_summary(summary_path) if summary_path is not None else {}
-    name = summary.get("run_name") or default_name
-    return [_load_responses(responses, str(name), summary, source=str(path))]
+    name = str(summary.get("run_name") or default_name)
+    folder = responses.parent
+    test = _load_test_name(folder)
+    extra: dict[str, Any] = {}
+    if test is not None:  # a LoadTest's run: name it by its test and level
+        extra = sweep_metadata(_load_test_config(test, summary.get("model_id")))
+        name = level_name(test, _level(summary) or _folder_level(folder))
+    run = _load_responses(responses, name, summary, source=str(path), extra=extra)
+    if run.load is None and test is not None:
+        run = run.with_load(_folder_level(folder))
+    return [run]
+
+
+#: A LoadTest's run folder: `f"{clients:05.0f}-clients"` (llmeter/experiments.py).
+_CLIENTS_FOLDER = re.compile(r"^(?P<clients>\d+)-clients$")
+
+
+def _load_test_name(folder: Path) -> str | None:
+    """The LoadTest (its folder's name) that the run folder `folder` belongs to, else None."""
+    if _CLIENTS_FOLDER.match(folder.name) is None:
+        return None
+    return folder.parent.name or "LoadTest"
+
+
+def _load_test_config(test: str, model: Any) -> str:
+    """The `sweep_config` of a LoadTest's runs: "model · test name" (the test alone without
+    a model)."""
+    short = short_model(model)
+    return test if short is None else f"{short} · {test}"
+
+
+def _folder_level(folder: Path) -> Load | None:
+    """The concurrency a LoadTest run folder's name states."""
+    match = _CLIENTS_FOLDER.match(folder.name)
+    return None if match is None else Load("concurrency", int(match.group("clients")))
+
+
+def _level(fields: Mapping[str, Any]) -> Load | None:
+    """The run's concurrency: its `clients` (a positive number), else None."""
+    clients = limit(fields.get("clients"), unlimited=())
+    return None if clients is None else Load("concurrency", clients)
 
 
 def _read_summary(path: Path) -> dict[str, Any]:
@@ -118,7 +162,14 @@ def _read_summary(path: Path) -> dict[str, Any]:
     return summary
 
 
-def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, source: str) -> Run:
+def _load_responses(
+    responses: Path,
+    name: str,
+    summary: Mapping[str, Any],
+    *,
+    source: str,
+    extra: Mapping[str, Any] | None = None,
+) -> Run:
     columns = read_json_lines_columns(responses, _NUMERIC, _OTHER, line_fields=_LINE_FIELDS)
     expect_fields(
         columns.present | set(columns.first_keys),
@@ -131,7 +182,7 @@ def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, s
     numbers = columns.numbers
     lines = columns.lines
     request_times = columns.values["request_time"]
-    metadata = {"tool": "LLMeter", **_summary_metadata(summary)}
+    metadata = {"tool": "LLMeter", **_summary_metadata(summary), **(extra or {})}
     return Run.from_columns(
         name,
         time_to_first_token=numbers["time_to_first_token"],
@@ -146,6 +197,7 @@ def _load_responses(responses: Path, name: str, summary: Mapping[str, Any], *, s
         format=FORMAT,
         source=source,
         metadata=metadata,
+        load=_level(summary),
     )
 
 
@@ -171,8 +223,11 @@ def is_result_object(obj: Any) -> bool:
     return hasattr(obj, "responses") and hasattr(obj, "run_name")
 
 
-def load_result_object(obj: Any) -> Run:
-    """A Run from an LLMeter `Result`: its responses (objects or dicts) and run fields.
+def load_result_object(
+    obj: Any, *, name: str | None = None, extra: Mapping[str, Any] | None = None
+) -> Run:
+    """A Run from an LLMeter `Result`: its responses (objects or dicts) and run fields, at
+    the concurrency of its `clients`; `name` and `extra` metadata replace and add to them.
 
     A Result loaded with `load_responses=False` has no responses in memory; they are then
     read from `responses.jsonl` in its `output_path`.
@@ -180,12 +235,13 @@ def load_result_object(obj: Any) -> Run:
     responses = list(getattr(obj, "responses", None) or [])
     output_path = getattr(obj, "output_path", None)
     summary = {k: getattr(obj, k) for k in _SUMMARY_FIELDS if getattr(obj, k, None) is not None}
-    name = getattr(obj, "run_name", None) or (
-        Path(str(output_path)).name if output_path else "llmeter run"
+    name = name or (
+        getattr(obj, "run_name", None)
+        or (Path(str(output_path)).name if output_path else "llmeter run")
     )
     stored = find_member(Path(str(output_path)), RESPONSES) if output_path else None
     if not responses and stored is not None:
-        return _load_responses(stored, str(name), summary, source=str(output_path))
+        return _load_responses(stored, str(name), summary, source=str(output_path), extra=extra)
     if not responses:
         raise LoadError(
             f"LLMeter result {name!r} has no responses (and no {RESPONSES} at its "
@@ -218,5 +274,37 @@ def load_result_object(obj: Any) -> Run:
         ),
         format=FORMAT,
         source=None if output_path is None else str(output_path),
-        metadata={"tool": "LLMeter", **_summary_metadata(summary)},
+        metadata={"tool": "LLMeter", **_summary_metadata(summary), **(extra or {})},
+        load=_level(summary),
     )
+
+
+# --- llmeter.experiments.LoadTestResult, duck-typed ------------------------------------------
+
+
+def is_load_test_result(obj: Any) -> bool:
+    """True for an `llmeter.experiments.LoadTestResult` (or look-alike): `.results` (a dict
+    of client count → Result) and `.test_name`."""
+    results = getattr(obj, "results", None)
+    return (
+        not isinstance(obj, (str, bytes, Path, Run, Mapping))
+        and isinstance(results, Mapping)
+        and hasattr(obj, "test_name")
+        and all(is_result_object(r) for r in results.values())
+    )
+
+
+def load_load_test_result(obj: Any) -> list[Run]:
+    """The runs of an LLMeter `LoadTestResult`, by client count: one sweep, named by the
+    test ("<test_name> · concurrency N")."""
+    test = str(getattr(obj, "test_name", None) or "LoadTest")
+    results = sorted(obj.results.items(), key=lambda item: float(item[0]))
+    if not results:
+        raise LoadError(f"LLMeter LoadTestResult {test!r} holds no result; run the load test")
+    runs = []
+    for clients, result in results:
+        level = _level({"clients": getattr(result, "clients", None) or clients})
+        config = _load_test_config(test, getattr(result, "model_id", None))
+        run = load_result_object(result, name=level_name(test, level), extra=sweep_metadata(config))
+        runs.append(run if run.load is not None else run.with_load(level))
+    return runs

@@ -3,6 +3,9 @@
 Seconds and token counts per request, `error_code` null on success. LLMPerf records no
 timestamps, so `request_start` is NaN. Its `inter_token_latency_s` (about E2E / n, TTFT
 included) goes to `tpot_reported`. Extra keys (e.g. `GEN_TEXT`) are ignored.
+
+Load level: `num_concurrent_requests` of the `<prefix>_summary.json` that LLMPerf writes
+beside the requests (token_benchmark_ray.py); the run's name then says it.
 """
 
 from __future__ import annotations
@@ -10,11 +13,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..load import Load
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, field_number, read_json
-from ._io import data_name, data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_name, data_stem
+from ._json import read_json, read_side_json
+from ._levels import limit
+from ._names import level_name
+from ._records import as_row
+from ._values import field_number
 
 FORMAT = "llmperf"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ("*_summary.json",)
 
 #: Keys every request row must have (a row may hold null values, not lack the keys).
 REQUIRED_KEYS = ("ttft_s", "end_to_end_latency_s", "number_output_tokens")
@@ -67,11 +79,13 @@ def load(path: Path) -> list[Run]:
             output_tokens=field_number(row, "number_output_tokens", where),
             error=None if code is None else error,
         )
+    level = _level(path)
     return [
         requests.run(
-            run_name(path),
+            level_name(run_name(path), level),
             path,
             format=FORMAT,
+            load=level,
             metadata={
                 "tool": "LLMPerf",
                 "tpot_reported": "LLMPerf inter_token_latency_s (includes the TTFT)",
@@ -79,3 +93,18 @@ def load(path: Path) -> list[Run]:
             },
         )
     ]
+
+
+_SUMMARY_MAX_BYTES = 4 << 20
+
+
+def _level(path: Path) -> Load | None:
+    """The concurrency of the `<prefix>_summary.json` beside the requests, else None."""
+    name = data_name(path)
+    cut = name.rfind(_SUFFIX)
+    if cut <= 0:
+        return None
+    summary = read_side_json(path.parent, f"{name[:cut]}_summary.json", _SUMMARY_MAX_BYTES)
+    value = summary.get("num_concurrent_requests") if isinstance(summary, dict) else None
+    concurrency = limit(value, unlimited=())
+    return None if concurrency is None else Load("concurrency", concurrency)

@@ -22,6 +22,9 @@ from ..run import NUMERIC_COLUMNS, PARQUET_KEY, Run
 from ._io import LoadError, data_stem, open_data
 
 FORMAT = "parquet"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _MAGIC = b"PAR1"
 _REQUIRED = ("time_to_first_token", "time_to_last_token", "num_tokens_output")
@@ -43,7 +46,7 @@ def _read_table(path: Path) -> Any:
         compressed = f.compression is not None
         data = f.read() if compressed else None
     try:
-        return pq.read_table(io.BytesIO(data) if compressed else str(path))
+        return pq.read_table(str(path) if data is None else io.BytesIO(data))
     except (pa.ArrowException, OSError) as exc:
         reason = " ".join(str(exc).split())
         raise LoadError(

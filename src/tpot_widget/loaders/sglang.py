@@ -3,6 +3,10 @@
 JSON lines, one run per line (SGLang appends), with the same parallel per-request arrays
 as vLLM (`input_lens`, `output_lens`, `ttfts`, `itls`, `errors`) but no latencies and no
 start times: E2E = TTFT + sum(ITLs), and `request_start` is unknown (NaN).
+
+Load level: `request_rate` (Infinity for no limit) and `max_concurrency` (null for no
+limit), as vLLM's. A file of several runs (one per line, appended) is a sweep: its runs
+share the `sweep_config` "backend · file".
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from typing import Any
 
 from ..params import unique_names
 from ..run import Run
-from ._common import parallel_arrays_runs, runs_with_arrays
+from ._arrays import parallel_arrays_runs, runs_with_arrays
 from ._io import data_stem
+from ._metadata import sweep_metadata
 from .vllm import SGLANG_KEYS
 
 FORMAT = "sglang"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _DETAIL_KEYS = ("ttfts", "output_lens", "itls")
 #: Run-level fields of every SGLang result.
@@ -61,8 +69,15 @@ def load(path: Path) -> list[Run]:
     names = unique_names(
         [_run_name(obj, path, index, several) for index, (_, obj) in enumerate(runs, 1)]
     )
+    config = f"{runs[0][1].get('backend') or 'SGLang'} · {data_stem(path)}"
     return parallel_arrays_runs(
-        path, runs, names, format=FORMAT, tool="SGLang", array_keys=_ARRAY_KEYS
+        path,
+        runs,
+        names,
+        format=FORMAT,
+        tool="SGLang",
+        array_keys=_ARRAY_KEYS,
+        extra=[sweep_metadata(config) if several else {} for _ in runs],
     )
 
 

@@ -8,6 +8,9 @@ TTFT = first − start, E2E = end − start, output tokens = `output_tokens` (or
 `num_total_output_tokens` / `num_output_tokens` in older files). `error_tokens` counts the
 responses TensorRT-LLM flagged as errors: a request with any is failed.
 TensorRT-LLM's own `intertoken_latency` (ns) goes to `tpot_reported`.
+
+Load level: none in the request file (trtllm-bench's `--concurrency` is only in the report
+JSON, named by the user); set it with `load=` or a folder name such as `concurrency_64`.
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ..run import Run
-from ._common import LoadError, RequestColumns, as_row, read_json_list
-from ._io import data_stem
+from ._columns import RequestColumns
+from ._io import LoadError, data_stem
+from ._json import read_json_list
+from ._records import as_row
 
 FORMAT = "trtllm-bench"
+#: The tool's side files (glob patterns) that hold no per-request data; a folder's
+#: search passes over them without a word.
+COMPANIONS: tuple[str, ...] = ()
 
 _KEYS = (b'"start_timestamp"', b'"first_token_timestamp"', b'"end_timestamp"')
 _LIST = re.compile(rb"^\[\s*\{")

@@ -339,6 +339,9 @@ def arm_difference(
     shift = float(np.mean(xb) - np.mean(xa))
     half = _t(confidence_level, df) * se
     p = float(2.0 * stdtr(df, -abs(shift) / se)) if se > 0.0 else float(shift == 0.0)
+    rel: float | None
+    rel_lo: float | None
+    rel_hi: float | None
     if log_scale:
         centre_a, centre_b = math.exp(float(np.mean(xa))), math.exp(float(np.mean(xb)))
         rel, rel_lo, rel_hi = math.expm1(shift), math.expm1(shift - half), math.expm1(shift + half)

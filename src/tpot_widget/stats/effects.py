@@ -133,8 +133,8 @@ def kth_pairwise_difference(a_sorted: np.ndarray, b_sorted: np.ndarray, k: int) 
         if integer:  # integer data (e.g. whole milliseconds): differences are integers
             if hi - lo <= 1.0:
                 break
-            t = math.floor(lo) + (math.floor(hi) - math.floor(lo)) // 2
-            t = float(t) if lo < t < hi else 0.5 * (lo + hi)
+            t: float = float(math.floor(lo) + (math.floor(hi) - math.floor(lo)) // 2)
+            t = t if lo < t < hi else 0.5 * (lo + hi)
         elif step % 4 == 0:
             t = _from_key((_key(lo) + _key(hi)) // 2)
         else:

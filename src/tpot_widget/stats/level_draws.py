@@ -23,7 +23,10 @@ of every level's sampling distribution, combined draw by draw:
   degenerate at 0 or 1.
 - **SLO attainment of an arm**: a run-level t-distribution on the probit scale,
   Φ(z̄ + s_z / √k · T_{k−1}) around the pooled attainment, s_z the SD of the runs' probits,
-  so that run-to-run variation of the attainment enters.
+  so that run-to-run variation of the attainment enters. The spread is never below what
+  request noise alone gives the pooled requests (repeats that all met the SLO equally —
+  all 0 %, say — have s_z = 0, yet their attainment is not known exactly), and the interval
+  never narrower than the pooled requests' Jeffreys interval.
 
 Everything is returned on the scale the curves use: the log of a statistic, the probit of
 an attainment (`probit`).
@@ -162,10 +165,13 @@ def arm_attainment(
     total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
     centre, scale, df = _arm_probit(used)
     half = float(stdtrit(df, 0.5 + confidence_level / 2)) * scale
+    jeffreys = attainment_interval(total_met, total, confidence_level)
+    assert jeffreys is not None  # total > 0: every used run has requests
+    j_lo, j_hi = jeffreys
     return (
         total_met / total,
-        _NORMAL.cdf(centre - half),
-        _NORMAL.cdf(centre + half),
+        min(_NORMAL.cdf(centre - half), j_lo),
+        max(_NORMAL.cdf(centre + half), j_hi),
         len(used),
     )
 
@@ -175,7 +181,11 @@ def _arm_probit(used: Sequence[tuple[int, int]]) -> tuple[float, float, int]:
     total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
     z = np.array([float(probit(m / k, k)) for m, k in used])
     centre = float(probit(total_met / total, total))
-    return centre, float(np.std(z, ddof=1)) / math.sqrt(len(used)), len(used) - 1
+    # request noise of the pooled share, on the probit scale (delta method, Jeffreys' p̃)
+    shrunk = (total_met + 0.5) / (total + 1.0)
+    floor = math.sqrt(shrunk * (1.0 - shrunk) / total) / _NORMAL.pdf(centre)
+    run_level = float(np.std(z, ddof=1)) / math.sqrt(len(used))
+    return centre, max(run_level, floor), len(used) - 1
 
 
 def arm_attainment_probit_draws(
