@@ -38,6 +38,7 @@ import type { LoadLevelValue, ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
+import { layoutEdits, outgrows, withRanges, type AxisRanges } from "./figure-edits";
 import { usesWorker } from "./index-builder";
 import { prepareSelection, selectRuns, type BrushKey, type RunSelection } from "./selection";
 import type { DrawState, Figure, OverlayShape, SweepState, Trigger, ViewSpec, ViewUpdate } from "./views/common";
@@ -75,30 +76,11 @@ function react(div: HTMLElement, fig: Figure, viewId: string, incremental: boole
   return Plotly.react(div, fig.data as never, layout as never, plotConfig(viewId) as never);
 }
 
-/** Axis name → range (plotly's units). */
-type AxisRanges = Partial<Record<"xaxis" | "yaxis", [number, number]>>;
-
-/** `layout` with these axis ranges (fixed) instead of its own. */
-function withRanges(layout: Record<string, unknown>, ranges: AxisRanges): Record<string, unknown> {
-  const out = { ...layout };
-  for (const [name, range] of Object.entries(ranges)) {
-    out[name] = { ...(layout[name] as Record<string, unknown> | undefined), range, autorange: false };
-  }
-  return out;
-}
-
 /**
  * A drawn axis range is kept (no axis redraw, no jump) while the shapes reach within it and
  * span at least this share of it.
  */
 const KEEP_AXIS_FILL = 0.4;
-
-/** `reach` does not fit in an axis drawn over `drawn` (a rounding error aside). */
-function outgrows(drawn: [number, number] | null, reach: [number, number]): boolean {
-  if (drawn === null) return true;
-  const tol = Math.abs(drawn[1] - drawn[0]) * 1e-9;
-  return reach[0] < Math.min(...drawn) - tol || reach[1] > Math.max(...drawn) + tol;
-}
 
 /**
  * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
@@ -787,14 +769,21 @@ class WidgetView {
     }
     slot.keep = keep;
     const fig = slot.spec.figure(state);
-    const drawn = slot.drawnLayout === null ? "" : JSON.stringify(slot.drawnLayout);
-    const wanted = typeof fig === "string" ? null : JSON.parse(JSON.stringify(withRanges(fig.layout, keep))) as unknown;
-    if (wanted !== null && JSON.stringify(wanted) === drawn) {
-      if (update) this.drawPreview(slot, update);
-      this.scheduleSync(slot);
-    } else {
+    const wanted =
+      typeof fig === "string" ? null : (JSON.parse(JSON.stringify(withRanges(fig.layout, keep))) as Record<string, unknown>);
+    const edits = wanted === null || slot.drawnLayout === null ? null : layoutEdits(slot.drawnLayout, wanted);
+    if (edits === null || wanted === null) {
       this.queueFigure(slot);
+      return;
     }
+    if (Object.keys(edits).length > 0) {
+      // a new title or axis range only: plotly redraws those (a relayout), not the traces
+      slot.drawnLayout = wanted;
+      void Plotly.relayout(slot.plot, edits as never);
+      if (!update) this.emitDrawn(slot, "preview");
+    }
+    if (update) this.drawPreview(slot, update);
+    this.scheduleSync(slot);
   }
 
   /** Let plotly catch up with a view's preview once the page is idle (see SYNC_DELAY_MS). */
