@@ -1,22 +1,26 @@
 /**
- * What every view shares: the view contract (ViewSpec: a full plotly figure, and optionally
- * the shapes a brush step draws without plotly), the draw state handed to views, plotly
- * layout pieces (theme colours, axes, titles), run labels, and the SLO threshold lines.
+ * What every view shares: the view contract (ViewSpec), the draw state handed to views,
+ * plotly layout pieces (theme colours, axes, titles), run labels, and the SLO lines.
  *
- * How a view is drawn (js/widget.ts):
- * - `figure(state)` on its triggers (`redrawOn`), with `Plotly.react`. A figure whose traces
- *   keep their number and types from one call to the next (an empty trace, not a missing one)
- *   and whose axes have fixed ranges (computed here, never plotly's autorange) is redrawn
- *   incrementally: plotly re-plots its traces only (no axes, margins or legend), a few ms.
- * - `update(state)` while the brush moves, if the view has it: the shapes that stand in for
- *   the figure's traces (hidden meanwhile) on every brush step, and on every kernel answer
- *   for the views of the kernel's numbers — no plotly call, so every view keeps up with the
- *   pointer. When the brush rests, the figure is drawn at once if its layout changed (axes,
- *   title); if only its traces did, the shapes already show it, and plotly catches up when the
- *   page is idle or the pointer comes to the view (hover, zoom, download read plotly's data).
+ * How a view is drawn (js/widget.ts), cheapest path first:
+ * - `update(state)`, if the view has it, while the brush moves: the shapes that stand in for
+ *   the figure's traces (hidden meanwhile) on every brush step — and, for a view of the
+ *   kernel's numbers, on every answer that comes while dragging. No plotly call: one canvas
+ *   redraw per animation frame, whatever the number of rows (a view of the selection reads
+ *   `state.selection`, sorted samples answered in O(log n), never the rows themselves).
+ * - When the brush rests: if the figure's layout is what plotly shows, the shapes stay (they
+ *   are the figure) and plotly catches up when the page is idle or the pointer comes to the
+ *   view (hover, zoom and the PNG download read plotly's data), re-plotting the traces only;
+ *   a new title or axis range is a relayout of those alone; anything else, a new figure.
+ * - `figure(state)` on the view's triggers (`redrawOn`), with `Plotly.react`: one view per
+ *   task, views in the viewport first, the others when they scroll into view (except full
+ *   draws: new data, theme, SLO, a typed range, a level). A figure memoised on its inputs
+ *   (views/memo.ts) is not redrawn at all.
  * - `overlay(state)`: shapes always drawn over the figure, redrawn on every brush step (the
  *   time view's rolling quantiles over its WebGL points).
- * Views out of the viewport are drawn when they scroll into view.
+ * So that the cheap paths apply, a figure keeps the number and types of its traces (an empty
+ * trace, not a missing one) and fixed axis ranges computed here (never plotly's autorange),
+ * and its update() looks like its traces for the same state.
  */
 
 import { plotlyText } from "../data";
