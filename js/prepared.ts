@@ -30,7 +30,7 @@ export interface Prepared {
   /** Multiplier of the x axis (seconds → ms when x is a duration). */
   xScale: number;
   columns: RunColumns[];
-  /** Usable rows per run sorted by y (display units): brush steps split without sorting. */
+  /** Usable rows per run sorted by y (display units): what the selection indexes are built from. */
   sorted: SortedRows[];
   /** The scatter's points (rows outside `pointsTimeRange` left out). */
   points: Points[];
