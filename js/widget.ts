@@ -82,6 +82,9 @@ function react(div: HTMLElement, fig: Figure, viewId: string, incremental: boole
  */
 const KEEP_AXIS_FILL = 0.4;
 
+/** An axis a brush step outgrows grows by this share of its new span more (fewer relayouts). */
+const GROW_HEADROOM = 0.2;
+
 /**
  * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
  * long (ms) after the last change, when the page is idle (or at once when the pointer comes).
@@ -879,10 +882,18 @@ class WidgetView {
     const moves: Record<string, unknown> = {};
     const grown: AxisRanges = {};
     for (const [name, axis] of Object.entries(update.axes ?? {})) {
-      if (outgrows(axisRange(slot.plot, name), axis.reach)) {
-        moves[`${name}.range`] = axis.range;
+      const drawn = axisRange(slot.plot, name);
+      if (outgrows(drawn, axis.reach)) {
+        // a fifth more on the side that grew: the next steps of the drag fit in it
+        const [lo, hi] = axis.range;
+        const more = (hi - lo) * GROW_HEADROOM;
+        const range: [number, number] = [
+          drawn !== null && axis.reach[0] < Math.min(...drawn) && lo !== 0 ? lo - more : lo,
+          drawn === null || axis.reach[1] > Math.max(...drawn) ? hi + more : hi,
+        ];
+        moves[`${name}.range`] = range;
         moves[`${name}.autorange`] = false;
-        grown[name as keyof AxisRanges] = axis.range;
+        grown[name as keyof AxisRanges] = range;
       }
     }
     if (Object.keys(moves).length > 0) {
