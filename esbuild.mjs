@@ -20,6 +20,22 @@ const common = {
   logLevel: "warning",
 };
 
+// The index worker (js/index-worker.ts), bundled first and inlined into both bundles as a
+// string: js/index-builder.ts starts it from a blob URL, so no file is fetched (the report is
+// one offline file). Built at import, so that every build of these configurations has it
+// (in --watch mode, restart to pick up changes to the worker's modules).
+const workerSource = (
+  await build({
+    ...common,
+    entryPoints: ["js/index-worker.ts"],
+    format: "iife",
+    target: ["es2020"],
+    platform: "browser",
+    sourcemap: false,
+    write: false,
+  })
+).outputFiles[0].text;
+
 export const js = {
   ...common,
   entryPoints: ["js/widget.ts"],
@@ -28,7 +44,7 @@ export const js = {
   target: ["es2020"],
   platform: "browser",
   // plotly.js is UMD/CommonJS inside: no AMD, and `global` is the browser's globalThis.
-  define: { "define.amd": "false", global: "globalThis" },
+  define: { "define.amd": "false", global: "globalThis", __INDEX_WORKER__: JSON.stringify(workerSource) },
   // plotly's registry imports maplibre's CSS for map traces, which the partial bundle lacks
   loader: { ".css": "empty" },
 };

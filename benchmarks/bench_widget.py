@@ -14,15 +14,19 @@ of the drag** (a capturing pointermove/pointerup listener: the hand stops) to
   checks that this text is the answer to the last brush (the model's sequence numbers, the
   stats' token range = the brushed range, the panel's numbers = the stats' numbers), and once
   per size that these are the kernel's own `w.stats`;
-- every plot redrawn: the last `plotly_afterplot` of any plot div after the last pointer
-  event, once the widget is quiet.
+- every plot redrawn: the last redraw of any plot div after the last pointer event, once the
+  widget is quiet: the widget's own `tpot-drawn` events where it fires them (every redraw
+  that shows something new — a plotly figure, incremental or not, a brush-step preview, an
+  overlay — but not "sync", plotly catching up with what a preview already showed), else
+  plotly's `plotly_afterplot`.
 
 The same two latencies are also given from the last event's `timeStamp` (when the input
 arrived, before it waited for a busy main thread).
 
-While dragging it counts how often each view was redrawn and the panel's numbers changed
-(per second of drag). It also reports the kernel's time per request (measured in Python) and
-the request → answer round trip seen by the page, and the first render of the widget.
+While dragging it counts how often each view was redrawn (the same events) and the panel's
+numbers changed (per second of drag). It also reports the kernel's time per request (measured
+in Python) and the request → answer round trip seen by the page, and the first render of the
+widget. The window is tall enough that every view is in the viewport (VIEWPORT).
 Runs: tpot_widget.demo.demo_runs(n), two synthetic runs of n requests each. Goals are printed
 next to the measurements, never asserted. `trace_widget.py` shows where the time goes.
 """
@@ -68,6 +72,11 @@ RENDER_GOAL_MS = 3000.0  # first render with every view at 1M requests per run (
 GOAL_SIZE = 100_000
 
 TIMEOUT_MS = 300_000
+#: The browser window: tall enough that every view of the widget is in the viewport (a view
+#: out of it is redrawn only when it scrolls into view; the benchmark times them all).
+#: `--height 1000` shows what a laptop screen shows: the scatter, the time view and the top
+#: of the views below it.
+VIEWPORT = {"width": 1400, "height": 2400}
 #: Quiet time (ms) after the last pointer event, plot redraw, panel change or answer before
 #: a drag counts as finished (longer than the widget's own waits, e.g. VIEWS_WAIT_MS = 90).
 QUIET_MS = 600
@@ -154,7 +163,7 @@ INSTRUMENT_JS = """
   const panel = root.querySelector('[data-testid="stats-panel"]');
   const values = panel.querySelector('.tpot-values');
   const b = {model, root, panel, recording: false, plotIds: {},
-             pointer: [], panelLog: [], plots: [], requests: [], answers: []};
+             pointer: [], panelLog: [], plots: [], drawn: [], requests: [], answers: []};
   const now = () => performance.now();
   for (const type of ['pointerdown', 'pointermove', 'pointerup']) {
     window.addEventListener(type, (e) => {
@@ -169,6 +178,9 @@ INSTRUMENT_JS = """
     if (typeof gd.on !== 'function') continue;
     b.plotIds[id] = true;
     gd.on('plotly_afterplot', () => { if (b.recording) b.plots.push([id, now()]); });
+    gd.addEventListener('tpot-drawn', (e) => {
+      if (b.recording) b.drawn.push([id, now(), (e.detail && e.detail.kind) || '']);
+    });
   }
   model.on('change:_request_seq', () => {
     if (b.recording) b.requests.push([model.get('_request_seq'), now()]);
@@ -177,7 +189,7 @@ INSTRUMENT_JS = """
     if (b.recording) b.answers.push([model.get('_stats_seq'), now()]);
   });
   b.start = () => {
-    b.pointer = []; b.panelLog = []; b.plots = []; b.requests = []; b.answers = [];
+    b.pointer = []; b.panelLog = []; b.plots = []; b.drawn = []; b.requests = []; b.answers = [];
     b.recording = true;
   };
   window.__bench = b;
@@ -194,8 +206,8 @@ SETTLED_JS = """
   if (ups.length === 0 || b.panel.dataset.stale !== 'false') return false;
   if (b.model.get('_stats_seq') !== b.model.get('_request_seq')) return false;
   const times = [...b.pointer.map((p) => p[1]), ...b.panelLog.map((p) => p[0]),
-                 ...b.plots.map((p) => p[1]), ...b.requests.map((p) => p[1]),
-                 ...b.answers.map((p) => p[1])];
+                 ...b.plots.map((p) => p[1]), ...b.drawn.map((p) => p[1]),
+                 ...b.requests.map((p) => p[1]), ...b.answers.map((p) => p[1])];
   return performance.now() - Math.max(...times) > quiet;
 }
 """
@@ -209,7 +221,7 @@ RESULT_JS = """
   const rows = Array.from(b.panel.querySelectorAll('[data-testid="stat-run"]')).map((r) =>
     [r.dataset.estimate, r.dataset.ciLow, r.dataset.ciHigh, r.dataset.n]);
   return {
-    pointer: b.pointer, panel: b.panelLog, plots: b.plots,
+    pointer: b.pointer, panel: b.panelLog, plots: b.plots, drawn: b.drawn,
     requests: b.requests, answers: b.answers,
     final: {
       text: b.panel.querySelector('.tpot-values').textContent,
@@ -487,9 +499,15 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
     ):
         problems.append("the panel's numbers are not the stats' numbers")
 
-    # The views: the last redraw of any plot after the hand stopped.
+    # The views: the last redraw of any plot after the hand stopped. A widget that fires its
+    # own draw events is timed by them (every redraw that shows something new, whether plotly
+    # drew it or not; "sync" = plotly catching up with what the view already showed); one
+    # that does not, by plotly's afterplot.
+    events = log.get("drawn", [])
+    drawn = [(view, t) for view, t, kind in events if kind != "sync"]
+    redraws = drawn if events else [(view, t) for view, t in log["plots"]]
     view_ms: dict[str, float] = {}
-    for view, t in log["plots"]:
+    for view, t in sorted(redraws, key=lambda r: r[1]):
         if t >= t_last:
             view_ms[view] = t - t_last
     if view_ms:
@@ -497,14 +515,15 @@ def analyse_drag(log: dict[str, Any]) -> DragResult:
         views_ms = view_ms[last_view]
     else:  # everything was already drawn when the hand stopped
         last_view, views_ms = "-", 0.0
-    drawn = [t for _, t in log["plots"]]
-    views_stamp_ms = max(max(drawn, default=stamp_last) - stamp_last, 0.0)
+    views_stamp_ms = max(max((t for _, t in redraws), default=stamp_last) - stamp_last, 0.0)
 
-    # While dragging: redraws and panel changes per second between the first and last move.
+    # While dragging: redraws and panel changes per second between the first and last move
+    # (the widget's draw events where it fires them: plotly's afterplot fires only on its
+    # full path, and twice for nothing new on some).
     drag_s = (max(moves) - min(moves)) / 1e3 if len(moves) > 1 else math.nan
     lo, hi = (min(moves), max(moves)) if moves else (math.nan, math.nan)
     counts: dict[str, int] = {}
-    for view, t in log["plots"]:
+    for view, t in redraws:
         if lo <= t <= hi:
             counts[view] = counts.get(view, 0) + 1
     view_rates = {v: c / drag_s for v, c in counts.items()}
@@ -699,10 +718,15 @@ def lab_and_browser() -> Iterator[tuple[LabServer, Browser]]:
 
 @contextmanager
 def widget_page(
-    lab: LabServer, browser: Browser, n: int, shown: Shown | None = None
+    lab: LabServer,
+    browser: Browser,
+    n: int,
+    shown: Shown | None = None,
+    height: int = VIEWPORT["height"],
 ) -> Iterator[WidgetPage]:
-    """A fresh browser context showing the widget (`open_widget`) at n requests per run."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """A fresh browser context (a window `height` px tall) showing the widget
+    (`open_widget`) at n requests per run."""
+    context = browser.new_context(viewport={"width": VIEWPORT["width"], "height": height})
     try:
         yield open_widget(context.new_page(), lab, n, shown)
     finally:
@@ -719,14 +743,17 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=40, help="pointer moves per drag")
     parser.add_argument("--hz", type=float, default=60.0, help="pointer moves per second")
     parser.add_argument("--verbose", action="store_true", help="print every drag")
+    parser.add_argument("--height", type=int, default=VIEWPORT["height"],
+                        help="window height in px (the default shows every view)")  # fmt: skip
     args = parser.parse_args()
 
     rows: list[Row] = []
     with lab_and_browser() as (lab, browser):
-        print(f"machine: {machine_description(browser)}", flush=True)
+        print(f"machine: {machine_description(browser)}; window {VIEWPORT['width']}x{args.height}",
+              flush=True)  # fmt: skip
         for n in sorted(args.sizes):
             t0 = time.perf_counter()
-            with widget_page(lab, browser, n) as wp:
+            with widget_page(lab, browser, n, height=args.height) as wp:
                 print(f"n={n:,}: widget up in {time.perf_counter() - t0:.1f} s "
                       f"(plots {wp.render['plots']:.0f} ms, stats {wp.render['stats']:.0f} ms "
                       f"after running the cell); plots: {', '.join(wp.plot_ids)}",

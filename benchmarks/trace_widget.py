@@ -50,21 +50,12 @@ from bench_widget import (
 
 BUNDLE = ROOT / "src" / "tpot_widget" / "static" / "widget.js"
 
-#: The esbuild options of esbuild.mjs's shipped (minified) build, plus an external source map.
-ESBUILD_ARGS = (
-    "js/widget.ts",
-    "--bundle",
-    "--minify",
-    "--legal-comments=none",
-    "--format=esm",
-    "--target=es2020",
-    "--platform=browser",
-    "--define:define.amd=false",
-    "--define:global=globalThis",
-    "--loader:.css=empty",
-    "--log-level=warning",
-    "--sourcemap=external",
-)
+#: node: rebuild the shipped bundle with esbuild.mjs's own options plus an external source map.
+REBUILD_JS = """
+import { build } from "esbuild";
+import { js } from "./esbuild.mjs";
+await build({ ...js, sourcemap: "external", outfile: process.argv[1] });
+"""
 
 TRACE_CATEGORIES = [
     "devtools.timeline",
@@ -258,7 +249,9 @@ def build_source_map(tmp: Path) -> SourceMap | None:
         print("no esbuild or bundle: JS attributed by function name only")
         return None
     out = tmp / "widget.js"
-    subprocess.run([str(esbuild), *ESBUILD_ARGS, f"--outfile={out}"], cwd=ROOT, check=True)
+    subprocess.run(
+        ["node", "--input-type=module", "-e", REBUILD_JS, str(out)], cwd=ROOT, check=True
+    )
     code = re.sub(r"\n//# sourceMappingURL=\S+\n?$", "\n", out.read_text(encoding="utf-8"))
     if code.rstrip("\n") != BUNDLE.read_text(encoding="utf-8").rstrip("\n"):
         print("the rebuilt bundle differs from static/widget.js (run `npm run build`?): "

@@ -410,14 +410,16 @@ export function createControls(
 
   const setTimeRange = (range: TokenRange): void => {
     const [lo, hi] = range ?? [null, null];
-    if (document.activeElement !== tmin) tmin.value = rangeInputValue(lo);
-    if (document.activeElement !== tmax) tmax.value = rangeInputValue(hi);
+    const [a, b] = [rangeInputValue(lo), rangeInputValue(hi)];
+    if (document.activeElement !== tmin && tmin.value !== a) tmin.value = a;
+    if (document.activeElement !== tmax && tmax.value !== b) tmax.value = b;
   };
 
   const setRange = (range: TokenRange): void => {
     const [lo, hi] = range ?? [null, null];
-    if (document.activeElement !== min) min.value = rangeInputValue(lo);
-    if (document.activeElement !== max) max.value = rangeInputValue(hi);
+    const [a, b] = [rangeInputValue(lo), rangeInputValue(hi)];
+    if (document.activeElement !== min && min.value !== a) min.value = a;
+    if (document.activeElement !== max && max.value !== b) max.value = b;
   };
 
   return {

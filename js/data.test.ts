@@ -2,25 +2,19 @@ import { describe, expect, it } from "vitest";
 import {
   argsortFloat32,
   binCounts,
-  binShares,
-  binSharesSorted,
-  boxSummary,
   coverBins,
   extent,
   inRange,
   plotlyText,
-  positivePart,
   quantileSorted,
   sharedEdges,
   shorten,
   sortRowsByY,
-  splitByRange,
-  splitSorted,
   stepLine,
   usablePoints,
   binnedQuantiles,
-  ecdfPoints,
 } from "./data";
+import { arraySample, binShares, boxSummary } from "./sample";
 
 const run = {
   x: new Float32Array([50, 100, 250, 400, 401, Number.NaN, 300]),
@@ -38,23 +32,10 @@ describe("selection", () => {
     expect(inRange(Number.NaN, null)).toBe(true);
   });
 
-  it("splits usable values (no error, finite) into inside and outside, scaled", () => {
-    const s = splitByRange(run, [100, 400], 1000);
-    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([20, 40]);
-    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([10, 50, 60]);
-    const all = splitByRange(run, null);
-    expect(all.inside.length).toBe(5);
-    expect(all.outside.length).toBe(0);
-  });
-
-  it("splits rows pre-sorted by y into sorted halves, the same rows as splitByRange", () => {
+  it("sorts the usable rows by value once (x and start time carried along)", () => {
     const rows = sortRowsByY(run, 1000);
     expect(Array.from(rows.y).map((v) => Math.round(v))).toEqual([10, 20, 40, 50, 60]);
-    const s = splitSorted(rows, [100, 400]);
-    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([20, 40]);
-    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([10, 50, 60]);
-    const box = boxSummary(Float64Array.from([1, 2, 3]), true);
-    expect(box?.median).toBe(2);
+    expect(Array.from(rows.x)).toEqual([50, 100, 400, 401, Number.NaN]);
   });
 
   it("keeps only points with finite x and y and no error for the scatter", () => {
@@ -73,7 +54,7 @@ describe("summaries", () => {
   });
 
   it("computes Tukey box numbers with whiskers at the last value inside 1.5 IQR", () => {
-    const s = boxSummary(new Float64Array([5, 1, 2, 3, 4, 100]));
+    const s = boxSummary(arraySample(new Float64Array([1, 2, 3, 4, 5, 100])));
     expect(s).not.toBeNull();
     expect(s!.median).toBe(3.5);
     expect(s!.q1).toBe(2.25);
@@ -81,7 +62,7 @@ describe("summaries", () => {
     expect(s!.lowerfence).toBe(1);
     expect(s!.upperfence).toBe(5); // 100 is an outlier
     expect(s!.mean).toBeCloseTo(115 / 6);
-    expect(boxSummary(new Float64Array([]))).toBeNull();
+    expect(boxSummary(arraySample(new Float64Array([])))).toBeNull();
   });
 
   it("builds shared edges and shares that sum to the in-range fraction", () => {
@@ -91,7 +72,7 @@ describe("summaries", () => {
     expect(edges.length).toBe(21);
     expect(edges[0]).toBeGreaterThanOrEqual(10);
     expect(edges[20]).toBeLessThanOrEqual(119);
-    const shares = binShares(a, edges, false);
+    const shares = binShares(arraySample(a.slice().sort()), edges);
     const total = shares.reduce((x, y) => x + y, 0);
     expect(total).toBeGreaterThan(0.98);
     expect(total).toBeLessThanOrEqual(1 + 1e-12);
@@ -104,7 +85,7 @@ describe("summaries", () => {
     const edges = sharedEdges([new Float64Array([5, 5, 5])], 4, false)!;
     expect(edges[0]).toBeLessThan(5);
     expect(edges[4]).toBeGreaterThan(5);
-    expect(binShares(new Float64Array([5, 5]), edges, false).reduce((x, y) => x + y, 0)).toBe(1);
+    expect(binShares(arraySample(new Float64Array([5, 5])), edges).reduce((x, y) => x + y, 0)).toBe(1);
   });
 
   it("draws a closed step outline", () => {
@@ -144,32 +125,6 @@ function lcg(seed: number): () => number {
 }
 
 describe("fast sorting and binning", () => {
-  it("bins sorted values by binary search exactly like the per-value binning", () => {
-    const rand = lcg(3);
-    const values = Float64Array.from({ length: 4000 }, () => (rand() < 0.01 ? -1 : 5 + 40 * rand() ** 2));
-    values.sort();
-    for (const log of [false, true]) {
-      const edges = sharedEdges([values], 60, log)!;
-      const fast = binSharesSorted(values, edges);
-      const slow = binShares(values, edges, log);
-      for (let b = 0; b < 60; b++) expect(fast[b]).toBeCloseTo(slow[b] as number, 3);
-      expect(fast.reduce((a, v) => a + v, 0)).toBeCloseTo(slow.reduce((a, v) => a + v, 0), 9);
-    }
-    expect(Array.from(binSharesSorted(new Float64Array(0), Float64Array.from([0, 1])))).toEqual([0]);
-  });
-
-  it("splits into reused scratch buffers; no range keeps every row without copying", () => {
-    const rows = sortRowsByY(run, 1000);
-    const scratch = { inside: new Float64Array(8), outside: new Float64Array(8) };
-    const s = splitSorted(rows, [null, 400], scratch);
-    expect(s.inside.buffer).toBe(scratch.inside.buffer);
-    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([10, 20, 40]);
-    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([50, 60]); // 401 and NaN x
-    const all = splitSorted(rows, null, scratch);
-    expect(all.inside).toBe(rows.y);
-    expect(all.outside.length).toBe(0);
-  });
-
   it("orders indices like a comparator sort, negatives, zeros, ties and infinities included", () => {
     const rand = lcg(7);
     const keys = new Float32Array(5000);
@@ -189,47 +144,6 @@ describe("fast sorting and binning", () => {
     expect(sorted).toEqual(reference);
   });
 
-  it("gives the same box numbers as a brute-force sort of the selected rows", () => {
-    const rand = lcg(11);
-    const n = 3000;
-    const cols = {
-      x: Float32Array.from({ length: n }, () => Math.floor(rand() * 1000)),
-      y: Float32Array.from({ length: n }, () => (rand() < 0.02 ? Number.NaN : 0.01 + rand() ** 3)),
-      error: Uint8Array.from({ length: n }, () => (rand() < 0.05 ? 1 : 0)),
-    };
-    const range: [number, number] = [200, 650];
-    const fast = splitSorted(sortRowsByY(cols, 1000), range);
-    const brute: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = cols.y[i] as number;
-      const x = cols.x[i] as number;
-      if (cols.error[i] === 1 || !Number.isFinite(v) || x < 200 || x > 650) continue;
-      brute.push(v * 1000);
-    }
-    brute.sort((a, b) => a - b);
-    expect(Array.from(fast.inside)).toEqual(brute);
-    const q = (p: number): number => {
-      const pos = (brute.length - 1) * p;
-      const lo = Math.floor(pos);
-      const hi = Math.min(lo + 1, brute.length - 1);
-      return brute[lo]! + (brute[hi]! - brute[lo]!) * (pos - lo);
-    };
-    const box = boxSummary(fast.inside, true)!;
-    expect(box.q1).toBeCloseTo(q(0.25), 9);
-    expect(box.median).toBeCloseTo(q(0.5), 9);
-    expect(box.q3).toBeCloseTo(q(0.75), 9);
-    expect(box.mean).toBeCloseTo(brute.reduce((a, b) => a + b, 0) / brute.length, 9);
-    const limit = q(0.75) + 1.5 * (q(0.75) - q(0.25));
-    expect(box.upperfence).toBe(Math.max(...brute.filter((v) => v <= limit)));
-  });
-
-  it("takes the positive part of sorted values for log axes without copying", () => {
-    const v = Float64Array.from([-2, 0, 0, 0.5, 3]);
-    expect(Array.from(positivePart(v))).toEqual([0.5, 3]);
-    expect(positivePart(Float64Array.from([-1, 0])).length).toBe(0);
-    expect(positivePart(Float64Array.from([1, 2])).length).toBe(2);
-  });
-
   it("bins every finite value once; integer data gets whole-number bins between integers", () => {
     const b = coverBins(1, 100, 60, true);
     expect(b.size).toBe(2);
@@ -246,23 +160,6 @@ describe("fast sorting and binning", () => {
 });
 
 describe("time range", () => {
-  it("splits by both ranges: inside needs x in the token range and t in the time range", () => {
-    const run = {
-      x: new Float32Array([100, 200, 300, 400]),
-      y: new Float32Array([0.04, 0.03, 0.02, 0.01]),
-      error: new Uint8Array([0, 0, 0, 0]),
-      t: new Float32Array([1, 5, Number.NaN, 20]),
-    };
-    const rows = sortRowsByY(run, 1000);
-    expect(Array.from(rows.t ?? [])).toEqual([20, Number.NaN, 5, 1]);
-    const s = splitSorted(rows, [150, 500], undefined, [2, 30]);
-    // 200 (t=5) and 400 (t=20) are inside; 300 has no start time, 100 is outside the tokens
-    expect(Array.from(s.inside).map((v) => Math.round(v))).toEqual([10, 30]);
-    expect(Array.from(s.outside).map((v) => Math.round(v))).toEqual([20, 40]);
-    const timeOnly = splitSorted(rows, null, undefined, [null, 4]);
-    expect(Array.from(timeOnly.inside).map((v) => Math.round(v))).toEqual([40]);
-  });
-
   it("leaves the scatter's points outside the time range out", () => {
     const run = {
       x: new Float32Array([1, 2, 3]),
@@ -315,15 +212,5 @@ describe("time view lines and ECDFs", () => {
     expect(Array.from(med!).every(Number.isNaN)).toBe(true);
     const noT = sortRowsByY({ x: run.x, y: run.y, error: run.error });
     expect(noT.t).toBeNull();
-  });
-
-  it("draws an ECDF with few points that ends at 1 and is exact where drawn", () => {
-    const sorted = Float64Array.from({ length: 1001 }, (_, i) => i);
-    const e = ecdfPoints(sorted, 11);
-    expect(e.x.length).toBe(11);
-    expect(e.x[0]).toBe(0);
-    expect(e.y[e.y.length - 1]).toBe(1);
-    expect(e.y[5]).toBeCloseTo(501 / 1001, 12);
-    expect(ecdfPoints(new Float64Array(0)).x).toEqual([]);
   });
 });

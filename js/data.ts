@@ -1,7 +1,8 @@
 /**
- * Row selection and summaries computed in the browser for the linked views (the statistics
- * themselves come from the kernel): range filtering, box-plot summaries, shared histogram
- * bins, and the text escaping plotly needs. Pure functions (unit-tested).
+ * Row preparation for the linked views (the statistics themselves come from the kernel):
+ * usable points, rows sorted by value, shared histogram bins, binned counts, the time view's
+ * per-bin quantiles, and the text escaping plotly needs. Pure functions (unit-tested); the
+ * selection by the ranges and its summaries are js/selection.ts and js/sample.ts.
  */
 
 import { inRange, type TokenRange } from "./range";
@@ -24,26 +25,6 @@ export interface Points {
   y: Float32Array;
 }
 
-/** Usable (no error, finite y) values of `y`, split into inside / outside the range, × scale. */
-export function splitByRange(
-  run: RunColumns,
-  range: TokenRange,
-  scale = 1,
-): { inside: Float64Array; outside: Float64Array } {
-  const n = run.y.length;
-  const inside = new Float64Array(n);
-  const outside = new Float64Array(n);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    const v = run.y[i] as number;
-    if (run.error[i] === 1 || !Number.isFinite(v)) continue;
-    if (inRange(run.x[i] as number, range)) inside[a++] = v * scale;
-    else outside[b++] = v * scale;
-  }
-  return { inside: inside.subarray(0, a), outside: outside.subarray(0, b) };
-}
-
 /** A run's usable rows (no error, finite y) ordered by y: x, t and y × scale, ascending y. */
 export interface SortedRows {
   x: Float32Array;
@@ -57,39 +38,46 @@ function orderKey(bits: number): number {
   return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
 }
 
-/** The float32 bits back from `orderKey`. */
-function keyBits(key: number): number {
-  return key & 0x80000000 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
-}
-
 /**
- * Sort `keys` ascending carrying `values` along (stable LSD radix sort, 8 bits a pass, passes
- * every key agrees on skipped): O(n), no comparator calls. Returns the sorted pair of arrays
- * (the inputs are reused as scratch).
+ * Sort `keys` ascending carrying `values` along (stable LSD radix sort, 11 bits a pass, the
+ * three digit histograms counted in one pass first, passes every key agrees on skipped):
+ * O(n), no comparator calls. Returns the sorted pair of arrays (the inputs are reused as
+ * scratch).
  */
 export function radixSortPairs(keys: Uint32Array, values: Uint32Array): [Uint32Array, Uint32Array] {
   const n = keys.length;
+  const size = 2048;
+  const mask = size - 1;
+  const counts = new Uint32Array(3 * size);
+  for (let k = 0; k < n; k++) {
+    const key = keys[k] as number;
+    const a = key & mask;
+    const b = size + ((key >>> 11) & mask);
+    const c = 2 * size + (key >>> 22);
+    counts[a] = (counts[a] as number) + 1;
+    counts[b] = (counts[b] as number) + 1;
+    counts[c] = (counts[c] as number) + 1;
+  }
   let keyA: Uint32Array = keys;
   let valA: Uint32Array = values;
-  let keyB: Uint32Array = new Uint32Array(n);
-  let valB: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(256);
-  for (let shift = 0; shift < 32; shift += 8) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) {
-      const d = ((keyA[k] as number) >>> shift) & 255;
-      counts[d] = (counts[d] as number) + 1;
-    }
-    if (n === 0 || counts[((keyA[0] as number) >>> shift) & 255] === n) continue;
+  let keyB: Uint32Array | null = null;
+  let valB: Uint32Array | null = null;
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * size;
+    const shift = pass * 11;
+    // the digit histograms do not depend on the order: one shared by every key is a no-op
+    if (n === 0 || counts[base + (((keyA[0] as number) >>> shift) & mask)] === n) continue;
+    keyB ??= new Uint32Array(n);
+    valB ??= new Uint32Array(n);
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
+    for (let d = base; d < base + size; d++) {
       const c = counts[d] as number;
       counts[d] = sum;
       sum += c;
     }
     for (let k = 0; k < n; k++) {
       const key = keyA[k] as number;
-      const d = (key >>> shift) & 255;
+      const d = base + ((key >>> shift) & mask);
       const to = counts[d] as number;
       counts[d] = to + 1;
       keyB[to] = key;
@@ -113,7 +101,7 @@ export function argsortFloat32(keys: Float32Array, idx: Uint32Array): Uint32Arra
 }
 
 /**
- * Sort the usable rows by y once per dimension, so every brush step splits in O(n), no sort.
+ * Sort the usable rows by y once per dimension (what the selection indexes and the views read).
  * The row indices ride along the radix sort; x (and t) are gathered once afterwards.
  */
 export function sortRowsByY(run: RunColumns, scale = 1): SortedRows {
@@ -128,79 +116,20 @@ export function sortRowsByY(run: RunColumns, scale = 1): SortedRows {
     vals[m] = i;
     m++;
   }
-  const [sk, idx] = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m));
+  const idx = radixSortPairs(keys.subarray(0, m), vals.subarray(0, m))[1];
   const x = new Float32Array(m);
   const t = run.t ? new Float32Array(m) : null;
   const yOut = new Float64Array(m);
-  const one = new Uint32Array(1);
-  const asFloat = new Float32Array(one.buffer);
   const xs = run.x;
-  const ts = run.t;
+  const ys = run.y;
   for (let k = 0; k < m; k++) {
     const i = idx[k] as number;
     x[k] = xs[i] as number;
-    if (t !== null && ts) t[k] = ts[i] as number;
-    one[0] = keyBits(sk[k] as number);
-    yOut[k] = (asFloat[0] as number) * scale;
+    yOut[k] = (ys[i] as number) * scale;
   }
+  const ts = run.t;
+  if (t !== null && ts) for (let k = 0; k < m; k++) t[k] = ts[idx[k] as number] as number;
   return { x, y: yOut, t };
-}
-
-/** The part of ascending `sorted` above 0 (for log axes), without copying. */
-export function positivePart(sorted: Float64Array): Float64Array {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) > 0) hi = mid;
-    else lo = mid + 1;
-  }
-  return sorted.subarray(lo);
-}
-
-/**
- * `splitByRange` for rows sorted by y: both halves come out sorted ascending. A row is inside
- * when its x is in `range` and its start time in `timeRange` (rows without a start time are
- * inside only when there is no time range). `scratch` (two arrays at least as long as the
- * rows) is filled instead of allocating anew on every brush.
- */
-export function splitSorted(
-  rows: SortedRows,
-  range: TokenRange,
-  scratch?: { inside: Float64Array; outside: Float64Array },
-  timeRange: TokenRange = null,
-): { inside: Float64Array; outside: Float64Array } {
-  const n = rows.y.length;
-  if (range === null && (timeRange === null || rows.t === null)) {
-    return { inside: rows.y, outside: rows.y.subarray(0, 0) };
-  }
-  const inside = scratch?.inside ?? new Float64Array(n);
-  const outside = scratch?.outside ?? new Float64Array(n);
-  const lo = range?.[0] ?? Number.NEGATIVE_INFINITY;
-  const hi = range?.[1] ?? Number.POSITIVE_INFINITY;
-  const xs = rows.x;
-  const ys = rows.y;
-  let a = 0;
-  let b = 0;
-  const ts = timeRange === null ? null : rows.t;
-  if (ts === null) {
-    for (let i = 0; i < n; i++) {
-      const x = xs[i] as number;
-      if (x >= lo && x <= hi) inside[a++] = ys[i] as number;
-      else outside[b++] = ys[i] as number; // NaN x too: the kernel selects it only without a range
-    }
-  } else {
-    const xOpen = range === null;
-    const tLo = timeRange?.[0] ?? Number.NEGATIVE_INFINITY;
-    const tHi = timeRange?.[1] ?? Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      const x = xs[i] as number;
-      const t = ts[i] as number;
-      if ((xOpen || (x >= lo && x <= hi)) && t >= tLo && t <= tHi) inside[a++] = ys[i] as number;
-      else outside[b++] = ys[i] as number;
-    }
-  }
-  return { inside: inside.subarray(0, a), outside: outside.subarray(0, b) };
 }
 
 /**
@@ -230,57 +159,33 @@ export function usablePoints(run: RunColumns, scale = 1, timeRange: TokenRange =
   return { x: xs.subarray(0, k), y: ys.subarray(0, k) };
 }
 
-/** numpy's default (linear) quantile of ascending `sorted` at q in [0, 1]. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
+/** numpy's default (linear) quantile at q in [0, 1] of n ascending values read by `at`. */
+export function quantileAt(n: number, at: (k: number) => number, q: number): number {
   if (n === 0) return Number.NaN;
   const pos = (n - 1) * q;
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
+  const a = at(lo);
+  if (pos === lo) return a;
+  const b = at(Math.min(lo + 1, n - 1));
   return a + (b - a) * (pos - lo);
 }
 
-export interface BoxSummary {
-  n: number;
-  q1: number;
-  median: number;
-  q3: number;
-  mean: number;
-  /** Tukey whiskers: the most extreme values within 1.5 IQR of the box. */
-  lowerfence: number;
-  upperfence: number;
+/** numpy's default (linear) quantile of ascending `sorted` at q in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  return quantileAt(sorted.length, (k) => sorted[k] as number, q);
 }
 
-/** Box-plot numbers of `values` (sorted in place unless `sorted`); null when empty. */
-export function boxSummary(values: Float64Array, sorted = false): BoxSummary | null {
-  const n = values.length;
-  if (n === 0) return null;
-  if (!sorted) values.sort();
-  const q1 = quantileSorted(values, 0.25);
-  const median = quantileSorted(values, 0.5);
-  const q3 = quantileSorted(values, 0.75);
-  const iqr = q3 - q1;
-  const loLimit = q1 - 1.5 * iqr;
-  const hiLimit = q3 + 1.5 * iqr;
-  let lowerfence = values[0] as number;
-  let upperfence = values[n - 1] as number;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i] as number;
-  for (let i = 0; i < n; i++) {
-    if ((values[i] as number) >= loLimit) {
-      lowerfence = values[i] as number;
-      break;
-    }
+/** Index of the first element of ascending `a` that is ≥ v (or > v when `strict`). */
+export function bound(a: ArrayLike<number>, v: number, strict = false, end = a.length): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[mid] as number;
+    if (x < v || (strict && x === v)) lo = mid + 1;
+    else hi = mid;
   }
-  for (let i = n - 1; i >= 0; i--) {
-    if ((values[i] as number) <= hiLimit) {
-      upperfence = values[i] as number;
-      break;
-    }
-  }
-  return { n, q1, median, q3, mean: sum / n, lowerfence, upperfence };
+  return lo;
 }
 
 /**
@@ -326,76 +231,6 @@ export function sharedEdges(
     for (let i = 0; i <= bins; i++) edges[i] = lo + step * i;
   }
   return edges;
-}
-
-/**
- * The share of `values` in each bin of `edges` (equal steps, log-spaced when `log`), out of
- * all finite values: values beyond the outer edges count in the total but in no bin, so
- * the few outliers do not pile up as spikes in the end bins.
- */
-export function binShares(values: ArrayLike<number>, edges: Float64Array, log: boolean): Float64Array {
-  const bins = edges.length - 1;
-  const counts = new Float64Array(bins);
-  const n = values.length;
-  if (n === 0 || bins < 1) return counts;
-  const first = edges[0] as number;
-  const last = edges[bins] as number;
-  const a = log ? Math.log(first) : first;
-  const width = ((log ? Math.log(last) : last) - a) / bins;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number;
-    if (!Number.isFinite(v)) continue;
-    total++;
-    if (v < first || v > last) continue;
-    let b = Math.floor(((log ? Math.log(v) : v) - a) / width);
-    if (b < 0) b = 0;
-    else if (b >= bins) b = bins - 1;
-    counts[b] = (counts[b] as number) + 1;
-  }
-  if (total > 0) for (let b = 0; b < bins; b++) counts[b] = (counts[b] as number) / total;
-  return counts;
-}
-
-/**
- * `binShares` for ascending finite `sorted` values: one binary search per edge instead of a
- * pass over the values (a brush at 1M rows per run bins in microseconds).
- */
-export function binSharesSorted(sorted: Float64Array, edges: Float64Array): Float64Array {
-  const bins = edges.length - 1;
-  const shares = new Float64Array(Math.max(bins, 0));
-  const n = sorted.length;
-  if (n === 0 || bins < 1) return shares;
-  const lowerBound = (v: number): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  let prev = lowerBound(edges[0] as number);
-  for (let b = 0; b < bins; b++) {
-    // the last bin includes its upper edge
-    const next = b === bins - 1 ? upperBound(sorted, edges[bins] as number) : lowerBound(edges[b + 1] as number);
-    shares[b] = (next - prev) / n;
-    prev = next;
-  }
-  return shares;
-}
-
-/** Index of the first element of ascending `sorted` greater than `v`. */
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A step outline for bins: x = edges, y = shares (for plotly's `line.shape: "hv"`). */
@@ -562,23 +397,4 @@ export function binnedQuantiles(
     }
   }
   return out;
-}
-
-/**
- * An ECDF of ascending `sorted` as at most `points` steps (x = value, y = share ≤ x): the
- * curve of 1M values drawn with a few hundred points, exact at every drawn point.
- */
-export function ecdfPoints(sorted: ArrayLike<number>, points = 200): { x: number[]; y: number[] } {
-  const n = sorted.length;
-  const x: number[] = [];
-  const y: number[] = [];
-  if (n === 0) return { x, y };
-  const m = Math.min(points, n);
-  for (let k = 0; k < m; k++) {
-    const idx = m === 1 ? n - 1 : Math.round((k * (n - 1)) / (m - 1));
-    // the last of equal values carries the share (a step's top)
-    x.push(sorted[idx] as number);
-    y.push((idx + 1) / n);
-  }
-  return { x, y };
 }

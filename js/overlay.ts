@@ -1,67 +1,155 @@
 /**
- * Lines over a plotly graph drawn as one small SVG (no plotly redraw): the time view's rolling
- * median / p90 follow every brush step this way while the WebGL points stay put.
+ * Shapes over a plotly graph drawn on one small canvas, without a plotly redraw: the time
+ * view's rolling median / p90, and the previews that stand in for a view's plotly traces while
+ * the brush moves (step histograms, ECDFs, boxes, shift functions). Styled as plotly draws the
+ * same traces (line widths, plotly's dash patterns, fills, markers). A canvas, not SVG: a
+ * redraw on every brush step is a few draw calls, with no elements to style, lay out and paint.
  */
 
-import { axisGeometry, placeBelowTopLayer } from "./plotly-adapter";
-import type { OverlayLine } from "./views/common";
+import { axisGeometry, placeBelowTopLayer, type AxisGeometry } from "./plotly-adapter";
+import type { OverlayShape } from "./views/common";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
+/** plotly's dash pattern (px) for a dash name at a line width (Drawing.dashStyle's rule). */
+export function dashPattern(dash: string | undefined, width: number): number[] {
+  if (dash === undefined || dash === "solid" || dash === "") return [];
+  const w = Math.max(width, 3);
+  if (dash === "dot") return [w, w];
+  if (dash === "dash") return [3 * w, 3 * w];
+  if (dash === "longdash") return [5 * w, 5 * w];
+  // an SVG dash array ("5 3", "4px,2px")
+  return dash
+    .split(/[\s,]+/)
+    .map((part) => Number.parseFloat(part))
+    .filter((v) => Number.isFinite(v) && v >= 0);
+}
 
-export class LineOverlay {
-  readonly el: SVGSVGElement;
+/** Where a shape's outline goes (Path2D, or a recorder in tests). */
+export interface PathSink {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  closePath(): void;
+}
+
+/**
+ * Trace a shape in pixels of the plot area: its outline into `line`, the area it fills into
+ * `fill` (down to y = 0, or the closed outline). A non-finite point starts a new segment.
+ */
+export function tracePath(
+  shape: OverlayShape,
+  xa: Pick<AxisGeometry, "toPixel">,
+  ya: Pick<AxisGeometry, "toPixel">,
+  line: PathSink,
+  fill?: PathSink,
+): void {
+  const zero = shape.fill?.mode === "tozeroy" ? ya.toPixel(0) : Number.NaN;
+  const n = Math.min(shape.x.length, shape.y.length);
+  let first: number | null = null;
+  let px = 0;
+  let py = 0;
+  const end = (): void => {
+    if (first === null || fill === undefined || !shape.fill) return;
+    if (shape.fill.mode === "tozeroy" && Number.isFinite(zero)) {
+      fill.lineTo(px, zero);
+      fill.lineTo(first, zero);
+    }
+    fill.closePath();
+  };
+  for (let i = 0; i < n; i++) {
+    const x = shape.x[i] as number;
+    const y = shape.y[i] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      end();
+      first = null;
+      continue;
+    }
+    const nx = xa.toPixel(x);
+    const ny = ya.toPixel(y);
+    if (first === null) {
+      first = nx;
+      line.moveTo(nx, ny);
+      fill?.moveTo(nx, ny);
+    } else {
+      if (shape.steps) {
+        line.lineTo(nx, py);
+        fill?.lineTo(nx, py);
+      }
+      line.lineTo(nx, ny);
+      fill?.lineTo(nx, ny);
+    }
+    px = nx;
+    py = ny;
+  }
+  end();
+}
+
+export class ShapeOverlay {
+  readonly el: HTMLCanvasElement;
   private readonly gd: HTMLElement;
+  private box = "";
 
   constructor(gd: HTMLElement) {
     this.gd = gd;
-    this.el = document.createElementNS(SVG_NS, "svg");
-    this.el.setAttribute("class", "tpot-overlay");
+    this.el = document.createElement("canvas");
+    this.el.className = "tpot-overlay";
     this.el.dataset["testid"] = "overlay";
   }
 
-  /** Draw `lines` (data coordinates of the graph's xaxis / yaxis), clipped to the plot area. */
-  draw(lines: readonly OverlayLine[]): void {
+  /** Draw `shapes` (data coordinates of the graph's xaxis / yaxis), clipped to the plot area. */
+  draw(shapes: readonly OverlayShape[]): void {
     const xa = axisGeometry(this.gd, "xaxis");
     const ya = axisGeometry(this.gd, "yaxis");
     if (!xa || !ya) return;
     placeBelowTopLayer(this.gd, this.el);
-    const style = this.el.style;
-    style.left = `${xa.offset}px`;
-    style.top = `${ya.offset}px`;
-    style.width = `${xa.length}px`;
-    style.height = `${ya.length}px`;
-    this.el.setAttribute("viewBox", `0 0 ${xa.length} ${ya.length}`);
-    const paths = lines.map((line) => {
-      const path = document.createElementNS(SVG_NS, "path");
-      path.setAttribute("d", linePath(line, xa.toPixel, ya.toPixel));
-      path.setAttribute("fill", "none");
-      path.setAttribute("stroke", line.color);
-      path.setAttribute("stroke-width", String(line.width));
-      if (line.dash) path.setAttribute("stroke-dasharray", line.dash);
-      return path;
-    });
-    this.el.replaceChildren(...paths);
-  }
-}
-
-/** An SVG path through the finite points of `line` (a gap where a value is missing). */
-export function linePath(
-  line: Pick<OverlayLine, "x" | "y">,
-  toX: (v: number) => number,
-  toY: (v: number) => number,
-): string {
-  const parts: string[] = [];
-  let pen = false;
-  const n = Math.min(line.x.length, line.y.length);
-  for (let i = 0; i < n; i++) {
-    const x = line.x[i] as number;
-    const y = line.y[i] as number;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      pen = false;
-      continue;
+    const ratio = window.devicePixelRatio || 1;
+    const box = `${xa.offset} ${ya.offset} ${xa.length} ${ya.length} ${ratio}`;
+    if (box !== this.box) {
+      this.box = box;
+      const style = this.el.style;
+      style.left = `${xa.offset}px`;
+      style.top = `${ya.offset}px`;
+      style.width = `${xa.length}px`;
+      style.height = `${ya.length}px`;
+      this.el.width = Math.max(1, Math.round(xa.length * ratio));
+      this.el.height = Math.max(1, Math.round(ya.length * ratio));
     }
-    parts.push(`${pen ? "L" : "M"}${toX(x).toFixed(1)},${toY(y).toFixed(1)}`);
-    pen = true;
+    const ctx = this.el.getContext("2d");
+    if (ctx === null) return;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, xa.length, ya.length);
+    for (const shape of shapes) {
+      const line = new Path2D();
+      const fill = shape.fill ? new Path2D() : undefined;
+      tracePath(shape, xa, ya, line, fill);
+      if (fill && shape.fill) {
+        ctx.fillStyle = shape.fill.color;
+        ctx.fill(fill);
+      }
+      if (shape.markers) {
+        const r = shape.markers / 2;
+        const dots = new Path2D();
+        for (let i = 0; i < Math.min(shape.x.length, shape.y.length); i++) {
+          const x = shape.x[i] as number;
+          const y = shape.y[i] as number;
+          if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+          const cx = xa.toPixel(x);
+          const cy = ya.toPixel(y);
+          dots.moveTo(cx + r, cy);
+          dots.arc(cx, cy, r, 0, 2 * Math.PI);
+        }
+        ctx.fillStyle = shape.color;
+        ctx.fill(dots);
+      }
+      if (shape.width > 0) {
+        ctx.strokeStyle = shape.color;
+        ctx.lineWidth = shape.width;
+        ctx.setLineDash(dashPattern(shape.dash, shape.width));
+        ctx.stroke(line);
+      }
+    }
   }
-  return parts.join("");
+
+  /** Remove every shape. */
+  clear(): void {
+    this.el.getContext("2d")?.clearRect(0, 0, this.el.width, this.el.height);
+  }
 }

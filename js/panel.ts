@@ -530,6 +530,7 @@ function renderSlo(container: HTMLElement, slo: SloStats | null, runs: readonly 
 /** Mark the numbers as stale (a recompute is pending) or fresh, on the panel and the root. */
 export function setStale(panel: PanelElements, root: HTMLElement, stale: boolean): void {
   const v = stale ? "true" : "false";
-  panel.root.dataset["stale"] = v;
-  root.dataset["stale"] = v;
+  // unchanged: no write (an attribute write restyles the whole widget, on every brush step)
+  if (panel.root.dataset["stale"] !== v) panel.root.dataset["stale"] = v;
+  if (root.dataset["stale"] !== v) root.dataset["stale"] = v;
 }

@@ -86,3 +86,22 @@ export function onPlotlyEvent(gd: HTMLElement, event: string, cb: (ev: unknown) 
 export function hasSelections(gd: HTMLElement): boolean {
   return (internals(gd).layout?.selections?.length ?? 0) > 0;
 }
+
+/** The range of axis `name` of a drawn graph (plotly's units: log10 on log axes), or null. */
+export function axisRange(gd: HTMLElement, name: string): [number, number] | null {
+  const ax = internals(gd)._fullLayout?.[name] as { range?: unknown } | undefined;
+  const r = ax?.range;
+  if (!Array.isArray(r) || r.length !== 2) return null;
+  const [a, b] = r as [unknown, unknown];
+  return typeof a === "number" && typeof b === "number" ? [a, b] : null;
+}
+
+/**
+ * Show or hide the traces of a drawn graph (plotly's cartesian trace layers), leaving its
+ * axes, grid, shapes and title in place: a brush-step preview stands in for them meanwhile.
+ */
+export function setTracesHidden(gd: HTMLElement, hidden: boolean): void {
+  for (const layer of gd.querySelectorAll<SVGElement>(".cartesianlayer .plot")) {
+    layer.style.visibility = hidden ? "hidden" : "";
+  }
+}

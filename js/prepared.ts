@@ -1,14 +1,14 @@
 /**
  * Per-dimension-pair data the views share: usable points, rows sorted by y (with x and start
  * time carried along), extents and shared histogram edges, computed once per (dimension,
- * x dimension); and the per-brush split of every run into rows inside / outside the ranges.
+ * x dimension). The selection by the ranges is js/selection.ts's.
  */
 
 import {
+  bound,
   extent,
   sharedEdges,
   sortRowsByY,
-  splitSorted,
   usablePoints,
   type Points,
   type RunColumns,
@@ -30,10 +30,8 @@ export interface Prepared {
   /** Multiplier of the x axis (seconds → ms when x is a duration). */
   xScale: number;
   columns: RunColumns[];
-  /** Usable rows per run sorted by y (display units): brush steps split without sorting. */
+  /** Usable rows per run sorted by y (display units): what the selection indexes are built from. */
   sorted: SortedRows[];
-  /** Per-run buffers the brush splits are written into (no allocation per brush step). */
-  scratch: { inside: Float64Array; outside: Float64Array }[];
   /** The scatter's points (rows outside `pointsTimeRange` left out). */
   points: Points[];
   /** The time range the points were filtered with. */
@@ -44,6 +42,8 @@ export interface Prepared {
   xExtent: [number, number] | null;
   yExtent: [number, number] | null;
   tExtent: [number, number] | null;
+  /** Smallest and largest usable value of every run (all rows), and the smallest above 0. */
+  valueExtent: { min: number; max: number; minPositive: number } | null;
   edges: { linear: Float64Array | null; log: Float64Array | null };
   densityThreshold: number;
 }
@@ -99,10 +99,6 @@ export function prepare(
     xScale: 1,
     columns,
     sorted,
-    scratch: sorted.map((r) => ({
-      inside: new Float64Array(r.y.length),
-      outside: new Float64Array(r.y.length),
-    })),
     points,
     pointsTimeRange: timeRange,
     timePoints,
@@ -110,6 +106,7 @@ export function prepare(
     xExtent: extent(points.map((p) => p.x)),
     yExtent: extent(points.map((p) => p.y)),
     tExtent: extent(timePoints.flatMap((p) => (p === null ? [] : [p.x]))),
+    valueExtent: valueExtent(ys),
     edges: { linear: sharedEdges(ys, HIST_BINS, false), log: sharedEdges(ys, HIST_BINS, true) },
     densityThreshold,
   };
@@ -122,13 +119,17 @@ export function refilterPoints(prep: Prepared, timeRange: Range): void {
   prep.pointsTimeRange = timeRange;
 }
 
-/** Each run's usable values (display units, ascending) inside / outside the ranges. */
-export interface Split {
-  inside: Float64Array;
-  outside: Float64Array;
-}
-
-/** Split every run by both ranges (once per brush step; shared by the selection views). */
-export function splitRuns(prep: Prepared, range: Range, timeRange: Range = null): Split[] {
-  return prep.sorted.map((rows, i) => splitSorted(rows, range, prep.scratch[i], timeRange));
+/** The extremes of ascending arrays (and the smallest positive value: log axes); null if empty. */
+export function valueExtent(sorted: readonly Float64Array[]): Prepared["valueExtent"] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let minPositive = Number.POSITIVE_INFINITY;
+  for (const a of sorted) {
+    if (a.length === 0) continue;
+    min = Math.min(min, a[0] as number);
+    max = Math.max(max, a[a.length - 1] as number);
+    const k = bound(a, 0, true);
+    if (k < a.length) minPositive = Math.min(minPositive, a[k] as number);
+  }
+  return Number.isFinite(min) ? { min, max, minPositive } : null;
 }

@@ -4,13 +4,14 @@ import { RequestScheduler } from "./scheduler";
 
 type P = { token_range?: TokenRange; statistic?: string };
 
-function setup(wait = 10, maxWait = 30, timeout = 1000, leading = false) {
+function setup(wait = 10, maxWait = 30, timeout = 1000, leading = false, interval = 0) {
   const sent: [P, number][] = [];
   const s = new RequestScheduler<P>({
     wait,
     maxWait,
     timeout,
     leading,
+    interval,
     send: (p, seq) => sent.push([p, seq]),
   });
   return { s, sent };
@@ -120,5 +121,28 @@ describe("RequestScheduler", () => {
     vi.advanceTimersByTime(400);
     expect(sent.length).toBe(2);
     expect(sent[1]).toEqual([{ token_range: [1, 9] }, 2]);
+  });
+
+  it("sends at most once per interval while a drag goes on, the last range always, at once on sendNow", () => {
+    const { s, sent } = setup(10, 30, 1000, true, 100);
+    for (let t = 0; t < 300; t += 5) {
+      s.push({ token_range: [t, t + 100] });
+      vi.advanceTimersByTime(5);
+      if (sent.length > 0) s.receive(sent[sent.length - 1]![1]); // a kernel answering at once
+    }
+    // 300 ms of pointer moves every 5 ms: a send at 0, 100, 200 and 300 ms at most
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    s.push({ token_range: [1, 999] });
+    s.sendNow(); // the hand stops: no waiting for the interval
+    expect(sent[sent.length - 1]![0]).toEqual({ token_range: [1, 999] });
+    expect(s.busy()).toBe(true);
+    // a push left alone is sent once the interval is over, never dropped
+    s.receive(sent[sent.length - 1]![1]);
+    s.push({ token_range: [2, 3] });
+    const before = sent.length;
+    vi.advanceTimersByTime(100);
+    expect(sent.length).toBe(before + 1);
+    expect(sent[sent.length - 1]![0]).toEqual({ token_range: [2, 3] });
   });
 });

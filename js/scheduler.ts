@@ -1,8 +1,9 @@
 /**
- * The request scheduler: brush → kernel requests with a debounce and a maxWait (stats flow
- * while dragging), sequence numbers on every request, at most one request in flight (no
- * backlog in the kernel), and classification of answers so that late answers to older brushes
- * are dropped.
+ * The request scheduler: brush → kernel requests with a debounce, a maxWait and a fewest
+ * interval between sends (stats flow while dragging, without keeping the kernel busy all
+ * drag long), sequence numbers on every request, at most one request in flight (no backlog
+ * in the kernel), and classification of answers so that late answers to older brushes are
+ * dropped.
  */
 
 /** What an answer means for the display. */
@@ -28,6 +29,12 @@ export interface SchedulerOptions<P> {
    * idle, so waiting would only add latency); the pushes after it are debounced as usual.
    */
   leading?: boolean;
+  /**
+   * Fewest ms between two sends while pushes keep coming (sendNow excepted): the kernel,
+   * which shares the machine with the page, answers at most 1000 / interval brush steps a
+   * second while the user drags, and is more often idle when the drag ends.
+   */
+  interval?: number;
 }
 
 export class RequestScheduler<P extends object> {
@@ -40,6 +47,8 @@ export class RequestScheduler<P extends object> {
   private waitTimer: ReturnType<typeof setTimeout> | null = null;
   private maxTimer: ReturnType<typeof setTimeout> | null = null;
   private inflightTimer: ReturnType<typeof setTimeout> | null = null;
+  private intervalTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastSend = Number.NEGATIVE_INFINITY;
 
   constructor(opts: SchedulerOptions<P>) {
     this.opts = opts;
@@ -64,7 +73,7 @@ export class RequestScheduler<P extends object> {
   sendNow(payload?: P): void {
     if (payload !== undefined) this.pending = { ...(this.pending ?? {}), ...payload } as P;
     this.clearTimers();
-    if (this.pending !== null) this.transmit();
+    if (this.pending !== null) this.transmit(true);
   }
 
   /** Classify the kernel's answer to request `seq` and release the in-flight slot. */
@@ -94,6 +103,7 @@ export class RequestScheduler<P extends object> {
   dispose(): void {
     this.clearTimers();
     if (this.inflightTimer !== null) clearTimeout(this.inflightTimer);
+    if (this.intervalTimer !== null) clearTimeout(this.intervalTimer);
     this.pending = null;
   }
 
@@ -107,9 +117,22 @@ export class RequestScheduler<P extends object> {
     this.transmit();
   }
 
-  private transmit(): void {
+  /** Send what is queued (`force`: now, else not before `interval` after the last send). */
+  private transmit(force = false): void {
     const payload = this.pending;
     if (payload === null) return;
+    const early = this.lastSend + (this.opts.interval ?? 0) - Date.now();
+    if (!force && early > 0) {
+      this.intervalTimer ??= setTimeout(() => {
+        this.intervalTimer = null;
+        if (this.inflight === null) this.transmit();
+        else this.due = true; // sent as soon as the in-flight request is answered
+      }, early);
+      return;
+    }
+    if (this.intervalTimer !== null) clearTimeout(this.intervalTimer);
+    this.intervalTimer = null;
+    this.lastSend = Date.now();
     this.pending = null;
     this.due = false;
     this.sentSeq += 1;

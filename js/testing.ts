@@ -4,7 +4,8 @@
  */
 
 import type { DrawState } from "./views/common";
-import { prepare, splitRuns } from "./prepared";
+import { prepare } from "./prepared";
+import { selectRuns } from "./selection";
 import fixture from "./labels.fixture.json";
 import type { ColumnChoice, DiffStats, RunMeta, RunStats, StatisticChoice, Stats, WidgetModel } from "./protocol";
 import type { RunColumns } from "./data";
@@ -132,7 +133,7 @@ export function widgetState(runs: readonly RunMeta[], extra: Partial<WidgetModel
 
 const UNITS = { time_per_output_token: "s", num_tokens_output: "tokens", request_start: "s-offset" } as const;
 
-/** A draw state over `columns` (TPOT against output tokens), light theme, nothing selected. */
+/** A draw state over `columns` (TPOT against output tokens), light theme, selected by the ranges in `extra`. */
 export function drawState(
   columns: RunColumns[],
   runs: readonly RunMeta[],
@@ -147,7 +148,7 @@ export function drawState(
     logAxis: false,
     tokenRange: null,
     timeRange: null,
-    splits: splitRuns(prep, null),
+    selection: selectRuns(prep, extra.tokenRange ?? null, extra.timeRange ?? null),
     stats: makeStats(runs),
     slo: {},
     width: 600,

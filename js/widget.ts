@@ -21,7 +21,7 @@ import { createControls, type Controls, type Parsed } from "./controls";
 import type { RunColumns } from "./data";
 import { learnLabels } from "./labels";
 import { comparedLevel, levelOfPoint, sweepStatsOf } from "./levels";
-import { LineOverlay } from "./overlay";
+import { ShapeOverlay } from "./overlay";
 import {
   createPanel,
   h,
@@ -32,23 +32,23 @@ import {
   type PanelElements,
 } from "./panel";
 import Plotly from "./plotly";
-import { hasSelections, isDrawn, onPlotlyEvent } from "./plotly-adapter";
-import { prepare, refilterPoints, splitRuns, type Prepared, type Split } from "./prepared";
+import { axisRange, hasSelections, isDrawn, onPlotlyEvent, setTracesHidden } from "./plotly-adapter";
+import { prepare, refilterPoints, type Prepared } from "./prepared";
 import type { LoadLevelValue, ReportInfo, Stats } from "./protocol";
 import { parseRange, rangesEqual, type Range } from "./range";
 import { detectTheme, plotColors, watchTheme, type PlotColors } from "./theme";
 import { RangeVeil } from "./veil";
-import type { DrawState, Figure, SweepState, Trigger, ViewSpec } from "./views/common";
+import { layoutEdits, outgrows, withRanges, type AxisRanges } from "./figure-edits";
+import { usesWorker } from "./index-builder";
+import { prepareSelection, selectRuns, type BrushKey, type RunSelection } from "./selection";
+import type { DrawState, Figure, OverlayShape, SweepState, Trigger, ViewSpec, ViewUpdate } from "./views/common";
 import { VIEWS } from "./views/registry";
 
 /** The two brushable ranges (traits of the same name). */
 type RangeKey = "token_range" | "time_range";
 
-/**
- * Longest wait (ms) of the brushed views for the kernel's answer before drawing after a range
- * change: their plotly redraws then never delay the numbers.
- */
-const VIEWS_WAIT_MS = 90;
+/** The event a view's plot div fires whenever it shows something new (tests, benchmarks). */
+export const DRAWN_EVENT = "tpot-drawn";
 
 /** plotly's config of every view: the mode bar on hover, its PNG download named after the view. */
 function plotConfig(viewId: string): Record<string, unknown> {
@@ -66,8 +66,49 @@ const KERNEL_ONLY =
   "Needs the kernel: this report holds the statistics it was written with. Open the runs in " +
   "TPOTCompare, or rerun tpot-compare with other options.";
 
-function react(div: HTMLElement, fig: Figure, viewId: string): Promise<unknown> {
-  return Plotly.react(div, fig.data as never, fig.layout as never, plotConfig(viewId) as never);
+/**
+ * Draw a figure. With `transition` set (no duration), plotly redraws a figure whose traces and
+ * axes are unchanged but for animatable data (x, y of lines and bars) by re-plotting its traces
+ * only — no axes, margins, legend or mode bar — and takes its full path otherwise.
+ */
+function react(div: HTMLElement, fig: Figure, viewId: string, incremental: boolean): Promise<unknown> {
+  const layout = incremental ? { transition: { duration: 0 }, ...fig.layout } : fig.layout;
+  return Plotly.react(div, fig.data as never, layout as never, plotConfig(viewId) as never);
+}
+
+/**
+ * A drawn axis range is kept (no axis redraw, no jump) while the shapes reach within it and
+ * span at least this share of it.
+ */
+const KEEP_AXIS_FILL = 0.4;
+
+/** An axis a brush step outgrows grows by this share of its new span more (fewer relayouts). */
+const GROW_HEADROOM = 0.2;
+
+/**
+ * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
+ * long (ms) after the last change, when the page is idle (or at once when the pointer comes).
+ */
+const SYNC_DELAY_MS = 250;
+
+/** Set an element's text if it differs (a write re-lays out the widget, even the same text). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** A span of the widget's own work on the page's performance timeline (traces show it). */
+function measure(name: string, start: number): void {
+  try {
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // a page without User Timing Level 3: no span
+  }
+}
+
+/** Run `fn` when the page is idle (within a second at worst). */
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 1000 });
+  else window.setTimeout(fn, 0);
 }
 
 /** One registered view in the page: its plot div, note line and interactive extras. */
@@ -82,7 +123,26 @@ interface Slot {
   ready: boolean;
   brush: PointerBrush | null;
   veil: RangeVeil | null;
-  overlay: LineOverlay | null;
+  /** The SVG layer of the view's brush-step preview and permanent overlay shapes. */
+  overlay: ShapeOverlay | null;
+  /** In the viewport (IntersectionObserver): views out of it are drawn when they scroll in. */
+  visible: boolean;
+  /** The figure is out of date: drawn when the view is visible again. */
+  stale: boolean;
+  /** The preview shapes standing in for the figure's (hidden) traces; null: none. */
+  preview: OverlayShape[] | null;
+  /** Counts previews: a figure drawn before the latest one does not end it. */
+  previewSeq: number;
+  /** The plot div's width (ResizeObserver; 0 until measured). */
+  width: number;
+  /** The layout of the figure plotly shows (a preview's axis moves included). */
+  drawnLayout: Record<string, unknown> | null;
+  /** What the last preview needed of the axes (ViewUpdate.axes). */
+  lastAxes: ViewUpdate["axes"];
+  /** Drawn axis ranges kept instead of the figure's (see settle); {} for the figure's own. */
+  keep: AxisRanges;
+  /** Plotly is to catch up with the preview (same layout, new traces) when the page is idle. */
+  sync: boolean;
 }
 
 class WidgetView {
@@ -99,14 +159,29 @@ class WidgetView {
   private prep: Prepared | null = null;
   private prepKey = "";
   private ranges: Record<RangeKey, Range>;
-  private splits: { token: Range; time: Range; prep: Prepared; value: Split[] } | null = null;
+  private selection: {
+    token: Range;
+    time: Range;
+    prep: Prepared;
+    active: BrushKey;
+    value: RunSelection[];
+  } | null = null;
+  /** The range inputs do not show the brushed range yet (they follow once per frame). */
+  private rangeInputsBehind = false;
+  /** The range brushed (or typed) last: the selection reads its index. */
+  private active: BrushKey = "token";
   private colors: PlotColors;
   private dragging: RangeKey | null = null;
-  private selectionFrame = 0;
+  /** The animation frame of the next brush step's drawing (one per frame, whatever the moves). */
+  private stepFrame = 0;
   /** The views a full draw (drawAll) draws in the next animation frame. */
   private drawQueue: Slot[] = [];
   private drawFrame = 0;
-  private viewsTimer = 0;
+  /** Figures to redraw, one per task (the kernel's answers and the pointer get in between). */
+  private figureQueue: Slot[] = [];
+  private figureTimer = 0;
+  private warmTimer = 0;
+  private syncTimer = 0;
   private clearingSelection = false;
   private disposed = false;
   /** Why the views have no data (a failed column request), shown in the panel's error line. */
@@ -186,7 +261,25 @@ class WidgetView {
     const plot = h("div", "tpot-plot");
     plot.dataset["testid"] = spec.id;
     box.append(note, plot);
-    return { spec, box, plot, note, ready: false, brush: null, veil: null, overlay: null };
+    return {
+      spec,
+      box,
+      plot,
+      note,
+      ready: false,
+      brush: null,
+      veil: null,
+      overlay: null,
+      visible: true,
+      stale: false,
+      preview: null,
+      previewSeq: 0,
+      width: 0,
+      drawnLayout: null,
+      lastAxes: undefined,
+      keep: {},
+      sync: false,
+    };
   }
 
   // --- model → view -----------------------------------------------------------------------
@@ -240,13 +333,7 @@ class WidgetView {
         // the numbers first: anything drawn after them must not delay them
         this.showStats();
         if (kind === "current") this.adoptModelRanges();
-        window.setTimeout(() => this.redraw("stats"), 0);
-        if (this.viewsTimer) {
-          // the brushed views were waiting for these numbers: draw them next
-          window.clearTimeout(this.viewsTimer);
-          this.viewsTimer = 0;
-          window.setTimeout(() => this.redraw("selection", true), 0);
-        }
+        this.redraw("stats");
       }),
     );
     this.cleanups.push(
@@ -262,6 +349,8 @@ class WidgetView {
       const sizes = new Map<Element, string>();
       const observer = new ResizeObserver((entries) => {
         const changed = entries.filter((e) => {
+          const slot = this.slots.find((s) => s.plot === e.target);
+          if (slot) slot.width = e.contentRect.width; // read here, never in a draw (no forced layout)
           const size = `${Math.round(e.contentRect.width)}x${Math.round(e.contentRect.height)}`;
           const before = sizes.get(e.target);
           sizes.set(e.target, size);
@@ -280,6 +369,18 @@ class WidgetView {
         cancelAnimationFrame(frame);
         observer.disconnect();
       });
+    }
+    if (typeof IntersectionObserver !== "undefined") {
+      const observer = new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          const slot = this.slots.find((s) => s.box === e.target);
+          if (!slot) continue;
+          slot.visible = e.isIntersecting;
+          if (slot.visible && slot.stale) this.queueFigure(slot);
+        }
+      });
+      this.slots.forEach((s) => observer.observe(s.box));
+      this.cleanups.push(() => observer.disconnect());
     }
   }
 
@@ -379,53 +480,69 @@ class WidgetView {
     if (reloadData) void this.refreshData();
   }
 
-  private setRange(key: RangeKey, range: Range): void {
+  /** Take a range; its inputs show it now, or with the next brush step's frame (`later`). */
+  private setRange(key: RangeKey, range: Range, later = false): void {
     this.ranges[key] = range;
-    if (key === "token_range") this.controls.setRange(range);
-    else this.controls.setTimeRange(range);
+    if (later) this.rangeInputsBehind = true;
+    else this.showRangeInputs();
+  }
+
+  private showRangeInputs(): void {
+    this.rangeInputsBehind = false;
+    this.controls.setRange(this.ranges.token_range);
+    this.controls.setTimeRange(this.ranges.time_range);
   }
 
   private setRangeFromControl(key: RangeKey, range: Range): void {
     const modelRange = parseRange(this.model.get(key));
     if (rangesEqual(range, this.ranges[key]) && rangesEqual(range, modelRange)) return;
     this.setRange(key, range);
+    this.active = key === "token_range" ? "token" : "time";
     this.request({ [key]: range });
     this.drawVeils();
-    this.drawViewsAfterAnswer();
+    this.redraw("selection");
     this.clearPlotlySelections();
     if (key === "time_range") this.settleTimeFilter();
   }
 
-  /** Redraw the brushed views once the kernel's answer is shown, or after VIEWS_WAIT_MS. */
-  private drawViewsAfterAnswer(): void {
-    this.drawOverlays();
-    if (this.viewsTimer) return;
-    this.viewsTimer = window.setTimeout(() => {
-      this.viewsTimer = 0;
-      this.redraw("selection");
-    }, VIEWS_WAIT_MS);
-  }
-
   /**
-   * One brush step: the kernel is asked first (debounced), then the brushed views are redrawn
-   * as soon as its answer is shown or after VIEWS_WAIT_MS, whichever is first, so that
-   * drawing them does not delay the numbers.
+   * One brush step: the kernel is asked (debounced), and the views of the selection follow in
+   * the next animation frame without plotly (their previews; one frame whatever the moves).
    */
   private brushTo(key: RangeKey, range: Range): void {
     this.dragging = key;
+    this.active = key === "token_range" ? "token" : "time";
     if (rangesEqual(range, this.ranges[key])) return;
-    this.setRange(key, range);
+    this.setRange(key, range, true);
     this.ctx.scheduler.push({ [key]: range });
     setStale(this.panel, this.root, true);
     for (const slot of this.slots) if (slot.spec.brush?.range === key) slot.veil?.hide();
-    this.drawViewsAfterAnswer();
+    if (this.stepFrame === 0) {
+      this.stepFrame = requestAnimationFrame(() => {
+        this.stepFrame = 0;
+        this.drawStep();
+      });
+    }
   }
 
-  /** End of a drag: send the final range now, swap plotly's outline for the range veil. */
+  /**
+   * End of a drag: send the final range now, draw the figures the previews stood in for (one
+   * per task), swap plotly's outline for the range veil.
+   */
   private finishBrush(key: RangeKey): void {
     this.dragging = null;
     this.ctx.scheduler.sendNow();
     setStale(this.panel, this.root, this.ctx.scheduler.busy());
+    if (this.stepFrame !== 0) {
+      cancelAnimationFrame(this.stepFrame);
+      this.stepFrame = 0;
+      this.drawStep(); // the last move's step: the views now show the final selection
+    }
+    // the views of the kernel's numbers settle with the answer to the last brush
+    const answered = !this.ctx.scheduler.busy();
+    for (const slot of this.slots) {
+      if (slot.preview !== null && (answered || !slot.spec.redrawOn.includes("stats"))) this.settle(slot, false);
+    }
     window.setTimeout(() => {
       if (this.dragging !== null || this.disposed) return;
       this.clearPlotlySelections();
@@ -460,8 +577,10 @@ class WidgetView {
     const wantTimes = this.slots.some((s) => s.spec.needs?.includes("request_start"));
     const keys = runColumnKeys(runs, [xDimension, dimension, "error"], wantTimes);
     if (this.prep !== null && keys.some((k) => !this.ctx.columns.has(k))) this.setLoading(true);
+    const asked = performance.now();
     try {
       await this.ctx.ensure(keys);
+      measure("tpot:columns", asked);
     } catch (exc) {
       if (this.disposed) return;
       const text = exc instanceof Error ? exc.message : String(exc);
@@ -490,6 +609,7 @@ class WidgetView {
         ...(t instanceof Float32Array ? { t } : {}),
       };
     });
+    const t0 = performance.now();
     this.prep = prepare(
       columns,
       dimension,
@@ -498,21 +618,46 @@ class WidgetView {
       this.model.get("density_threshold"),
       this.ranges.time_range,
     );
+    measure("tpot:prepare", t0);
     this.prepKey = key;
-    this.splits = null;
+    this.selection = null;
     this.drawAll();
+    this.warmUp();
   }
 
-  /** Each run split by the current ranges (computed once per brush step). */
-  private currentSplits(prep: Prepared): Split[] {
+  /**
+   * After a full draw, build what the first brush step reads (the token-range index of every
+   * run, the time view's per-bin indexes) off the main thread, so that it does not wait.
+   */
+  private warmUp(): void {
+    if (this.warmTimer) window.clearTimeout(this.warmTimer);
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
+    this.warmTimer = window.setTimeout(() => {
+      this.warmTimer = 0;
+      const prep = this.prep;
+      if (prep === null || this.disposed) return;
+      const t0 = performance.now();
+      void Promise.all([
+        prepareSelection(prep, this.ranges.token_range, this.ranges.time_range, this.active),
+        ...this.slots.map((slot) => slot.spec.warm?.(this.drawState(prep, slot))),
+      ]).then(() => {
+        measure("tpot:warm-up", t0);
+        // where the indexes were built: "worker", or "main" where the page allows no worker
+        this.root.dataset["indexes"] = usesWorker() ? "worker" : "main";
+      });
+    }, 300);
+  }
+
+  /** Every run's rows inside / outside the ranges (computed once per brush step). */
+  private currentSelection(prep: Prepared): RunSelection[] {
     const token = this.ranges.token_range;
     const time = this.ranges.time_range;
-    const s = this.splits;
-    if (s && s.prep === prep && rangesEqual(s.token, token) && rangesEqual(s.time, time)) {
+    const s = this.selection;
+    if (s && s.prep === prep && s.active === this.active && rangesEqual(s.token, token) && rangesEqual(s.time, time)) {
       return s.value;
     }
-    const value = splitRuns(prep, token, time);
-    this.splits = { token, time, prep, value };
+    const value = selectRuns(prep, token, time, this.active);
+    this.selection = { token, time, prep, active: this.active, value };
     return value;
   }
 
@@ -524,10 +669,11 @@ class WidgetView {
       logAxis: this.model.get("log_axis"),
       tokenRange: this.ranges.token_range,
       timeRange: this.ranges.time_range,
-      splits: this.currentSplits(prep),
+      selection: this.currentSelection(prep),
       stats: this.currentStats(),
       slo: this.model.get("slo"),
-      width: slot.plot.clientWidth || 500,
+      // measured by the ResizeObserver; read from the div (a layout) only before it reports
+      width: slot.width || slot.plot.clientWidth || 500,
       sweep: this.sweepState(),
     };
   }
@@ -549,67 +695,277 @@ class WidgetView {
     if (this.prep === null) return;
     const main = this.slots.filter((s) => s.spec.area === "main");
     this.drawQueue = this.slots.filter((s) => s.spec.area !== "main");
-    main.forEach((s) => this.drawSlot(s));
+    main.forEach((s) => this.drawIfShown(s));
     if (this.drawFrame === 0) {
       this.drawFrame = requestAnimationFrame(() => {
         this.drawFrame = 0;
         if (this.disposed) return;
         const rest = this.drawQueue;
         this.drawQueue = [];
-        rest.forEach((s) => this.drawSlot(s));
+        rest.forEach((s) => this.drawIfShown(s));
       });
     }
   }
 
-  /**
-   * Redraw the views that redraw on `trigger` (selection: once per animation frame, or `now`
-   * when the kernel's numbers have just been shown and the views were waiting for them).
-   */
-  private redraw(trigger: Trigger, now = false): void {
-    if (this.prep === null) return;
-    const slots = this.slots.filter((s) => s.spec.redrawOn.includes(trigger));
-    if (trigger !== "selection") {
-      slots.forEach((s) => this.drawSlot(s));
-      return;
-    }
-    this.drawOverlays();
-    if (now) {
-      if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
-      this.selectionFrame = 0;
-      slots.forEach((s) => this.drawSlot(s));
-      return;
-    }
-    if (this.selectionFrame) return;
-    this.selectionFrame = requestAnimationFrame(() => {
-      this.selectionFrame = 0;
-      if (this.disposed) return;
-      slots.forEach((s) => this.drawSlot(s));
-    });
+  /** Draw a view's figure now (in view or not: a full draw, e.g. new dimensions or theme). */
+  private drawIfShown(slot: Slot): void {
+    slot.keep = {};
+    this.figureQueue = this.figureQueue.filter((s) => s !== slot);
+    this.drawSlot(slot);
   }
 
-  private drawSlot(slot: Slot): void {
+  /**
+   * Redraw the views that redraw on `trigger`: "data" all of them (drawAll); new statistics
+   * as previews while a brush moves, else as figures (one per task); a range set otherwise
+   * than by a drag, as figures.
+   */
+  private redraw(trigger: Trigger): void {
+    if (this.prep === null) return;
+    if (trigger === "data") {
+      this.drawAll();
+      return;
+    }
+    for (const slot of this.slots) {
+      if (!slot.spec.redrawOn.includes(trigger)) continue;
+      if (trigger === "stats" && slot.preview !== null) {
+        // an answer to an older brush (more to come) is shown as a preview only
+        this.settle(slot, this.dragging !== null || this.ctx.scheduler.busy());
+      }
+      else if (trigger === "stats" && this.dragging !== null && slot.spec.update && slot.ready && slot.visible) {
+        this.drawPreview(slot, slot.spec.update(this.drawState(this.prep, slot)));
+      } else {
+        slot.keep = {};
+        // a range set otherwise than by a drag, a level chosen: one-offs, every view (in view first)
+        this.queueFigure(slot, trigger === "selection" || trigger === "level");
+      }
+    }
+    if (trigger === "selection") this.drawOverlays();
+  }
+
+  /**
+   * A view whose preview stands in for its figure, once the state it shows changed for the
+   * last time (the brush rests, or the answer to the last brush came): the preview stays and
+   * plotly catches up when idle if the figure's layout is what is drawn (its axes kept while
+   * the shapes still fit them well: no axis jumps), else the figure is drawn now.
+   * `moving`: the brush still moves (new statistics mid-drag): only the preview follows.
+   */
+  private settle(slot: Slot, moving: boolean): void {
     const prep = this.prep;
     if (prep === null || this.disposed) return;
+    if (!slot.visible) {
+      slot.stale = true;
+      return;
+    }
+    const state = this.drawState(prep, slot);
+    // a view of the kernel's numbers has new ones to show; the others' last step is current
+    const update = slot.spec.redrawOn.includes("stats") ? slot.spec.update?.(state) : undefined;
+    if (moving) {
+      if (update) this.drawPreview(slot, update);
+      return;
+    }
+    const keep: AxisRanges = {};
+    for (const [name, axis] of Object.entries(update?.axes ?? slot.lastAxes ?? {})) {
+      const drawn = axisRange(slot.plot, name);
+      if (drawn === null || outgrows(drawn, axis.reach)) continue;
+      const span = Math.abs(drawn[1] - drawn[0]);
+      if (span > 0 && (axis.reach[1] - axis.reach[0]) / span >= KEEP_AXIS_FILL) keep[name as keyof AxisRanges] = drawn;
+    }
+    slot.keep = keep;
+    const fig = slot.spec.figure(state);
+    const wanted =
+      typeof fig === "string" ? null : (JSON.parse(JSON.stringify(withRanges(fig.layout, keep))) as Record<string, unknown>);
+    const edits = wanted === null || slot.drawnLayout === null ? null : layoutEdits(slot.drawnLayout, wanted);
+    if (edits === null || wanted === null) {
+      this.queueFigure(slot);
+      return;
+    }
+    if (Object.keys(edits).length > 0) {
+      // a new title or axis range only: plotly redraws those (a relayout), not the traces
+      slot.drawnLayout = wanted;
+      void Plotly.relayout(slot.plot, edits as never);
+      if (!update) this.emitDrawn(slot, "preview");
+    }
+    if (update) this.drawPreview(slot, update);
+    this.scheduleSync(slot);
+  }
+
+  /** Let plotly catch up with a view's preview once the page is idle (see SYNC_DELAY_MS). */
+  private scheduleSync(slot: Slot): void {
+    slot.sync = true;
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
+    this.syncTimer = window.setTimeout(() => {
+      this.syncTimer = 0;
+      whenIdle(() => this.syncNext());
+    }, SYNC_DELAY_MS);
+  }
+
+  /** Draw the next figure plotly is behind on (one per idle period; none while dragging). */
+  private syncNext(): void {
+    if (this.disposed || this.dragging !== null || this.syncTimer) return;
+    const slot = this.slots.find((s) => s.sync && s.visible);
+    if (slot === undefined) return;
+    this.drawSlot(slot, "sync");
+    if (this.slots.some((s) => s.sync && s.visible)) whenIdle(() => this.syncNext());
+  }
+
+  /**
+   * Redraw a view's figure in a task of its own (after any already queued; views in view
+   * first): between two figures the page takes the kernel's answers and the pointer. A view
+   * out of view is drawn when it scrolls in, unless `everywhere`.
+   */
+  private queueFigure(slot: Slot, everywhere = false): void {
+    if (!everywhere && !slot.visible && slot.ready) {
+      slot.stale = true;
+      return;
+    }
+    if (!this.figureQueue.includes(slot)) {
+      const behind = this.figureQueue.findIndex((s) => !s.visible);
+      if (slot.visible && behind >= 0) this.figureQueue.splice(behind, 0, slot);
+      else this.figureQueue.push(slot);
+    }
+    if (this.figureTimer === 0) this.figureTimer = window.setTimeout(() => this.drawNextFigure(), 0);
+  }
+
+  private drawNextFigure(): void {
+    this.figureTimer = 0;
+    const slot = this.figureQueue.shift();
+    if (slot === undefined || this.disposed) return;
+    this.drawSlot(slot, "figure");
+    if (this.figureQueue.length > 0) this.figureTimer = window.setTimeout(() => this.drawNextFigure(), 0);
+  }
+
+  /**
+   * A brush step, in one animation frame: the views of the selection draw their previews
+   * (no plotly), the overlays follow; views out of view are marked for later.
+   */
+  private drawStep(): void {
+    if (this.rangeInputsBehind) this.showRangeInputs();
+    const prep = this.prep;
+    if (prep === null || this.disposed) return;
+    if (this.syncTimer) {
+      window.clearTimeout(this.syncTimer); // plotly catches up once the brush rests again
+      this.syncTimer = 0;
+    }
+    for (const slot of this.slots) {
+      if (!slot.ready) continue;
+      const spec = slot.spec;
+      const follows = spec.redrawOn.includes("selection");
+      if (!slot.visible) {
+        if (follows || spec.overlay) slot.stale = true;
+        continue;
+      }
+      if (follows && spec.update) {
+        this.figureQueue = this.figureQueue.filter((s) => s !== slot);
+        this.drawPreview(slot, spec.update(this.drawState(prep, slot)));
+      } else if (follows) {
+        this.queueFigure(slot); // a view without previews: its figure, at plotly's pace
+      } else if (spec.overlay) {
+        this.drawSlotExtras(slot);
+        this.emitDrawn(slot, "overlay");
+      }
+    }
+  }
+
+  /**
+   * Show shapes in place of the view's traces (a brush step, or new statistics mid-drag),
+   * growing an axis first when they do not fit in it.
+   */
+  private drawPreview(slot: Slot, update: ViewUpdate): void {
+    const prep = this.prep;
+    if (prep === null || !slot.ready) return;
+    if (slot.preview === null) setTracesHidden(slot.plot, true);
+    slot.previewSeq += 1;
+    slot.preview = update.shapes;
+    slot.lastAxes = update.axes;
+    slot.sync = false;
+    setText(slot.note, slot.spec.note?.(this.drawState(prep, slot)) ?? "");
+    const moves: Record<string, unknown> = {};
+    const grown: AxisRanges = {};
+    for (const [name, axis] of Object.entries(update.axes ?? {})) {
+      const drawn = axisRange(slot.plot, name);
+      if (outgrows(drawn, axis.reach)) {
+        // a fifth more on the side that grew: the next steps of the drag fit in it
+        const [lo, hi] = axis.range;
+        const more = (hi - lo) * GROW_HEADROOM;
+        const range: [number, number] = [
+          drawn !== null && axis.reach[0] < Math.min(...drawn) && lo !== 0 ? lo - more : lo,
+          drawn === null || axis.reach[1] > Math.max(...drawn) ? hi + more : hi,
+        ];
+        moves[`${name}.range`] = range;
+        moves[`${name}.autorange`] = false;
+        grown[name as keyof AxisRanges] = range;
+      }
+    }
+    if (Object.keys(moves).length > 0) {
+      // rare: the preview is drawn once the axis moved (plotly_relayout → drawSlotExtras)
+      if (slot.drawnLayout !== null) slot.drawnLayout = withRanges(slot.drawnLayout, grown);
+      void Plotly.relayout(slot.plot, moves as never);
+    } else {
+      this.drawSlotExtras(slot);
+    }
+    this.emitDrawn(slot, "preview");
+  }
+
+  /**
+   * Draw a view's figure with plotly (ending its preview): "figure" when it shows something
+   * new, "sync" when plotly catches up with a preview that already showed it.
+   */
+  private drawSlot(slot: Slot, kind: "figure" | "sync" = "figure"): void {
+    const prep = this.prep;
+    if (prep === null || this.disposed) return;
+    slot.stale = false;
+    slot.sync = false;
     const state = this.drawState(prep, slot);
     const fig = slot.spec.figure(state);
+    const previewSeq = slot.previewSeq;
     if (typeof fig === "string") {
-      slot.note.textContent = fig;
+      setText(slot.note, fig);
       slot.plot.hidden = true;
+      this.endPreview(slot);
       return;
     }
     slot.plot.hidden = false;
-    slot.note.textContent = slot.spec.note?.(state) ?? "";
+    setText(slot.note, slot.spec.note?.(state) ?? "");
     // the figure drawn last (a view memoising its figure, views/memo.ts): nothing to redraw
-    if (this.drawnFigures.get(slot.plot) === fig) return;
+    if (this.drawnFigures.get(slot.plot) === fig && Object.keys(slot.keep).length === 0) {
+      this.endPreview(slot);
+      return;
+    }
     this.drawnFigures.set(slot.plot, fig);
-    void react(slot.plot, fig, slot.spec.id).then(() => {
+    const layout = withRanges(fig.layout, slot.keep);
+    // a copy: plotly writes into the layout it is given
+    const drawnLayout = JSON.parse(JSON.stringify(layout)) as Record<string, unknown>;
+    const t0 = performance.now();
+    // plotly's short path (traces only) where only traces change: what a sync is
+    const drawn = react(slot.plot, { data: fig.data, layout }, slot.spec.id, kind === "sync");
+    measure(`tpot:${kind}:${slot.spec.id}`, t0);
+    void drawn.then(() => {
       if (this.disposed) return;
+      slot.drawnLayout = drawnLayout;
       if (!slot.ready) {
         slot.ready = true;
         this.attachExtras(slot);
       }
+      // a preview drawn since this figure started stays (the brush moved on)
+      if (slot.previewSeq === previewSeq) this.endPreview(slot);
       this.drawSlotExtras(slot);
+      this.emitDrawn(slot, kind);
     });
+  }
+
+  /** The figure's traces are shown again, the preview shapes go. */
+  private endPreview(slot: Slot): void {
+    if (slot.preview === null) return;
+    slot.preview = null;
+    setTracesHidden(slot.plot, false);
+  }
+
+  /**
+   * Tell tests and benchmarks that a view was drawn: something new ("figure", "preview",
+   * "overlay") or plotly catching up with what a preview showed ("sync": nothing new).
+   */
+  private emitDrawn(slot: Slot, kind: "figure" | "preview" | "overlay" | "sync"): void {
+    slot.plot.dispatchEvent(new CustomEvent(DRAWN_EVENT, { detail: { view: slot.spec.id, kind } }));
   }
 
   /** After the first draw: the view's brush and veil, its overlay, and their redraw hooks. */
@@ -635,7 +991,11 @@ class WidgetView {
       });
       this.cleanups.push(() => slot.brush?.dispose());
     }
-    if (spec.overlay) slot.overlay = new LineOverlay(gd);
+    if (spec.overlay || spec.update) slot.overlay = new ShapeOverlay(gd);
+    // hover, zoom and the download read plotly's traces: it catches up with a preview at once
+    gd.addEventListener("pointerenter", () => {
+      if (slot.sync && this.dragging === null) this.drawSlot(slot, "sync");
+    });
     if (spec.choosesLevel === true) {
       // a click on a level's point (its customdata) chooses that level
       onPlotlyEvent(gd, "plotly_click", (event) => {
@@ -649,14 +1009,16 @@ class WidgetView {
     onPlotlyEvent(gd, "plotly_afterplot", () => this.drawSlotExtras(slot));
   }
 
+  /** The veil and the shapes over the figure (the preview's, then the permanent overlay's). */
   private drawSlotExtras(slot: Slot): void {
     if (!slot.ready || this.prep === null) return;
     const key = slot.spec.brush?.range;
     if (slot.veil && key && this.dragging !== key) {
       slot.veil.draw(this.ranges[key], this.colors.veil, this.colors.muted);
     }
-    if (slot.overlay && slot.spec.overlay) {
-      slot.overlay.draw(slot.spec.overlay(this.drawState(this.prep, slot)));
+    if (slot.overlay) {
+      const permanent = slot.spec.overlay?.(this.drawState(this.prep, slot)) ?? [];
+      slot.overlay.draw(slot.preview === null ? permanent : [...slot.preview, ...permanent]);
     }
   }
 
@@ -664,8 +1026,9 @@ class WidgetView {
     for (const slot of this.slots) if (slot.veil) this.drawSlotExtras(slot);
   }
 
+  /** Redraw the permanent overlays (a range changed). */
   private drawOverlays(): void {
-    for (const slot of this.slots) if (slot.overlay) this.drawSlotExtras(slot);
+    for (const slot of this.slots) if (slot.overlay && slot.spec.overlay) this.drawSlotExtras(slot);
   }
 
   /** Once a time range is settled, the views that leave its rows out redraw (not mid-drag). */
@@ -689,9 +1052,11 @@ class WidgetView {
 
   dispose(): void {
     this.disposed = true;
-    if (this.viewsTimer) window.clearTimeout(this.viewsTimer);
-    if (this.selectionFrame) cancelAnimationFrame(this.selectionFrame);
+    if (this.stepFrame) cancelAnimationFrame(this.stepFrame);
     if (this.drawFrame) cancelAnimationFrame(this.drawFrame);
+    if (this.figureTimer) window.clearTimeout(this.figureTimer);
+    if (this.warmTimer) window.clearTimeout(this.warmTimer);
+    if (this.syncTimer) window.clearTimeout(this.syncTimer);
     this.cleanups.forEach((fn) => fn());
     for (const slot of this.slots) Plotly.purge(slot.plot);
     this.root.remove();

@@ -61,6 +61,20 @@ def test_rates_while_dragging_are_per_second_between_first_and_last_move() -> No
     assert d.panel_rate == pytest.approx(2 / 0.08)  # "A" → "B"
 
 
+def test_a_widget_that_fires_its_draw_events_is_timed_and_counted_by_them() -> None:
+    """Previews drawn without plotly count as updates; the last redraw showing something new
+    ends it."""
+    log = drag_log()
+    log["drawn"] = [["hist", 30.0, "preview"], ["hist", 60.0, "preview"], ["hist", 90.0, "preview"],
+                    ["ecdf", 60.0, "preview"], ["hist", 180.0, "figure"],
+                    ["ecdf", 400.0, "sync"]]  # fmt: skip
+    d = bench_widget.analyse_drag(log)
+    assert d.view_rates == {"hist": pytest.approx(3 / 0.08), "ecdf": pytest.approx(1 / 0.08)}
+    assert d.views_ms == pytest.approx(180 - 105)  # plotly catching up (sync) shows nothing new
+    assert d.last_view == "hist"
+    assert "shift" not in d.view_ms  # the widget's events, not plotly's afterplot
+
+
 def test_a_panel_that_changes_after_the_last_answer_is_not_final() -> None:
     """The panel text at the end is not the one shown after the answer: flagged."""
     assert not bench_widget.analyse_drag(drag_log(final_text="D")).verified

@@ -1,24 +1,29 @@
 /**
  * The box view: box plots of the selected rows per run (Tukey whiskers, mean marked), the rows
- * outside the ranges as a faint wider box behind; short run labels on the category axis.
+ * outside the ranges as a faint wider box behind; short run labels on the category axis. The
+ * box numbers are order statistics of the selection (a handful of O(log n) reads), handed to
+ * plotly's box trace precomputed.
  */
 
-import { boxSummary, plotlyText, positivePart, shorten } from "../data";
-import type { Split } from "../prepared";
+import { plotlyText, shorten } from "../data";
 import type { RunMeta } from "../protocol";
+import { boxSummary, positivePart, type BoxSummary, type SortedSample } from "../sample";
 import { withAlpha } from "../theme";
 import {
   axis,
   axisTitle,
   baseLayout,
   emptySelectionNote,
+  niceRange,
   panelTitle,
   runLabel,
   selectionOf,
   sloShapes,
   type DrawState,
   type Figure,
+  type OverlayShape,
   type ViewSpec,
+  type ViewUpdate,
 } from "./common";
 
 function categoryLabels(runs: readonly RunMeta[], widthPx: number): string[] {
@@ -59,30 +64,63 @@ export function wrapLabel(label: string, max: number): string[] {
   return [first, shorten(lines.slice(1).join(" "), max)];
 }
 
+/** The box of the rows outside the ranges (faint, wide) and of those inside (mean marked). */
+const OUTSIDE_WIDTH = 0.7;
+const INSIDE_WIDTH = 0.42;
+
+/** Per run: box numbers of the rows outside and inside the ranges (null: none), and the y axis. */
+function boxes(state: DrawState): {
+  runs: { outside: BoxSummary | null; inside: BoxSummary | null }[];
+  yRange: [number, number];
+  /** The fences' extent (plotly's units). */
+  reach: [number, number];
+} {
+  const { selection, logAxis } = state;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  const summary = (sample: SortedSample): BoxSummary | null => {
+    const s = boxSummary(logAxis ? positivePart(sample) : sample);
+    if (s !== null) {
+      lo = Math.min(lo, s.lowerfence);
+      hi = Math.max(hi, s.upperfence);
+    }
+    return s;
+  };
+  const runs = state.runs.map((_, i) => {
+    const sel = selection[i];
+    if (!sel) return { outside: null, inside: null };
+    return { outside: summary(sel.outside), inside: summary(sel.inside) };
+  });
+  if (!Number.isFinite(lo)) return { runs, yRange: [0, 1], reach: [0, 1] };
+  const reach: [number, number] = logAxis ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];
+  return { runs, yRange: niceRange(lo, hi, logAxis), reach };
+}
+
 /** Box plots of the selected rows per run, the rows outside the range as a faint wider box. */
 export function boxFigure(state: DrawState): Figure {
-  const { prep, runs, splits, logAxis, colors, slo } = state;
+  const { prep, runs, logAxis, colors, slo } = state;
   const range = selectionOf(state);
   const data: Record<string, unknown>[] = [];
   const labels = categoryLabels(runs, state.width);
+  const parts = boxes(state);
   runs.forEach((run, i) => {
-    const split = splits[i] as Split;
+    const part = parts.runs[i] ?? { outside: null, inside: null };
     const name = plotlyText(run.name);
-    const box = (values: Float64Array, selected: boolean): void => {
-      const s = boxSummary(logAxis ? positivePart(values) : values, true);
-      if (s === null) return;
+    const box = (s: BoxSummary | null, selected: boolean): void => {
+      // an empty box trace rather than none: the figure keeps its traces (incremental redraws)
+      const one = (v: number): number[] => (s === null ? [] : [v]);
       data.push({
         type: "box",
-        x: [i],
-        q1: [s.q1],
-        median: [s.median],
-        q3: [s.q3],
-        lowerfence: [s.lowerfence],
-        upperfence: [s.upperfence],
-        mean: [s.mean],
+        x: s === null ? [] : [i],
+        q1: one(s?.q1 ?? 0),
+        median: one(s?.median ?? 0),
+        q3: one(s?.q3 ?? 0),
+        lowerfence: one(s?.lowerfence ?? 0),
+        upperfence: one(s?.upperfence ?? 0),
+        mean: one(s?.mean ?? 0),
         boxmean: selected,
         boxpoints: false,
-        width: selected ? 0.42 : 0.7,
+        width: selected ? INSIDE_WIDTH : OUTSIDE_WIDTH,
         name: selected ? name : `${name} (outside the range)`,
         marker: { color: run.color },
         line: { color: selected ? run.color : withAlpha(run.color, 0.35), width: selected ? 1.6 : 1 },
@@ -92,8 +130,8 @@ export function boxFigure(state: DrawState): Figure {
         showlegend: false,
       });
     };
-    if (split.outside.length > 0) box(split.outside, false);
-    box(split.inside, true);
+    box(part.outside, false);
+    box(part.inside, true);
   });
   const title = axisTitle(prep.dimension, prep.yUnit, true);
   return {
@@ -111,6 +149,7 @@ export function boxFigure(state: DrawState): Figure {
         tickvals: runs.map((_, i) => i),
         ticktext: labels,
         range: [-0.6, runs.length - 0.4],
+        autorange: false,
         tickangle: 0,
         showgrid: false,
         zeroline: false,
@@ -118,12 +157,55 @@ export function boxFigure(state: DrawState): Figure {
       yaxis: axis(colors, {
         type: logAxis ? "log" : "linear",
         title: { text: plotlyText(title), standoff: 6 },
+        range: parts.yRange,
+        autorange: false,
       }),
       hovermode: "closest",
     },
   };
 }
 
+/** A box as shapes drawn like plotly's box trace (whisker caps half as wide, dashed mean). */
+function boxShapes(s: BoxSummary, at: number, width: number, style: { line: string; fill: string; lineWidth: number; mean: boolean }): OverlayShape[] {
+  const a = at - width / 2;
+  const b = at + width / 2;
+  const capA = at - width / 4;
+  const capB = at + width / 4;
+  const line = { color: style.line, width: style.lineWidth };
+  const shapes: OverlayShape[] = [
+    { x: [a, b, b, a, a], y: [s.q1, s.q1, s.q3, s.q3, s.q1], ...line, fill: { mode: "toself", color: style.fill } },
+    {
+      x: [a, b, Number.NaN, at, at, Number.NaN, at, at, Number.NaN, capA, capB, Number.NaN, capA, capB],
+      y: [s.median, s.median, Number.NaN, s.q3, s.upperfence, Number.NaN, s.q1, s.lowerfence, Number.NaN,
+        s.upperfence, s.upperfence, Number.NaN, s.lowerfence, s.lowerfence],
+      ...line,
+    },
+  ];
+  if (style.mean) {
+    shapes.push({ x: [a, b], y: [s.mean, s.mean], ...line, dash: `${2 * style.lineWidth}px,${style.lineWidth}px` });
+  }
+  return shapes;
+}
+
+/** A brush step: the figure's boxes as shapes. */
+export function boxUpdate(state: DrawState): ViewUpdate {
+  const parts = boxes(state);
+  const shapes: OverlayShape[] = [];
+  state.runs.forEach((run, i) => {
+    const part = parts.runs[i];
+    if (part?.outside) {
+      shapes.push(...boxShapes(part.outside, i, OUTSIDE_WIDTH, {
+        line: withAlpha(run.color, 0.35) ?? run.color, fill: withAlpha(run.color, 0.07) ?? run.color, lineWidth: 1, mean: false,
+      }));
+    }
+    if (part?.inside) {
+      shapes.push(...boxShapes(part.inside, i, INSIDE_WIDTH, {
+        line: run.color, fill: withAlpha(run.color, 0.3) ?? run.color, lineWidth: 1.6, mean: true,
+      }));
+    }
+  });
+  return { shapes, axes: { yaxis: { reach: parts.reach, range: parts.yRange } } };
+}
 
 export const boxView: ViewSpec = {
   id: "box",
@@ -131,4 +213,5 @@ export const boxView: ViewSpec = {
   redrawOn: ["data", "selection"],
   note: emptySelectionNote,
   figure: boxFigure,
+  update: boxUpdate,
 };

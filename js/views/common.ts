@@ -1,6 +1,26 @@
 /**
- * What every view shares: the figure type, the draw state handed to views, plotly layout
- * pieces (theme colours, axes, titles), run labels, and the SLO threshold lines.
+ * What every view shares: the view contract (ViewSpec), the draw state handed to views,
+ * plotly layout pieces (theme colours, axes, titles), run labels, and the SLO lines.
+ *
+ * How a view is drawn (js/widget.ts), cheapest path first:
+ * - `update(state)`, if the view has it, while the brush moves: the shapes that stand in for
+ *   the figure's traces (hidden meanwhile) on every brush step — and, for a view of the
+ *   kernel's numbers, on every answer that comes while dragging. No plotly call: one canvas
+ *   redraw per animation frame, whatever the number of rows (a view of the selection reads
+ *   `state.selection`, sorted samples answered in O(log n), never the rows themselves).
+ * - When the brush rests: if the figure's layout is what plotly shows, the shapes stay (they
+ *   are the figure) and plotly catches up when the page is idle or the pointer comes to the
+ *   view (hover, zoom and the PNG download read plotly's data), re-plotting the traces only;
+ *   a new title or axis range is a relayout of those alone; anything else, a new figure.
+ * - `figure(state)` on the view's triggers (`redrawOn`), with `Plotly.react`: one view per
+ *   task, views in the viewport first, the others when they scroll into view (except full
+ *   draws: new data, theme, SLO, a typed range, a level). A figure memoised on its inputs
+ *   (views/memo.ts) is not redrawn at all.
+ * - `overlay(state)`: shapes always drawn over the figure, redrawn on every brush step (the
+ *   time view's rolling quantiles over its WebGL points).
+ * So that the cheap paths apply, a figure keeps the number and types of its traces (an empty
+ * trace, not a missing one) and fixed axis ranges computed here (never plotly's autorange),
+ * and its update() looks like its traces for the same state.
  */
 
 import { plotlyText } from "../data";
@@ -8,9 +28,10 @@ import type { Unit } from "../format";
 import { columnLabel, shortColumnLabel } from "../labels";
 import { labelOf } from "../panel";
 import type { LoadLevel, LoadLevelValue, RunMeta, Stats, SweepStats } from "../protocol";
-import type { Prepared, Split } from "../prepared";
+import type { Prepared } from "../prepared";
 import { unitScale } from "../prepared";
 import type { Range } from "../range";
+import type { RunSelection } from "../selection";
 import type { PlotColors } from "../theme";
 
 /** A plotly figure spec (typed loosely here; plotly validates it). */
@@ -27,13 +48,13 @@ export interface DrawState {
   logAxis: boolean;
   tokenRange: Range;
   timeRange: Range;
-  /** Each run's values inside / outside both ranges (display units, ascending). */
-  splits: readonly Split[];
+  /** Each run's values inside / outside both ranges (display units, as sorted samples). */
+  selection: readonly RunSelection[];
   /** The kernel's statistics (in the report: those it was written with). */
   stats: Stats;
   /** SLO objectives: column → seconds ({} = none). */
   slo: Readonly<Record<string, number>>;
-  /** The plot div's width in pixels (for label lengths). */
+  /** The plot div's width in pixels (for label lengths; measured by a ResizeObserver). */
   width: number;
   /** With sweeps (TPOTCompare of Sweeps): every level compared; absent or null otherwise. */
   sweep?: SweepState | null;
@@ -57,13 +78,33 @@ export interface SweepState {
  */
 export type Trigger = "data" | "selection" | "filter" | "stats" | "level";
 
-/** A polyline drawn over a view without a plotly redraw (in data coordinates). */
-export interface OverlayLine {
+/** A path drawn over a view without plotly (data coordinates of its xaxis / yaxis). */
+export interface OverlayShape {
+  /** The points; a non-finite x or y breaks the path. */
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   color: string;
+  /** Line width (px); 0 draws the fill only. */
   width: number;
+  /** plotly's dash names ("dot", "dash", ...) or an SVG dash array. */
   dash?: string;
+  /** Steps as plotly's `line.shape: "hv"` (across, then up or down). */
+  steps?: boolean;
+  /** A dot of this diameter (px) at every point, as plotly's `mode: "lines+markers"`. */
+  markers?: number;
+  /** A fill down to y = 0 ("tozeroy") or of the closed outline ("toself"). */
+  fill?: { mode: "tozeroy" | "toself"; color: string };
+}
+
+/** A brush step of a view: its shapes, and what they need of the axes. */
+export interface ViewUpdate {
+  shapes: OverlayShape[];
+  /**
+   * Per axis (plotly's units: log10 on log axes), the extent the shapes reach and the range
+   * the figure takes for this state: the axis is moved to `range` only when `reach` does not
+   * fit in it as drawn (while brushing an axis grows, rarely, and never shrinks).
+   */
+  axes?: Partial<Record<"xaxis" | "yaxis", { reach: [number, number]; range: [number, number] }>>;
 }
 
 /** One registered view: a plot div in the widget, redrawn on its triggers. */
@@ -80,10 +121,23 @@ export interface ViewSpec {
   brush?: { range: "token_range" | "time_range"; yAxes: readonly string[] };
   /** A sentence shown above the figure (e.g. which runs it leaves out), "" for none. */
   note?(state: DrawState): string;
-  /** The figure, or a sentence saying why the view has nothing to draw. */
+  /**
+   * The figure, or a sentence saying why the view has nothing to draw. Keep the traces and the
+   * axis ranges stable (see the top of this file) so that redraws are incremental.
+   */
   figure(state: DrawState): Figure | string;
-  /** Lines that follow every brush step, drawn over the figure (no plotly redraw). */
-  overlay?(state: DrawState): OverlayLine[];
+  /**
+   * A brush step without plotly (views of the selection): shapes standing in for the figure's
+   * traces while the brush moves; must look like the figure's traces for the same state.
+   */
+  update?(state: DrawState): ViewUpdate;
+  /** Shapes always drawn over the figure and redrawn on every brush step (no plotly redraw). */
+  overlay?(state: DrawState): OverlayShape[];
+  /**
+   * Work done after a full draw (off the main thread where it can) so that brush steps find
+   * it done: the indexes they read.
+   */
+  warm?(state: DrawState): Promise<void>;
   /** Only in a sweep widget (TPOTCompare of Sweeps): a widget of runs has no box for it. */
   sweepOnly?: boolean;
   /** A click on a point whose customdata is a load level (`LoadLevel.value`) chooses it. */
@@ -185,7 +239,36 @@ export function selectionOf(s: Pick<DrawState, "tokenRange" | "timeRange">): Ran
 }
 
 /** The note of a view of the selected rows when no run has one in the selection, else "". */
-export function emptySelectionNote(state: Pick<DrawState, "splits">): string {
-  if (state.splits.some((s) => s.inside.length > 0)) return "";
+export function emptySelectionNote(state: Pick<DrawState, "selection">): string {
+  if (state.selection.some((s) => s.inside.size > 0)) return "";
   return "Not enough data: no request in the selection (faint: the requests outside it).";
+}
+
+/** The smallest "nice" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at least `v` > 0. */
+export function niceCeil(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return 1;
+  const scale = 10 ** Math.floor(Math.log10(v));
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    if (step * scale >= v * (1 - 1e-12)) return step * scale;
+  }
+  return 10 * scale;
+}
+
+/**
+ * A fixed value-axis range covering [lo, hi] with a margin, its ends rounded outwards to a nice
+ * step of about a tenth of the span (so it moves only when the data cross a step): plotly's
+ * units, log10 on a log axis.
+ */
+export function niceRange(lo: number, hi: number, log: boolean): [number, number] {
+  if (log && !(lo > 0 && hi > 0)) return [0, 1];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  let a = log ? Math.log10(lo) : lo;
+  let b = log ? Math.log10(hi) : hi;
+  const span = b > a ? b - a : Math.max(Math.abs(b) * 0.1, log ? 0.1 : 1e-9);
+  a -= span * 0.04;
+  b += span * 0.04;
+  const step = niceCeil(span / 10);
+  const range: [number, number] = [Math.floor(a / step) * step, Math.ceil(b / step) * step];
+  if (!log && lo >= 0) range[0] = Math.max(0, range[0]); // latencies: no negative axis below them
+  return range;
 }

@@ -1,9 +1,12 @@
 /**
  * The ECDF view: the cumulative share of the selected requests at or below each value, per
- * run, the rows outside the ranges as a faint dotted curve; log x when `log_axis`.
+ * run, the rows outside the ranges as a faint dotted curve; log x when `log_axis`. Each curve
+ * is the selection's values at evenly spaced ranks (order statistics of the selection), exact
+ * at every drawn point; the x axis spans every run's values, fixed while brushing.
  */
 
-import { ecdfPoints, plotlyText, positivePart } from "../data";
+import { plotlyText } from "../data";
+import { ecdfPoints, positivePart, type SortedSample } from "../sample";
 import { withAlpha } from "../theme";
 import {
   axis,
@@ -15,45 +18,67 @@ import {
   sloShapes,
   type DrawState,
   type Figure,
+  type OverlayShape,
   type ViewSpec,
+  type ViewUpdate,
 } from "./common";
 
 export const ECDF_Y_TITLE = "cumulative share of requests";
-/** Points per drawn curve (exact at each; a few hundred whatever the run size). */
-const ECDF_POINTS = 240;
+/** Points per drawn curve (exact at each; the same whatever the run's size). */
+export const ECDF_POINTS = 1000;
+
+type Curve = { x: number[]; y: number[] };
+
+/** Per run: the ECDF of the rows outside the ranges and of those inside (empty: none). */
+function ecdfCurves(state: DrawState): { outside: Curve; inside: Curve }[] {
+  const curve = (s: SortedSample): Curve => ecdfPoints(state.logAxis ? positivePart(s) : s, ECDF_POINTS);
+  return state.runs.map((_, i) => {
+    const sel = state.selection[i];
+    if (!sel) return { outside: { x: [], y: [] }, inside: { x: [], y: [] } };
+    return { outside: curve(sel.outside), inside: curve(sel.inside) };
+  });
+}
+
+/** The x axis: every run's values (the positive ones on a log axis), a little padding. */
+function xRange(state: DrawState): [number, number] | undefined {
+  const ext = state.prep.valueExtent;
+  if (ext === null) return undefined;
+  const log = state.logAxis;
+  if (log && !(ext.minPositive < Number.POSITIVE_INFINITY && ext.max > 0)) return undefined;
+  const lo = log ? Math.log10(ext.minPositive) : ext.min;
+  const hi = log ? Math.log10(ext.max) : ext.max;
+  const pad = hi > lo ? (hi - lo) * 0.02 : log ? 0.05 : Math.max(Math.abs(hi) * 0.05, 1e-9);
+  return [lo - pad, hi + pad];
+}
 
 export function ecdfFigure(state: DrawState): Figure {
-  const { prep, runs, splits, colors, logAxis } = state;
+  const { prep, runs, colors, logAxis } = state;
+  const curves = ecdfCurves(state);
   const data: Record<string, unknown>[] = [];
   runs.forEach((run, i) => {
-    const split = splits[i];
-    if (!split) return;
     const name = plotlyText(run.name);
-    const values = (v: Float64Array): Float64Array => (logAxis ? positivePart(v) : v);
-    if (split.outside.length > 0) {
-      const e = ecdfPoints(values(split.outside), ECDF_POINTS);
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        x: e.x,
-        y: e.y,
-        line: { shape: "hv", color: withAlpha(run.color, 0.45), width: 1, dash: "dot" },
-        name: `${name} (outside the range)`,
-        hovertemplate: `${name} (outside the range)<br>%{x:.3~f}: %{y:.1%}<extra></extra>`,
-      });
-    }
-    const e = ecdfPoints(values(split.inside), ECDF_POINTS);
+    const c = curves[i] as { outside: Curve; inside: Curve };
     data.push({
       type: "scatter",
       mode: "lines",
-      x: e.x,
-      y: e.y,
+      x: c.outside.x,
+      y: c.outside.y,
+      line: { shape: "hv", color: withAlpha(run.color, 0.45), width: 1, dash: "dot" },
+      name: `${name} (outside the range)`,
+      hovertemplate: `${name} (outside the range)<br>%{x:.3~f}: %{y:.1%}<extra></extra>`,
+    });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x: c.inside.x,
+      y: c.inside.y,
       line: { shape: "hv", color: run.color, width: 1.8 },
       name,
       hovertemplate: `${name}<br>%{x:.3~f}: %{y:.1%}<extra></extra>`,
     });
   });
   const range = selectionOf(state);
+  const x = xRange(state);
   return {
     data,
     layout: {
@@ -66,9 +91,11 @@ export function ecdfFigure(state: DrawState): Figure {
       xaxis: axis(colors, {
         type: logAxis ? "log" : "linear",
         title: { text: plotlyText(axisTitle(prep.dimension, prep.yUnit, true)), standoff: 6 },
+        ...(x ? { range: x, autorange: false } : {}),
       }),
       yaxis: axis(colors, {
         range: [0, 1.02],
+        autorange: false,
         tickformat: ".0%",
         title: { text: ECDF_Y_TITLE, standoff: 6 },
       }),
@@ -78,10 +105,24 @@ export function ecdfFigure(state: DrawState): Figure {
   };
 }
 
+/** A brush step: the figure's curves as shapes. */
+export function ecdfUpdate(state: DrawState): ViewUpdate {
+  const curves = ecdfCurves(state);
+  const shapes: OverlayShape[] = [];
+  state.runs.forEach((run, i) => {
+    const c = curves[i];
+    if (!c) return;
+    shapes.push({ ...c.outside, color: withAlpha(run.color, 0.45) ?? run.color, width: 1, dash: "dot", steps: true });
+    shapes.push({ ...c.inside, color: run.color, width: 1.8, steps: true });
+  });
+  return { shapes };
+}
+
 export const ecdfView: ViewSpec = {
   id: "ecdf",
   area: "grid",
   redrawOn: ["data", "selection"],
   note: emptySelectionNote,
   figure: ecdfFigure,
+  update: ecdfUpdate,
 };

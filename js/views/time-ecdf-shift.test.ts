@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunMeta, Stats } from "../protocol";
-import { prepare, splitRuns } from "../prepared";
+import { prepare } from "../prepared";
+import { selectRuns } from "../selection";
 import { makeStats, runMeta } from "../testing";
 import { FALLBACK, type PlotColors } from "../theme";
 import type { DrawState } from "./common";
@@ -37,7 +38,7 @@ function state(withTimes: [boolean, boolean], extra: Partial<DrawState> = {}): D
     logAxis: false,
     tokenRange: null,
     timeRange: null,
-    splits: splitRuns(prep, null),
+    selection: selectRuns(prep, null, null),
     stats: makeStats(runs),
     slo: {},
     width: 600,
@@ -84,12 +85,14 @@ describe("ECDF view", () => {
   it("draws one curve per run ending at 1, plus a faint one for the rows outside the range", () => {
     const s = state([true, true]);
     const fig = ecdfFigure(s);
-    expect(fig.data.length).toBe(2);
-    const y = fig.data[0]!["y"] as number[];
+    // two traces per run (outside, inside) always; nothing outside without a range
+    expect(fig.data.length).toBe(4);
+    expect(fig.data.filter((t) => (t["x"] as number[]).length > 0).length).toBe(2);
+    const y = fig.data[1]!["y"] as number[];
     expect(y[y.length - 1]).toBe(1);
     expect((fig.layout["yaxis"] as { title: { text: string } }).title.text).toBe(ECDF_Y_TITLE);
     const ranged = { ...s, tokenRange: [100, 200] as [number, number] };
-    const split = ecdfFigure({ ...ranged, splits: splitRuns(s.prep, ranged.tokenRange) });
+    const split = ecdfFigure({ ...ranged, selection: selectRuns(s.prep, ranged.tokenRange, null) });
     expect(split.data.length).toBe(4);
     expect((split.data[0]!["line"] as { dash?: string }).dash).toBe("dot");
     expect((ecdfFigure({ ...s, logAxis: true }).layout["xaxis"] as { type: string }).type).toBe("log");

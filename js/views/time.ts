@@ -5,7 +5,8 @@
  * the token range. Dragging across it sets `time_range` (its veil shows the range).
  */
 
-import { binnedQuantiles, coverBins, plotlyText, type Bins } from "../data";
+import { coverBins, plotlyText, type Bins } from "../data";
+import { binQuantiles, prepareLines } from "../selection";
 import {
   axis,
   axisTitle,
@@ -17,7 +18,7 @@ import {
   zeroBasedRange,
   type DrawState,
   type Figure,
-  type OverlayLine,
+  type OverlayShape,
   type ViewSpec,
 } from "./common";
 import { densityTrace } from "./density";
@@ -100,15 +101,15 @@ export function timeFigure(state: DrawState): Figure | string {
 }
 
 /** The median and p90 lines per run, over the rows in the token range (all start times). */
-export function timeLines(state: DrawState): OverlayLine[] {
+export function timeLines(state: DrawState): OverlayShape[] {
   const bins = lineBins(state);
   if (bins === null) return [];
   const centres = Array.from({ length: bins.count }, (_, k) => bins.start + (k + 0.5) * bins.size);
-  const lines: OverlayLine[] = [];
+  const lines: OverlayShape[] = [];
   state.runs.forEach((run, i) => {
     const rows = state.prep.sorted[i];
     if (!rows || rows.t === null || state.prep.timePoints[i] === null) return;
-    const [median, p90] = binnedQuantiles(rows, state.tokenRange, bins, [0.5, 0.9]);
+    const [median, p90] = binQuantiles(state.prep, i, state.tokenRange, bins, [0.5, 0.9]);
     lines.push({ x: centres, y: median as Float64Array, color: run.color, width: 2.2 });
     lines.push({ x: centres, y: p90 as Float64Array, color: run.color, width: 1.4, dash: "5 3" });
   });
@@ -128,4 +129,8 @@ export const timeView: ViewSpec = {
   },
   figure: timeFigure,
   overlay: timeLines,
+  warm: async (state) => {
+    const bins = lineBins(state);
+    if (bins !== null) await Promise.all(state.prep.sorted.map((_, i) => prepareLines(state.prep, i, bins)));
+  },
 };

@@ -454,6 +454,16 @@ def wait_until(predicate: Any, timeout: float, what: str, interval: float = 0.1)
     raise E2EError(f"timed out after {timeout:.0f} s waiting for {what} (last value: {last!r})")
 
 
+def index_builder(root: Locator, timeout: float = DEFAULT_TIMEOUT_S) -> str:
+    """Where the widget built the indexes its brush reads, once it has: "worker" (off the main
+    thread, a worker started from the bundle) or "main" (the page allowed no worker)."""
+    return str(
+        wait_until(
+            lambda: root.get_attribute("data-indexes"), timeout, "the brush's indexes to be built"
+        )
+    )
+
+
 def wait_for_state(
     path: Path, condition: Any, timeout: float, what: str, interval: float = 0.1
 ) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Locator, Page
 from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
 
-from .lab import wait_until
+from .lab import index_builder, wait_until
 from .servers import MarimoServer, screenshot_on_failure, wait_for_marimo_widget
 from .test_widget_browser import (
     WAIT_S,
@@ -127,6 +127,7 @@ def test_renders_in_marimo(marimo_app: MarimoApp) -> None:
         assert plot.locator("svg.main-svg").count() > 0, f"{testid}: no plotly SVG"
 
     panel = wait_settled(root, marimo_app.full, "initial stats in marimo")
+    assert index_builder(root) == "worker", "the brush's indexes were built on the main thread"
     assert [int(r["n"]) for r in panel["runs"]] == [r["n"] for r in marimo_app.full["runs"]]
     stats = wait_python_stats(page, lambda s: True, "the reactive cell's w.stats")
     assert stats_mismatches(stats, marimo_app.full) == []

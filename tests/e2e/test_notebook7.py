@@ -20,7 +20,14 @@ from tpot_widget import Run, compare
 from tpot_widget.demo import demo_runs
 
 from .conftest import state_file
-from .lab import LabServer, read_state, wait_for_state, wait_for_widget, write_notebook
+from .lab import (
+    LabServer,
+    index_builder,
+    read_state,
+    wait_for_state,
+    wait_for_widget,
+    write_notebook,
+)
 from .servers import open_notebook7, run_all_cells_notebook7, screenshot_on_failure
 from .test_widget_browser import (
     WAIT_S,
@@ -123,6 +130,7 @@ def test_renders_in_notebook7(nb7: Notebook7Widget) -> None:
 
     panel = wait_settled(root, nb7.full, "initial stats in Notebook 7")
     assert [int(r["n"]) for r in panel["runs"]] == [r["n"] for r in nb7.full["runs"]]
+    assert index_builder(root) == "worker", "the brush's indexes were built on the main thread"
     state = read_state(nb7.state_path)
     assert state is not None and state["token_range"] is None
     assert stats_mismatches(state["stats"], nb7.full) == []

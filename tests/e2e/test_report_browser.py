@@ -25,6 +25,8 @@ from tpot_widget.display import short_labels
 from tpot_widget.report import write_html
 from tpot_widget.tables import markdown_table
 
+from .lab import index_builder
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +105,8 @@ def registered_views(sweeps: bool = False) -> list[str]:
 
 
 class OfflinePage:
-    """A page whose every non-file:// request is aborted (and recorded)."""
+    """A page whose every request for something not on disk or in the page is aborted (and
+    recorded)."""
 
     def __init__(self, browser: Browser, width: int = 1300) -> None:
         self.context = browser.new_context(
@@ -117,7 +120,7 @@ class OfflinePage:
 
     def _route(self, route: Route) -> None:
         url = route.request.url
-        if url.startswith("file:"):
+        if url.startswith(("file:", "blob:")):  # blob: the page's own objects, not the network
             route.continue_()
         else:
             self.blocked.append(url)
@@ -230,6 +233,8 @@ def test_report_draws_every_registered_view_offline(
     header = page.locator('[data-testid="report-header"]').inner_text()
     assert all(run.name in header for run in runs)
     assert page.locator('[data-testid="synthetic-note"]').is_visible()
+    # the brush's indexes: built by a worker started from the report's own script, offline
+    assert index_builder(page.locator(".tpot-widget")) == "worker"
     offline.check_clean()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from playwright.sync_api import Locator, Page
 
@@ -26,6 +27,7 @@ from .conftest import NotebookPages, state_file
 from .lab import (
     LabServer,
     execute_in_kernel,
+    index_builder,
     read_state,
     state_dump_code,
     wait_for_state,
@@ -364,6 +366,7 @@ def test_views_render_fixture_runs(real: SharedWidget) -> None:
         assert traces >= len(runs), f"{testid}: {traces} traces drawn for {len(runs)} runs"
 
     panel = wait_settled(root, real.full, "initial stats of the fixture runs")
+    assert index_builder(root) == "worker", "the brush's indexes were built on the main thread"
     assert [int(r["n"]) for r in panel["runs"]] == [r["n"] for r in real.full["runs"]]
     state = read_state(real.state_path)
     assert state is not None and state["token_range"] is None
@@ -394,6 +397,74 @@ def test_brush_sets_token_range_and_stats(demo: SharedWidget) -> None:
     assert after["runs"] != before["runs"], "the panel's numbers did not change with the brush"
     selected = sum(int(r["n"]) for r in after["runs"])
     assert 0 < selected < sum(int(r["n"]) for r in before["runs"])
+
+
+#: JS: from now on, log the first run's estimate at every change of the panel.
+WATCH_PANEL_JS = """
+(root) => {
+  const panel = root.querySelector('[data-testid="stats-panel"]');
+  window.__panelShown = [];
+  new MutationObserver(() => {
+    const row = panel.querySelector('[data-testid="stat-run"]');
+    window.__panelShown.push(row ? row.getAttribute('data-estimate') : null);
+  }).observe(panel, {childList: true, subtree: true, attributes: true});
+}
+"""
+
+#: JS: the medians of the selected rows' box per run (plotly's data of the box view).
+BOX_MEDIANS_JS = """
+(root) => root.querySelector('[data-testid="box"]').data
+  .filter((t) => t.boxmean === true).map((t) => t.median.length ? t.median[0] : null)
+"""
+
+
+def _selected_medians_ms(runs: list[Run], lo: float, hi: float) -> list[float]:
+    """Median TPOT (ms) of each run's usable rows with lo <= output tokens <= hi."""
+    medians = []
+    for run in runs:
+        df = run.to_pandas()
+        tokens = df["num_tokens_output"].to_numpy(dtype=float)
+        tpot = df["time_per_output_token"].to_numpy(dtype=np.float32).astype(float) * 1000
+        keep = df["error"].isna().to_numpy() & np.isfinite(tpot) & (tokens >= lo) & (tokens <= hi)
+        medians.append(float(np.median(tpot[keep])))
+    return medians
+
+
+def test_rapid_brushes_end_on_the_last_one_in_the_panel_and_the_views(demo: SharedWidget) -> None:
+    """Brushes in quick succession (the kernel still busy with older ones): the panel ends on
+    compare() of the last range and no late answer replaces it; the box plots show the last
+    range's rows."""
+    page, root = demo.page, demo.root
+    box = main_plot_area(root)
+    root.evaluate(WATCH_PANEL_JS)
+    y = box["y"] + box["height"] * 0.5
+    for start, end in ((0.1, 0.4), (0.6, 0.92), (0.2, 0.7), (0.35, 0.6), (0.5, 0.85)):
+        page.mouse.move(box["x"] + box["width"] * start, y)
+        page.mouse.down()
+        for i in range(1, 6):  # no pause: the kernel is still busy with the previous brush
+            page.mouse.move(box["x"] + box["width"] * (start + (end - start) * i / 5), y)
+        page.mouse.up()
+    state = wait_converged(root, demo.state_path, "the last brush to reach Python")
+    lo, hi = state["token_range"]
+    expected = compare(*demo.runs, token_range=(lo, hi)).to_dict()
+    wait_settled(root, expected, f"panel for the last brush {(lo, hi)}", demo.state_path)
+    # once the last answer is shown, no other (older) one replaces it
+    final = read_panel(root)["runs"][0]["estimate"]
+    assert page.evaluate("() => window.__panelShown")[-1] == final
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__panelShown")[-1] == final, "a late answer was shown"
+
+    root.locator('[data-testid="box"]').scroll_into_view_if_needed()
+    want = _selected_medians_ms(demo.runs, lo, hi)
+
+    def box_shows_last_brush() -> bool:
+        got = root.evaluate(BOX_MEDIANS_JS)
+        return len(got) == len(want) and all(
+            g is not None and math.isclose(g, w, rel_tol=1e-6)
+            for g, w in zip(got, want, strict=True)
+        )
+
+    wait_until(box_shows_last_brush, WAIT_S, f"the box plots of the last brush (medians {want})")
 
 
 def test_range_inputs_and_reset(demo: SharedWidget) -> None:
@@ -716,7 +787,8 @@ def test_time_view_drag_sets_time_range(demo: SharedWidget) -> None:
 
 
 def test_ecdf_and_shift_views_redraw_on_brush(demo: SharedWidget) -> None:
-    """A scatter brush redraws the ECDF (selection) and the shift function (new stats)."""
+    """A scatter brush redraws the ECDF (selection) and the shift function (new stats), out
+    of view too: when the user scrolls to them."""
     page, root = demo.page, demo.root
     ytitle = root.locator('[data-testid="ecdf"] .g-ytitle').text_content()
     assert ytitle == "cumulative share of requests"
@@ -729,7 +801,9 @@ def test_ecdf_and_shift_views_redraw_on_brush(demo: SharedWidget) -> None:
     state = wait_converged(root, demo.state_path, "the brush to reach Python")
     expected = compare(*demo.runs, token_range=tuple(state["token_range"])).to_dict()
     wait_settled(root, expected, "panel after the brush", demo.state_path)
+    root.locator('[data-testid="ecdf"]').scroll_into_view_if_needed()
     wait_until(lambda: root.evaluate(LINES_JS, "ecdf") != ecdf_before, WAIT_S, "the ECDF to redraw")
+    root.locator('[data-testid="shift"]').scroll_into_view_if_needed()
     wait_until(
         lambda: root.evaluate(LINES_JS, "shift") != shift_before,
         WAIT_S,
