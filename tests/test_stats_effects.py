@@ -81,6 +81,20 @@ def test_kth_pairwise_difference_equals_sorted_outer_difference() -> None:
             assert stats.kth_pairwise_difference(a, b, int(k)) == all_d[k - 1], (integer, k)
 
 
+def test_kth_pairwise_difference_of_integer_data_with_huge_ties() -> None:
+    """Whole-number values where one difference holds most pairs: the bracket can end as
+    (1 − 2⁻⁵³, 2], whose width rounds to 1 although it holds the differences 1 and 2."""
+    rng = np.random.default_rng(6)
+    for trial in range(30):
+        a = np.sort(rng.choice([0.0, 0.0, 0.0, 1.0], 300) + rng.integers(0, 2, 300) * (trial % 3))
+        b = np.sort(rng.choice([3.0, 3.0, 3.0, 2.0, 4.0], 400))
+        all_d = np.sort(np.subtract.outer(b, a).ravel())
+        ks = [int(k) for k in rng.integers(1, len(all_d) + 1, 20)]
+        assert stats.kth_pairwise_differences(a, b, ks) == [all_d[k - 1] for k in ks], trial
+        for k in ks[:5]:
+            assert stats.kth_pairwise_difference(a, b, k) == all_d[k - 1], (trial, k)
+
+
 def test_hodges_lehmann_equals_median_of_pairwise_differences() -> None:
     rng = np.random.default_rng(3)
     for n, m in ((5, 5), (6, 9), (50, 61)):

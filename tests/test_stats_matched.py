@@ -102,6 +102,27 @@ def test_confound_detector() -> None:
     assert c3.ks > 0.2 and not c3.confounded
 
 
+def test_confound_measures_are_scipys_to_the_bit() -> None:
+    """The KS distance and Spearman ρ the confound note prints are scipy's own numbers
+    (computed without scipy's p-values: sorted and unsorted samples, ties, constants)."""
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(7)
+    for n, m in ((2, 3), (40, 29), (2000, 1700)):
+        for tied in (False, True):
+            xa, xb = rng.lognormal(5, 1, n), rng.lognormal(5.2, 0.8, m)
+            va, vb = rng.normal(size=n), rng.normal(size=m)
+            if tied:
+                xa, xb, va = np.round(xa, -1), np.round(xb, -1), np.round(va)
+            for a, b in ((xa, xb), (np.sort(xa), np.sort(xb))):
+                ks = sps.ks_2samp(a, b, method="asymp").statistic  # what confounding called
+                assert stats.matched.ks_distance(a, b) == ks
+            x, v = np.concatenate([xa, xb]), np.concatenate([va, vb])
+            assert stats.matched.spearman(x, v) == sps.spearmanr(x, v).statistic
+            assert np.array_equal(stats.matched.average_ranks(x), sps.rankdata(x))
+    assert np.isnan(stats.matched.spearman(np.arange(5.0), np.ones(5)))
+
+
 def test_the_adjusted_mean_moves_each_value_along_the_common_within_cell_slope() -> None:
     rng = np.random.default_rng(5)
     a, xa = run(rng, 2000, 10, 1200)

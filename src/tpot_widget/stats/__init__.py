@@ -40,6 +40,7 @@ from .effects import (
     hodges_lehmann,
     holm,
     kth_pairwise_difference,
+    kth_pairwise_differences,
     probability_faster,
 )
 from .mannwhitney import mann_whitney, mann_whitney_p
@@ -107,6 +108,7 @@ __all__ = [
     "interval",
     "jackknife",
     "kth_pairwise_difference",
+    "kth_pairwise_differences",
     "make_rng",
     "mann_whitney",
     "mann_whitney_p",

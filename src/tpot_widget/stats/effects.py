@@ -89,72 +89,136 @@ def _from_key(k: int) -> float:
 def kth_pairwise_difference(a_sorted: np.ndarray, b_sorted: np.ndarray, k: int) -> float:
     """The k-th smallest (1-based) of the n·m differences b_j − a_i, without forming them.
 
-    Keeps a bracket lo < answer ≤ hi with the counts of pairs ≤ each; narrows it by
-    interpolating the count (the pairs' CDF), alternating with bisection (of the value,
-    then of the float64 keys, so ties and odd shapes still converge in ≤ 64 steps) until
-    the bracket holds ≤ 4 (n + m) pairs, which are then listed and partitioned. The first
-    bracket comes from a sample of pairs (checked by counting), so smooth data needs a
-    handful of O(n + m) counts. Exact in every case: only counts decide.
+    `kth_pairwise_differences` with one rank (see there for the method).
+    """
+    return kth_pairwise_differences(a_sorted, b_sorted, [k])[0]
+
+
+def kth_pairwise_differences(
+    a_sorted: np.ndarray, b_sorted: np.ndarray, ks: Sequence[int]
+) -> list[float]:
+    """The ks-th smallest (1-based) of the n·m differences b_j − a_i, without forming them.
+
+    Per rank k: keeps a bracket lo < answer ≤ hi with the counts of pairs ≤ each; narrows
+    it by interpolating the count (the pairs' CDF), alternating with bisection (of the
+    value, then of the float64 keys, so ties and odd shapes still converge in ≤ 64 steps)
+    until the bracket holds ≤ 4 (n + m) pairs, which are then listed and partitioned. The
+    first brackets come from one sample of pairs (checked by counting), shared by every
+    rank, and a rank inside a bracket already listed is read off that listing, so the
+    Hodges–Lehmann estimate and its CI bounds cost about one rank's work. Exact in every
+    case: only counts decide.
     """
     a_sorted = np.ascontiguousarray(a_sorted, dtype=np.float64)  # one kernel signature
     b_sorted = np.ascontiguousarray(b_sorted, dtype=np.float64)
     n, m = len(a_sorted), len(b_sorted)
-    if not 1 <= k <= n * m:
-        raise ValueError(f"k must be in 1..{n * m}, got {k}")
-    lo = _from_key(_key(float(b_sorted[0] - a_sorted[-1])) - 1)
-    hi = float(b_sorted[-1] - a_sorted[0])
-    c_lo, c_hi = 0, n * m
-    limit = 4 * (n + m)
-    if c_hi > limit:
-        # a first bracket from 20,000 random pairs (fixed seed): the sample's quantiles
-        # k/nm ± 6 standard errors, each side kept only if its count confirms it
-        rng = np.random.default_rng(0x5EED)
-        sample = np.sort(
-            b_sorted[rng.integers(0, m, 20_000)] - a_sorted[rng.integers(0, n, 20_000)]
+    for k in ks:
+        if not 1 <= k <= n * m:
+            raise ValueError(f"k must be in 1..{n * m}, got {k}")
+    found: dict[int, float] = {}
+    wanted = sorted(set(int(k) for k in ks))
+    if not wanted:
+        return []
+    search = _PairSearch(a_sorted, b_sorted, wanted)
+    for k in wanted:
+        if k not in found:
+            found.update(search.resolve(k, [w for w in wanted if w not in found]))
+    return [found[int(k)] for k in ks]
+
+
+def _one_integer(lo: float, hi: float) -> bool:
+    """Whether (lo, hi] holds at most one integer (then it is floor(hi)).
+
+    Not `hi − lo ≤ 1`: that difference rounds, and (1 − 2⁻⁵³, 2] holds 1 and 2.
+    """
+    return math.floor(hi) - math.floor(lo) <= 1
+
+
+class _PairSearch:
+    """The state `kth_pairwise_differences` shares between ranks: the data, whether it is
+    integer, the widest bracket and the sampled first brackets."""
+
+    def __init__(self, a_sorted: np.ndarray, b_sorted: np.ndarray, ks: Sequence[int]) -> None:
+        self.a, self.b = a_sorted, b_sorted
+        n, m = len(a_sorted), len(b_sorted)
+        self.nm = n * m
+        self.limit = 4 * (n + m)
+        self.lo = _from_key(_key(float(b_sorted[0] - a_sorted[-1])) - 1)
+        self.hi = float(b_sorted[-1] - a_sorted[0])
+        self.integer = bool(
+            np.all(a_sorted == np.round(a_sorted)) and np.all(b_sorted == np.round(b_sorted))
         )
-        p = k / (n * m)
-        margin = 6.0 * math.sqrt(p * (1.0 - p) / len(sample)) + 1.0 / len(sample)
-        t_lo = float(np.quantile(sample, max(p - margin, 0.0)))
-        t_hi = float(np.quantile(sample, min(p + margin, 1.0)))
-        if lo < t_lo < hi:
-            c = int(kernels.count_pairwise_le(a_sorted, b_sorted, t_lo))
-            if c < k:
-                lo, c_lo = t_lo, c
-        if lo < t_hi < hi:
-            c = int(kernels.count_pairwise_le(a_sorted, b_sorted, t_hi))
+        self.first: dict[int, tuple[float, float]] = {}
+        if self.nm > self.limit:
+            # first brackets from 20,000 random pairs (fixed seed): the sample's quantiles
+            # k/nm ± 6 standard errors, each side kept only if its count confirms it
+            rng = np.random.default_rng(0x5EED)
+            sample = np.sort(
+                b_sorted[rng.integers(0, m, 20_000)] - a_sorted[rng.integers(0, n, 20_000)]
+            )
+            levels = []
+            for k in ks:
+                p = k / self.nm
+                margin = 6.0 * math.sqrt(p * (1.0 - p) / len(sample)) + 1.0 / len(sample)
+                levels += [max(p - margin, 0.0), min(p + margin, 1.0)]
+            bounds = np.quantile(sample, levels).tolist()
+            for i, k in enumerate(ks):
+                self.first[k] = (float(bounds[2 * i]), float(bounds[2 * i + 1]))
+        self.counts: dict[float, int] = {}
+
+    def count(self, t: float) -> int:
+        """Pairs with b_j − a_i ≤ t (remembered: ranks often probe the same bound)."""
+        c = self.counts.get(t)
+        if c is None:
+            c = self.counts[t] = int(kernels.count_pairwise_le(self.a, self.b, t))
+        return c
+
+    def resolve(self, k: int, pending: Sequence[int]) -> dict[int, float]:
+        """The k-th difference, and every pending rank its final bracket also holds."""
+        lo, hi = self.lo, self.hi
+        c_lo, c_hi = 0, self.nm
+        limit = self.limit
+        if k in self.first:
+            t_lo, t_hi = self.first[k]
+            if lo < t_lo < hi:
+                c = self.count(t_lo)
+                if c < k:
+                    lo, c_lo = t_lo, c
+            if lo < t_hi < hi:
+                c = self.count(t_hi)
+                if c >= k:
+                    hi, c_hi = t_hi, c
+        step = 0
+        while c_hi - c_lo > limit and _key(hi) - _key(lo) > 1:
+            step += 1
+            if self.integer:  # integer data (e.g. whole milliseconds): integer differences
+                if _one_integer(lo, hi):
+                    break
+                # an integer strictly inside: floor(lo) < t < floor(hi) (they are ≥ 2 apart)
+                t: float = float(math.floor(lo) + (math.floor(hi) - math.floor(lo)) // 2)
+            elif step % 4 == 0:
+                t = _from_key((_key(lo) + _key(hi)) // 2)
+            else:
+                # interpolate the count to land just below k, then just above: a bracket
+                target = k - limit / 4 if step % 2 else k + limit / 4
+                target = min(max(target, c_lo + 1.0), c_hi - 1.0)
+                t = lo + (hi - lo) * ((target - c_lo) / (c_hi - c_lo))
+            if not lo < t < hi:
+                t = _from_key((_key(lo) + _key(hi)) // 2)
+            c = self.count(t)
             if c >= k:
-                hi, c_hi = t_hi, c
-    integer = bool(
-        np.all(a_sorted == np.round(a_sorted)) and np.all(b_sorted == np.round(b_sorted))
-    )
-    step = 0
-    while c_hi - c_lo > limit and _key(hi) - _key(lo) > 1:
-        step += 1
-        if integer:  # integer data (e.g. whole milliseconds): differences are integers
-            if hi - lo <= 1.0:
-                break
-            t: float = float(math.floor(lo) + (math.floor(hi) - math.floor(lo)) // 2)
-            t = t if lo < t < hi else 0.5 * (lo + hi)
-        elif step % 4 == 0:
-            t = _from_key((_key(lo) + _key(hi)) // 2)
-        else:
-            # interpolate the count to land just below k, then just above: a bracket
-            target = k - limit / 4 if step % 2 else k + limit / 4
-            target = min(max(target, c_lo + 1.0), c_hi - 1.0)
-            t = lo + (hi - lo) * ((target - c_lo) / (c_hi - c_lo))
-        if not lo < t < hi:
-            t = _from_key((_key(lo) + _key(hi)) // 2)
-        c = int(kernels.count_pairwise_le(a_sorted, b_sorted, t))
-        if c >= k:
-            hi, c_hi = t, c
-        else:
-            lo, c_lo = t, c
-    if integer and hi - lo <= 1.0 and c_hi - c_lo > limit:
-        return hi  # the k-th difference is the integer hi (a tie of many pairs)
-    if _key(hi) - _key(lo) <= 1:
-        return hi
-    inside = kernels.pairwise_between(a_sorted, b_sorted, lo, hi)
-    return float(np.partition(inside, k - c_lo - 1)[k - c_lo - 1])
+                hi, c_hi = t, c
+            else:
+                lo, c_lo = t, c
+        held = [j for j in pending if c_lo < j <= c_hi]
+        if self.integer and _one_integer(lo, hi) and c_hi - c_lo > limit:
+            # integer differences: every pair in (lo, hi] is its one integer (a big tie)
+            return dict.fromkeys(held, float(math.floor(hi)))
+        if _key(hi) - _key(lo) <= 1:
+            return dict.fromkeys(held, hi)  # (lo, hi] holds one float64: hi
+        inside = kernels.pairwise_between(self.a, self.b, lo, hi)
+        index = [j - c_lo - 1 for j in held]
+        part = np.partition(inside, index)
+        return {j: float(part[i]) for j, i in zip(held, index, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -193,19 +257,14 @@ def hodges_lehmann(
         return ShiftEstimate(None, None, None)
     nm = n * m
     half = nm // 2
-    if nm % 2:
-        est = kth_pairwise_difference(a_sorted, b_sorted, half + 1)
-    else:
-        est = 0.5 * (
-            kth_pairwise_difference(a_sorted, b_sorted, half)
-            + kth_pairwise_difference(a_sorted, b_sorted, half + 1)
-        )
     _, tie_term = _rank_sum(a_sorted, b_sorted)
     total = n + m
     var_u = nm / 12.0 * ((total + 1) - (tie_term / (total * (total - 1)) if total > 1 else 0.0))
     z = normal_quantile(confidence_level)
     c = max(1, math.floor(nm / 2.0 - z * math.sqrt(max(var_u, 0.0))))
     c = min(c, (nm + 1) // 2)
-    lo = kth_pairwise_difference(a_sorted, b_sorted, c)
-    hi = kth_pairwise_difference(a_sorted, b_sorted, nm + 1 - c)
+    middle = [half + 1] if nm % 2 else [half, half + 1]
+    # the estimate's ranks and both CI ranks in one search (one sample, shared listings)
+    *centre, lo, hi = kth_pairwise_differences(a_sorted, b_sorted, [*middle, c, nm + 1 - c])
+    est = centre[0] if nm % 2 else 0.5 * (centre[0] + centre[1])
     return ShiftEstimate(float(est), lo, hi)

@@ -291,6 +291,47 @@ def matched_difference(
     )
 
 
+def ks_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """The two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| of non-empty samples.
+
+    `scipy.stats.ks_2samp(a, b).statistic`, computed as scipy does (both ECDFs at every
+    pooled value, two binary searches), without its p-value; a sorted sample (the
+    x-sorted rows of a brush) costs no sort.
+    """
+    a, b = _sorted(a), _sorted(b)
+    pooled = np.concatenate([a, b])
+    cdf_diff = np.searchsorted(a, pooled, side="right") / len(a) - np.searchsorted(
+        b, pooled, side="right"
+    ) / len(b)
+    return float(max(min(max(-cdf_diff.min(), 0.0), 1.0), cdf_diff.max()))
+
+
+def _sorted(x: np.ndarray) -> np.ndarray:
+    """x itself when already ascending (O(n) check), else a sorted copy."""
+    return x if len(x) < 2 or bool(np.all(x[1:] >= x[:-1])) else np.sort(x)
+
+
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks of x, ties given their mean rank (`scipy.stats.rankdata`'s default)."""
+    n = len(x)
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    sizes = np.diff(np.append(starts, n))
+    mean_rank = starts + (sizes + 1) / 2.0
+    ranks = np.empty(n, dtype=np.float64)
+    ranks[order] = np.repeat(mean_rank, sizes)
+    return ranks
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's ρ of paired x and y: `scipy.stats.spearmanr(x, y).statistic` (NaN when
+    either is constant), as scipy computes it (Pearson's r of the average ranks)."""
+    if len(x) < 2 or np.all(x == x[0]) or np.all(y == y[0]):
+        return math.nan
+    return float(np.corrcoef(np.vstack([average_ranks(x), average_ranks(y)]))[1, 0])
+
+
 @dataclass(frozen=True)
 class Confounding:
     """Whether x differs between the runs enough, and matters enough, to confound."""
@@ -324,8 +365,6 @@ def confounding(
         `confounded` when (KS distance > 0.1 or |SMD| > 0.1) and |Spearman ρ| > 0.1 of
         value vs x on the pooled requests; `note` then says so and suggests `match`.
     """
-    from scipy import stats as sps
-
     va, xa = np.asarray(a_values, float).ravel(), np.asarray(a_x, float).ravel()
     vb, xb = np.asarray(b_values, float).ravel(), np.asarray(b_x, float).ravel()
     ka = ~np.isnan(va) & ~np.isnan(xa)
@@ -333,11 +372,11 @@ def confounding(
     xa, xb, va, vb = xa[ka], xb[kb], va[ka], vb[kb]
     if len(xa) < 2 or len(xb) < 2:
         return Confounding(False, math.nan, math.nan, math.nan, None)
-    ks = float(sps.ks_2samp(xa, xb, method="asymp").statistic)
+    ks = ks_distance(xa, xb)
     spread = math.sqrt((float(np.var(xa, ddof=1)) + float(np.var(xb, ddof=1))) / 2.0)
     smd = (float(np.mean(xb)) - float(np.mean(xa))) / spread if spread > 0 else 0.0
     pooled_x, pooled_v = np.concatenate([xa, xb]), np.concatenate([va, vb])
-    rho = float(sps.spearmanr(pooled_x, pooled_v).statistic) if np.ptp(pooled_x) > 0 else 0.0
+    rho = spearman(pooled_x, pooled_v) if np.ptp(pooled_x) > 0 else 0.0
     if not math.isfinite(rho):
         rho = 0.0
     confounded = (ks > KS_BOUND or abs(smd) > SMD_BOUND) and abs(rho) > CORRELATION_BOUND

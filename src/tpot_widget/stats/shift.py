@@ -129,8 +129,8 @@ def shift_function(
         )
     rng = bs.make_rng(random_state)
     seeds_a, seeds_b = bs.draw_seeds(rng), bs.draw_seeds(rng)
-    qa = np.quantile(xa, qs)
-    qb = np.quantile(xb, qs)
+    qa = np.array([bs.quantile_sorted(xa, q) for q in qs])  # np.quantile, bit for bit
+    qb = np.array([bs.quantile_sorted(xb, q) for q in qs])
     diff = qb - qa
     reps = quantile_replicates(xb, qs, n_resamples, seeds_b) - quantile_replicates(
         xa, qs, n_resamples, seeds_a
