@@ -52,6 +52,30 @@ def test_quantile_of_sorted_replicates_equals_numpy() -> None:
             assert bootstrap.quantile_sorted(xs, q) == np.quantile(x, q)
 
 
+def test_interval_of_unsorted_replicates_equals_that_of_sorted_ones() -> None:
+    """`interval` partitions instead of sorting: the same endpoints, to the bit, for BCa and
+    percentile, θ̂ inside, outside and on replicates, ties, constants and NaN."""
+    rng = np.random.default_rng(13)
+    cases = [rng.lognormal(size=9999), np.round(rng.normal(size=9999), 1), rng.normal(size=7)]
+    cases += [np.full(50, 2.5), np.append(rng.normal(size=99), np.nan)]
+    for reps in cases:
+        finite = reps[np.isfinite(reps)]
+        for theta in (float(np.median(finite)), float(finite[3]), -10.0, 10.0, float("nan")):
+            for method in ("BCa", "percentile"):
+                for level in (0.5, 0.95, 0.999):
+                    for accel in (0.0, 0.1, -0.3):
+                        got = bootstrap.interval(reps, theta, level, method, lambda a=accel: a)
+                        want = bootstrap._interval_sorted(
+                            np.sort(reps), theta, level, method, lambda a=accel: a
+                        )
+                        assert got == want or np.array_equal(got, want, equal_nan=True), (
+                            theta,
+                            method,
+                            level,
+                            accel,
+                        )
+
+
 @pytest.mark.parametrize("statistic", STATISTICS)
 def test_closed_form_jackknife_equals_leave_one_out(statistic: str) -> None:
     for x in samples():

@@ -10,7 +10,10 @@ attainment and the notes.
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -234,6 +237,10 @@ def compute(
         _pooled_sample(u, runs, selection, lean) if arm else runs[0]
         for u, runs, arm in zip(units, parts, is_arm, strict=True)
     ]
+    # the shift functions need only the samples and seeds: drawn on another core meanwhile
+    shift_functions = (
+        None if lean or not shift else _background().submit(_shift_entries, units, p, samples, seeds)
+    )
     # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
         None if arm else _single_estimate(u, x, s, stat, p, selection, need)
@@ -310,9 +317,23 @@ def compute(
         notes=tuple(notes_.general_notes(units, p, estimates, warm_up) + notes),
         slo=slo,
         warm_up=warm_up,
-        shift_function=() if lean or not shift else _shift_entries(units, p, samples, seeds),
+        shift_function=() if shift_functions is None else shift_functions.result(),
         draws=tuple(draws),
     )
+
+
+_BACKGROUND: tuple[int, ThreadPoolExecutor] | None = None  # (its process, the thread)
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """One thread for work a comparison overlaps with its own (its kernels release the GIL);
+    created on first use, and again in a forked child (which inherits no threads)."""
+    global _BACKGROUND
+    with _BACKGROUND_LOCK:
+        if _BACKGROUND is None or _BACKGROUND[0] != os.getpid():
+            _BACKGROUND = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="tpot-compare"))
+        return _BACKGROUND[1]
 
 
 def _shift_entries(

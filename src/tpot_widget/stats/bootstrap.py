@@ -99,10 +99,14 @@ def _bca_levels(
     reps: np.ndarray, theta_hat: float, alpha: float, accel: float
 ) -> tuple[float, float]:
     """Adjusted percentile levels (alpha_1, alpha_2) of BCa; `reps` must be sorted."""
-    b = len(reps)
     below = int(
         np.searchsorted(reps, theta_hat, "left") + np.searchsorted(reps, theta_hat, "right")
     )
+    return _bca_adjusted(below, len(reps), alpha, accel)
+
+
+def _bca_adjusted(below: int, b: int, alpha: float, accel: float) -> tuple[float, float]:
+    """BCa's levels from `below` = #(reps < θ̂) + #(reps ≤ θ̂) of b replicates."""
     # scipy gives NaN when every replicate lies on one side; clip to stay finite.
     p = min(max(below / (2.0 * b), 0.5 / b), 1.0 - 0.5 / b)
     z0 = _NORMAL.inv_cdf(p)
@@ -125,8 +129,36 @@ def interval(
     method: str,
     accel: Callable[[], float],
 ) -> tuple[float, float]:
-    """The CI from replicates; `accel` is called only for BCa (jackknife is lazy)."""
-    ordered = np.sort(reps)  # one sort serves z0's counts and both quantiles
+    """The CI from replicates; `accel` is called only for BCa (jackknife is lazy).
+
+    The replicates are not sorted: BCa's z0 counts them and the two percentiles read the
+    four order statistics they need after one partition (the sorted replicates' values).
+    NaN in the replicates or theta takes the sorted path, whose order puts NaN last.
+    """
+    reps = np.asarray(reps, dtype=np.float64)
+    smallest, largest = float(reps.min()), float(reps.max())
+    if math.isnan(smallest + largest) or math.isnan(theta_hat):
+        return _interval_sorted(np.sort(reps), theta_hat, confidence_level, method, accel)
+    if smallest == largest:  # constant data: a zero-width interval
+        return smallest, smallest
+    alpha = (1.0 - confidence_level) / 2.0
+    if method == "BCa":
+        below = int(np.count_nonzero(reps < theta_hat) + np.count_nonzero(reps <= theta_hat))
+        a1, a2 = _bca_adjusted(below, len(reps), alpha, accel())
+    else:
+        a1, a2 = alpha, 1.0 - alpha
+    ordered = np.partition(reps, _quantile_ranks(len(reps), (a1, a2)))
+    return quantile_sorted(ordered, a1), quantile_sorted(ordered, a2)
+
+
+def _interval_sorted(
+    ordered: np.ndarray,
+    theta_hat: float,
+    confidence_level: float,
+    method: str,
+    accel: Callable[[], float],
+) -> tuple[float, float]:
+    """`interval` of sorted replicates."""
     if ordered[0] == ordered[-1]:  # constant data: a zero-width interval
         return float(ordered[0]), float(ordered[0])
     alpha = (1.0 - confidence_level) / 2.0
@@ -135,6 +167,19 @@ def interval(
     else:
         a1, a2 = alpha, 1.0 - alpha
     return quantile_sorted(ordered, a1), quantile_sorted(ordered, a2)
+
+
+def _quantile_ranks(n: int, qs: Sequence[float]) -> list[int]:
+    """The 0-based order statistics `quantile_sorted(x, q)` reads, for each q."""
+    ranks = set()
+    for q in qs:
+        h = (n - 1) * q
+        if h >= n - 1:
+            ranks.add(n - 1)
+        else:
+            j = math.floor(h)
+            ranks.update((j, min(j + 1, n - 1)))
+    return sorted(ranks)
 
 
 def quantile_sorted(x_sorted: np.ndarray, q: float) -> float:

@@ -280,7 +280,7 @@ def count_pairwise_le(a_sorted: np.ndarray, b_sorted: np.ndarray, t: float) -> i
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil: the shift function draws beside the other statistics
 def joint_order_statistic_replicates(
     x_sorted: np.ndarray, ranks: np.ndarray, n_resamples: int, seeds: np.ndarray
 ) -> np.ndarray:
