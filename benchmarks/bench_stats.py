@@ -4,15 +4,22 @@ Difference of medians of two runs, 9999 resamples, 95 % CI. scipy runs in a subp
 with a 60 s limit (what exceeds it is reported as skipped). Ours: the widget's path,
 `Comparer.compare(token_range=...)` on a brush selecting ~90 % of the rows (so the selection
 is rebuilt, sorted, every call), BCa; and the cold one-call `compare()` on raw arrays
-(full sort, no pre-sorting). Run: .venv/bin/python benchmarks/bench_stats.py [--quick]
+(full sort, no pre-sorting). First, a widget brush on the demo runs (the full compare: shift
+function, Hodges–Lehmann, confound check), side by side with another git revision
+(`--against main`: run from a temporary worktree) and whether both give the same numbers.
+Run: .venv/bin/python benchmarks/bench_stats.py [--quick] [--against REV] [--brush-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -95,10 +102,106 @@ def seconds(text: str) -> float | None:
     return float(text[:-2]) if text.endswith(" s") and not text.startswith(">") else None
 
 
+#: Demo requests per run of the widget brush rows.
+BRUSH_SIZES = (10_000, 100_000, 1_000_000)
+#: The brushes, cycled (each call sees a new token range, as while dragging).
+DEMO_BRUSHES = [(100 + 5 * i, 400 + 7 * i) for i in range(30)]
+
+
+def demo_brush(n: int, rounds: int) -> dict[str, object]:
+    """Per-brush ms of `Comparer.compare(token_range=...)` on `demo_runs(n)` (what the widget
+    computes on a brush) and a digest of every brush's stats dict (same digest: same numbers)."""
+    from tpot_widget.comparison import Comparer
+    from tpot_widget.demo import demo_runs
+    from tpot_widget.stats import warm_up
+
+    warm_up()
+    comparer = Comparer(demo_runs(n))
+    for brush in DEMO_BRUSHES[:3]:
+        comparer.compare(token_range=brush)
+    digest = hashlib.sha256()
+    times = []
+    for r in range(rounds):
+        for brush in DEMO_BRUSHES:
+            start = time.perf_counter()
+            comparison = comparer.compare(token_range=brush)
+            times.append((time.perf_counter() - start) * 1e3)
+            if r == 0:
+                digest.update(json.dumps(comparison.to_dict(), sort_keys=True).encode())
+    times.sort()
+    return {
+        "n": n,
+        "median": statistics.median(times),
+        "p90": times[int(0.9 * (len(times) - 1))],
+        "digest": digest.hexdigest()[:12],
+    }
+
+
+def _brush_rows(sizes: tuple[int, ...], pythonpath: str | None) -> list[dict[str, object]]:
+    """`demo_brush` of each size in a fresh process (with `pythonpath` first: another revision)."""
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = pythonpath
+    here = str(Path(__file__).resolve().parent)
+    rows = []
+    for n in sizes:
+        code = (
+            f"import sys, json; sys.path.insert(0, {here!r}); import bench_stats as b; "
+            f"print(json.dumps(b.demo_brush({n}, {2 if n <= 100_000 else 1})))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def brush_side_by_side(against: str | None, sizes: tuple[int, ...] = BRUSH_SIZES) -> None:
+    """The widget's brush, this tree and (optionally) revision `against`, alternately."""
+    print("Widget brush: Comparer.compare(token_range=...) on demo_runs(n), the full comparison")
+    print("(median of the 30 brushes, BCa, 9999 resamples; ms per brush, median / p90)")
+    other: list[dict[str, object]] = []
+    if against is not None:
+        repo = Path(__file__).resolve().parent.parent
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / "tree"
+            subprocess.run(
+                ["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), against],
+                check=True,
+                capture_output=True,
+            )
+            try:
+                other = _brush_rows(sizes, str(tree / "src"))
+            finally:
+                subprocess.run(
+                    ["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
+                    check=False,
+                    capture_output=True,
+                )
+    ours = _brush_rows(sizes, None)
+    header = f"{'n/run':>9} | {against or '-':>14} | {'this tree':>14} | same numbers"
+    print(header)
+    print("-" * len(header))
+    for i, row in enumerate(ours):
+        them = other[i] if other else None
+        theirs = f"{them['median']:.1f} / {them['p90']:.1f}" if them else "-"
+        same = "-" if them is None else ("yes" if them["digest"] == row["digest"] else "NO")
+        print(
+            f"{row['n']:>9,} | {theirs:>14} | {row['median']:>6.1f} / {row['p90']:<5.1f} | {same}"
+        )
+    print("same numbers: every brush's stats dict (JSON) identical between the two trees.\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip scipy at n >= 100k")
+    parser.add_argument("--against", help="also time the widget brush on this git revision")
+    parser.add_argument("--brush-only", action="store_true", help="only the widget brush rows")
     args = parser.parse_args()
+
+    brush_side_by_side(args.against)
+    if args.brush_only:
+        return
 
     import numba
 

@@ -238,9 +238,9 @@ def compute(
         for u, runs, arm in zip(units, parts, is_arm, strict=True)
     ]
     # the shift functions need only the samples and seeds: drawn on another core meanwhile
-    shift_functions = (
-        None if lean or not shift else _background().submit(_shift_entries, units, p, samples, seeds)
-    )
+    shift_functions = None
+    if not lean and shift:
+        shift_functions = _background().submit(_shift_entries, units, p, samples, seeds)
     # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
         None if arm else _single_estimate(u, x, s, stat, p, selection, need)
