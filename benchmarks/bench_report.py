@@ -24,7 +24,7 @@ from playwright.sync_api import Route, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from e2e.lab import launch_chromium  # noqa: E402  (the e2e helpers live in tests/)
+from e2e.lab import REPORT_VIEWS_DRAWN_JS, launch_chromium  # noqa: E402  (the e2e helpers live in tests/)
 from factories import make_run  # noqa: E402
 
 from tpot_widget.report import write_html  # noqa: E402
@@ -36,24 +36,17 @@ TIMEOUT_MS = 120_000
 #: JS: the report has drawn every plot and shows its statistics. Written for both reports, the
 #: plotly-figure one (div.plot[data-rendered]) and the one running the widget's views (every
 #: view's box holds a drawn plot or a note, the panel's rows carry their numbers).
-READY_JS = """
-() => {
+READY_JS = f"""
+() => {{
   const old = Array.from(document.querySelectorAll('div.plot'));
-  if (old.length > 0) {
+  if (old.length > 0) {{
     return old.every((p) => p.getAttribute('data-rendered') === 'true'
       && p.querySelector('svg.main-svg'));
-  }
+  }}
   const root = document.querySelector('.tpot-widget');
-  if (!root) return false;
-  const views = Array.from(root.querySelectorAll('.tpot-view'));
-  const drawn = views.every((v) => {
-    const plot = v.querySelector('.tpot-plot');
-    return (plot.hidden && v.querySelector('.tpot-view-note').textContent !== '')
-      || plot.querySelector('svg.main-svg') !== null;
-  });
-  const rows = root.querySelectorAll('[data-testid="stat-run"][data-estimate]');
-  return views.length > 0 && drawn && rows.length > 0;
-}
+  return root !== null && ({REPORT_VIEWS_DRAWN_JS.strip()})(root)
+    && root.querySelectorAll('[data-testid="stat-run"][data-estimate]').length > 0;
+}}
 """
 
 

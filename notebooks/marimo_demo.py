@@ -19,8 +19,9 @@ def _():
 
     from tpot_widget import TPOTCompare
     from tpot_widget.demo import demo_runs
+    from tpot_widget.tables import markdown_table
 
-    return TPOTCompare, demo_runs, html, json, mo
+    return TPOTCompare, demo_runs, html, json, markdown_table, mo
 
 
 @app.cell
@@ -48,7 +49,7 @@ def _(TPOTCompare, demo_runs, mo):
 
 
 @app.cell
-def _(html, json, mo, w):
+def _(html, json, markdown_table, mo, w):
     # Reading `w` makes this cell reactive: it runs again whenever the widget changes.
     stats = w.widget.stats
     token_range = stats["token_range"]
@@ -60,32 +61,12 @@ def _(html, json, mo, w):
             f"{'−∞' if lo is None else f'{lo:.0f}'} to {'∞' if hi is None else f'{hi:.0f}'} "
             "output tokens"
         )
-
-    def _ms(value):
-        return "–" if value is None else f"{value * 1000:.2f} ms"
-
-    rows = [
-        f"| {r['name']} | {r['n']} | {_ms(r['estimate'])} | "
-        f"{_ms(r['ci_low'])} … {_ms(r['ci_high'])} |"
-        for r in stats["runs"]
-    ]
-    verdicts = [
-        f"- **{d['name']}** vs baseline: {_ms(d['estimate'])} ({d['verdict']})"
-        for d in stats["differences"]
-    ]
     # The same numbers as data for scripts and the browser test (escaped: names are text).
     payload = html.escape(json.dumps(stats, allow_nan=False), quote=True)
     mo.vstack(
         [
-            mo.md(
-                f"### Python's `w.stats`: {selected}\n\n"
-                f"{stats['statistic']} of `{stats['dimension']}` with "
-                f"{stats['confidence_level']:.0%} bootstrap CIs\n\n"
-                "| run | requests | estimate | CI |\n|---|---|---|---|\n"
-                + "\n".join(rows)
-                + "\n\n"
-                + "\n".join(verdicts)
-            ),
+            # the table `tpot-compare --format markdown` prints, from the same dict
+            mo.md(f"### Python's `w.stats`: {selected}\n\n{markdown_table(stats)}"),
             mo.Html(f'<div data-testid="python-stats" data-stats="{payload}" hidden></div>'),
         ]
     )

@@ -20,8 +20,9 @@ def _():
 
     from tpot_widget import TPOTCompare
     from tpot_widget.demo import demo_sweeps
+    from tpot_widget.tables import markdown_table
 
-    return TPOTCompare, demo_sweeps, html, json, mo
+    return TPOTCompare, demo_sweeps, html, json, markdown_table, mo
 
 
 @app.cell
@@ -68,36 +69,16 @@ def _(picker, widget):
 
 
 @app.cell
-def _(html, json, mo, w):
+def _(html, json, markdown_table, mo, w):
     # Reading `w` makes this cell reactive: it runs again whenever the widget changes.
     stats = w.widget.stats
     level = w.widget.load_level
-
-    def _ms(value):
-        return "–" if value is None else f"{value * 1000:.2f} ms"
-
-    rows = [
-        f"| {r['name']} | {r['n']} | {_ms(r['estimate'])} | "
-        f"{_ms(r['ci_low'])} … {_ms(r['ci_high'])} |"
-        for r in stats["runs"]
-    ]
-    verdicts = [
-        f"- **{d['name']}** vs baseline: {_ms(d['estimate'])} ({d['verdict']})"
-        for d in stats["differences"]
-    ]
     # The same numbers as data for scripts and the browser test (escaped: names are text).
     payload = html.escape(json.dumps({"load_level": level, "stats": stats}), quote=True)
     mo.vstack(
         [
-            mo.md(
-                f"### Python's `w.stats` at load level {level}\n\n"
-                f"{stats['statistic']} of `{stats['dimension']}` with "
-                f"{stats['confidence_level']:.0%} bootstrap CIs\n\n"
-                "| configuration | requests | estimate | CI |\n|---|---|---|---|\n"
-                + "\n".join(rows)
-                + "\n\n"
-                + "\n".join(verdicts)
-            ),
+            # the table `tpot-compare --format markdown` prints, from the same dict
+            mo.md(f"### Python's `w.stats` at load level {level}\n\n{markdown_table(stats)}"),
             mo.Html(f'<div data-testid="python-stats" data-stats="{payload}" hidden></div>'),
         ]
     )

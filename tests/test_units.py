@@ -16,21 +16,25 @@ from tpot_widget.comparison import Comparer
 from tpot_widget.units import Values, as_units
 
 
+def _runs_folder(factory: pytest.TempPathFactory, names: list[str], n: int) -> Path:
+    """A folder holding one Parquet run of `n` requests per name (file "<name>.parquet",
+    spaces as "-"; seeded by position), as a sweep or a repeated benchmark leaves them."""
+    path = factory.mktemp("runs")
+    for seed, name in enumerate(names):
+        make_run(name, n, seed=seed).to_parquet(path / f"{name.replace(' ', '-')}.parquet")
+    return path
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding 12 runs (Parquet), as a sweep or a repeated benchmark leaves them."""
-    path = tmp_path_factory.mktemp("twelve")
-    for i in range(12):
-        make_run(f"run {i:02d}", 40, seed=i).to_parquet(path / f"run-{i:02d}.parquet")
-    return path
+    """12 runs, "run 00" to "run 11"."""
+    return _runs_folder(tmp_path_factory, [f"run {i:02d}" for i in range(12)], 40)
 
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("three")
-    for i in range(3):
-        make_run(f"c{i}", 60, seed=i).to_parquet(path / f"c{i}.parquet")
-    return path
+    """3 runs, "c0" to "c2"."""
+    return _runs_folder(tmp_path_factory, [f"c{i}" for i in range(3)], 60)
 
 
 def test_each_kind_of_argument() -> None:

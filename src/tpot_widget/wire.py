@@ -94,7 +94,21 @@ class RunDict(TypedDict):
     between_run_share: float | None
 
 
-class DifferenceDict(TypedDict):
+class _AgainstBaselineKeys(TypedDict):
+    """What every comparison with the baseline reports: the relative difference (b / a − 1)
+    with its CI, the p-value, the Holm-adjusted p-value and the verdict."""
+
+    relative: float | None
+    relative_ci_low: float | None
+    relative_ci_high: float | None
+    p_value: float | None
+    #: Holm-adjusted across the comparison's differences (in a sweep comparison: across every
+    #: compared level and configuration).
+    p_value_adjusted: float | None
+    verdict: Verdict
+
+
+class DifferenceDict(_AgainstBaselineKeys):
     """One non-baseline run against the baseline: `Difference.to_dict()`."""
 
     name: str
@@ -102,12 +116,6 @@ class DifferenceDict(TypedDict):
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    relative: float | None
-    relative_ci_low: float | None
-    relative_ci_high: float | None
-    p_value: float | None
-    p_value_adjusted: float | None
-    verdict: Verdict
     prob_faster: float | None
     hl_estimate: float | None
     hl_ci_low: float | None
@@ -300,7 +308,7 @@ class CurveDict(TypedDict):
     points: list[CurvePointDict]
 
 
-class LevelDifferencePointDict(TypedDict):
+class LevelDifferencePointDict(_AgainstBaselineKeys):
     """A non-baseline configuration against the baseline at one of its levels."""
 
     level: LoadDict
@@ -309,13 +317,6 @@ class LevelDifferencePointDict(TypedDict):
     difference: float | None
     difference_ci_low: float | None
     difference_ci_high: float | None
-    relative: float | None
-    relative_ci_low: float | None
-    relative_ci_high: float | None
-    p_value: float | None
-    #: Holm-adjusted across every compared level and configuration of the sweep comparison.
-    p_value_adjusted: float | None
-    verdict: Verdict
     #: True when the baseline did not run this level (interpolated between its neighbours).
     interpolated: bool
 

@@ -59,6 +59,19 @@ WIDGET_SETTLED_JS = """
 }
 """
 
+#: JS on a `.tpot-widget` root of an offline report: it has views and each view's box holds a
+#: drawn plot or, where the report cannot draw that view, a note saying why.
+REPORT_VIEWS_DRAWN_JS = """
+(root) => {
+  const views = Array.from(root.querySelectorAll('.tpot-view'));
+  return views.length > 0 && views.every((v) => {
+    const plot = v.querySelector('.tpot-plot');
+    return (plot.hidden && v.querySelector('.tpot-view-note').textContent !== '')
+      || plot.querySelector('svg.main-svg') !== null;
+  });
+}
+"""
+
 #: JS: the page's last widget is settled (`WIDGET_SETTLED_JS`), or the traceback of a cell
 #: that failed before any widget rendered.
 _WIDGET_READY_JS = f"""

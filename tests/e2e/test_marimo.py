@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,8 @@ class MarimoApp:
 
 
 def python_stats(page: Page) -> dict[str, Any] | None:
-    """`w.stats` as the reactive cell last rendered it; None while marimo re-renders it."""
+    """What the reactive cell last rendered as JSON (`w.stats`; in the sweep app
+    {"load_level", "stats"}); None while marimo re-renders it."""
     element = page.locator('[data-testid="python-stats"]')
     if element.count() != 1:
         return None
@@ -65,6 +67,24 @@ def wait_python_stats(page: Page, condition: Any, what: str) -> dict[str, Any]:
     """Poll the reactive cell's `w.stats` until `condition(stats)` holds."""
     return wait_until(lambda: (s := python_stats(page)) is not None and condition(s) and s,
                       WAIT_S, what)  # fmt: skip
+
+
+@contextmanager
+def open_app(browser: Browser, server: MarimoServer, name: str) -> Iterator[tuple[Page, Locator]]:
+    """The server's app open in a fresh browser context, its widget settled (a screenshot
+    `name` if it does not get there); the context is closed after."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        try:
+            page.goto(server.url, wait_until="domcontentloaded")
+            root = wait_for_marimo_widget(page, server)
+        except BaseException:
+            print("screenshot:", screenshot_on_failure(page, name))
+            raise
+        yield page, root
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -80,19 +100,9 @@ def marimo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MarimoSe
 @pytest.fixture(scope="module")
 def marimo_module(browser: Browser, marimo_server: MarimoServer) -> Iterator[MarimoApp]:
     """The app open in a fresh browser context, its widget rendered with settled numbers."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
-        try:
-            page.goto(marimo_server.url, wait_until="domcontentloaded")
-            root = wait_for_marimo_widget(page, marimo_server)
-        except BaseException:
-            print("screenshot:", screenshot_on_failure(page, "marimo-setup"))
-            raise
+    with open_app(browser, marimo_server, "marimo-setup") as (page, root):
         runs = demo_runs()  # what the notebook compares: demo_runs() with its defaults
         yield MarimoApp(page, root, marimo_server, runs, compare(*runs).to_dict())
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -193,33 +203,16 @@ def test_reset_in_marimo(marimo_app: MarimoApp) -> None:
 SWEEPS_APP = NOTEBOOK.parent / "marimo_sweeps.py"
 
 
-def python_sweep_state(page: Page) -> dict[str, Any] | None:
-    """{"load_level", "stats"} as the reactive cell last rendered them (None meanwhile)."""
-    element = page.locator('[data-testid="python-stats"]')
-    if element.count() != 1:
-        return None
-    raw = element.get_attribute("data-stats")
-    return None if raw is None else json.loads(raw)
-
-
 @pytest.fixture(scope="module")
 def sweeps_app(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Page, Locator]]:
     """`marimo run notebooks/marimo_sweeps.py` open in a page, its widget settled."""
     server = MarimoServer.start(SWEEPS_APP, tmp_path_factory.mktemp("marimo-sweeps"))
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        page = context.new_page()
-        try:
-            page.goto(server.url, wait_until="domcontentloaded")
-            root = wait_for_marimo_widget(page, server)
-        except BaseException:
-            print("screenshot:", screenshot_on_failure(page, "marimo-sweeps-setup"))
-            raise
-        yield page, root
+        with open_app(browser, server, "marimo-sweeps-setup") as (page, root):
+            yield page, root
     finally:
-        context.close()
         server.stop()
 
 
@@ -235,7 +228,7 @@ def test_choosing_a_level_in_marimo(sweeps_app: tuple[Page, Locator]) -> None:
     expected = expected_at(pair, 12)
     wait_until(
         lambda: (
-            (s := python_sweep_state(page)) is not None
+            (s := python_stats(page)) is not None
             and s["load_level"] == 12
             and not stats_mismatches(s["stats"], expected)
         ),

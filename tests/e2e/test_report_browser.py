@@ -25,7 +25,7 @@ from tpot_widget.display import short_labels
 from tpot_widget.report import write_html
 from tpot_widget.tables import markdown_table
 
-from .lab import index_builder
+from .lab import REPORT_VIEWS_DRAWN_JS, index_builder
 
 pytestmark = pytest.mark.e2e
 
@@ -36,19 +36,12 @@ TIME_RANGE = (20.0, 400.0)
 SLO = {"time_per_output_token": 0.03, "time_to_first_token": 0.5}
 
 #: JS: the report is drawn: every view's box holds a drawn plot or a note, the panel its rows.
-READY_JS = """
-() => {
+READY_JS = f"""
+() => {{
   const root = document.querySelector('.tpot-widget');
-  if (!root) return false;
-  const views = Array.from(root.querySelectorAll('.tpot-view'));
-  const drawn = views.every((v) => {
-    const plot = v.querySelector('.tpot-plot');
-    return (plot.hidden && v.querySelector('.tpot-view-note').textContent !== '')
-      || plot.querySelector('svg.main-svg') !== null;
-  });
-  return views.length > 0 && drawn
+  return root !== null && ({REPORT_VIEWS_DRAWN_JS.strip()})(root)
     && root.querySelectorAll('[data-testid="stat-run"]').length > 0;
-}
+}}
 """
 
 #: node: the views js/views/registry.ts registers, in order (bundled by esbuild): id and
