@@ -19,9 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,6 +28,7 @@ import numpy as np
 
 from . import params, stats
 from ._finite import clean
+from ._threads import ProcessThreads
 from .comparison.engine import Unit, compute, prepare_unit
 from .comparison.results import Comparison, Difference, Draws, RunEstimate, verdict
 from .comparison.selection import Selection, in_range
@@ -47,21 +46,8 @@ __all__ = ["SweepComparer", "compare_sweeps"]
 #: Threads computing load levels at once: the engine's order-statistic kernel releases the
 #: GIL, so levels run in parallel on several cores (1 = one after the other).
 LEVEL_WORKERS = max(1, min(4, os.cpu_count() or 1))
-_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, the pool)
-_POOL_LOCK = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    """The threads shared by every SweepComparer of this process (created on first use; a
-    forked child, which inherits no threads, makes its own)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None or _POOL[0] != os.getpid():
-            _POOL = (
-                os.getpid(),
-                ThreadPoolExecutor(LEVEL_WORKERS, thread_name_prefix="tpot-sweep"),
-            )
-        return _POOL[1]
+#: The threads shared by every SweepComparer of this process.
+_POOL = ProcessThreads(LEVEL_WORKERS, "tpot-sweep")
 
 
 #: Draws per level behind the max-load interval (at most; fewer when n_resamples is lower).
@@ -304,7 +290,7 @@ class SweepComparer:
 
         # a shared Generator is drawn from in order: no threads then
         parallel = LEVEL_WORKERS > 1 and not isinstance(random_state, np.random.Generator)
-        results = list(_pool().map(run, jobs)) if parallel else [run(job) for job in jobs]
+        results = list(_POOL.get().map(run, jobs)) if parallel else [run(job) for job in jobs]
         estimates: dict[tuple[int, Load], tuple[RunEstimate, Draws]] = {}
         directs: dict[tuple[int, Load], Difference] = {}
         for (level, group), c in zip(jobs, results, strict=True):

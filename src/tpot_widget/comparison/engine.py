@@ -10,10 +10,7 @@ attainment and the notes.
 from __future__ import annotations
 
 import dataclasses
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -21,6 +18,7 @@ import numpy as np
 
 from .. import params, stats
 from .._finite import clean
+from .._threads import ProcessThreads
 from ..arm import Arm
 from ..params import DEFAULTS, Parameters, Range
 from ..run import Run
@@ -240,7 +238,7 @@ def compute(
     # the shift functions need only the samples and seeds: drawn on another core meanwhile
     shift_functions = None
     if not lean and shift:
-        shift_functions = _background().submit(_shift_entries, units, p, samples, seeds)
+        shift_functions = _BACKGROUND.get().submit(_shift_entries, units, p, samples, seeds)
     # an arm's estimate is run-level: its pooled request-level bootstrap would go unused
     singles = [
         None if arm else _single_estimate(u, x, s, stat, p, selection, need)
@@ -322,18 +320,8 @@ def compute(
     )
 
 
-_BACKGROUND: tuple[int, ThreadPoolExecutor] | None = None  # (its process, the thread)
-_BACKGROUND_LOCK = threading.Lock()
-
-
-def _background() -> ThreadPoolExecutor:
-    """One thread for work a comparison overlaps with its own (its kernels release the GIL);
-    created on first use, and again in a forked child (which inherits no threads)."""
-    global _BACKGROUND
-    with _BACKGROUND_LOCK:
-        if _BACKGROUND is None or _BACKGROUND[0] != os.getpid():
-            _BACKGROUND = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="tpot-compare"))
-        return _BACKGROUND[1]
+#: One thread for work a comparison overlaps with its own (its kernels release the GIL).
+_BACKGROUND = ProcessThreads(1, "tpot-compare")
 
 
 def _shift_entries(
