@@ -32,6 +32,7 @@ from ._finite import clean
 
 if TYPE_CHECKING:
     from .run import Run
+    from .wire import LoadDict
 
 __all__ = ["KINDS", "Achieved", "Load", "LoadKind", "measure_achieved"]
 
@@ -125,7 +126,7 @@ class Load:
         assert self.value is not None
         return f"{self.kind} {self.value:g}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> LoadDict:
         """JSON-safe: {"kind", "value"} (value None for throughput)."""
         return {"kind": self.kind, "value": self.value}
 

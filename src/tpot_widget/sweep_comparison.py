@@ -40,6 +40,7 @@ from .stats import level_draws, load_curves, pareto
 from .stats.saturation import SATURATED_BELOW
 from .sweep import Sweep, load_sweep, named_apart
 from .sweep_results import Crossing, LevelRow, MaxLoad, ParetoPoint, SweepComparison
+from .wire import CrossingStatus, MaxLoadStatus
 
 __all__ = ["SweepComparer", "compare_sweeps"]
 
@@ -55,13 +56,13 @@ _POOL = ProcessThreads(LEVEL_WORKERS, "tpot-sweep")
 #: (≈ 1% of the interval's width) from draw to draw; exact Beta draws cost ~0.7 ms per 10k.
 ATTAINMENT_DRAWS = 2999
 
-_CROSSING_STATUS = {
+_CROSSING_STATUS: dict[str, CrossingStatus] = {
     "within": "within the sweep",
     "never left": "none within the sweep",
     "never inside": "not faster at the lowest level",
     "no points": "not enough data",
 }
-_MAX_LOAD_STATUS = {
+_MAX_LOAD_STATUS: dict[str, MaxLoadStatus] = {
     "within": "within the sweep",
     "never left": "always met",
     "never inside": "not reached",

@@ -14,9 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 from .load import Load
 from .params import Parameters
+from .wire import (
+    CrossingDict,
+    CrossingStatus,
+    CurvePointDict,
+    LevelDifferencePointDict,
+    MaxLoadDict,
+    MaxLoadStatus,
+    SweepParetoPointDict,
+    SweepStatsDict,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .sweep import Axis
 
 #: How `to_dict` names the load axis, by `Sweep.axis`.
 AXIS_LABELS = {"concurrency": "concurrency (requests in flight)", "rate": "request rate (req/s)"}
@@ -74,7 +87,7 @@ class LevelRow:
     relative_ci_high: float | None = None
     p_value: float | None = None
     p_value_adjusted: float | None = None
-    verdict: str | None = None
+    verdict: Verdict | None = None
     interpolated: bool = False
     served_share: float | None = None
     saturated: bool = False
@@ -87,9 +100,42 @@ class LevelRow:
         """Whether this row carries a comparison with the baseline."""
         return self.verdict is not None
 
-    def level_dict(self) -> dict[str, Any]:
-        """The level's identity, JSON-safe: {"level": {"kind", "value"}, "label", "load"}."""
-        return {"level": self.level.to_dict(), "label": str(self.level), "load": self.load}
+    def curve_point(self) -> CurvePointDict:
+        """This row as a point of the load view's curve (JSON-safe)."""
+        return {
+            "level": self.level.to_dict(),
+            "label": str(self.level),
+            "load": self.load,
+            "n": self.n,
+            "n_runs": self.n_runs,
+            "estimate": self.estimate,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "served_share": self.served_share,
+            "saturated": self.saturated,
+            "attainment": self.attainment,
+            "attainment_ci_low": self.attainment_ci_low,
+            "attainment_ci_high": self.attainment_ci_high,
+        }
+
+    def difference_point(self) -> LevelDifferencePointDict:
+        """This (compared) row against the baseline, as the load view reads it (JSON-safe)."""
+        assert self.verdict is not None, "a row not compared has no difference"
+        return {
+            "level": self.level.to_dict(),
+            "label": str(self.level),
+            "load": self.load,
+            "difference": self.difference,
+            "difference_ci_low": self.difference_ci_low,
+            "difference_ci_high": self.difference_ci_high,
+            "relative": self.relative,
+            "relative_ci_low": self.relative_ci_low,
+            "relative_ci_high": self.relative_ci_high,
+            "p_value": self.p_value,
+            "p_value_adjusted": self.p_value_adjusted,
+            "verdict": self.verdict,
+            "interpolated": self.interpolated,
+        }
 
 
 @dataclass(frozen=True)
@@ -110,11 +156,11 @@ class Crossing:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    status: str
+    status: CrossingStatus
     open_low: bool = False
     open_high: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CrossingDict:
         """JSON-safe."""
         return {
             "name": self.name,
@@ -143,12 +189,12 @@ class MaxLoad:
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
-    status: str
+    status: MaxLoadStatus
     target: float
     open_low: bool = False
     open_high: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MaxLoadDict:
         """JSON-safe."""
         return {
             "name": self.name,
@@ -190,7 +236,7 @@ class ParetoPoint:
     on_frontier: bool = False
     on_overall_frontier: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SweepParetoPointDict:
         """JSON-safe (the level as {"kind", "value"} with its label)."""
         return {
             "level": self.level.to_dict(),
@@ -255,7 +301,7 @@ class SweepComparison:
     """
 
     configurations: tuple[str, ...]
-    axis: str
+    axis: Axis
     rows: tuple[LevelRow, ...]
     crossing: tuple[Crossing, ...]
     max_load: tuple[MaxLoad, ...]
@@ -315,7 +361,7 @@ class SweepComparison:
         frame.attrs.update({"slo_target": self.slo_target, "notes": list(self.notes)})
         return frame
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SweepStatsDict:
         """Strict JSON (Python str/int/float/bool/None; never NaN or inf): the model of the
         load and Pareto views.
 
@@ -351,50 +397,43 @@ class SweepComparison:
                 "notes": [str],
         """
         p = self.parameters
-        out: dict[str, Any] = dict(p.to_dict())
         gpus_given = all(g is not None for g in self.gpus)
-        out.update(
-            {
-                "slo_target": self.slo_target,
-                "axis": {"kind": self.axis, "label": AXIS_LABELS[self.axis], "scale": "log"},
+        return {
+            **p.to_dict(),
+            "slo_target": self.slo_target,
+            "axis": {"kind": self.axis, "label": AXIS_LABELS[self.axis], "scale": "log"},
+            "configurations": [
+                {"name": name, "baseline": i == 0, "gpus": self.gpus[i]}
+                for i, name in enumerate(self.configurations)
+            ],
+            "curves": [
+                {"name": name, "points": [r.curve_point() for r in self.rows_of(name)]}
+                for name in self.configurations
+            ],
+            "differences": [
+                {
+                    "name": name,
+                    "baseline": self.baseline,
+                    "points": [r.difference_point() for r in self.rows_of(name) if r.compared],
+                }
+                for name in self.configurations[1:]
+            ],
+            "slo_line": p.slo.get(p.dimension),
+            "crossing": [c.to_dict() for c in self.crossing],
+            "max_load": [m.to_dict() for m in self.max_load],
+            "pareto": {
+                "x": "per_user",
+                "y": "per_gpu" if gpus_given else "throughput",
                 "configurations": [
-                    {"name": name, "baseline": i == 0, "gpus": self.gpus[i]}
-                    for i, name in enumerate(self.configurations)
-                ],
-                "curves": [
-                    {"name": name, "points": [_curve_point(r) for r in self.rows_of(name)]}
-                    for name in self.configurations
-                ],
-                "differences": [
                     {
                         "name": name,
-                        "baseline": self.baseline,
-                        "points": [
-                            {**r.level_dict(), **{k: getattr(r, k) for k in _COMPARED}}
-                            for r in self.rows_of(name)
-                            if r.compared
-                        ],
+                        "points": [q.to_dict() for q in self.pareto if q.config == name],
                     }
-                    for name in self.configurations[1:]
+                    for name in self.configurations
                 ],
-                "slo_line": p.slo.get(p.dimension),
-                "crossing": [c.to_dict() for c in self.crossing],
-                "max_load": [m.to_dict() for m in self.max_load],
-                "pareto": {
-                    "x": "per_user",
-                    "y": "per_gpu" if gpus_given else "throughput",
-                    "configurations": [
-                        {
-                            "name": name,
-                            "points": [q.to_dict() for q in self.pareto if q.config == name],
-                        }
-                        for name in self.configurations
-                    ],
-                },
-                "notes": list(self.notes),
-            }
-        )
-        return out
+            },
+            "notes": list(self.notes),
+        }
 
     def __repr__(self) -> str:
         p = self.parameters
@@ -417,22 +456,6 @@ class SweepComparison:
             lines.append(f"  max load {m.name}: {_load_text(m.estimate, m.ci_low, m.ci_high, m)}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-
-def _curve_point(r: LevelRow) -> dict[str, Any]:
-    return {
-        **r.level_dict(),
-        "n": r.n,
-        "n_runs": r.n_runs,
-        "estimate": r.estimate,
-        "ci_low": r.ci_low,
-        "ci_high": r.ci_high,
-        "served_share": r.served_share,
-        "saturated": r.saturated,
-        "attainment": r.attainment,
-        "attainment_ci_low": r.attainment_ci_low,
-        "attainment_ci_high": r.attainment_ci_high,
-    }
 
 
 def _load_text(
