@@ -133,6 +133,15 @@ def test_a_run_and_its_parquet_copy_count_once(tmp_path: Path) -> None:
     assert [r.name for r in arm] == ["cfg run 1", "cfg run 2"]
 
 
+def test_runs_whose_requests_differ_only_in_their_errors_are_both_kept() -> None:
+    """The errors are part of the requests: other messages, or other requests failing."""
+    base = make_run("r", 200, seed=1, error_rate=0.1)
+    other_text = make_run("r", 200, seed=1, error_rate=0.1, error_text="timeout")
+    assert len(Arm([base, other_text])) == 2
+    with pytest.warns(UserWarning, match="has the same requests as run 1"):
+        assert len(Arm([base, make_run("r", 200, seed=1, error_rate=0.1)])) == 1
+
+
 def test_runs_that_merely_share_a_name_are_both_kept() -> None:
     arm = Arm([make_run("same", 100, seed=1), make_run("same", 100, seed=2)])
     assert len(arm) == 2

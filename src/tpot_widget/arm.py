@@ -118,7 +118,10 @@ def _fingerprint(run: Run) -> bytes:
     for column in NUMERIC_COLUMNS:
         values = np.ascontiguousarray(run.columns[column], dtype=np.float64)
         digest.update(np.where(np.isnan(values), np.nan, values).tobytes())
-    digest.update("\x00".join("" if e is None else str(e) for e in run["error"]).encode())
+    errors = np.asarray(run["error"], dtype=object)
+    failed = np.flatnonzero(~np.equal(errors, None))  # which requests failed (vectorised)
+    digest.update(failed.astype(np.int64).tobytes())
+    digest.update("\x00".join(str(e) for e in errors[failed]).encode())
     return digest.digest()
 
 
