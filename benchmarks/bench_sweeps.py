@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -276,6 +277,12 @@ def widget_side_by_side(against: str | None) -> None:
                 capture_output=True,
             )
             other_src = str(tree / "src")
+            # the JS bundle is built, not committed: the other tree uses this one's
+            static = Path(other_src) / "tpot_widget" / "static"
+            static.mkdir(exist_ok=True)
+            for built in (repo / "src" / "tpot_widget" / "static").iterdir():
+                if not (static / built.name).exists():
+                    shutil.copy(built, static / built.name)
         try:
             header = f"{'':40} | {against or '-':>20} | {'this tree':>20} | same numbers"
             print(header)

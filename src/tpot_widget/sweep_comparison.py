@@ -31,7 +31,7 @@ from ._finite import clean
 from ._threads import ProcessThreads
 from .comparison.engine import Unit, compute, prepare_unit
 from .comparison.results import Comparison, Difference, Draws, RunEstimate, verdict
-from .comparison.selection import Selection, in_range
+from .comparison.selection import GroupCounts, Selection, in_range
 from .display import format_threshold
 from .load import Load
 from .params import DEFAULT_SLO_TARGET, DEFAULTS, MAX_RUNS, MIN_RUNS, Parameters, Range
@@ -79,6 +79,21 @@ class _Level:
     served_share: float | None
     runs: tuple[Run, ...]
     unit: Unit
+    _slo_counts: dict[tuple[tuple[str, float | str], ...], GroupCounts] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def slo_counts(self, objectives: Any, selection: Selection) -> tuple[list[int], list[int]]:
+        """(requests meeting the SLO, requests) of each run in the selection, errors
+        included (each run sorted by x once per objectives: a brush costs two binary searches
+        per run)."""
+        key = tuple(sorted(objectives.items()))
+        counter = self._slo_counts.get(key)
+        if counter is None:
+            met = self.unit.slo_met(objectives)
+            counter = GroupCounts(self.unit.pooled, met, self.run_index, len(self.runs))
+            self._slo_counts[key] = counter
+        return counter.counts(selection)
 
     @cached_property
     def run_index(self) -> np.ndarray | None:
@@ -326,7 +341,7 @@ class SweepComparer:
         estimates: dict[tuple[int, Load], tuple[RunEstimate, Draws]],
         directs: dict[tuple[int, Load], Difference],
         log_draws: dict[tuple[int, Load], np.ndarray | None],
-        attainment: dict[tuple[int, Load], Any],
+        attainment: dict[tuple[int, Load], level_draws.LevelAttainment],
         baseline: _Baseline,
     ) -> tuple[LevelRow, ...]:
         rows: list[LevelRow] = []
@@ -336,7 +351,7 @@ class SweepComparer:
                 lv = self._levels[i][level]
                 est, _ = estimates[(i, level)]
                 share = lv.served_share
-                att = attainment.get((i, level), (None, None, None))
+                att = attainment.get((i, level), level_draws.NO_ATTAINMENT)
                 row = LevelRow(
                     config=name,
                     level=level,
@@ -348,9 +363,9 @@ class SweepComparer:
                     ci_high=est.ci_high,
                     served_share=share,
                     saturated=share is not None and share < SATURATED_BELOW,
-                    attainment=att[0],
-                    attainment_ci_low=att[1],
-                    attainment_ci_high=att[2],
+                    attainment=att.estimate,
+                    attainment_ci_low=att.ci_low,
+                    attainment_ci_high=att.ci_high,
                 )
                 if i:
                     row = dataclasses.replace(row, baseline=self.names[0])
@@ -400,61 +415,45 @@ class SweepComparer:
             open_high=exit_.open_high,
         )
 
-    def _attainment(self, p: Parameters, rng: np.random.Generator) -> dict[tuple[int, Load], Any]:
-        """Per (configuration, level): (attainment, ci_low, ci_high, probit draws or None,
-        selected requests)."""
+    def _attainment(
+        self, p: Parameters, rng: np.random.Generator
+    ) -> dict[tuple[int, Load], level_draws.LevelAttainment]:
+        """Per (configuration, level): its SLO attainment, interval and probit draws."""
         selection = Selection.of(p)
         n_draws = min(p.n_resamples, ATTAINMENT_DRAWS)
         pairing = level_draws.Pairing(rng, sum(map(len, self._levels)), n_draws)
-        out: dict[tuple[int, Load], Any] = {}
-        for i, levels in enumerate(self._levels):
-            for level, lv in levels.items():
-                mask = lv.unit.pooled.mask(selection)
-                met = lv.unit.slo_met(p.slo) & mask
-                n, m = int(mask.sum()), int(met.sum())
-                if n == 0:
-                    out[(i, level)] = (None, None, None, None, 0)
-                    continue
-                arm = None
-                if lv.run_index is not None:
-                    k = len(lv.runs)
-                    n_r = np.bincount(lv.run_index[mask], minlength=k).tolist()
-                    m_r = np.bincount(lv.run_index[met], minlength=k).tolist()
-                    arm = level_draws.arm_attainment(m_r, n_r, p.confidence_level)
-                if arm is not None:
-                    draws = level_draws.arm_attainment_probit_draws(m_r, n_r, pairing)
-                    out[(i, level)] = (arm[0], arm[1], arm[2], draws, n)
-                    continue
-                interval = level_draws.attainment_interval(m, n, p.confidence_level)
-                assert interval is not None
-                draws = level_draws.attainment_probit_draws(m, n, n_draws, rng)
-                out[(i, level)] = (m / n, interval[0], interval[1], draws, n)
-        return out
+        keys = [(i, level) for i, levels in enumerate(self._levels) for level in levels]
+        counts = [self._levels[i][level].slo_counts(p.slo, selection) for i, level in keys]
+        values = level_draws.level_attainments(counts, p.confidence_level, pairing, rng)
+        return dict(zip(keys, values, strict=True))
 
     def _max_load(
         self,
         i: int,
         p: Parameters,
         target: float,
-        attainment: dict[tuple[int, Load], Any],
+        attainment: dict[tuple[int, Load], level_draws.LevelAttainment],
     ) -> MaxLoad:
         """The highest load at which configuration i's attainment stays ≥ target."""
         threshold = float(level_draws.probit(target))
-        xs: list[float] = []
-        g: list[float] = []
-        g_draws: list[np.ndarray] = []
         levels = sorted(
             (lv for lv in self._levels[i].values() if lv.position is not None),
             key=lambda lv: (lv.position, lv.level),
         )
-        for lv in levels:
-            value = attainment.get((i, lv.level))
-            if value is None or value[0] is None or value[3] is None:
-                continue
-            assert lv.position is not None
-            xs.append(math.log(lv.position))
-            g.append(threshold - float(level_draws.probit(value[0], value[4])))
-            g_draws.append(threshold - value[3])
+        points = [
+            (lv, value)
+            for lv in levels
+            if (value := attainment.get((i, lv.level))) is not None
+            and value.estimate is not None
+            and value.probit_draws is not None
+        ]
+        xs = [math.log(lv.position) for lv, _ in points if lv.position is not None]
+        probits = level_draws.probit(
+            np.array([v.estimate for _, v in points], dtype=np.float64),
+            np.array([v.n for _, v in points], dtype=np.float64),
+        )
+        g = [threshold - float(z) for z in probits]
+        g_draws = [threshold - v.probit_draws for _, v in points if v.probit_draws is not None]
         exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=True)
         return MaxLoad(
             name=self.names[i],

@@ -158,3 +158,58 @@ class PreparedRun:
             )
         nan_value = self._ok & np.isnan(self._values)
         return int((nan_value & self.mask(selection)).sum())
+
+
+class GroupCounts:
+    """Per group of a run's rows (an arm's runs), how many lie in a selection and how many of
+    those carry a flag (e.g. met the SLO): `Selection.mask` counted, without building it.
+
+    Each group's rows are sorted by x once (NaN x last: never inside a range) with a running
+    count of the flags, so a token range is two binary searches per group; a time range
+    falls back to the mask.
+    """
+
+    def __init__(
+        self, run: PreparedRun, flags: np.ndarray, groups: np.ndarray | None, n_groups: int = 1
+    ) -> None:
+        flags = np.asarray(flags, dtype=bool)
+        self._run = run
+        self._flags = flags
+        self._groups = groups
+        self._n_groups = 1 if groups is None else n_groups
+        x = run._x if run._x is not None else np.full(len(flags), np.nan)
+        members = (
+            [np.arange(len(flags))]
+            if groups is None
+            else [np.flatnonzero(groups == g) for g in range(self._n_groups)]
+        )
+        self._x_sorted: list[np.ndarray] = []
+        self._running: list[np.ndarray] = []  # flags among the first j rows, j = 0..len
+        for rows in members:
+            order = rows[np.argsort(x[rows], kind="stable")]
+            self._x_sorted.append(x[order])
+            self._running.append(np.concatenate(([0], np.cumsum(flags[order]))))
+
+    def counts(self, selection: Selection) -> tuple[list[int], list[int]]:
+        """(flagged, rows) per group inside `selection` (errors included, as `mask`)."""
+        if selection.time_range is not None:
+            mask = self._run.mask(selection)
+            flagged = self._flags & mask
+            if self._groups is None:
+                return [int(flagged.sum())], [int(mask.sum())]
+            k = self._n_groups
+            return (
+                np.bincount(self._groups[flagged], minlength=k).tolist(),
+                np.bincount(self._groups[mask], minlength=k).tolist(),
+            )
+        if selection.token_range is None:
+            return [int(r[-1]) for r in self._running], [len(x) for x in self._x_sorted]
+        lo, hi = bounds(selection.token_range)
+        met: list[int] = []
+        rows: list[int] = []
+        for x, running in zip(self._x_sorted, self._running, strict=True):
+            start = int(x.searchsorted(lo, side="left"))
+            stop = max(start, int(x.searchsorted(hi, side="right")))
+            met.append(int(running[stop] - running[start]))
+            rows.append(stop - start)
+        return met, rows

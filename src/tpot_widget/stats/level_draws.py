@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
+from typing import NamedTuple
 
 import numpy as np
 
@@ -75,18 +76,34 @@ class Pairing:
         self.n_draws = int(n_draws)
         self._gap = max(1, self.n_draws // (count + 1))
         self._next = int(rng.integers(self.n_draws))
-        self._t: dict[int, np.ndarray] = {}
+        self._t: dict[int, np.ndarray] = {}  # per df: its t draws twice over (read-only)
+
+    def _offset(self) -> int:
+        offset, self._next = self._next, (self._next + self._gap) % self.n_draws
+        return offset
 
     def shifted(self, values: np.ndarray) -> np.ndarray:
-        """`values` shifted cyclically by the next offset."""
-        offset, self._next = self._next, (self._next + self._gap) % self.n_draws
-        return np.roll(values, offset)
+        """`values` shifted cyclically by the next offset (`np.roll`'s values)."""
+        return _rolled(np.asarray(values), self._offset())
 
     def t(self, df: int) -> np.ndarray:
-        """Standard t draws with `df` degrees of freedom, shifted like any level's."""
+        """Standard t draws with `df` degrees of freedom, shifted like any level's (a
+        read-only view)."""
         if df not in self._t:
-            self._t[df] = self.rng.standard_t(df, size=self.n_draws)
-        return self.shifted(self._t[df])
+            draws = self.rng.standard_t(df, size=self.n_draws)
+            twice = np.concatenate((draws, draws))
+            twice.flags.writeable = False
+            self._t[df] = twice
+        start = self.n_draws - self._offset()  # np.roll by offset = this window of twice over
+        return self._t[df][start : start + self.n_draws]
+
+
+def _rolled(values: np.ndarray, offset: int) -> np.ndarray:
+    """np.roll(values, offset) of a 1-D array with 0 <= offset < len(values), without its
+    overhead (a sweep rolls every level's draws on every brush)."""
+    if offset == 0:
+        return values.copy()
+    return np.concatenate((values[-offset:], values[:-offset]))
 
 
 def statistic_log_draws(
@@ -197,3 +214,112 @@ def arm_attainment_probit_draws(
         return None
     centre, scale, df = _arm_probit(used)
     return centre + scale * pairing.t(df)
+
+
+class LevelAttainment(NamedTuple):
+    """One level's SLO attainment: estimate, interval, probit draws (None when there are
+    none), and the requests it counts."""
+
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    probit_draws: np.ndarray | None
+    n: int
+
+
+NO_ATTAINMENT = LevelAttainment(None, None, None, None, 0)
+
+
+def level_attainments(
+    counts: Sequence[tuple[Sequence[int], Sequence[int]]],
+    confidence_level: float,
+    pairing: Pairing,
+    rng: np.random.Generator,
+) -> list[LevelAttainment]:
+    """Every level's attainment with its interval and probit draws, at once.
+
+    The numbers (and the order the draws are taken from `rng` and `pairing`) of, level by
+    level: `arm_attainment` and `arm_attainment_probit_draws` where ≥ 2 runs have requests,
+    else `attainment_interval` and `attainment_probit_draws` of the pooled counts; what
+    costs per call (the runs' probits and SDs, the Beta quantiles) is computed for all
+    levels together.
+
+    Parameters
+    ----------
+    counts : sequence of (met, n)
+        Per level, the requests meeting the SLO and the requests of each of its runs.
+    confidence_level : float
+        Of the intervals.
+    pairing : Pairing
+        Shifts the arms' t draws; `pairing.n_draws` draws per level.
+    rng : numpy.random.Generator
+        The single runs' Beta draws.
+    """
+    met = [np.asarray(m, dtype=np.int64) for m, _ in counts]
+    n = [np.asarray(k, dtype=np.int64) for _, k in counts]
+    used = [k > 0 for k in n]
+    is_arm = [int(u.sum()) >= 2 for u in used]
+    total_met = np.array([int(m[u].sum()) for m, u in zip(met, used, strict=True)], dtype=np.int64)
+    total = np.array([int(k[u].sum()) for k, u in zip(n, used, strict=True)], dtype=np.int64)
+    arms = _arm_probits(
+        [(m[u], k[u]) for m, k, u, arm in zip(met, n, used, is_arm, strict=True) if arm]
+    )
+    lows, highs = _jeffreys(total_met, total, confidence_level)
+    out: list[LevelAttainment] = []
+    arm_index = 0
+    for j, arm in enumerate(is_arm):
+        tm, t_n = int(total_met[j]), int(total[j])
+        if arm:
+            centre, scale, df = arms[arm_index]
+            arm_index += 1
+            half = t_quantile(confidence_level, df) * scale
+            estimate = (
+                tm / t_n,
+                min(_NORMAL.cdf(centre - half), float(lows[j])),
+                max(_NORMAL.cdf(centre + half), float(highs[j])),
+            )
+            out.append(LevelAttainment(*estimate, centre + scale * pairing.t(df), t_n))
+        elif t_n == 0:
+            out.append(NO_ATTAINMENT)
+        else:
+            draws = attainment_probit_draws(tm, t_n, pairing.n_draws, rng)
+            out.append(LevelAttainment(tm / t_n, float(lows[j]), float(highs[j]), draws, t_n))
+    return out
+
+
+def _jeffreys(
+    met: np.ndarray, n: np.ndarray, confidence_level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """`attainment_interval` of every (met, n) with n > 0 (NaN where n = 0)."""
+    from scipy.special import betaincinv
+
+    alpha = 1.0 - confidence_level
+    ok = n > 0
+    a, b = met[ok] + 0.5, n[ok] - met[ok] + 0.5
+    lo = np.full(len(n), np.nan)
+    hi = np.full(len(n), np.nan)
+    lo[ok] = np.where(met[ok] == 0, 0.0, betaincinv(a, b, alpha / 2))
+    hi[ok] = np.where(met[ok] == n[ok], 1.0, betaincinv(a, b, 1 - alpha / 2))
+    return lo, hi
+
+
+def _arm_probits(arms: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[float, float, int]]:
+    """`_arm_probit` of every arm's used runs (met, n), the arms with as many runs together."""
+    out: list[tuple[float, float, int] | None] = [None] * len(arms)
+    by_runs: dict[int, list[int]] = {}
+    for j, (m, _) in enumerate(arms):
+        by_runs.setdefault(len(m), []).append(j)
+    for k, which in by_runs.items():
+        met = np.stack([arms[j][0] for j in which])
+        n = np.stack([arms[j][1] for j in which])
+        z = probit(met / n, n)
+        total_met, total = met.sum(axis=1), n.sum(axis=1)
+        centres = probit(total_met / total, total)
+        run_level = np.std(z, axis=1, ddof=1)
+        for row, j in enumerate(which):
+            centre, tm, t_n = float(centres[row]), int(total_met[row]), int(total[row])
+            shrunk = (tm + 0.5) / (t_n + 1.0)
+            floor = math.sqrt(shrunk * (1.0 - shrunk) / t_n) / _NORMAL.pdf(centre)
+            out[j] = (centre, max(float(run_level[row]) / math.sqrt(k), floor), k - 1)
+    assert all(o is not None for o in out)
+    return [o for o in out if o is not None]
