@@ -248,12 +248,19 @@ class SweepComparer:
         estimates, directs = self._levels_compared(p, random_state)
         draw_rng = _draw_rng(random_state)
         pairing = level_draws.Pairing(draw_rng, len(estimates), p.n_resamples)
-        log_draws = {
-            key: level_draws.statistic_log_draws(
-                row.estimate, d.replicates, d.run_estimates, pairing
+        log_draws = dict(
+            zip(
+                estimates,
+                level_draws.statistic_log_draws_many(
+                    [
+                        (row.estimate, d.replicates, d.run_estimates)
+                        for row, d in estimates.values()
+                    ],
+                    pairing,
+                ),
+                strict=True,
             )
-            for key, (row, d) in estimates.items()
-        }
+        )
         attainment = self._attainment(p, draw_rng) if p.slo else {}
         baseline = _Baseline(self._curve(0, estimates, log_draws))
         rows = self._rows(p, estimates, directs, log_draws, attainment, baseline)
@@ -304,12 +311,28 @@ class SweepComparer:
             units = [self._levels[i][level].unit for i in group]
             return compute(units, engine_p, stats.make_rng(random_state), lean=True)
 
-        # a shared Generator is drawn from in order: no threads then
+        # Threads pay for levels with single runs only: their request-level bootstraps run
+        # in a kernel that releases the GIL. A lean arm is run-level (no bootstrap), Python
+        # bound: it runs here meanwhile. A shared Generator is drawn from in order: no threads.
+        bootstrapped = [
+            any(len(self._levels[i][level].unit.parts) == 1 for i in group) for level, group in jobs
+        ]
         parallel = LEVEL_WORKERS > 1 and not isinstance(random_state, np.random.Generator)
-        results = list(_POOL.get().map(run, jobs)) if parallel else [run(job) for job in jobs]
+        results: list[Comparison | None] = [None] * len(jobs)
+        if parallel and any(bootstrapped):
+            pool = _POOL.get()
+            futures = {j: pool.submit(run, job) for j, job in enumerate(jobs) if bootstrapped[j]}
+            for j, job in enumerate(jobs):
+                if not bootstrapped[j]:
+                    results[j] = run(job)
+            for j, future in futures.items():
+                results[j] = future.result()
+        else:
+            results = [run(job) for job in jobs]
         estimates: dict[tuple[int, Load], tuple[RunEstimate, Draws]] = {}
         directs: dict[tuple[int, Load], Difference] = {}
         for (level, group), c in zip(jobs, results, strict=True):
+            assert c is not None
             for j, i in enumerate(group):
                 estimates[(i, level)] = (c.runs[j], c.draws[j])
             if group[0] == 0:

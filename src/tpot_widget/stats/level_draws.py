@@ -146,6 +146,35 @@ def statistic_log_draws(
     return math.log(estimate) + scale * pairing.t(k - 1)
 
 
+def statistic_log_draws_many(
+    levels: Sequence[tuple[float | None, np.ndarray | None, Sequence[float]]],
+    pairing: Pairing,
+) -> list[np.ndarray | None]:
+    """`statistic_log_draws` of every (estimate, replicates, run_estimates), in order (the
+    same numbers and shifts); the arms' SDs of their log statistics computed together."""
+    scales: dict[int, float] = {}
+    arms_by_runs: dict[int, list[int]] = {}
+    for j, (estimate, replicates, run_estimates) in enumerate(levels):
+        if replicates is None and estimate is not None and estimate > 0.0:
+            k = len(run_estimates)
+            if k >= 2 and all(theta > 0.0 for theta in run_estimates):
+                arms_by_runs.setdefault(k, []).append(j)
+    for k, which in arms_by_runs.items():
+        logs = np.log(np.array([levels[j][2] for j in which], dtype=np.float64))
+        for j, sd in zip(which, np.std(logs, axis=1, ddof=1).tolist(), strict=True):
+            scales[j] = sd / math.sqrt(k)
+    out: list[np.ndarray | None] = []
+    for j, (estimate, replicates, run_estimates) in enumerate(levels):
+        if j in scales:
+            assert estimate is not None
+            out.append(math.log(estimate) + scales[j] * pairing.t(len(run_estimates) - 1))
+        elif replicates is not None:
+            out.append(statistic_log_draws(estimate, replicates, run_estimates, pairing))
+        else:
+            out.append(None)  # no estimate, a statistic ≤ 0 or fewer than 2 runs
+    return out
+
+
 def attainment_interval(met: int, n: int, confidence_level: float) -> tuple[float, float] | None:
     """Jeffreys' equal-tailed interval for met / n (0 when met = 0, 1 when met = n); None
     when n = 0."""
