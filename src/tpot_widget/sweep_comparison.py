@@ -123,9 +123,16 @@ class _Baseline:
         for q in sorted(points.values(), key=lambda q: q.log_x):
             if not distinct or q.log_x > distinct[-1].log_x:
                 distinct.append(q)
+        self._distinct = distinct
         self._xs = np.array([q.log_x for q in distinct])
         self._estimates = np.array([q.log_estimate for q in distinct])
-        self._draws = np.stack([q.log_draws for q in distinct]) if distinct else np.empty((0, 0))
+
+    @cached_property
+    def _draws(self) -> np.ndarray:
+        """Every distinct level's draws stacked (built when a level is interpolated)."""
+        if not self._distinct:
+            return np.empty((0, 0))
+        return np.stack([q.log_draws for q in self._distinct])
 
     def at(self, level: Load, log_x: float) -> tuple[float, np.ndarray, bool] | None:
         """(log estimate, log draws, interpolated) at `level` or, if the baseline did not run
@@ -418,14 +425,17 @@ class SweepComparer:
         """Where configuration i stops being faster than the baseline (see `Crossing`)."""
         xs: list[float] = []
         g: list[float] = []
-        g_draws: list[np.ndarray] = []
+        pairs: list[tuple[np.ndarray, np.ndarray]] = []
         for level, point in sorted(self._curve(i, estimates, log_draws).items(), key=_by_x):
             base = baseline.at(level, point.log_x)
             if base is None:
                 continue
             xs.append(point.log_x)
             g.append(point.log_estimate - base[0])
-            g_draws.append(point.log_draws - base[1])
+            pairs.append((point.log_draws, base[1]))
+        g_draws = np.empty((len(pairs), len(pairs[0][0]) if pairs else 0))
+        for row, (draws, base_draws) in zip(g_draws, pairs, strict=True):
+            np.subtract(draws, base_draws, out=row)
         exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=False)
         return Crossing(
             name=self.names[i],
@@ -476,7 +486,9 @@ class SweepComparer:
             np.array([v.n for _, v in points], dtype=np.float64),
         )
         g = [threshold - float(z) for z in probits]
-        g_draws = [threshold - v.probit_draws for _, v in points if v.probit_draws is not None]
+        g_draws = np.empty((len(points), len(points[0][1].probit_draws) if points else 0))  # type: ignore[arg-type]
+        for row, (_, v) in zip(g_draws, points, strict=True):
+            np.subtract(threshold, v.probit_draws, out=row)
         exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=True)
         return MaxLoad(
             name=self.names[i],
@@ -662,15 +674,16 @@ def _by_x(item: tuple[Load, _Point]) -> tuple[float, Load]:
 def _exit(
     xs: list[float],
     g: list[float],
-    g_draws: list[np.ndarray],
+    g_draws: np.ndarray,
     confidence_level: float,
     *,
     inclusive: bool,
 ) -> load_curves.CurveExit:
+    """Where the curve g (its draws one row per point) first leaves its region."""
     if not xs:
         return load_curves.CurveExit(None, None, None, "no points", False, False)
     return load_curves.first_exit(
-        np.array(xs), np.array(g), np.stack(g_draws), confidence_level, inclusive=inclusive
+        np.array(xs), np.array(g), g_draws, confidence_level, inclusive=inclusive
     )
 
 

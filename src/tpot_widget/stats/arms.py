@@ -34,11 +34,13 @@ statistics that are not all > 0 fall back to the same t on the raw scale.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .._threads import ProcessThreads
 from . import bootstrap as bs
 from .critical import t_quantile
 from .mannwhitney import mann_whitney_p
@@ -155,15 +157,22 @@ def _run_statistics(
     runs: list[np.ndarray], stat: bs.Statistic, n_resamples: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each run's statistic and the bootstrap variance of it (within-run sampling noise)."""
-    thetas, within = [], []
-    for x in runs:
-        thetas.append(bs.estimate(x, stat))
-        if n_resamples < 2:  # the run statistics only
-            within.append(0.0)
-            continue
-        reps = bs.replicates(x, stat, n_resamples, bs.draw_seeds(rng))
-        within.append(float(np.var(reps, ddof=1)))
+    thetas = [bs.estimate(x, stat) for x in runs]
+    if n_resamples < 2:  # the run statistics only
+        return np.array(thetas), np.zeros(len(runs))
+    seeds = [bs.draw_seeds(rng) for _ in runs]  # in run order, as one after the other would
+
+    def variance(j: int) -> float:
+        return float(np.var(bs.replicates(runs[j], stat, n_resamples, seeds[j]), ddof=1))
+
+    # the replicate kernels release the GIL: the runs' bootstraps on the spare threads too
+    later = [_THREADS.get().submit(variance, j) for j in range(1, len(runs))]
+    within = [variance(0)] + [f.result() for f in later]
     return np.array(thetas), np.array(within)
+
+
+#: Threads bootstrapping an arm's runs at once (the kernel releases the GIL).
+_THREADS = ProcessThreads(max(1, min(3, os.cpu_count() or 1)), "tpot-arm")
 
 
 def _share(thetas: np.ndarray, within: np.ndarray) -> float | None:
