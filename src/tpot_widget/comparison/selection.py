@@ -164,9 +164,9 @@ class GroupCounts:
     """Per group of a run's rows (an arm's runs), how many lie in a selection and how many of
     those carry a flag (e.g. met the SLO): `Selection.mask` counted, without building it.
 
-    Each group's rows are sorted by x once (NaN x last: never inside a range) with a running
-    count of the flags, so a token range is two binary searches per group; a time range
-    falls back to the mask.
+    Each group's x values are sorted once, all of them and the flagged ones apart (NaN
+    last: never inside a range), so a token range is four binary searches per group; a time
+    range falls back to the mask.
     """
 
     def __init__(
@@ -179,16 +179,12 @@ class GroupCounts:
         self._n_groups = 1 if groups is None else n_groups
         x = run._x if run._x is not None else np.full(len(flags), np.nan)
         members = (
-            [np.arange(len(flags))]
+            [np.ones(len(flags), dtype=bool)]
             if groups is None
-            else [np.flatnonzero(groups == g) for g in range(self._n_groups)]
+            else [groups == g for g in range(self._n_groups)]
         )
-        self._x_sorted: list[np.ndarray] = []
-        self._running: list[np.ndarray] = []  # flags among the first j rows, j = 0..len
-        for rows in members:
-            order = rows[np.argsort(x[rows], kind="stable")]
-            self._x_sorted.append(x[order])
-            self._running.append(np.concatenate(([0], np.cumsum(flags[order]))))
+        self._x_all = [np.sort(x[rows]) for rows in members]
+        self._x_flagged = [np.sort(x[rows & flags]) for rows in members]
 
     def counts(self, selection: Selection) -> tuple[list[int], list[int]]:
         """(flagged, rows) per group inside `selection` (errors included, as `mask`)."""
@@ -203,13 +199,14 @@ class GroupCounts:
                 np.bincount(self._groups[mask], minlength=k).tolist(),
             )
         if selection.token_range is None:
-            return [int(r[-1]) for r in self._running], [len(x) for x in self._x_sorted]
+            return [len(x) for x in self._x_flagged], [len(x) for x in self._x_all]
         lo, hi = bounds(selection.token_range)
-        met: list[int] = []
-        rows: list[int] = []
-        for x, running in zip(self._x_sorted, self._running, strict=True):
-            start = int(x.searchsorted(lo, side="left"))
-            stop = max(start, int(x.searchsorted(hi, side="right")))
-            met.append(int(running[stop] - running[start]))
-            rows.append(stop - start)
-        return met, rows
+        return [_inside(x, lo, hi) for x in self._x_flagged], [
+            _inside(x, lo, hi) for x in self._x_all
+        ]
+
+
+def _inside(x_sorted: np.ndarray, lo: float, hi: float) -> int:
+    """How many of the sorted values lie in [lo, hi] (NaN never)."""
+    start = int(x_sorted.searchsorted(lo, side="left"))
+    return max(0, int(x_sorted.searchsorted(hi, side="right")) - start)
