@@ -85,8 +85,8 @@ class _Level:
 
     def slo_counts(self, objectives: Any, selection: Selection) -> tuple[list[int], list[int]]:
         """(requests meeting the SLO, requests) of each run in the selection, errors
-        included (each run sorted by x once per objectives: a brush costs two binary searches
-        per run)."""
+        included (`GroupCounts`, built once per objectives: a token range costs four binary
+        searches per run instead of a mask over every row)."""
         key = tuple(sorted(objectives.items()))
         counter = self._slo_counts.get(key)
         if counter is None:
@@ -433,10 +433,7 @@ class SweepComparer:
             xs.append(point.log_x)
             g.append(point.log_estimate - base[0])
             pairs.append((point.log_draws, base[1]))
-        g_draws = np.empty((len(pairs), len(pairs[0][0]) if pairs else 0))
-        for row, (draws, base_draws) in zip(g_draws, pairs, strict=True):
-            np.subtract(draws, base_draws, out=row)
-        exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=False)
+        exit_ = _exit(xs, g, _difference_rows(pairs), p.confidence_level, inclusive=False)
         return Crossing(
             name=self.names[i],
             baseline=self.names[0],
@@ -486,9 +483,9 @@ class SweepComparer:
             np.array([v.n for _, v in points], dtype=np.float64),
         )
         g = [threshold - float(z) for z in probits]
-        g_draws = np.empty((len(points), len(points[0][1].probit_draws) if points else 0))  # type: ignore[arg-type]
-        for row, (_, v) in zip(g_draws, points, strict=True):
-            np.subtract(threshold, v.probit_draws, out=row)
+        g_draws = _difference_rows(
+            [(threshold, v.probit_draws) for _, v in points if v.probit_draws is not None]
+        )
         exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=True)
         return MaxLoad(
             name=self.names[i],
@@ -669,6 +666,15 @@ class SweepComparer:
 
 def _by_x(item: tuple[Load, _Point]) -> tuple[float, Load]:
     return item[1].log_x, item[0]
+
+
+def _difference_rows(pairs: Sequence[tuple[np.ndarray | float, np.ndarray]]) -> np.ndarray:
+    """a − b of each (a, b) pair as the rows of one array, each written in place (a curve's
+    draws: no temporary per level to stack on every brush)."""
+    out = np.empty((len(pairs), len(pairs[0][1]) if pairs else 0))
+    for row, (a, b) in zip(out, pairs, strict=True):
+        np.subtract(a, b, out=row)
+    return out
 
 
 def _exit(
