@@ -45,7 +45,8 @@ from .wire import CrossingStatus, MaxLoadStatus
 __all__ = ["SweepComparer", "compare_sweeps"]
 
 #: Threads computing load levels at once: the engine's order-statistic kernel releases the
-#: GIL, so levels run in parallel on several cores (1 = one after the other).
+#: GIL, so levels of single runs (request-level bootstraps) run in parallel on several cores
+#: (1 = one after the other); lean arms are run-level and Python-bound: computed inline.
 LEVEL_WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: The threads shared by every SweepComparer of this process.
 _POOL = ProcessThreads(LEVEL_WORKERS, "tpot-sweep")
@@ -318,13 +319,19 @@ class SweepComparer:
             units = [self._levels[i][level].unit for i in group]
             return compute(units, engine_p, stats.make_rng(random_state), lean=True)
 
-        # Threads pay for levels with single runs only: their request-level bootstraps run
-        # in a kernel that releases the GIL. A lean arm is run-level (no bootstrap), Python
-        # bound: it runs here meanwhile. A shared Generator is drawn from in order: no threads.
+        # Threads pay for levels with single runs only: their quantile bootstraps run in a
+        # kernel that releases the GIL. A lean arm is run-level (no bootstrap), Python bound:
+        # it runs here meanwhile. A shared Generator is drawn from in order, and the mean's
+        # resampling kernel may be Numba-parallel (not to be entered from two threads under
+        # every threading layer): no threads then.
         bootstrapped = [
             any(len(self._levels[i][level].unit.parts) == 1 for i in group) for level, group in jobs
         ]
-        parallel = LEVEL_WORKERS > 1 and not isinstance(random_state, np.random.Generator)
+        parallel = (
+            LEVEL_WORKERS > 1
+            and not isinstance(random_state, np.random.Generator)
+            and not stats.parse_statistic(p.statistic).from_moments
+        )
         results: list[Comparison | None] = [None] * len(jobs)
         if parallel and any(bootstrapped):
             pool = _POOL.get()

@@ -53,6 +53,8 @@ SINGLE_RUN_NOTE = (
     "one run per arm: the interval covers request noise only, not run-to-run variation; "
     "repeat the runs (3-5 per configuration) for a verdict that holds on the next run"
 )
+#: Threads bootstrapping an arm's runs at once (the replicate kernel releases the GIL).
+_THREADS = ProcessThreads(max(1, min(3, os.cpu_count() or 1)), "tpot-arm")
 #: Runs per arm → how often the run-level test finds a true 8 % change with 3 % run-to-run
 #: noise at the 5 % level (seeded simulation in tests/test_stats_arms.py).
 POWER_TABLE: dict[int, float] = {2: 0.28, 3: 0.60, 5: 0.91, 10: 1.00}
@@ -158,21 +160,21 @@ def _run_statistics(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each run's statistic and the bootstrap variance of it (within-run sampling noise)."""
     thetas = [bs.estimate(x, stat) for x in runs]
-    if n_resamples < 2:  # the run statistics only
+    if n_resamples < 2 or not runs:  # the run statistics only
         return np.array(thetas), np.zeros(len(runs))
     seeds = [bs.draw_seeds(rng) for _ in runs]  # in run order, as one after the other would
 
     def variance(j: int) -> float:
         return float(np.var(bs.replicates(runs[j], stat, n_resamples, seeds[j]), ddof=1))
 
-    # the replicate kernels release the GIL: the runs' bootstraps on the spare threads too
+    # A quantile's replicate kernel releases the GIL: the runs' bootstraps on spare threads.
+    # The mean's may be Numba-parallel, which some threading layers cannot enter from two
+    # threads at once: one after the other.
+    if stat.from_moments:
+        return np.array(thetas), np.array([variance(j) for j in range(len(runs))])
     later = [_THREADS.get().submit(variance, j) for j in range(1, len(runs))]
     within = [variance(0)] + [f.result() for f in later]
     return np.array(thetas), np.array(within)
-
-
-#: Threads bootstrapping an arm's runs at once (the kernel releases the GIL).
-_THREADS = ProcessThreads(max(1, min(3, os.cpu_count() or 1)), "tpot-arm")
 
 
 def _share(thetas: np.ndarray, within: np.ndarray) -> float | None:
