@@ -178,14 +178,10 @@ def statistic_log_draws_many(
 def attainment_interval(met: int, n: int, confidence_level: float) -> tuple[float, float] | None:
     """Jeffreys' equal-tailed interval for met / n (0 when met = 0, 1 when met = n); None
     when n = 0."""
-    from scipy.special import betaincinv
-
     if n <= 0:
         return None
-    alpha = 1.0 - confidence_level
-    lo = 0.0 if met == 0 else float(betaincinv(met + 0.5, n - met + 0.5, alpha / 2))
-    hi = 1.0 if met == n else float(betaincinv(met + 0.5, n - met + 0.5, 1 - alpha / 2))
-    return lo, hi
+    lo, hi = _jeffreys(np.array([met]), np.array([n]), confidence_level)
+    return float(lo[0]), float(hi[0])
 
 
 def attainment_probit_draws(
@@ -209,29 +205,27 @@ def arm_attainment(
     if len(used) < 2:
         return None
     total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
-    centre, scale, df = _arm_probit(used)
-    half = t_quantile(confidence_level, df) * scale
     jeffreys = attainment_interval(total_met, total, confidence_level)
     assert jeffreys is not None  # total > 0: every used run has requests
-    j_lo, j_hi = jeffreys
-    return (
-        total_met / total,
-        min(_NORMAL.cdf(centre - half), j_lo),
-        max(_NORMAL.cdf(centre + half), j_hi),
-        len(used),
+    lo, hi = _arm_bounds(*_arm_probit(used), jeffreys, confidence_level)
+    return total_met / total, lo, hi, len(used)
+
+
+def _arm_bounds(
+    centre: float, scale: float, df: int, jeffreys: tuple[float, float], confidence_level: float
+) -> tuple[float, float]:
+    """An arm's run-level t-interval on the probit scale, never narrower than the pooled
+    requests' Jeffreys interval."""
+    half = t_quantile(confidence_level, df) * scale
+    return min(_NORMAL.cdf(centre - half), jeffreys[0]), max(
+        _NORMAL.cdf(centre + half), jeffreys[1]
     )
 
 
 def _arm_probit(used: Sequence[tuple[int, int]]) -> tuple[float, float, int]:
     """(probit of the pooled attainment, SE of the mean run probit, degrees of freedom)."""
-    total_met, total = sum(m for m, _ in used), sum(k for _, k in used)
-    z = np.array([float(probit(m / k, k)) for m, k in used])
-    centre = float(probit(total_met / total, total))
-    # request noise of the pooled share, on the probit scale (delta method, Jeffreys' p̃)
-    shrunk = (total_met + 0.5) / (total + 1.0)
-    floor = math.sqrt(shrunk * (1.0 - shrunk) / total) / _NORMAL.pdf(centre)
-    run_level = float(np.std(z, ddof=1)) / math.sqrt(len(used))
-    return centre, max(run_level, floor), len(used) - 1
+    met, n = zip(*used, strict=True)
+    return _arm_probits([(np.array(met, dtype=np.int64), np.array(n, dtype=np.int64))])[0]
 
 
 def arm_attainment_probit_draws(
@@ -301,13 +295,9 @@ def level_attainments(
         if arm:
             centre, scale, df = arms[arm_index]
             arm_index += 1
-            half = t_quantile(confidence_level, df) * scale
-            estimate = (
-                tm / t_n,
-                min(_NORMAL.cdf(centre - half), float(lows[j])),
-                max(_NORMAL.cdf(centre + half), float(highs[j])),
-            )
-            out.append(LevelAttainment(*estimate, centre + scale * pairing.t(df), t_n))
+            jeffreys = (float(lows[j]), float(highs[j]))
+            lo, hi = _arm_bounds(centre, scale, df, jeffreys, confidence_level)
+            out.append(LevelAttainment(tm / t_n, lo, hi, centre + scale * pairing.t(df), t_n))
         elif t_n == 0:
             out.append(NO_ATTAINMENT)
         else:
@@ -333,7 +323,9 @@ def _jeffreys(
 
 
 def _arm_probits(arms: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[float, float, int]]:
-    """`_arm_probit` of every arm's used runs (met, n), the arms with as many runs together."""
+    """Per arm, from its used runs' (met, n): the probit of the pooled attainment, the SE of
+    the mean run probit (never below the pooled requests' own noise) and the degrees of
+    freedom; the runs' probits and SDs of arms with as many runs computed together."""
     out: list[tuple[float, float, int] | None] = [None] * len(arms)
     by_runs: dict[int, list[int]] = {}
     for j, (m, _) in enumerate(arms):
@@ -347,6 +339,7 @@ def _arm_probits(arms: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[fl
         run_level = np.std(z, axis=1, ddof=1)
         for row, j in enumerate(which):
             centre, tm, t_n = float(centres[row]), int(total_met[row]), int(total[row])
+            # request noise of the pooled share, on the probit scale (delta method, Jeffreys' p̃)
             shrunk = (tm + 0.5) / (t_n + 1.0)
             floor = math.sqrt(shrunk * (1.0 - shrunk) / t_n) / _NORMAL.pdf(centre)
             out[j] = (centre, max(float(run_level[row]) / math.sqrt(k), floor), k - 1)
