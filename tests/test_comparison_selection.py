@@ -39,3 +39,33 @@ def test_no_range_selects_every_row_and_a_nan_x_only_then() -> None:
     run = make_run(n=50, columns={"num_tokens_output": [None] + [10] * 49})
     assert Selection().mask(run).all()
     assert not Selection(token_range=(None, None)).mask(run)[0]
+
+
+def test_group_counts_are_the_masks_counts_per_run_of_an_arm() -> None:
+    """A sweep's SLO attainment counts rows per run without a mask: the same counts."""
+    from tpot_widget.comparison.selection import GroupCounts
+
+    run = make_run(n=900, error_rate=0.1, seed=5)
+    x = np.array(run["num_tokens_output"], dtype=np.float64)
+    x[::37] = np.nan  # rows without an x: inside no range, counted when nothing is selected
+    values, start = run["time_per_output_token"], run["request_start"]
+    prepared = PreparedRun(run.name, values, x, start, ~run.errors)
+    flags = np.random.default_rng(1).random(len(x)) < 0.7
+    groups = np.repeat(np.arange(3), [300, 250, 350])
+    counter = GroupCounts(prepared, flags, groups, 4)  # a fourth run without rows
+    single = GroupCounts(prepared, flags, None)
+    for token_range, time_range in [
+        (None, None),
+        ((100, 600), None),
+        ((None, 300), None),
+        ((600, 100), None),
+        ((2000, 3000), None),
+        ((100, 600), (10, 50)),
+        (None, (0, 20)),
+    ]:
+        selection = Selection(token_range, time_range)
+        mask = prepared.mask(selection)
+        expected_n = np.bincount(groups[mask], minlength=4).tolist()
+        expected_met = np.bincount(groups[mask & flags], minlength=4).tolist()
+        assert counter.counts(selection) == (expected_met, expected_n)
+        assert single.counts(selection) == ([int((mask & flags).sum())], [int(mask.sum())])

@@ -100,3 +100,56 @@ def test_repeats_that_all_met_the_slo_alike_still_have_an_interval_around_the_es
     estimate, lo, hi, used = level_draws.arm_attainment(met, [200, 200, 200], 0.95)
     assert used == 3 and lo <= estimate <= hi and hi - lo > 1e-3
     assert (lo == 0.0) if met[0] == 0 else (hi == 1.0)
+
+
+def test_every_levels_attainment_at_once_is_each_levels_own() -> None:
+    """`level_attainments` gives, level by level, the numbers and draws of the one-level
+    functions (arms, single runs, an arm left with one run, no requests), from the same
+    random streams."""
+    counts = [
+        ([40, 45, 38], [50, 50, 49]),  # an arm
+        ([0], [0]),  # nothing selected
+        ([97], [100]),  # one run
+        ([10, 0, 12], [20, 0, 20]),  # an arm, one run without requests
+        ([5, 0], [10, 0]),  # an arm left with one run: its pooled counts
+        ([30, 30, 30], [30, 30, 30]),  # all met
+        ([3, 7, 2, 9], [10, 10, 10, 10]),  # four runs
+        ([0, 0, 0], [25, 30, 20]),  # none met
+    ]
+    rng = np.random.default_rng(11)
+    batch = level_draws.level_attainments(counts, 0.9, level_draws.Pairing(rng, 8, 500), rng)
+    rng = np.random.default_rng(11)
+    pairing = level_draws.Pairing(rng, 8, 500)
+    for (met, n), got in zip(counts, batch, strict=True):
+        arm = level_draws.arm_attainment(met, n, 0.9)
+        if arm is not None:
+            draws = level_draws.arm_attainment_probit_draws(met, n, pairing)
+            expected = (arm[0], arm[1], arm[2], draws, sum(n))
+        elif sum(n) == 0:
+            expected = (None, None, None, None, 0)
+        else:
+            interval = level_draws.attainment_interval(sum(met), sum(n), 0.9)
+            assert interval is not None
+            draws = level_draws.attainment_probit_draws(sum(met), sum(n), 500, rng)
+            expected = (sum(met) / sum(n), *interval, draws, sum(n))
+        assert got[:3] == expected[:3] and got.n == expected[4]  # exactly, not approximately
+        if expected[3] is None:
+            assert got.probit_draws is None
+        else:
+            np.testing.assert_array_equal(got.probit_draws, expected[3])
+
+
+def test_pairing_shifts_as_np_roll() -> None:
+    """The shifted draws are np.roll's (the offsets spread from a random start)."""
+    values = np.random.default_rng(4).normal(size=101)
+    pairing = level_draws.Pairing(np.random.default_rng(9), 5, 101)
+    offsets = []
+    for _ in range(6):
+        offsets.append(pairing._next)
+        np.testing.assert_array_equal(pairing.shifted(values), np.roll(values, offsets[-1]))
+    stream = np.random.default_rng(9)
+    stream.integers(101)  # the random start
+    t = stream.standard_t(3, size=101)
+    again = level_draws.Pairing(np.random.default_rng(9), 5, 101)
+    for offset in offsets:
+        np.testing.assert_array_equal(again.t(3), np.roll(t, offset))

@@ -215,3 +215,18 @@ def test_rolling_quantiles_refuse_bad_arguments() -> None:
         rolling_quantiles(t, v[:5])
     with pytest.raises(ValueError, match=f"at most {MAX_BINS}"):
         rolling_quantiles(np.array([0.0, 1e6]), np.ones(2), window=1.0)
+
+
+def test_the_change_point_test_uses_scipys_ranks_and_kolmogorov_quantile() -> None:
+    """The rank CUSUM's mid-ranks are scipy.stats.rankdata's and its critical value
+    kstwobign.isf's, computed without importing scipy.stats (half a second on first use)."""
+    from scipy.special import kolmogi
+    from scipy.stats import kstwobign, rankdata
+
+    from tpot_widget.stats.matched import average_ranks
+
+    rng = np.random.default_rng(8)
+    for x in (rng.lognormal(size=999), rng.integers(0, 20, 500).astype(float), np.ones(7)):
+        np.testing.assert_array_equal(average_ranks(x), rankdata(x))
+    for rate in (0.001, 0.01, 0.05):
+        assert float(kolmogi(rate)) == float(kstwobign.isf(rate))

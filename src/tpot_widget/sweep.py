@@ -119,6 +119,7 @@ class Sweep:
         # measured once per level (the runs are immutable)
         self._positions: dict[Load, float | None] = {}
         self._served: dict[Load, float | None] = {}
+        self._arms: dict[Load, Arm] = {}
 
     # --- levels ----------------------------------------------------------------------------
 
@@ -142,10 +143,13 @@ class Sweep:
         `level` is a `Load`, a text such as "concurrency=16", a (kind, value) pair, or a bare
         number: the level with that value.
         """
-        runs = self.runs_at(level)
+        key = self.level(level)
+        runs = self._runs[key]
         if len(runs) == 1:
             return runs[0]
-        return Arm(runs, name=self.name)
+        if key not in self._arms:  # built once: an Arm checks its runs for duplicates
+            self._arms[key] = Arm(runs, name=self.name)
+        return self._arms[key]
 
     def level(self, level: Any) -> Load:
         """The sweep's `Load` that `level` names (see `at`); a ValueError lists the levels."""

@@ -31,7 +31,7 @@ from ._finite import clean
 from ._threads import ProcessThreads
 from .comparison.engine import Unit, compute, prepare_unit
 from .comparison.results import Comparison, Difference, Draws, RunEstimate, verdict
-from .comparison.selection import Selection, in_range
+from .comparison.selection import GroupCounts, Selection, in_range
 from .display import format_threshold
 from .load import Load
 from .params import DEFAULT_SLO_TARGET, DEFAULTS, MAX_RUNS, MIN_RUNS, Parameters, Range
@@ -45,7 +45,8 @@ from .wire import CrossingStatus, MaxLoadStatus
 __all__ = ["SweepComparer", "compare_sweeps"]
 
 #: Threads computing load levels at once: the engine's order-statistic kernel releases the
-#: GIL, so levels run in parallel on several cores (1 = one after the other).
+#: GIL, so levels of single runs (request-level bootstraps) run in parallel on several cores
+#: (1 = one after the other); lean arms are run-level and Python-bound: computed inline.
 LEVEL_WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: The threads shared by every SweepComparer of this process.
 _POOL = ProcessThreads(LEVEL_WORKERS, "tpot-sweep")
@@ -79,6 +80,21 @@ class _Level:
     served_share: float | None
     runs: tuple[Run, ...]
     unit: Unit
+    _slo_counts: dict[tuple[tuple[str, float | str], ...], GroupCounts] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def slo_counts(self, objectives: Any, selection: Selection) -> tuple[list[int], list[int]]:
+        """(requests meeting the SLO, requests) of each run in the selection, errors
+        included (`GroupCounts`, built once per objectives: a token range costs four binary
+        searches per run instead of a mask over every row)."""
+        key = tuple(sorted(objectives.items()))
+        counter = self._slo_counts.get(key)
+        if counter is None:
+            met = self.unit.slo_met(objectives)
+            counter = GroupCounts(self.unit.pooled, met, self.run_index, len(self.runs))
+            self._slo_counts[key] = counter
+        return counter.counts(selection)
 
     @cached_property
     def run_index(self) -> np.ndarray | None:
@@ -108,9 +124,16 @@ class _Baseline:
         for q in sorted(points.values(), key=lambda q: q.log_x):
             if not distinct or q.log_x > distinct[-1].log_x:
                 distinct.append(q)
+        self._distinct = distinct
         self._xs = np.array([q.log_x for q in distinct])
         self._estimates = np.array([q.log_estimate for q in distinct])
-        self._draws = np.stack([q.log_draws for q in distinct]) if distinct else np.empty((0, 0))
+
+    @cached_property
+    def _draws(self) -> np.ndarray:
+        """Every distinct level's draws stacked (built when a level is interpolated)."""
+        if not self._distinct:
+            return np.empty((0, 0))
+        return np.stack([q.log_draws for q in self._distinct])
 
     def at(self, level: Load, log_x: float) -> tuple[float, np.ndarray, bool] | None:
         """(log estimate, log draws, interpolated) at `level` or, if the baseline did not run
@@ -233,12 +256,19 @@ class SweepComparer:
         estimates, directs = self._levels_compared(p, random_state)
         draw_rng = _draw_rng(random_state)
         pairing = level_draws.Pairing(draw_rng, len(estimates), p.n_resamples)
-        log_draws = {
-            key: level_draws.statistic_log_draws(
-                row.estimate, d.replicates, d.run_estimates, pairing
+        log_draws = dict(
+            zip(
+                estimates,
+                level_draws.statistic_log_draws_many(
+                    [
+                        (row.estimate, d.replicates, d.run_estimates)
+                        for row, d in estimates.values()
+                    ],
+                    pairing,
+                ),
+                strict=True,
             )
-            for key, (row, d) in estimates.items()
-        }
+        )
         attainment = self._attainment(p, draw_rng) if p.slo else {}
         baseline = _Baseline(self._curve(0, estimates, log_draws))
         rows = self._rows(p, estimates, directs, log_draws, attainment, baseline)
@@ -289,12 +319,34 @@ class SweepComparer:
             units = [self._levels[i][level].unit for i in group]
             return compute(units, engine_p, stats.make_rng(random_state), lean=True)
 
-        # a shared Generator is drawn from in order: no threads then
-        parallel = LEVEL_WORKERS > 1 and not isinstance(random_state, np.random.Generator)
-        results = list(_POOL.get().map(run, jobs)) if parallel else [run(job) for job in jobs]
+        # Threads pay for levels with single runs only: their quantile bootstraps run in a
+        # kernel that releases the GIL. A lean arm is run-level (no bootstrap), Python bound:
+        # it runs here meanwhile. A shared Generator is drawn from in order, and the mean's
+        # resampling kernel may be Numba-parallel (not to be entered from two threads under
+        # every threading layer): no threads then.
+        bootstrapped = [
+            any(len(self._levels[i][level].unit.parts) == 1 for i in group) for level, group in jobs
+        ]
+        parallel = (
+            LEVEL_WORKERS > 1
+            and not isinstance(random_state, np.random.Generator)
+            and not stats.parse_statistic(p.statistic).from_moments
+        )
+        results: list[Comparison | None] = [None] * len(jobs)
+        if parallel and any(bootstrapped):
+            pool = _POOL.get()
+            futures = {j: pool.submit(run, job) for j, job in enumerate(jobs) if bootstrapped[j]}
+            for j, job in enumerate(jobs):
+                if not bootstrapped[j]:
+                    results[j] = run(job)
+            for j, future in futures.items():
+                results[j] = future.result()
+        else:
+            results = [run(job) for job in jobs]
         estimates: dict[tuple[int, Load], tuple[RunEstimate, Draws]] = {}
         directs: dict[tuple[int, Load], Difference] = {}
         for (level, group), c in zip(jobs, results, strict=True):
+            assert c is not None
             for j, i in enumerate(group):
                 estimates[(i, level)] = (c.runs[j], c.draws[j])
             if group[0] == 0:
@@ -326,7 +378,7 @@ class SweepComparer:
         estimates: dict[tuple[int, Load], tuple[RunEstimate, Draws]],
         directs: dict[tuple[int, Load], Difference],
         log_draws: dict[tuple[int, Load], np.ndarray | None],
-        attainment: dict[tuple[int, Load], Any],
+        attainment: dict[tuple[int, Load], level_draws.LevelAttainment],
         baseline: _Baseline,
     ) -> tuple[LevelRow, ...]:
         rows: list[LevelRow] = []
@@ -336,7 +388,7 @@ class SweepComparer:
                 lv = self._levels[i][level]
                 est, _ = estimates[(i, level)]
                 share = lv.served_share
-                att = attainment.get((i, level), (None, None, None))
+                att = attainment.get((i, level), level_draws.NO_ATTAINMENT)
                 row = LevelRow(
                     config=name,
                     level=level,
@@ -348,9 +400,9 @@ class SweepComparer:
                     ci_high=est.ci_high,
                     served_share=share,
                     saturated=share is not None and share < SATURATED_BELOW,
-                    attainment=att[0],
-                    attainment_ci_low=att[1],
-                    attainment_ci_high=att[2],
+                    attainment=att.estimate,
+                    attainment_ci_low=att.ci_low,
+                    attainment_ci_high=att.ci_high,
                 )
                 if i:
                     row = dataclasses.replace(row, baseline=self.names[0])
@@ -380,15 +432,15 @@ class SweepComparer:
         """Where configuration i stops being faster than the baseline (see `Crossing`)."""
         xs: list[float] = []
         g: list[float] = []
-        g_draws: list[np.ndarray] = []
+        pairs: list[tuple[np.ndarray, np.ndarray]] = []
         for level, point in sorted(self._curve(i, estimates, log_draws).items(), key=_by_x):
             base = baseline.at(level, point.log_x)
             if base is None:
                 continue
             xs.append(point.log_x)
             g.append(point.log_estimate - base[0])
-            g_draws.append(point.log_draws - base[1])
-        exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=False)
+            pairs.append((point.log_draws, base[1]))
+        exit_ = _exit(xs, g, _difference_rows(pairs), p.confidence_level, inclusive=False)
         return Crossing(
             name=self.names[i],
             baseline=self.names[0],
@@ -400,61 +452,47 @@ class SweepComparer:
             open_high=exit_.open_high,
         )
 
-    def _attainment(self, p: Parameters, rng: np.random.Generator) -> dict[tuple[int, Load], Any]:
-        """Per (configuration, level): (attainment, ci_low, ci_high, probit draws or None,
-        selected requests)."""
+    def _attainment(
+        self, p: Parameters, rng: np.random.Generator
+    ) -> dict[tuple[int, Load], level_draws.LevelAttainment]:
+        """Per (configuration, level): its SLO attainment, interval and probit draws."""
         selection = Selection.of(p)
         n_draws = min(p.n_resamples, ATTAINMENT_DRAWS)
         pairing = level_draws.Pairing(rng, sum(map(len, self._levels)), n_draws)
-        out: dict[tuple[int, Load], Any] = {}
-        for i, levels in enumerate(self._levels):
-            for level, lv in levels.items():
-                mask = lv.unit.pooled.mask(selection)
-                met = lv.unit.slo_met(p.slo) & mask
-                n, m = int(mask.sum()), int(met.sum())
-                if n == 0:
-                    out[(i, level)] = (None, None, None, None, 0)
-                    continue
-                arm = None
-                if lv.run_index is not None:
-                    k = len(lv.runs)
-                    n_r = np.bincount(lv.run_index[mask], minlength=k).tolist()
-                    m_r = np.bincount(lv.run_index[met], minlength=k).tolist()
-                    arm = level_draws.arm_attainment(m_r, n_r, p.confidence_level)
-                if arm is not None:
-                    draws = level_draws.arm_attainment_probit_draws(m_r, n_r, pairing)
-                    out[(i, level)] = (arm[0], arm[1], arm[2], draws, n)
-                    continue
-                interval = level_draws.attainment_interval(m, n, p.confidence_level)
-                assert interval is not None
-                draws = level_draws.attainment_probit_draws(m, n, n_draws, rng)
-                out[(i, level)] = (m / n, interval[0], interval[1], draws, n)
-        return out
+        keys = [(i, level) for i, levels in enumerate(self._levels) for level in levels]
+        counts = [self._levels[i][level].slo_counts(p.slo, selection) for i, level in keys]
+        values = level_draws.level_attainments(counts, p.confidence_level, pairing, rng)
+        return dict(zip(keys, values, strict=True))
 
     def _max_load(
         self,
         i: int,
         p: Parameters,
         target: float,
-        attainment: dict[tuple[int, Load], Any],
+        attainment: dict[tuple[int, Load], level_draws.LevelAttainment],
     ) -> MaxLoad:
         """The highest load at which configuration i's attainment stays ≥ target."""
         threshold = float(level_draws.probit(target))
-        xs: list[float] = []
-        g: list[float] = []
-        g_draws: list[np.ndarray] = []
         levels = sorted(
             (lv for lv in self._levels[i].values() if lv.position is not None),
             key=lambda lv: (lv.position, lv.level),
         )
-        for lv in levels:
-            value = attainment.get((i, lv.level))
-            if value is None or value[0] is None or value[3] is None:
-                continue
-            assert lv.position is not None
-            xs.append(math.log(lv.position))
-            g.append(threshold - float(level_draws.probit(value[0], value[4])))
-            g_draws.append(threshold - value[3])
+        points = [
+            (lv, value)
+            for lv in levels
+            if (value := attainment.get((i, lv.level))) is not None
+            and value.estimate is not None
+            and value.probit_draws is not None
+        ]
+        xs = [math.log(lv.position) for lv, _ in points if lv.position is not None]
+        probits = level_draws.probit(
+            np.array([v.estimate for _, v in points], dtype=np.float64),
+            np.array([v.n for _, v in points], dtype=np.float64),
+        )
+        g = [threshold - float(z) for z in probits]
+        g_draws = _difference_rows(
+            [(threshold, v.probit_draws) for _, v in points if v.probit_draws is not None]
+        )
         exit_ = _exit(xs, g, g_draws, p.confidence_level, inclusive=True)
         return MaxLoad(
             name=self.names[i],
@@ -637,18 +675,28 @@ def _by_x(item: tuple[Load, _Point]) -> tuple[float, Load]:
     return item[1].log_x, item[0]
 
 
+def _difference_rows(pairs: Sequence[tuple[np.ndarray | float, np.ndarray]]) -> np.ndarray:
+    """a − b of each (a, b) pair as the rows of one array, each written in place (a curve's
+    draws: no temporary per level to stack on every brush)."""
+    out = np.empty((len(pairs), len(pairs[0][1]) if pairs else 0))
+    for row, (a, b) in zip(out, pairs, strict=True):
+        np.subtract(a, b, out=row)
+    return out
+
+
 def _exit(
     xs: list[float],
     g: list[float],
-    g_draws: list[np.ndarray],
+    g_draws: np.ndarray,
     confidence_level: float,
     *,
     inclusive: bool,
 ) -> load_curves.CurveExit:
+    """Where the curve g (its draws one row per point) first leaves its region."""
     if not xs:
         return load_curves.CurveExit(None, None, None, "no points", False, False)
     return load_curves.first_exit(
-        np.array(xs), np.array(g), np.stack(g_draws), confidence_level, inclusive=inclusive
+        np.array(xs), np.array(g), g_draws, confidence_level, inclusive=inclusive
     )
 
 

@@ -428,6 +428,7 @@ def _arm_estimate(
         np.random.default_rng(seeds),
         names=[part.name for part in u.parts],
         between_run_share=not lean,
+        presorted=True,  # PreparedRun.select: sorted, no NaN
     )
     row = RunEstimate(
         u.name,
@@ -501,6 +502,7 @@ def _arm_vs_arm(
         np.random.default_rng(seeds),
         a_names=[part.name for part in a.parts],
         b_names=[part.name for part in b.parts],
+        presorted=True,
     )
     return None if d.estimate is None else d
 

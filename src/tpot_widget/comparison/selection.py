@@ -158,3 +158,55 @@ class PreparedRun:
             )
         nan_value = self._ok & np.isnan(self._values)
         return int((nan_value & self.mask(selection)).sum())
+
+
+class GroupCounts:
+    """Per group of a run's rows (an arm's runs), how many lie in a selection and how many of
+    those carry a flag (e.g. met the SLO): `Selection.mask` counted, without building it.
+
+    Each group's x values are sorted once, all of them and the flagged ones apart (NaN
+    last: never inside a range), so a token range is four binary searches per group; a time
+    range falls back to the mask.
+    """
+
+    def __init__(
+        self, run: PreparedRun, flags: np.ndarray, groups: np.ndarray | None, n_groups: int = 1
+    ) -> None:
+        flags = np.asarray(flags, dtype=bool)
+        self._run = run
+        self._flags = flags
+        self._groups = groups
+        self._n_groups = 1 if groups is None else n_groups
+        x = run._x if run._x is not None else np.full(len(flags), np.nan)
+        members = (
+            [np.ones(len(flags), dtype=bool)]
+            if groups is None
+            else [groups == g for g in range(self._n_groups)]
+        )
+        self._x_all = [np.sort(x[rows]) for rows in members]
+        self._x_flagged = [np.sort(x[rows & flags]) for rows in members]
+
+    def counts(self, selection: Selection) -> tuple[list[int], list[int]]:
+        """(flagged, rows) per group inside `selection` (errors included, as `mask`)."""
+        if selection.time_range is not None:
+            mask = self._run.mask(selection)
+            flagged = self._flags & mask
+            if self._groups is None:
+                return [int(flagged.sum())], [int(mask.sum())]
+            k = self._n_groups
+            return (
+                np.bincount(self._groups[flagged], minlength=k).tolist(),
+                np.bincount(self._groups[mask], minlength=k).tolist(),
+            )
+        if selection.token_range is None:
+            return [len(x) for x in self._x_flagged], [len(x) for x in self._x_all]
+        lo, hi = bounds(selection.token_range)
+        return [_inside(x, lo, hi) for x in self._x_flagged], [
+            _inside(x, lo, hi) for x in self._x_all
+        ]
+
+
+def _inside(x_sorted: np.ndarray, lo: float, hi: float) -> int:
+    """How many of the sorted values lie in [lo, hi] (NaN never)."""
+    start = int(x_sorted.searchsorted(lo, side="left"))
+    return max(0, int(x_sorted.searchsorted(hi, side="right")) - start)

@@ -34,11 +34,13 @@ statistics that are not all > 0 fall back to the same t on the raw scale.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .._threads import ProcessThreads
 from . import bootstrap as bs
 from .critical import t_quantile
 from .mannwhitney import mann_whitney_p
@@ -51,6 +53,8 @@ SINGLE_RUN_NOTE = (
     "one run per arm: the interval covers request noise only, not run-to-run variation; "
     "repeat the runs (3-5 per configuration) for a verdict that holds on the next run"
 )
+#: Threads bootstrapping an arm's runs at once (the replicate kernel releases the GIL).
+_THREADS = ProcessThreads(max(1, min(3, os.cpu_count() or 1)), "tpot-arm")
 #: Runs per arm → how often the run-level test finds a true 8 % change with 3 % run-to-run
 #: noise at the 5 % level (seeded simulation in tests/test_stats_arms.py).
 POWER_TABLE: dict[int, float] = {2: 0.28, 3: 0.60, 5: 0.91, 10: 1.00}
@@ -119,9 +123,14 @@ class ArmDifference(bs.DifferenceInterval):
 
 
 def _usable_runs(
-    runs: Sequence[np.ndarray], stat: bs.Statistic, level: float, names: Sequence[str] | None
+    runs: Sequence[np.ndarray],
+    stat: bs.Statistic,
+    level: float,
+    names: Sequence[str] | None,
+    presorted: bool = False,
 ) -> tuple[list[np.ndarray], list[str], str | None]:
-    """Sorted finite values of the runs with enough of them, the names left out, a note."""
+    """Sorted finite values of the runs with enough of them, the names left out, a note
+    (`presorted`: the runs are sorted float64 values without NaN already)."""
     if len(runs) == 0:
         raise ValueError("an arm needs at least one run (a list of per-run value arrays)")
     if names is None:
@@ -129,7 +138,7 @@ def _usable_runs(
     if len(names) != len(runs):
         raise ValueError(f"{len(runs)} runs but {len(names)} names")
     need = minimum_sample_size(stat, level)
-    kept = [bs.sorted_finite(r) for r in runs]
+    kept = list(runs) if presorted else [bs.sorted_finite(r) for r in runs]
     used = [x for x in kept if len(x) >= need]
     left_out = [str(name) for name, x in zip(names, kept, strict=True) if len(x) < need]
     note = None
@@ -150,14 +159,21 @@ def _run_statistics(
     runs: list[np.ndarray], stat: bs.Statistic, n_resamples: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each run's statistic and the bootstrap variance of it (within-run sampling noise)."""
-    thetas, within = [], []
-    for x in runs:
-        thetas.append(bs.estimate(x, stat))
-        if n_resamples < 2:  # the run statistics only
-            within.append(0.0)
-            continue
-        reps = bs.replicates(x, stat, n_resamples, bs.draw_seeds(rng))
-        within.append(float(np.var(reps, ddof=1)))
+    thetas = [bs.estimate(x, stat) for x in runs]
+    if n_resamples < 2 or not runs:  # the run statistics only
+        return np.array(thetas), np.zeros(len(runs))
+    seeds = [bs.draw_seeds(rng) for _ in runs]  # in run order, as one after the other would
+
+    def variance(j: int) -> float:
+        return float(np.var(bs.replicates(runs[j], stat, n_resamples, seeds[j]), ddof=1))
+
+    # A quantile's replicate kernel releases the GIL: the runs' bootstraps on spare threads.
+    # The mean's may be Numba-parallel, which some threading layers cannot enter from two
+    # threads at once: one after the other.
+    if stat.from_moments:
+        return np.array(thetas), np.array([variance(j) for j in range(len(runs))])
+    later = [_THREADS.get().submit(variance, j) for j in range(1, len(runs))]
+    within = [variance(0)] + [f.result() for f in later]
     return np.array(thetas), np.array(within)
 
 
@@ -180,6 +196,7 @@ def arm_ci(
     names: Sequence[str] | None = None,
     *,
     between_run_share: bool = True,
+    presorted: bool = False,
 ) -> ArmInterval:
     """The arm's statistic with a CI that covers run-to-run variation.
 
@@ -195,6 +212,9 @@ def arm_ci(
     between_run_share : bool, default True
         False skips the within-run bootstraps that `between_run_share` needs (it is then
         None); the estimate and interval are unchanged.
+    presorted : bool, default False
+        The runs are sorted float64 arrays without NaN (a prepared selection): not copied
+        and checked again.
 
     Returns
     -------
@@ -206,7 +226,7 @@ def arm_ci(
     """
     method = bs.check_method(method, confidence_level, n_resamples)
     stat = bs.parse_statistic(statistic)
-    used, left_out, dropped = _usable_runs(runs, stat, confidence_level, names)
+    used, left_out, dropped = _usable_runs(runs, stat, confidence_level, names, presorted)
     n = int(sum(len(x) for x in used))
     rng = bs.make_rng(random_state)
     if not used:
@@ -262,6 +282,8 @@ def arm_difference(
     random_state: int | np.random.Generator | None = None,
     a_names: Sequence[str] | None = None,
     b_names: Sequence[str] | None = None,
+    *,
+    presorted: bool = False,
 ) -> ArmDifference:
     """Arm B against arm A: θ_B − θ_A and θ_B / θ_A − 1 with CIs and a p-value.
 
@@ -273,6 +295,8 @@ def arm_difference(
         As for `arm_ci`.
     a_names, b_names : sequence of str, optional
         The runs' names, for the note on runs left out.
+    presorted : bool, default False
+        As for `arm_ci`.
 
     Returns
     -------
@@ -287,8 +311,8 @@ def arm_difference(
     """
     method = bs.check_method(method, confidence_level, n_resamples)
     stat = bs.parse_statistic(statistic)
-    ua, _, note_a = _usable_runs(a_runs, stat, confidence_level, a_names)
-    ub, _, note_b = _usable_runs(b_runs, stat, confidence_level, b_names)
+    ua, _, note_a = _usable_runs(a_runs, stat, confidence_level, a_names, presorted)
+    ub, _, note_b = _usable_runs(b_runs, stat, confidence_level, b_names, presorted)
     dropped = _join(
         f"baseline arm: {note_a}" if note_a else None, f"other arm: {note_b}" if note_b else None
     )

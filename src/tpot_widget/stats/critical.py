@@ -7,6 +7,7 @@ many arms feel); the normal one from the standard library's `NormalDist`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from statistics import NormalDist
 
 __all__ = ["normal_quantile", "t_quantile"]
@@ -19,6 +20,7 @@ def normal_quantile(confidence_level: float) -> float:
     return _NORMAL.inv_cdf(0.5 + confidence_level / 2.0)
 
 
+@lru_cache(maxsize=256)  # a sweep asks for the same few (level, df) at every level
 def t_quantile(confidence_level: float, df: float) -> float:
     """t such that ±t holds `confidence_level` of a Student t with `df` degrees of freedom."""
     from scipy.special import stdtrit

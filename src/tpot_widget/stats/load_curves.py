@@ -133,11 +133,12 @@ def first_exit(
     status: ExitStatus = (
         "never inside" if point == -math.inf else "never left" if point == math.inf else "within"
     )
-    exits = np.sort(_exits(log_x, np.asarray(draws, dtype=np.float64), inclusive))
+    exits = _exits(log_x, np.asarray(draws, dtype=np.float64), inclusive)
     b = len(exits)
     alpha = (1.0 - confidence_level) / 2.0
-    lo = float(exits[min(b - 1, math.floor(alpha * b))])
-    hi = float(exits[max(0, math.ceil((1.0 - alpha) * b) - 1)])
+    ranks = [min(b - 1, math.floor(alpha * b)), max(0, math.ceil((1.0 - alpha) * b) - 1)]
+    exits = np.partition(exits, ranks)  # the two order statistics, as a full sort gives them
+    lo, hi = float(exits[ranks[0]]), float(exits[ranks[1]])
     # an interval wholly beyond the points is bounded by the nearest point on its near side
     lo = min(lo, float(log_x[-1]))
     hi = max(hi, float(log_x[0]))
