@@ -71,6 +71,11 @@ TRACE_CATEGORIES = [
     "cc",
     "viz",
 ]
+#: With --invalidations: which DOM changes made the page restyle and re-lay out, from where.
+INVALIDATION_CATEGORIES = [
+    "disabled-by-default-devtools.timeline.invalidationTracking",
+    "disabled-by-default-devtools.timeline.stack",
+]
 
 #: JS: log which view's Plotly.react (or newPlot) is running: plotly assigns `gd.data` at the
 #: start of both, so an accessor on each plot div marks the start (no change to the widget).
@@ -752,7 +757,8 @@ def record(args: argparse.Namespace) -> tuple[bytes, dict[str, Any]]:
             wp.page.evaluate(HOOK_REACTS_JS)
             measure_drag(wp, 99, args.moves, args.hz)  # untraced: the first drag warms up
             kernel_state(wp)  # clears the kernel's timing log
-            browser.start_tracing(page=wp.page, categories=TRACE_CATEGORIES)
+            categories = TRACE_CATEGORIES + (INVALIDATION_CATEGORIES if args.invalidations else [])
+            browser.start_tracing(page=wp.page, categories=categories)
             wp.page.wait_for_timeout(1500)  # the profiler's start blocks the page for a moment
             clock = wp.page.evaluate("() => performance.mark('bench-clock').startTime")
             logs, reacts = [], []
@@ -780,6 +786,41 @@ def report(trace: Trace, meta: dict[str, Any], attribution: Attribution, top: in
         f"{statistics.median(d.moves / d.drag_s for d in drags):.0f} pointer moves/s received"
     )
     print_summary(summary, drags, meta["kernel"], waiting, top)
+    print_invalidations(trace, attribution, drags, offset, top)
+
+
+def print_invalidations(
+    trace: Trace, attribution: Attribution, drags: list[DragResult], offset: float, top: int
+) -> None:
+    """The DOM changes (style / layout invalidations) while dragging, per pointer move, by
+    element, reason and the code that made them (a trace recorded with --invalidations)."""
+    windows = drag_windows(drags, offset)[PHASES[0]]
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for e in trace.events:
+        name = e.get("name", "")
+        if not name.endswith("InvalidationTracking") or not any(
+            w.start <= e.get("ts", 0) <= w.end for w in windows
+        ):
+            continue
+        data = e.get("args", {}).get("data", {})
+        where = "-"
+        for f in data.get("stackTrace") or []:
+            frame = {**f, "lineNumber": f.get("lineNumber", 1) - 1,
+                     "columnNumber": f.get("columnNumber", 1) - 1}  # fmt: skip
+            owner, fn = attribution.frame(frame)
+            if owner in ("ours", "widget bundle"):
+                where = fn
+                break
+            if where == "-" and owner == "plotly.js":
+                where = fn
+        kind = name.removesuffix("InvalidationTracking")
+        counts[(f"{kind}: {data.get('nodeName', '?')}", str(data.get("reason", "")), where)] += 1
+    if not counts:
+        return
+    moves = sum(d.moves for d in drags)
+    print(f"\nDOM invalidations while dragging, per pointer move (top {top}):")
+    for (node, reason, where), n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {n / moves:5.2f}  {node[:60]} ({reason or '-'}) ← {where}")
 
 
 def main() -> None:
@@ -792,6 +833,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="save the raw trace and the page's logs here")
     parser.add_argument("--load", type=Path, help="summarise a folder saved with --out instead")
     parser.add_argument("--top", type=int, default=12, help="how many top costs to list")
+    parser.add_argument(
+        "--invalidations", action="store_true", help="also trace the DOM changes that re-lay out"
+    )
     args = parser.parse_args()
 
     if args.load:

@@ -32,9 +32,17 @@ export interface PointerBrush {
 
 /** Attach a horizontal pointer brush to `gd` (a drawn plotly graph div). */
 export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): PointerBrush {
+  // The band: placed over the plot area once per drag, then moved by transforms alone (its
+  // fill scaled, its edges shifted): a move re-lays out and repaints nothing, where moving a
+  // box's left / width re-lays out and re-layerizes the whole page on every pointer move.
   const band = document.createElement("div");
   band.className = "tpot-brush";
   band.hidden = true;
+  const fill = document.createElement("div");
+  fill.className = "tpot-brush-fill";
+  const edges = [document.createElement("div"), document.createElement("div")];
+  for (const edge of edges) edge.className = "tpot-brush-edge";
+  band.append(fill, ...edges);
   gd.append(band);
   let dragging = false;
   let moved = false;
@@ -73,14 +81,23 @@ export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): Pointer
       return a !== null && py >= a.offset && py <= a.offset + a.length;
     });
   };
-  const showBand = (p0: number, p1: number): void => {
+  /** Put the band over the plot area (at a drag's start; hidden until the first move). */
+  const placeBand = (): void => {
     const xa = axisGeometry(gd, "xaxis");
     const ys = yExtent();
     if (!xa || !ys) return;
-    band.style.left = `${xa.offset + Math.min(p0, p1)}px`;
-    band.style.width = `${Math.abs(p1 - p0)}px`;
+    band.style.left = `${xa.offset}px`;
+    band.style.width = `${xa.length}px`;
     band.style.top = `${ys[0]}px`;
     band.style.height = `${ys[1] - ys[0]}px`;
+  };
+  /** Show the band from pixel p0 to p1 of the x axis: transforms only. */
+  const showBand = (p0: number, p1: number): void => {
+    const lo = Math.min(p0, p1);
+    const hi = Math.max(p0, p1);
+    fill.style.transform = `translateX(${lo}px) scaleX(${hi - lo})`;
+    (edges[0] as HTMLDivElement).style.transform = `translateX(${lo}px)`;
+    (edges[1] as HTMLDivElement).style.transform = `translateX(${hi - 1}px)`;
     band.hidden = false;
   };
   const onMove = (e: PointerEvent): void => {
@@ -121,6 +138,7 @@ export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): Pointer
     dragging = true;
     moved = false;
     startPx = p;
+    placeBand();
     window.addEventListener("pointermove", onMove, true);
     window.addEventListener("pointerup", onUp, true);
     window.addEventListener("pointercancel", onUp, true);

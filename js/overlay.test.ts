@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dashPattern, tracePath, type PathSink } from "./overlay";
+import { DENSE_POINTS, dashPattern, tracePath, type PathSink } from "./overlay";
 
 /** A path sink that records its commands. */
 function recorder(): PathSink & { ops: string[] } {
@@ -39,5 +39,27 @@ describe("overlay shapes", () => {
     expect(dashPattern("dash", 2)).toEqual([9, 9]);
     expect(dashPattern("5 3", 2)).toEqual([5, 3]);
     expect(dashPattern("3.2px,1.6px", 1.6)).toEqual([3.2, 1.6]);
+  });
+  it("draws a dense curve one pixel column at a time, over every point's height", () => {
+    // an ECDF-like staircase: 4 points per pixel column, y up by one per point
+    const n = 4 * (DENSE_POINTS + 4);
+    const x = Array.from({ length: n }, (_, i) => Math.floor(i / 4) + (i % 4) * 0.2);
+    const y = Array.from({ length: n }, (_, i) => i);
+    const line = recorder();
+    tracePath({ x, y, color: "#000", width: 1, steps: true }, identity, identity, line);
+    // every column: the step across, then one stroke up to its last point
+    expect(line.ops.length).toBe(1 + 1 + 2 * (n / 4 - 1));
+    expect(line.ops.slice(0, 6)).toEqual(["M0,0", "L0,3", "L1,3", "L1,7", "L2,7", "L2,11"]);
+    expect(line.ops.at(-1)).toBe(`L${n / 4 - 1},${n - 1}`);
+  });
+
+  it("reaches the highest and lowest point of a dense column that goes up and down", () => {
+    const n = DENSE_POINTS + 3;
+    // column 0 holds 0 → 9 → -5 → 2, the other points are one per column
+    const x = [0, 0.2, 0.4, 0.6, ...Array.from({ length: n - 4 }, (_, i) => i + 1)];
+    const y = [0, 9, -5, 2, ...Array.from({ length: n - 4 }, () => 2)];
+    const line = recorder();
+    tracePath({ x, y, color: "#000", width: 1 }, identity, identity, line);
+    expect(line.ops.slice(0, 5)).toEqual(["M0,0", "L0,-5", "L0,9", "L0,2", "L1,2"]);
   });
 });

@@ -31,8 +31,17 @@ export interface PathSink {
 }
 
 /**
+ * A shape with more points than this is drawn one pixel column at a time (see tracePath): an
+ * ECDF of 1000 points over a 400 px wide plot draws a few hundred segments, not 2000.
+ */
+export const DENSE_POINTS = 256;
+
+/**
  * Trace a shape in pixels of the plot area: its outline into `line`, the area it fills into
  * `fill` (down to y = 0, or the closed outline). A non-finite point starts a new segment.
+ * A dense shape (over DENSE_POINTS points) is drawn one pixel column at a time: the points
+ * after the first in a column become one vertical stroke over their extent, ending at the
+ * last one's height (what the canvas would have drawn there, with far fewer segments).
  */
 export function tracePath(
   shape: OverlayShape,
@@ -43,10 +52,43 @@ export function tracePath(
 ): void {
   const zero = shape.fill?.mode === "tozeroy" ? ya.toPixel(0) : Number.NaN;
   const n = Math.min(shape.x.length, shape.y.length);
+  const dense = n > DENSE_POINTS;
   let first: number | null = null;
   let px = 0;
   let py = 0;
+  // dense shapes: the pixel column being drawn (x), and the points held in it (not drawn
+  // yet): their lowest and highest y; the pen stands at (colX, penY) meanwhile
+  let colX = 0;
+  let penY = 0;
+  let colLo = 0;
+  let colHi = 0;
+  let held = false;
+  const to = (x: number, y: number): void => {
+    line.lineTo(x, y);
+    fill?.lineTo(x, y);
+  };
+  const hold = (y: number): void => {
+    if (!held) {
+      held = true;
+      penY = py;
+      colLo = y;
+      colHi = y;
+    } else {
+      colLo = Math.min(colLo, y);
+      colHi = Math.max(colHi, y);
+    }
+    py = y;
+  };
+  const flush = (): void => {
+    if (!held) return;
+    held = false;
+    // one vertical stroke from the pen to the last point, reaching the column's extremes
+    if (colLo < Math.min(penY, py)) to(colX, colLo);
+    if (colHi > Math.max(penY, py)) to(colX, colHi);
+    to(colX, py);
+  };
   const end = (): void => {
+    flush();
     if (first === null || fill === undefined || !shape.fill) return;
     if (shape.fill.mode === "tozeroy" && Number.isFinite(zero)) {
       fill.lineTo(px, zero);
@@ -68,15 +110,26 @@ export function tracePath(
       first = nx;
       line.moveTo(nx, ny);
       fill?.moveTo(nx, ny);
-    } else {
-      if (shape.steps) {
-        line.lineTo(nx, py);
-        fill?.lineTo(nx, py);
-      }
-      line.lineTo(nx, ny);
-      fill?.lineTo(nx, ny);
+      colX = nx;
+      px = nx;
+      py = ny;
+      continue;
     }
+    if (dense && Math.abs(nx - colX) < 1) {
+      hold(ny); // the same pixel column
+      continue;
+    }
+    flush();
+    colX = nx;
     px = nx;
+    if (shape.steps) {
+      to(nx, py);
+      if (dense) {
+        hold(ny); // the step up is drawn with the column's other points
+        continue;
+      }
+    }
+    to(nx, ny);
     py = ny;
   }
   end();

@@ -67,11 +67,27 @@ export function topLayer(gd: HTMLElement): Element | null {
   return internals(gd)._fullLayout?._toppaper?.node() ?? null;
 }
 
-/** Put `overlay` between the plot and plotly's top layers (or at the end of `gd`). */
+/** The class every element placed by placeBelowTopLayer carries (overlays, veils). */
+const PLACED = "tpot-below-top";
+
+/**
+ * Put `overlay` between the plot and plotly's top layers (or at the end of `gd`). Several
+ * overlays of one graph stay in the order they were first placed: one already right below the
+ * top layer, or above it only other placed overlays, is not moved (re-inserting an element
+ * restyles and re-lays out the page).
+ */
 export function placeBelowTopLayer(gd: HTMLElement, overlay: Element): void {
+  if (!overlay.classList.contains(PLACED)) overlay.classList.add(PLACED);
   const top = topLayer(gd);
   if (top?.parentNode) {
-    if (overlay.nextSibling !== top) top.parentNode.insertBefore(overlay, top);
+    if (overlay.parentNode === top.parentNode) {
+      let next = overlay.nextSibling;
+      while (next !== null && next !== top && (next as Element).classList?.contains(PLACED) === true) {
+        next = next.nextSibling;
+      }
+      if (next === top) return;
+    }
+    top.parentNode.insertBefore(overlay, top);
   } else if (overlay.parentNode !== gd) {
     gd.append(overlay);
   }

@@ -39,6 +39,8 @@ export class RangeVeil {
   readonly el: HTMLDivElement;
   private readonly gd: HTMLElement;
   private readonly yAxes: readonly string[];
+  /** What the veil shows now ("" when hidden): a redraw of the same is no DOM write. */
+  private shown = "";
 
   constructor(gd: HTMLElement, yAxes: readonly string[]) {
     this.gd = gd;
@@ -63,6 +65,11 @@ export class RangeVeil {
     if (!Number.isFinite(top)) return;
     placeBelowTopLayer(this.gd, this.el);
     const spans = veilSpans(range, (v) => xa.toPixel(v), xa.length);
+    // the same veil again (another view's brush step): no DOM write, which would restyle,
+    // re-lay out and repaint the page
+    const shown = JSON.stringify([xa.offset, xa.length, top, bottom, spans, veilColor, edgeColor]);
+    if (shown === this.shown) return;
+    this.shown = shown;
     const style = this.el.style;
     style.left = `${xa.offset}px`;
     style.width = `${xa.length}px`;
@@ -90,6 +97,7 @@ export class RangeVeil {
 
   /** Hide the veil (e.g. while a brush band shows the new range). */
   hide(): void {
-    this.el.hidden = true;
+    this.shown = "";
+    if (!this.el.hidden) this.el.hidden = true;
   }
 }

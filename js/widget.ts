@@ -86,6 +86,20 @@ const KEEP_AXIS_FILL = 0.4;
 const GROW_HEADROOM = 0.2;
 
 /**
+ * Fewest ms between two writes of the range inputs while a brush moves (and at its end): a
+ * write re-lays out and repaints the page, which costs a frame its budget on every step; the
+ * band shows where the brush is meanwhile.
+ */
+const RANGE_INPUTS_INTERVAL_MS = 200;
+
+/**
+ * Fewest ms between two axis moves of one view while a brush moves: a relayout redraws the
+ * view's axes and traces in plotly (≈ 10 ms at 100k rows per run); until the next one, a
+ * preview that outgrows its axes is drawn clipped. The brush at rest settles the axes.
+ */
+const PREVIEW_RELAYOUT_INTERVAL_MS = 500;
+
+/**
  * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
  * long (ms) after the last change, when the page is idle (or at once when the pointer comes).
  */
@@ -143,6 +157,8 @@ interface Slot {
   keep: AxisRanges;
   /** Plotly is to catch up with the preview (same layout, new traces) when the page is idle. */
   sync: boolean;
+  /** When (performance.now()) a preview last moved the view's axes. */
+  relayoutAt: number;
 }
 
 class WidgetView {
@@ -166,8 +182,10 @@ class WidgetView {
     active: BrushKey;
     value: RunSelection[];
   } | null = null;
-  /** The range inputs do not show the brushed range yet (they follow once per frame). */
+  /** The range inputs do not show the brushed range yet (they follow a drag a few times a second). */
   private rangeInputsBehind = false;
+  /** When (performance.now()) the range inputs were last written. */
+  private rangeInputsShownAt = Number.NEGATIVE_INFINITY;
   /** The range brushed (or typed) last: the selection reads its index. */
   private active: BrushKey = "token";
   private colors: PlotColors;
@@ -279,6 +297,7 @@ class WidgetView {
       lastAxes: undefined,
       keep: {},
       sync: false,
+      relayoutAt: Number.NEGATIVE_INFINITY,
     };
   }
 
@@ -489,6 +508,7 @@ class WidgetView {
 
   private showRangeInputs(): void {
     this.rangeInputsBehind = false;
+    this.rangeInputsShownAt = performance.now();
     this.controls.setRange(this.ranges.token_range);
     this.controls.setTimeRange(this.ranges.time_range);
   }
@@ -538,6 +558,7 @@ class WidgetView {
       this.stepFrame = 0;
       this.drawStep(); // the last move's step: the views now show the final selection
     }
+    if (this.rangeInputsBehind) this.showRangeInputs();
     // the views of the kernel's numbers settle with the answer to the last brush
     const answered = !this.ctx.scheduler.busy();
     for (const slot of this.slots) {
@@ -839,7 +860,9 @@ class WidgetView {
    * (no plotly), the overlays follow; views out of view are marked for later.
    */
   private drawStep(): void {
-    if (this.rangeInputsBehind) this.showRangeInputs();
+    if (this.rangeInputsBehind && performance.now() - this.rangeInputsShownAt >= RANGE_INPUTS_INTERVAL_MS) {
+      this.showRangeInputs();
+    }
     const prep = this.prep;
     if (prep === null || this.disposed) return;
     if (this.syncTimer) {
@@ -896,8 +919,12 @@ class WidgetView {
         grown[name as keyof AxisRanges] = range;
       }
     }
-    if (Object.keys(moves).length > 0) {
+    const now = performance.now();
+    const relayout =
+      Object.keys(moves).length > 0 && (this.dragging === null || now - slot.relayoutAt >= PREVIEW_RELAYOUT_INTERVAL_MS);
+    if (relayout) {
       // rare: the preview is drawn once the axis moved (plotly_relayout → drawSlotExtras)
+      slot.relayoutAt = now;
       if (slot.drawnLayout !== null) slot.drawnLayout = withRanges(slot.drawnLayout, grown);
       void Plotly.relayout(slot.plot, moves as never);
     } else {
