@@ -36,6 +36,7 @@ from bench_widget import (  # the notebook, page hooks and drags of the runs' be
     Row,
     Shown,
     WidgetPage,
+    kernel_state,
     lab_and_browser,
     machine_description,
     measure_drag,
@@ -135,6 +136,15 @@ def level_rows(n: int, switches: list[tuple[int, dict[str, Any]]]) -> list[Row]:
     return rows
 
 
+def _per_view(drags: list[DragResult]) -> dict[str, list[float]]:
+    """Each view's redraw latencies over the drags that redrew it."""
+    out: dict[str, list[float]] = {}
+    for d in drags:
+        for view, ms in d.view_ms.items():
+            out.setdefault(view, []).append(ms)
+    return out
+
+
 def drag_rows(n: int, drags: list[DragResult]) -> list[Row]:
     """The brush lines at 72 runs: panel and every view after the hand stops."""
     tag = f"{n:,}/run"
@@ -151,10 +161,24 @@ def drag_rows(n: int, drags: list[DragResult]) -> list[Row]:
             f"≤ {VIEWS_P90_GOAL_MS:.0f}", "met" if p90 <= VIEWS_P90_GOAL_MS else "NOT MET"),
         Row(f"  last view redrawn (most often) ({tag})",
             "/".join(statistics.multimode(d.last_view for d in drags))),
+        *(Row(f"  brush: hand stops → {view} redrawn, median / p90 ({tag})",
+              f"{percentile(ms, 50):.0f}/{percentile(ms, 90):.0f}")
+          for view, ms in sorted(_per_view(drags).items())),
+        Row(f"  request → answer round trip in the page, median / p90 ({tag})",
+            f"{percentile([d.round_trip_ms for d in drags], 50):.0f}/"
+            f"{percentile([d.round_trip_ms for d in drags], 90):.0f}"),
         Row(f"  drags whose final panel answers the last brush ({tag})",
             f"{len(drags) - len(bad)}/{len(drags)}", f"{len(drags)}",
             "met" if not bad else "NOT MET"),
     ]  # fmt: skip
+
+
+def kernel_row(n: int, set_state: list[float]) -> Row:
+    """The kernel's time per browser request (apply the change, recompute, send the answer)."""
+    return Row(
+        f"  kernel per request: apply + recompute + answer, median / p90 ({n:,}/run)",
+        f"{percentile(set_state, 50):.1f}/{percentile(set_state, 90):.1f}",
+    )
 
 
 def main() -> None:
@@ -186,11 +210,15 @@ def main() -> None:
                 rows.extend(level_rows(n, switch_levels(wp, args.switches)))
                 execute_in_kernel(wp.page, "w.load_level = 16")
                 wp.page.wait_for_timeout(1500)
+                kernel_state(wp)  # clears the kernel's timing log
                 drags = [measure_drag(wp, i, args.moves, args.hz) for i in range(args.drags)]
+                set_state = kernel_state(wp)["timing"]["set_state"]
                 for i, d in enumerate(drags):
                     if not d.verified:
                         print(f"  drag {i}: {d.problems}", flush=True)
                 rows.extend(drag_rows(n, drags))
+                if set_state:
+                    rows.append(kernel_row(n, set_state))
         print_table(rows)
         print(f"\nmachine: {machine_description(browser)}")
 
