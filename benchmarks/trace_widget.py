@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench_sweep_widget import sweeps_shown
 from bench_widget import (
     ROOT,
     DragResult,
@@ -753,7 +754,8 @@ def record(args: argparse.Namespace) -> tuple[bytes, dict[str, Any]]:
     with lab_and_browser() as (lab, browser):
         machine = machine_description(browser)
         print(f"machine: {machine}", flush=True)
-        with widget_page(lab, browser, args.size) as wp:
+        shown = sweeps_shown(args.size) if args.sweeps else None
+        with widget_page(lab, browser, args.size, shown) as wp:
             wp.page.evaluate(HOOK_REACTS_JS)
             measure_drag(wp, 99, args.moves, args.hz)  # untraced: the first drag warms up
             kernel_state(wp)  # clears the kernel's timing log
@@ -833,6 +835,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="save the raw trace and the page's logs here")
     parser.add_argument("--load", type=Path, help="summarise a folder saved with --out instead")
     parser.add_argument("--top", type=int, default=12, help="how many top costs to list")
+    parser.add_argument(
+        "--sweeps", action="store_true", help="the 72-run sweep widget (demo_sweeps, --size/run)"
+    )
     parser.add_argument(
         "--invalidations", action="store_true", help="also trace the DOM changes that re-lay out"
     )
