@@ -165,14 +165,18 @@ export class ShapeOverlay {
       this.el.width = Math.max(1, Math.round(xa.length * ratio));
       this.el.height = Math.max(1, Math.round(ya.length * ratio));
     }
-    const ctx = this.el.getContext("2d");
+    const ctx = this.context();
     if (ctx === null) return;
+    // shapes on an overlaying y axis (same place, its own range): only when one asks for it
+    const ya2 = shapes.some((s) => s.yaxis === "yaxis2") ? axisGeometry(this.gd, "yaxis2") : null;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, xa.length, ya.length);
     for (const shape of shapes) {
+      const yAxis = shape.yaxis === "yaxis2" ? ya2 : ya;
+      if (yAxis === null) continue;
       const line = new Path2D();
       const fill = shape.fill ? new Path2D() : undefined;
-      tracePath(shape, xa, ya, line, fill);
+      tracePath(shape, xa, yAxis, line, fill);
       if (fill && shape.fill) {
         ctx.fillStyle = shape.fill.color;
         ctx.fill(fill);
@@ -185,7 +189,7 @@ export class ShapeOverlay {
           const y = shape.y[i] as number;
           if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
           const cx = xa.toPixel(x);
-          const cy = ya.toPixel(y);
+          const cy = yAxis.toPixel(y);
           dots.moveTo(cx + r, cy);
           dots.arc(cx, cy, r, 0, 2 * Math.PI);
         }
@@ -203,6 +207,11 @@ export class ShapeOverlay {
 
   /** Remove every shape. */
   clear(): void {
-    this.el.getContext("2d")?.clearRect(0, 0, this.el.width, this.el.height);
+    this.context()?.clearRect(0, 0, this.el.width, this.el.height);
+  }
+
+  /** The canvas's 2D context. */
+  private context(): CanvasRenderingContext2D | null {
+    return this.el.getContext("2d");
   }
 }

@@ -748,12 +748,11 @@ class WidgetView {
     }
     for (const slot of this.slots) {
       if (!slot.spec.redrawOn.includes(trigger)) continue;
-      if (trigger === "stats" && slot.preview !== null) {
-        // an answer to an older brush (more to come) is shown as a preview only
+      const previews = slot.spec.update !== undefined && slot.ready && slot.drawnLayout !== null;
+      if (trigger === "stats" && (slot.preview !== null || previews)) {
+        // new numbers as a preview at once, plotly catching up when idle (see settle); an
+        // answer to an older brush (more to come) is shown as a preview only
         this.settle(slot, this.dragging !== null || this.ctx.scheduler.busy());
-      }
-      else if (trigger === "stats" && this.dragging !== null && slot.spec.update && slot.ready && slot.visible) {
-        this.drawPreview(slot, slot.spec.update(this.drawState(this.prep, slot)));
       } else {
         slot.keep = {};
         // a range set otherwise than by a drag, a level chosen: one-offs, every view (in view first)

@@ -94,6 +94,8 @@ export interface OverlayShape {
   markers?: number;
   /** A fill down to y = 0 ("tozeroy") or of the closed outline ("toself"). */
   fill?: { mode: "tozeroy" | "toself"; color: string };
+  /** The y axis the points are on: "yaxis" (default) or an overlaying "yaxis2". */
+  yaxis?: "yaxis" | "yaxis2";
 }
 
 /** A brush step of a view: its shapes, and what they need of the axes. */

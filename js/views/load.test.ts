@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FALLBACK } from "../theme";
 import { sweepRuns, sweepState, sweepStats } from "../testing-sweep";
 import { drawState, runMeta } from "../testing";
-import { loadFigure, loadNote, loadView, sweepLoadFigure } from "./load";
+import { loadFigure, loadNote, loadUpdate, loadView, sweepLoadFigure } from "./load";
 import { paretoFigure } from "./pareto";
 import { VIEWS } from "./registry";
 import type { Figure } from "./common";
@@ -107,6 +107,39 @@ describe("load view", () => {
     const fig = asFigure(sweepLoadFigure(sweepState(16, { ...stats, curves }), sweepRuns(16), colors));
     expect(levelTraces(fig)[0]!["x"]).toEqual([1, 16]);
     expect(loadNote({ ...stats, curves }, sweepRuns(16))).toContain("Not on the concurrency axis: throughput");
+  });
+
+  it("shows a brush's new numbers without plotly: the figure's lines, bands and markers as shapes", () => {
+    const columns = [0, 1].map(() => ({
+      x: new Float32Array([1, 2]),
+      y: new Float32Array([0.02, 0.03]),
+      error: new Uint8Array([0, 0]),
+    }));
+    const state = drawState(columns, sweepRuns(16), { sweep: sweepState(16) });
+    const fig = asFigure(sweepLoadFigure(sweepState(16), sweepRuns(16), colors));
+    const { shapes, axes } = loadUpdate(state);
+    // each configuration's line with its points, where the figure has them
+    const lines = shapes.filter((s) => s.markers === 8);
+    expect(lines.map((s) => Array.from(s.x))).toEqual(levelTraces(fig).map((t) => t["x"]));
+    expect(lines.map((s) => Array.from(s.y))).toEqual(levelTraces(fig).map((t) => t["y"]));
+    expect(lines.map((s) => s.color)).toEqual(["#4C78A8", "#F58518"]);
+    // the baseline's band: out along the upper edge, back along the lower one, closed
+    const band = shapes.find((s) => s.fill?.mode === "toself")!;
+    const [upper, lower] = fig.data.filter((t) => t["line"] && (t["line"] as { width: number }).width === 0);
+    expect(Array.from(band.y).slice(0, 4)).toEqual([...(upper!["y"] as number[]), ...(lower!["y"] as number[]).reverse()]);
+    // the level chosen, the max load and the crossing on the marker axis, whiskers as in the figure
+    const onMarkerAxis = shapes.filter((s) => s.yaxis === "yaxis2");
+    expect(onMarkerAxis[0]).toMatchObject({ x: [16, 16], y: [0, 1], width: 8 });
+    const whiskers = onMarkerAxis.filter((s) => s.width === 1.5).map((s) => s.x);
+    expect(whiskers).toEqual([
+      [6, 14],
+      [1, 12.5],
+    ]);
+    // the axes it needs: log loads from the lowest level to the highest, every interval's values
+    expect(axes?.xaxis?.reach).toEqual([0, Math.log10(16)]);
+    const ys = fig.data.filter((t) => t["yaxis"] !== "y2").flatMap((t) => (t["y"] as (number | null)[]) ?? []);
+    const finite = ys.filter((v): v is number => v !== null);
+    expect(axes?.yaxis?.reach).toEqual([Math.min(...finite), Math.max(...finite)]);
   });
 
   it("draws nothing in a widget of runs, where it has no box at all", () => {

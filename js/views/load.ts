@@ -31,13 +31,24 @@ import {
   sloShapes,
   type DrawState,
   type Figure,
+  type OverlayShape,
   type SweepState,
   type ViewSpec,
+  type ViewUpdate,
 } from "./common";
 
 /** Where a configuration's max-load marker sits (y2, 0..1, from the top) and the crossings'. */
 const MAX_LOAD_ROW = (i: number): number => 0.95 - 0.06 * i;
 const CROSSING_ROW = (j: number): number => 0.05 + 0.06 * j;
+
+/** A max load or a crossing: an estimated load with its interval, either end possibly open. */
+type IntervalOfLoad = {
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  open_low: boolean;
+  open_high: boolean;
+};
 
 /** A load on the sweep's axis in words: "concurrency 11.5", "2.5 req/s". */
 export function loadText(load: number, kind: SweepStats["axis"]["kind"]): string {
@@ -147,18 +158,26 @@ function pointHover(
 }
 
 /** A marker with its interval on the y2 row `row` (max load, crossing), open ends to the edges. */
+/** A max load's or crossing's estimate and the loads its interval spans (open ends to the edges). */
+function intervalSpan(x: IntervalOfLoad, edges: [number, number]): { estimate: number; lo: number; hi: number } | null {
+  const e = x.estimate;
+  if (e === null || !(e > 0)) return null;
+  const lo = x.open_low ? Math.min(edges[0], e) : (x.ci_low ?? e);
+  const hi = x.open_high ? Math.max(edges[1], e) : (x.ci_high ?? e);
+  return { estimate: e, lo, hi };
+}
+
 function intervalMarker(
-  x: { estimate: number | null; ci_low: number | null; ci_high: number | null; open_low: boolean; open_high: boolean },
+  x: IntervalOfLoad,
   edges: [number, number],
   row: number,
   style: { color: string; symbol: string; hover: string },
 ): Record<string, unknown>[] {
-  const e = x.estimate;
-  if (e === null || !(e > 0)) {
+  const span = intervalSpan(x, edges);
+  if (span === null) {
     return [{ type: "scatter", x: [], y: [], yaxis: "y2", hoverinfo: "skip" }, { type: "scatter", x: [], y: [], yaxis: "y2", hoverinfo: "skip" }];
   }
-  const lo = x.open_low ? Math.min(edges[0], e) : (x.ci_low ?? e);
-  const hi = x.open_high ? Math.max(edges[1], e) : (x.ci_high ?? e);
+  const { estimate: e, lo, hi } = span;
   return [
     {
       type: "scatter",
@@ -221,21 +240,79 @@ function loadInputs(state: DrawState): string {
   ]);
 }
 
-/** The figure of `sweep` (baseline first; `runs` name and colour the configurations). */
-export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], colors: PlotColors): Figure | string {
+/** A configuration's curve as drawn: its placed points, their loads and scaled values. */
+interface LoadCurve {
+  /** The configuration's name in the statistics (its differences are keyed by it). */
+  key: string;
+  meta: RunMeta | undefined;
+  /** The name shown (the run's label). */
+  name: string;
+  color: string;
+  points: CurvePoint[];
+  x: number[];
+  estimate: (number | null)[];
+  low: (number | null)[];
+  high: (number | null)[];
+}
+
+/** What the figure and the preview both draw from: the curves, the axis edges, the chosen level. */
+interface LoadGeometry {
+  curves: LoadCurve[];
+  /** The lowest and highest load placed on the axis. */
+  edges: [number, number];
+  /** Where the level chosen sits on the axis (null: not placed). */
+  chosenLoad: number | null;
+  unit: Unit;
+}
+
+function loadGeometry(sweep: SweepState, runs: readonly RunMeta[], colors: PlotColors): LoadGeometry | string {
   const { stats, levels } = sweep;
   const unit: Unit = sweep.units[stats.dimension] ?? "s";
-  const scale = unitScale(unit);
+  const scale = unitScale(unit).scale;
   const kind = stats.axis.kind;
   const loads = stats.curves.flatMap((c) => c.points.map((p) => placed(p.load))).filter((v): v is number => v !== null);
   if (loads.length === 0) return `No level of these sweeps has a place on the ${kind} axis.`;
-  const edges: [number, number] = [Math.min(...loads), Math.max(...loads)];
+  const chosen = levelByValue(levels, sweep.level);
+  const curves = stats.curves.map((curve, i): LoadCurve => {
+    const meta = metaOf(runs, curve.name, i);
+    const points = curve.points.filter((p) => placed(p.load) !== null);
+    const scaled = (pick: (p: CurvePoint) => number | null): (number | null)[] =>
+      points.map((p) => {
+        const v = pick(p);
+        return v === null ? null : v * scale;
+      });
+    return {
+      key: curve.name,
+      meta,
+      name: meta === undefined ? curve.name : runLabel(meta),
+      color: meta?.color ?? colors.muted,
+      points,
+      x: points.map((p) => p.load as number),
+      estimate: scaled((p) => p.estimate),
+      low: scaled((p) => p.ci_low),
+      high: scaled((p) => p.ci_high),
+    };
+  });
+  return {
+    curves,
+    edges: [Math.min(...loads), Math.max(...loads)],
+    chosenLoad: chosen === undefined ? null : placedLoadOf(stats, chosen.label),
+    unit,
+  };
+}
+
+/** The figure of `sweep` (baseline first; `runs` name and colour the configurations). */
+export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], colors: PlotColors): Figure | string {
+  const geometry = loadGeometry(sweep, runs, colors);
+  if (typeof geometry === "string") return geometry;
+  const { stats, levels } = sweep;
+  const { edges, chosenLoad, unit } = geometry;
+  const scale = unitScale(unit);
+  const kind = stats.axis.kind;
   const level = `${Math.round(stats.confidence_level * 1000) / 10}%`;
   const data: Record<string, unknown>[] = [];
 
   // the level chosen: a faint vertical band (first: under everything)
-  const chosen = levelByValue(levels, sweep.level);
-  const chosenLoad = chosen === undefined ? null : placedLoadOf(stats, chosen.label);
   data.push({
     type: "scatter",
     mode: "lines",
@@ -247,26 +324,17 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
   });
 
   const rings: { x: number[]; y: number[]; color: string[] } = { x: [], y: [], color: [] };
-  stats.curves.forEach((curve, i) => {
-    const meta = metaOf(runs, curve.name, i);
-    const color = meta?.color ?? colors.muted;
-    const name = meta === undefined ? curve.name : runLabel(meta);
+  geometry.curves.forEach((curve) => {
+    const { meta, color, name, points, x } = curve;
     const diffs = new Map(
-      (stats.differences.find((d) => d.name === curve.name)?.points ?? []).map((p) => [p.label, p] as const),
+      (stats.differences.find((d) => d.name === curve.key)?.points ?? []).map((p) => [p.label, p] as const),
     );
-    const points = curve.points.filter((p) => placed(p.load) !== null);
-    const x = points.map((p) => p.load as number);
-    const y = (pick: (p: CurvePoint) => number | null): (number | null)[] =>
-      points.map((p) => {
-        const v = pick(p);
-        return v === null ? null : v * scale.scale;
-      });
     // the CI band: the upper edge, then the lower one filled up to it
     data.push({
       type: "scatter",
       mode: "lines",
       x,
-      y: y((p) => p.ci_high),
+      y: curve.high,
       line: { width: 0, color },
       hoverinfo: "skip",
     });
@@ -274,7 +342,7 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
       type: "scatter",
       mode: "lines",
       x,
-      y: y((p) => p.ci_low),
+      y: curve.low,
       line: { width: 0, color },
       fill: "tonexty",
       fillcolor: withAlpha(color, 0.16) ?? color,
@@ -285,9 +353,9 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
       mode: "lines+markers",
       name: plotlyText(name),
       x,
-      y: y((p) => p.estimate),
+      y: curve.estimate,
       customdata: points.map((p) => levelByLabel(levels, p.label)?.value ?? null),
-      hovertext: points.map((p) => pointHover(meta?.name ?? curve.name, p, diffs.get(p.label), stats, unit)),
+      hovertext: points.map((p) => pointHover(meta?.name ?? curve.key, p, diffs.get(p.label), stats, unit)),
       hovertemplate: "%{hovertext}<extra></extra>",
       line: { color, width: 2 },
       marker: {
@@ -353,6 +421,86 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
   };
 }
 
+/** A value for a shape: null (no interval, no estimate) breaks the path. */
+const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
+
+/**
+ * New statistics without plotly (a brush's answer): the figure's traces as shapes (the bands,
+ * the lines and their points, the max-load and crossing markers with their intervals, the
+ * level chosen), drawn at once; plotly catches up when the page is idle. Until then every
+ * point is a dot (no open or crossed symbols, no ring on the level shown) and hover waits.
+ */
+export function loadUpdate(state: DrawState): ViewUpdate {
+  const sweep = state.sweep;
+  const geometry = sweep ? loadGeometry(sweep, state.runs, state.colors) : "";
+  if (!sweep || typeof geometry === "string") return { shapes: [] };
+  const { stats } = sweep;
+  const { edges, chosenLoad } = geometry;
+  const muted = state.colors.muted;
+  const shapes: OverlayShape[] = [];
+  if (chosenLoad !== null) {
+    const color = withAlpha(muted, 0.3) ?? muted;
+    shapes.push({ x: [chosenLoad, chosenLoad], y: [0, 1], yaxis: "yaxis2", color, width: 8 });
+  }
+  const ys: number[] = [];
+  for (const curve of geometry.curves) {
+    const { x, color } = curve;
+    // the band: each stretch of levels with an interval, out along its upper edge and back
+    // along its lower one (a break between stretches)
+    const band = { x: [] as number[], y: [] as number[] };
+    let stretch: number[] = [];
+    const closeStretch = (): void => {
+      if (stretch.length === 0) return;
+      const out = stretch.map((i) => [x[i], curve.high[i]] as const);
+      const back = stretch.map((i) => [x[i], curve.low[i]] as const).reverse();
+      for (const [px, py] of [...out, ...back, [Number.NaN, Number.NaN] as const]) {
+        band.x.push(px as number);
+        band.y.push(py as number);
+      }
+      stretch = [];
+    };
+    x.forEach((_, i) => {
+      if (curve.low[i] === null || curve.high[i] === null) closeStretch();
+      else stretch.push(i);
+    });
+    closeStretch();
+    const fill = withAlpha(color, 0.16) ?? color;
+    shapes.push({ ...band, color, width: 0, fill: { mode: "toself", color: fill } });
+    shapes.push({ x, y: curve.estimate.map(orNaN), color, width: 2, markers: 8 });
+    for (const v of [...curve.low, ...curve.high, ...curve.estimate]) if (v !== null) ys.push(v);
+  }
+  let [xLo, xHi] = edges;
+  const markers = [
+    ...stats.max_load.map((m, i) => ({ x: m, row: MAX_LOAD_ROW(i), meta: metaOf(state.runs, m.name, i) })),
+    ...stats.crossing.map((c, j) => ({ x: c, row: CROSSING_ROW(j), meta: metaOf(state.runs, c.name, j + 1) })),
+  ];
+  for (const { x, row, meta } of markers) {
+    const span = intervalSpan(x, edges);
+    if (span === null) continue;
+    const color = meta?.color ?? muted;
+    const { estimate: e, lo, hi } = span;
+    shapes.push({ x: [e, e], y: [0, 1], yaxis: "yaxis2", color, width: 1, dash: "dot" });
+    shapes.push({ x: [lo, hi], y: [row, row], yaxis: "yaxis2", color, width: 1.5 });
+    shapes.push({ x: [e], y: [row], yaxis: "yaxis2", color, width: 0, markers: 10 });
+    xLo = Math.min(xLo, lo);
+    xHi = Math.max(xHi, hi);
+  }
+  const axes: ViewUpdate["axes"] = {};
+  const xReach: [number, number] = [Math.log10(xLo), Math.log10(xHi)];
+  axes.xaxis = { reach: xReach, range: padded(xReach, 0.1) };
+  if (ys.length > 0) {
+    const yReach: [number, number] = [Math.min(...ys), Math.max(...ys)];
+    axes.yaxis = { reach: yReach, range: padded(yReach, Math.abs(yReach[1]) * 0.05 || 1e-9) };
+  }
+  return { shapes, axes };
+}
+
+/** `reach` with 5% of its span more on each side (`least` when it spans nothing). */
+function padded(reach: [number, number], least: number): [number, number] {
+  const pad = reach[1] > reach[0] ? (reach[1] - reach[0]) * 0.05 : least;
+  return [reach[0] - pad, reach[1] + pad];
+}
+
 /** The axis position of the level labelled `label` (any configuration that ran it). */
 function placedLoadOf(stats: SweepStats, label: string): number | null {
   for (const curve of stats.curves) {
@@ -371,4 +519,5 @@ export const loadView: ViewSpec = {
   choosesLevel: true,
   note: (state) => (state.sweep ? loadNote(state.sweep.stats, state.runs) : ""),
   figure: sameFigureFor(loadInputs, loadFigure),
+  update: loadUpdate,
 };
