@@ -104,6 +104,7 @@ export class ModelContext {
     };
     on("change:_stats_seq", queue);
     on("change:stats", queue);
+    on("change:sweep_stats", queue); // sent after `stats`, in a message of its own
     on("change:error_message", queue);
   }
 

@@ -589,7 +589,8 @@ class TPOTCompare(anywidget.AnyWidget):
 
     def _recompute(self) -> None:
         """Bring `stats` (and `sweep_stats`) up to date, once per distinct state, and answer
-        the browser's request."""
+        the browser's request: `stats` first, in a message of its own (the panel's numbers),
+        then `sweep_stats` (every level; the load and Pareto views)."""
         with self.hold_sync():
             try:
                 self._follow_load_level()
@@ -601,8 +602,6 @@ class TPOTCompare(anywidget.AnyWidget):
                     self._computed_key = (parameters, level)
                     self.set_trait("stats", comparison.to_dict())
                     self._summary_markdown = self._summary()
-                if self._levels is not None:
-                    self._recompute_sweep(parameters)
                 self.set_trait("error_message", "")
             except Exception as exc:
                 self._computed_key = None
@@ -611,6 +610,15 @@ class TPOTCompare(anywidget.AnyWidget):
                 self._stats_seq = self._request_seq
                 raise
             self._stats_seq = self._request_seq
+        if self._levels is None:
+            return
+        with self.hold_sync():
+            try:
+                self._recompute_sweep(parameters)
+            except Exception as exc:
+                self._sweep_key = None
+                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                raise
 
     def _level_comparison(self, parameters: Parameters) -> Comparison:
         """`compare` of the current units; with sweeps, saying which configuration is shown
