@@ -97,7 +97,7 @@ const RANGE_INPUTS_INTERVAL_MS = 200;
  * view's axes and traces in plotly (≈ 10 ms at 100k rows per run); until the next one, a
  * preview that outgrows its axes is drawn clipped. The brush at rest settles the axes.
  */
-const PREVIEW_RELAYOUT_INTERVAL_MS = 500;
+const PREVIEW_RELAYOUT_INTERVAL_MS = 1000;
 
 /**
  * After a preview stood in for a figure whose layout is unchanged, plotly catches up this
