@@ -157,6 +157,8 @@ interface Slot {
   keep: AxisRanges;
   /** Plotly is to catch up with the preview (same layout, new traces) when the page is idle. */
   sync: boolean;
+  /** The update the last preview drew (a view memoising its updates returns it again). */
+  lastUpdate: ViewUpdate | null;
   /** When (performance.now()) a preview last moved the view's axes. */
   relayoutAt: number;
 }
@@ -297,6 +299,7 @@ class WidgetView {
       lastAxes: undefined,
       keep: {},
       sync: false,
+      lastUpdate: null,
       relayoutAt: Number.NEGATIVE_INFINITY,
     };
   }
@@ -779,8 +782,10 @@ class WidgetView {
     const state = this.drawState(prep, slot);
     // a view of the kernel's numbers has new ones to show; the others' last step is current
     const update = slot.spec.redrawOn.includes("stats") ? slot.spec.update?.(state) : undefined;
+    // the preview drawn last again (a view memoising it, views/memo.ts): nothing to draw
+    const fresh = update !== undefined && update !== slot.lastUpdate;
     if (moving) {
-      if (update) this.drawPreview(slot, update);
+      if (fresh) this.drawPreview(slot, update);
       return;
     }
     const keep: AxisRanges = {};
@@ -805,7 +810,7 @@ class WidgetView {
       void Plotly.relayout(slot.plot, edits as never);
       if (!update) this.emitDrawn(slot, "preview");
     }
-    if (update) this.drawPreview(slot, update);
+    if (fresh) this.drawPreview(slot, update);
     this.scheduleSync(slot);
   }
 
@@ -897,6 +902,7 @@ class WidgetView {
     if (prep === null || !slot.ready) return;
     if (slot.preview === null) setTracesHidden(slot.plot, true);
     slot.previewSeq += 1;
+    slot.lastUpdate = update;
     slot.preview = update.shapes;
     slot.lastAxes = update.axes;
     slot.sync = false;

@@ -140,6 +140,10 @@ describe("load view", () => {
     const ys = fig.data.filter((t) => t["yaxis"] !== "y2").flatMap((t) => (t["y"] as (number | null)[]) ?? []);
     const finite = ys.filter((v): v is number => v !== null);
     expect(axes?.yaxis?.reach).toEqual([Math.min(...finite), Math.max(...finite)]);
+    // the figure takes the ranges the preview asks for: new numbers move the axes by a
+    // relayout (the preview stays), never by drawing the whole figure again
+    expect((fig.layout["xaxis"] as { range: number[] }).range).toEqual(axes?.xaxis?.range);
+    expect((fig.layout["yaxis"] as { range: number[] }).range).toEqual(axes?.yaxis?.range);
   });
 
   it("draws nothing in a widget of runs, where it has no box at all", () => {
@@ -172,5 +176,9 @@ describe("redraws with nothing new", () => {
     expect(loadView.figure(state(4))).not.toBe(first);
     const wider = sweepStats({ confidence_level: 0.99 });
     expect(loadView.figure(state(16, wider))).not.toBe(loadView.figure(state(16)));
+    // the preview likewise: the chosen level's statistics alone (same sweep numbers) draw nothing new
+    const preview = loadView.update?.(state(16));
+    expect(loadView.update?.(state(16, again))).toBe(preview);
+    expect(loadView.update?.(state(16, wider))).not.toBe(preview);
   });
 });

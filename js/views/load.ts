@@ -22,7 +22,7 @@ import type {
   Unit,
 } from "../protocol";
 import { withAlpha, type PlotColors } from "../theme";
-import { sameFigureFor } from "./memo";
+import { sameFor } from "./memo";
 import {
   axis,
   baseLayout,
@@ -406,6 +406,7 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
   });
 
   const what = `${statisticLabel(stats.statistic)} ${shortColumnLabel(stats.dimension)}`;
+  const ranges = loadAxes(stats, geometry);
   return {
     data,
     layout: {
@@ -413,8 +414,16 @@ export function sweepLoadFigure(sweep: SweepState, runs: readonly RunMeta[], col
       margin: { l: 60, r: 12, t: 30, b: 10 },
       title: panelTitle(`${what} against load (${level} CI bands); click a level to compare there`, colors),
       shapes: sloShapes(stats.slo, colors, { y: { column: stats.dimension, scale: scale.scale } }),
-      xaxis: axis(colors, { type: "log", title: { text: plotlyText(stats.axis.label), standoff: 4 } }),
-      yaxis: axis(colors, { title: { text: plotlyText(what + scale.suffix), standoff: 6 } }),
+      xaxis: axis(colors, {
+        type: "log",
+        range: ranges.xaxis?.range,
+        autorange: false,
+        title: { text: plotlyText(stats.axis.label), standoff: 4 },
+      }),
+      yaxis: axis(colors, {
+        ...(ranges.yaxis ? { range: ranges.yaxis.range, autorange: false } : {}),
+        title: { text: plotlyText(what + scale.suffix), standoff: 6 },
+      }),
       yaxis2: { overlaying: "y", range: [0, 1], visible: false, fixedrange: true },
       hovermode: "closest",
     },
@@ -442,7 +451,6 @@ export function loadUpdate(state: DrawState): ViewUpdate {
     const color = withAlpha(muted, 0.3) ?? muted;
     shapes.push({ x: [chosenLoad, chosenLoad], y: [0, 1], yaxis: "yaxis2", color, width: 8 });
   }
-  const ys: number[] = [];
   for (const curve of geometry.curves) {
     const { x, color } = curve;
     // the band: each stretch of levels with an interval, out along its upper edge and back
@@ -467,9 +475,7 @@ export function loadUpdate(state: DrawState): ViewUpdate {
     const fill = withAlpha(color, 0.16) ?? color;
     shapes.push({ ...band, color, width: 0, fill: { mode: "toself", color: fill } });
     shapes.push({ x, y: curve.estimate.map(orNaN), color, width: 2, markers: 8 });
-    for (const v of [...curve.low, ...curve.high, ...curve.estimate]) if (v !== null) ys.push(v);
   }
-  let [xLo, xHi] = edges;
   const markers = [
     ...stats.max_load.map((m, i) => ({ x: m, row: MAX_LOAD_ROW(i), meta: metaOf(state.runs, m.name, i) })),
     ...stats.crossing.map((c, j) => ({ x: c, row: CROSSING_ROW(j), meta: metaOf(state.runs, c.name, j + 1) })),
@@ -482,17 +488,34 @@ export function loadUpdate(state: DrawState): ViewUpdate {
     shapes.push({ x: [e, e], y: [0, 1], yaxis: "yaxis2", color, width: 1, dash: "dot" });
     shapes.push({ x: [lo, hi], y: [row, row], yaxis: "yaxis2", color, width: 1.5 });
     shapes.push({ x: [e], y: [row], yaxis: "yaxis2", color, width: 0, markers: 10 });
-    xLo = Math.min(xLo, lo);
-    xHi = Math.max(xHi, hi);
   }
-  const axes: ViewUpdate["axes"] = {};
+  return { shapes, axes: loadAxes(stats, geometry) };
+}
+
+/**
+ * The load view's axes for these numbers (log10 loads on x): every level and every interval
+ * on them with 5% to spare. The figure takes these ranges and the preview reaches them, so
+ * that new numbers move the axes by a relayout, never by a redraw of everything.
+ */
+function loadAxes(stats: SweepStats, geometry: LoadGeometry): NonNullable<ViewUpdate["axes"]> {
+  const { edges } = geometry;
+  let [xLo, xHi] = edges;
+  for (const x of [...stats.max_load, ...stats.crossing]) {
+    const span = intervalSpan(x, edges);
+    if (span === null) continue;
+    xLo = Math.min(xLo, span.lo);
+    xHi = Math.max(xHi, span.hi);
+  }
   const xReach: [number, number] = [Math.log10(xLo), Math.log10(xHi)];
-  axes.xaxis = { reach: xReach, range: padded(xReach, 0.1) };
+  const axes: NonNullable<ViewUpdate["axes"]> = { xaxis: { reach: xReach, range: padded(xReach, 0.1) } };
+  const ys = geometry.curves
+    .flatMap((c) => [...c.low, ...c.high, ...c.estimate])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   if (ys.length > 0) {
     const yReach: [number, number] = [Math.min(...ys), Math.max(...ys)];
     axes.yaxis = { reach: yReach, range: padded(yReach, Math.abs(yReach[1]) * 0.05 || 1e-9) };
   }
-  return { shapes, axes };
+  return axes;
 }
 
 /** `reach` with 5% of its span more on each side (`least` when it spans nothing). */
@@ -518,6 +541,6 @@ export const loadView: ViewSpec = {
   sweepOnly: true,
   choosesLevel: true,
   note: (state) => (state.sweep ? loadNote(state.sweep.stats, state.runs) : ""),
-  figure: sameFigureFor(loadInputs, loadFigure),
-  update: loadUpdate,
+  figure: sameFor(loadInputs, loadFigure),
+  update: sameFor(loadInputs, loadUpdate),
 };

@@ -1,23 +1,20 @@
 /**
- * The same figure object for the same inputs: a view whose inputs did not change (the Pareto
- * view while the token range is brushed, a sweep view redrawn by a data refresh) hands plotly
- * the figure it already drew, and `Plotly.react` finds nothing to redraw.
+ * The same object for the same inputs: a view whose inputs did not change (the Pareto view
+ * while the token range is brushed, a sweep view redrawn by a data refresh, the load view
+ * when only the chosen level's statistics came) hands back the figure or preview it already
+ * drew, and nothing is redrawn (`Plotly.react` finds nothing new; the widget skips a preview
+ * it drew last).
  */
-
-import type { Figure } from "./common";
 
 /**
- * `build` memoised on `key` (a value: e.g. the JSON of the inputs): the last figure while the
- * key is the same (one entry: the view's current figure).
+ * `build` memoised on `key` (a value: e.g. the JSON of the inputs): the last result while the
+ * key is the same (one entry: the view's current figure or preview).
  */
-export function sameFigureFor<S>(
-  key: (state: S) => string,
-  build: (state: S) => Figure | string,
-): (state: S) => Figure | string {
-  let last: { key: string; figure: Figure | string } | null = null;
+export function sameFor<S, T>(key: (state: S) => string, build: (state: S) => T): (state: S) => T {
+  let last: { key: string; value: T } | null = null;
   return (state) => {
     const k = key(state);
-    if (last === null || last.key !== k) last = { key: k, figure: build(state) };
-    return last.figure;
+    if (last === null || last.key !== k) last = { key: k, value: build(state) };
+    return last.value;
   };
 }

@@ -12,7 +12,7 @@ import { formatCount, formatSignificant } from "../format";
 import { levelByLabel, levelByValue } from "../levels";
 import type { RunMeta, SweepParetoPoint, SweepStats } from "../protocol";
 import { withAlpha, type PlotColors } from "../theme";
-import { sameFigureFor } from "./memo";
+import { sameFor } from "./memo";
 import { axis, baseLayout, panelTitle, runLabel, type DrawState, type Figure, type SweepState, type ViewSpec } from "./common";
 
 /** The y quantity's fields of a Pareto point: aggregate or per GPU. */
@@ -180,5 +180,5 @@ export const paretoView: ViewSpec = {
   sweepOnly: true,
   choosesLevel: true,
   note: (state) => (state.sweep ? paretoNote(state.sweep.stats) : ""),
-  figure: sameFigureFor(paretoInputs, paretoFigure),
+  figure: sameFor(paretoInputs, paretoFigure),
 };
