@@ -93,6 +93,12 @@ const GROW_HEADROOM = 0.2;
 const RANGE_INPUTS_INTERVAL_MS = 200;
 
 /**
+ * At the end of a drag, the views of the selection settle (their axes move if the drag
+ * outgrew them) once the kernel's answer is shown, or after this long (ms) without one.
+ */
+const SETTLE_WITHOUT_ANSWER_MS = 300;
+
+/**
  * Fewest ms between two axis moves of one view while a brush moves: a relayout redraws the
  * view's axes and traces in plotly (≈ 10 ms at 100k rows per run); until the next one, a
  * preview that outgrows its axes is drawn clipped. The brush at rest settles the axes.
@@ -186,6 +192,8 @@ class WidgetView {
   } | null = null;
   /** The range inputs do not show the brushed range yet (they follow a drag a few times a second). */
   private rangeInputsBehind = false;
+  /** What waits for the answer to the last brush to be shown (then runs once), or null. */
+  private afterAnswer: (() => void) | null = null;
   /** When (performance.now()) the range inputs were last written. */
   private rangeInputsShownAt = Number.NEGATIVE_INFINITY;
   /** The range brushed (or typed) last: the selection reads its index. */
@@ -356,6 +364,7 @@ class WidgetView {
         this.showStats();
         if (kind === "current") this.adoptModelRanges();
         this.redraw("stats");
+        if (kind === "current") window.setTimeout(() => this.runAfterAnswer(), 0);
       }),
     );
     this.cleanups.push(
@@ -548,6 +557,13 @@ class WidgetView {
     }
   }
 
+  /** Run what waited for the last brush's answer (at most once). */
+  private runAfterAnswer(): void {
+    const run = this.afterAnswer;
+    this.afterAnswer = null;
+    run?.();
+  }
+
   /**
    * End of a drag: send the final range now, draw the figures the previews stood in for (one
    * per task), swap plotly's outline for the range veil.
@@ -562,10 +578,19 @@ class WidgetView {
       this.drawStep(); // the last move's step: the views now show the final selection
     }
     if (this.rangeInputsBehind) this.showRangeInputs();
-    // the views of the kernel's numbers settle with the answer to the last brush
-    const answered = !this.ctx.scheduler.busy();
-    for (const slot of this.slots) {
-      if (slot.preview !== null && (answered || !slot.spec.redrawOn.includes("stats"))) this.settle(slot, false);
+    // the views of the kernel's numbers settle with the answer to the last brush; the others
+    // (axes a drag outgrew: relayouts) once that answer is shown, so as not to delay it
+    const settleSelectionViews = (): void => {
+      if (this.dragging !== null || this.disposed) return;
+      for (const slot of this.slots) {
+        if (slot.preview !== null && !slot.spec.redrawOn.includes("stats")) this.settle(slot, false);
+      }
+    };
+    if (this.ctx.scheduler.busy()) {
+      this.afterAnswer = settleSelectionViews;
+      window.setTimeout(() => this.runAfterAnswer(), SETTLE_WITHOUT_ANSWER_MS);
+    } else {
+      for (const slot of this.slots) if (slot.preview !== null) this.settle(slot, false);
     }
     window.setTimeout(() => {
       if (this.dragging !== null || this.disposed) return;
