@@ -129,8 +129,10 @@ export interface ViewSpec {
    */
   figure(state: DrawState): Figure | string;
   /**
-   * A brush step without plotly (views of the selection): shapes standing in for the figure's
-   * traces while the brush moves; must look like the figure's traces for the same state.
+   * A brush step without plotly (views of the selection), or new statistics (views redrawn
+   * on "stats"): shapes standing in for the figure's traces until plotly catches up when the
+   * page is idle; must look like the figure's traces for the same state, and reach no further
+   * than the figure's axis ranges for it (new numbers then move the axes by a relayout).
    */
   update?(state: DrawState): ViewUpdate;
   /** Shapes always drawn over the figure and redrawn on every brush step (no plotly redraw). */
