@@ -191,6 +191,48 @@ def test_mann_whitney_matches_scipy() -> None:
     assert stats.mann_whitney_p(np.array([]), np.arange(3.0)) is None
 
 
+def test_exact_mann_whitney_counts_every_ordering_and_agrees_with_scipy() -> None:
+    """Small samples without ties: U's distribution counted here equals the enumeration of
+    every ordering, and the p-value scipy's exact method gives, also for a few requests
+    against a whole run."""
+    from itertools import combinations
+
+    from tpot_widget.stats.mannwhitney import _u_counts
+
+    for n1, n2 in [(1, 1), (2, 3), (3, 3), (4, 2), (5, 5)]:
+        enumerated = [0] * (n1 * n2 + 1)
+        for first in combinations(range(n1 + n2), n1):  # the first sample's ranks
+            u = sum(r - i for i, r in enumerate(sorted(first)))  # pairs it beats
+            enumerated[u] += 1
+        assert list(_u_counts(n1, n2)) == enumerated
+    rng = np.random.default_rng(11)
+    sizes = [(n1, n2) for n1 in range(1, 9) for n2 in range(1, 9)]
+    for n1, n2 in [*sizes, (3, 1000), (8, 2000), (600, 5)]:  # a few requests vs a whole run
+        a, b = rng.normal(size=n1), rng.normal(rng.normal(), size=n2)
+        expected = sps.mannwhitneyu(a, b, method="exact").pvalue
+        got = stats.mann_whitney_p(np.sort(a), np.sort(b))
+        assert got == pytest.approx(expected, rel=1e-11)
+
+
+def test_a_small_sample_p_value_needs_no_scipy_stats() -> None:
+    """Importing scipy.stats takes ~0.9 s: it once happened mid-brush, the first time a
+    selection held 8 or fewer requests (scipy's exact test), stalling the widget."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from tpot_widget import compare\n"
+        "rng = np.random.default_rng(0)\n"
+        "c = compare(0.02 * rng.lognormal(size=7), 0.02 * rng.lognormal(size=500))\n"
+        "assert c.differences[0].p_value is not None\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
 def test_selector_returns_the_sorted_selection() -> None:
     rng = np.random.default_rng(8)
     n = 5000
