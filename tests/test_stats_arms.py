@@ -85,6 +85,28 @@ def test_between_run_share_is_small_without_a_run_effect() -> None:
     assert float(np.median(shares)) <= 0.2, np.median(shares)
 
 
+def test_the_between_run_share_from_fewer_resamples_moves_far_less_than_its_sampling_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The within-run variances behind the share use at most SHARE_RESAMPLES: their
+    Monte-Carlo error is small beside how much the share varies from arm to arm."""
+    from tpot_widget.stats import arms as arms_module
+
+    rng = np.random.default_rng(21)
+    members = [arm(rng, 3, 2000, run_sd=0.01) for _ in range(12)]
+
+    def shares() -> np.ndarray:
+        return np.array(
+            [stats.arm_ci(m, n_resamples=9999, random_state=5).between_run_share for m in members]
+        )
+
+    capped = shares()
+    monkeypatch.setattr(arms_module, "SHARE_RESAMPLES", 20_000)
+    reference = shares()
+    assert float(np.max(np.abs(capped - reference))) <= 0.03, (capped, reference)
+    assert float(np.std(reference)) >= 0.1  # the arm-to-arm spread it stands beside
+
+
 def test_single_run_request_ci_coverage_collapses_under_a_run_effect() -> None:
     """Why a single-run comparison carries a note: its CI covers request noise only."""
     rng = np.random.default_rng(11)

@@ -155,6 +155,12 @@ def _join(*notes: str | None) -> str | None:
     return text or None
 
 
+#: Resamples behind each run's within-run variance (the between-run share only, a description):
+#: their Monte-Carlo error (≈ 3% of the variance) is far below what a few runs' spread can
+#: tell, and a brush of two 3-run arms takes 7 ms instead of 12 with 9999.
+SHARE_RESAMPLES = 1999
+
+
 def _run_statistics(
     runs: list[np.ndarray], stat: bs.Statistic, n_resamples: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +212,8 @@ def arm_ci(
         One array of request values per run of the same configuration (NaN ignored).
     statistic, confidence_level, method, n_resamples, random_state
         As for `bootstrap_ci`; `method` applies to the one-run fallback, `n_resamples` to
-        it and to the within-run variances behind `between_run_share`.
+        it and (up to SHARE_RESAMPLES) to the within-run variances behind
+        `between_run_share`.
     names : sequence of str, optional
         The runs' names, for the note on runs left out (default "run 1", "run 2", ...).
     between_run_share : bool, default True
@@ -247,7 +254,8 @@ def arm_ci(
             _join(SINGLE_RUN_NOTE, dropped),
             tuple(left_out),
         )
-    thetas, within = _run_statistics(used, stat, int(n_resamples) if between_run_share else 0, rng)
+    share_resamples = min(int(n_resamples), SHARE_RESAMPLES) if between_run_share else 0
+    thetas, within = _run_statistics(used, stat, share_resamples, rng)
     k = len(thetas)
     t = t_quantile(confidence_level, k - 1)
     if np.all(thetas > 0.0):
