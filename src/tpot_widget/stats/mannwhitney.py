@@ -87,10 +87,9 @@ def mann_whitney(a_sorted: np.ndarray, b_sorted: np.ndarray) -> tuple[float | No
     rank_sum, tie_term = _rank_sum(a_sorted, b_sorted)
     u1 = rank_sum - n1 * (n1 + 1) / 2.0
     prob_faster = float(u1 / (n1 * n2))
-    if n1 <= EXACT_MAX or n2 <= EXACT_MAX:
-        pooled = np.concatenate([a_sorted, b_sorted])
-        if not _has_ties(np.sort(pooled)):
-            return exact_p(u1, n1, n2), prob_faster
+    # Σ(t³ − t) is 0 exactly when no value is tied, within or across the samples
+    if (n1 <= EXACT_MAX or n2 <= EXACT_MAX) and tie_term == 0.0:
+        return exact_p(u1, n1, n2), prob_faster
     u = max(u1, n1 * n2 - u1)
     n = n1 + n2
     variance = n1 * n2 / 12.0 * ((n + 1) - tie_term / (n * (n - 1)))
