@@ -36,6 +36,7 @@ from bench_widget import (  # the notebook, page hooks and drags of the runs' be
     Row,
     Shown,
     WidgetPage,
+    by_view,
     kernel_state,
     lab_and_browser,
     machine_description,
@@ -126,23 +127,11 @@ def level_rows(n: int, switches: list[tuple[int, dict[str, Any]]]) -> list[Row]:
                         f"{percentile(panel, 50):.0f}/{percentile(panel, 90):.0f}"))  # fmt: skip
         rows.append(Row(f"level switch → every view redrawn, median / p90 ({label}, {tag})",
                         f"{percentile(views, 50):.0f}/{percentile(views, 90):.0f}"))  # fmt: skip
-        per_view: dict[str, list[float]] = {}
-        for s in runs:
-            for view, ms in s["views"].items():
-                per_view.setdefault(view, []).append(ms)
+        per_view = by_view(s["views"] for s in runs)
         for view in sorted(per_view):
             rows.append(Row(f"  level switch → {view} redrawn, median ({label}, {tag})",
                             f"{percentile(per_view[view], 50):.0f}"))  # fmt: skip
     return rows
-
-
-def _per_view(drags: list[DragResult]) -> dict[str, list[float]]:
-    """Each view's redraw latencies over the drags that redrew it."""
-    out: dict[str, list[float]] = {}
-    for d in drags:
-        for view, ms in d.view_ms.items():
-            out.setdefault(view, []).append(ms)
-    return out
 
 
 def drag_rows(n: int, drags: list[DragResult]) -> list[Row]:
@@ -163,7 +152,7 @@ def drag_rows(n: int, drags: list[DragResult]) -> list[Row]:
             "/".join(statistics.multimode(d.last_view for d in drags))),
         *(Row(f"  brush: hand stops → {view} redrawn, median / p90 ({tag})",
               f"{percentile(ms, 50):.0f}/{percentile(ms, 90):.0f}")
-          for view, ms in sorted(_per_view(drags).items())),
+          for view, ms in sorted(by_view(d.view_ms for d in drags).items())),
         Row(f"  request → answer round trip in the page, median / p90 ({tag})",
             f"{percentile([d.round_trip_ms for d in drags], 50):.0f}/"
             f"{percentile([d.round_trip_ms for d in drags], 90):.0f}"),

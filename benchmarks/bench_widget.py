@@ -43,7 +43,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -588,6 +588,15 @@ def check_against_kernel(final: dict[str, Any], kernel: dict[str, Any]) -> list[
 # --- summaries ----------------------------------------------------------------------------
 
 
+def by_view(measures: Iterable[Mapping[str, float]]) -> dict[str, list[float]]:
+    """Each view's values over the drags (or level switches) that measured it."""
+    out: dict[str, list[float]] = {}
+    for measured in measures:
+        for view, value in measured.items():
+            out.setdefault(view, []).append(value)
+    return out
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0–100, linear interpolation) of the finite values; NaN if none."""
     xs = sorted(v for v in values if not math.isnan(v))
@@ -654,13 +663,8 @@ def summarise(n: int, drags: list[DragResult], kernel: dict[str, Any]) -> list[R
             f"{percentile(stamp_views, 50):.0f}/{percentile(stamp_views, 90):.0f}",
         )
     )
-    per_view: dict[str, list[float]] = {}
-    rates: dict[str, list[float]] = {}
-    for d in drags:
-        for v, ms in d.view_ms.items():
-            per_view.setdefault(v, []).append(ms)
-        for v, r in d.view_rates.items():
-            rates.setdefault(v, []).append(r)
+    per_view = by_view(d.view_ms for d in drags)
+    rates = by_view(d.view_rates for d in drags)
     last = statistics.multimode(d.last_view for d in drags)
     rows.append(Row(f"  last plot redrawn (most often) ({tag})", "/".join(last)))
     for v in sorted(per_view):
