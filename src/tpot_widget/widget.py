@@ -188,6 +188,11 @@ def _sweeps_of(items: Sequence[Any]) -> list[Sweep] | None:
     return named_apart(sweeps)
 
 
+def _error_text(exc: Exception) -> str:
+    """What `error_message` and a refused columns request say of an exception."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 class TPOTCompare(anywidget.AnyWidget):
     """Compare 2..8 benchmark runs or arms (the first is the baseline) with linked views.
 
@@ -606,7 +611,7 @@ class TPOTCompare(anywidget.AnyWidget):
             except Exception as exc:
                 self._computed_key = None
                 self._sweep_key = None
-                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                self.set_trait("error_message", _error_text(exc))
                 self._stats_seq = self._request_seq
                 raise
             self._stats_seq = self._request_seq
@@ -617,7 +622,7 @@ class TPOTCompare(anywidget.AnyWidget):
                 self._recompute_sweep(parameters)
             except Exception as exc:
                 self._sweep_key = None
-                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                self.set_trait("error_message", _error_text(exc))
                 raise
 
     def _level_comparison(self, parameters: Parameters) -> Comparison:
@@ -657,7 +662,7 @@ class TPOTCompare(anywidget.AnyWidget):
             super().set_state(sync_data)
         except traitlets.TraitError as exc:
             with self.hold_sync():
-                self.set_trait("error_message", f"{type(exc).__name__}: {exc}")
+                self.set_trait("error_message", _error_text(exc))
                 self._stats_seq = int(sync_data.get("_request_seq", self._request_seq))
             self.send_state([k for k in sync_data if k in self.keys])
 
@@ -678,7 +683,7 @@ class TPOTCompare(anywidget.AnyWidget):
         try:
             message, buffers = _transport.columns_message(runs, keys)
         except Exception as exc:
-            self.send({"type": "columns", "error": f"{type(exc).__name__}: {exc}", "keys": keys})
+            self.send({"type": "columns", "error": _error_text(exc), "keys": keys})
             return
         self.send(message, buffers)
 
