@@ -22,7 +22,7 @@ import type {
   Unit,
 } from "../protocol";
 import { withAlpha, type PlotColors } from "../theme";
-import { sameFor } from "./memo";
+import { oncePerState, sameFor } from "./memo";
 import {
   axis,
   baseLayout,
@@ -216,8 +216,8 @@ export function loadFigure(state: DrawState): Figure | string {
   return sweepLoadFigure(sweep, state.runs, state.colors);
 }
 
-/** Everything the load view's figure is drawn from, as a value (memo.ts). */
-function loadInputs(state: DrawState): string {
+/** Everything the load view's figure and preview are drawn from, as a value (memo.ts). */
+const loadInputs = oncePerState((state: DrawState): string => {
   const sweep = state.sweep;
   if (!sweep) return "";
   const { stats } = sweep;
@@ -238,7 +238,7 @@ function loadInputs(state: DrawState): string {
     state.runs.map((r) => [r.name, r.label, r.color, r.load_level]),
     state.colors,
   ]);
-}
+});
 
 /** A configuration's curve as drawn: its placed points, their loads and scaled values. */
 interface LoadCurve {

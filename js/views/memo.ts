@@ -18,3 +18,19 @@ export function sameFor<S, T>(key: (state: S) => string, build: (state: S) => T)
     return last.value;
   };
 }
+
+/**
+ * `key` computed once per state object: a view whose figure and preview are memoised on the
+ * same inputs reads them once per redraw (the load view's inputs are the sweep's numbers).
+ */
+export function oncePerState<S extends object>(key: (state: S) => string): (state: S) => string {
+  const keys = new WeakMap<S, string>();
+  return (state) => {
+    let k = keys.get(state);
+    if (k === undefined) {
+      k = key(state);
+      keys.set(state, k);
+    }
+    return k;
+  };
+}
