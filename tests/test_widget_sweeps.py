@@ -166,6 +166,37 @@ def test_sweep_stats_are_compare_sweeps_for_the_current_parameters(
     assert widget.stats == at_level(sweeps, 4, token_range=(100, 600), threshold=0.05, slo=SLO)
 
 
+def test_the_panels_numbers_leave_the_kernel_before_every_level_is_computed(
+    widget: TPOTCompare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brush's `stats` are sent, and the kernel waits for them to leave (see _outbox), before
+    `sweep_stats` (tens of ms of every level) are computed."""
+    sent: list[set[str]] = []
+    at_wait: list[tuple[list[set[str]], Any]] = []
+    real_send = widget._send
+
+    def send(msg: dict[str, Any], buffers: Any = None) -> None:
+        sent.append(set(msg.get("state", {})))
+        real_send(msg, buffers)
+
+    def wait(comm: Any, *_: Any) -> bool:
+        at_wait.append(([*sent], widget.sweep_stats))
+        return True
+
+    monkeypatch.setattr(widget, "_send", send)
+    monkeypatch.setattr("tpot_widget.widget._outbox.wait_until_sent", wait)
+    before = widget.sweep_stats
+    widget.token_range = (100, 600)
+    assert len(at_wait) == 1
+    sent_then, sweep_then = at_wait[0]
+    assert any("stats" in keys for keys in sent_then)
+    assert not any("sweep_stats" in keys for keys in sent_then)
+    assert sweep_then == before  # not computed yet
+    assert sent[-1] == {"sweep_stats"} and widget.sweep_stats != before
+    widget.load_level = 4  # the same parameters at another level: no sweep recomputed, no wait
+    assert len(at_wait) == 1
+
+
 def test_slo_target_gpus_and_the_dimension_reach_sweep_stats(
     widget: TPOTCompare, sweeps: list[Sweep]
 ) -> None:

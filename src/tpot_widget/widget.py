@@ -22,7 +22,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import _transport, columns, params
+from . import _outbox, _transport, columns, params
 from .arm import Arm
 from .columns import DURATION_COLUMNS, NUMERIC_COLUMNS, TOKEN_COLUMNS
 from .comparison import Comparer, Comparison
@@ -636,6 +636,7 @@ class TPOTCompare(anywidget.AnyWidget):
         key = (parameters, self.slo_target, None if self.gpus is None else tuple(self.gpus))
         if key == self._sweep_key:
             return
+        _outbox.wait_until_sent(self.comm)  # the panel's numbers leave first (see _outbox)
         comparison = self._sweep_comparer().compare(
             parameters, slo_target=self.slo_target, gpus=self.gpus
         )
