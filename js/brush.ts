@@ -6,8 +6,44 @@
  * the end. A double click clears the range. Other drag modes (zoom, pan) stay plotly's.
  */
 
-import { axisGeometry, dragMode, onPlotlyEvent } from "./plotly-adapter";
+import { axisGeometry, dragMode, onPlotlyEvent, placeBelowTopLayer } from "./plotly-adapter";
 import { rangeFromDrag, type Range } from "./range";
+
+/** The band's fill: the accent colour at this opacity (its edges: the accent, opaque). */
+export const BAND_FILL_ALPHA = 0.14;
+/** The accent when the page defines no --tpot-accent (widget.css's light default). */
+const FALLBACK_ACCENT = "#1f6feb";
+
+/** What the band is painted with: a canvas 2D context, or a recorder in tests. */
+export interface BandPainter {
+  fillStyle: string | CanvasGradient | CanvasPattern;
+  globalAlpha: number;
+  clearRect(x: number, y: number, w: number, h: number): void;
+  fillRect(x: number, y: number, w: number, h: number): void;
+}
+
+/**
+ * Paint the band from pixel p0 to p1 of a `width` × `height` plot area: a light fill and a
+ * 1 px edge at each end, in `color`; everything else cleared.
+ */
+export function paintBand(
+  ctx: BandPainter,
+  width: number,
+  height: number,
+  p0: number,
+  p1: number,
+  color: string,
+): void {
+  const lo = Math.round(Math.max(Math.min(p0, p1), 0));
+  const hi = Math.round(Math.min(Math.max(p0, p1), width));
+  ctx.clearRect(0, 0, width, height);
+  ctx.fillStyle = color;
+  ctx.globalAlpha = BAND_FILL_ALPHA;
+  ctx.fillRect(lo, 0, hi - lo, height);
+  ctx.globalAlpha = 1;
+  ctx.fillRect(lo, 0, 1, height);
+  ctx.fillRect(Math.max(hi - 1, lo), 0, 1, height);
+}
 
 export interface BrushOptions {
   /** The y axes whose plot areas start a brush (e.g. the scatter and its x marginal). */
@@ -32,18 +68,17 @@ export interface PointerBrush {
 
 /** Attach a horizontal pointer brush to `gd` (a drawn plotly graph div). */
 export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): PointerBrush {
-  // The band: placed over the plot area once per drag, then moved by transforms alone (its
-  // fill scaled, its edges shifted): a move re-lays out and repaints nothing, where moving a
-  // box's left / width re-lays out and re-layerizes the whole page on every pointer move.
-  const band = document.createElement("div");
+  // The band: a canvas over the plot area, placed once per drag and painted on each move. A
+  // canvas among the views' other overlays: moving a band of elements (even by transforms)
+  // made Chromium re-layerize the whole page on every pointer move (~1.5 ms in the report,
+  // more in JupyterLab: benchmarks/bench_widget.py's drag rate).
+  const band = document.createElement("canvas");
   band.className = "tpot-brush";
+  band.dataset["testid"] = "brush-band";
   band.hidden = true;
-  const fill = document.createElement("div");
-  fill.className = "tpot-brush-fill";
-  const edges = [document.createElement("div"), document.createElement("div")];
-  for (const edge of edges) edge.className = "tpot-brush-edge";
-  band.append(fill, ...edges);
-  gd.append(band);
+  let bandWidth = 0;
+  let bandHeight = 0;
+  let accent = FALLBACK_ACCENT;
   let dragging = false;
   let moved = false;
   let startPx = 0;
@@ -86,18 +121,23 @@ export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): Pointer
     const xa = axisGeometry(gd, "xaxis");
     const ys = yExtent();
     if (!xa || !ys) return;
+    placeBelowTopLayer(gd, band);
+    const ratio = window.devicePixelRatio || 1;
+    bandWidth = xa.length;
+    bandHeight = ys[1] - ys[0];
     band.style.left = `${xa.offset}px`;
-    band.style.width = `${xa.length}px`;
+    band.style.width = `${bandWidth}px`;
     band.style.top = `${ys[0]}px`;
-    band.style.height = `${ys[1] - ys[0]}px`;
+    band.style.height = `${bandHeight}px`;
+    band.width = Math.max(1, Math.round(bandWidth * ratio));
+    band.height = Math.max(1, Math.round(bandHeight * ratio));
+    band.getContext("2d")?.setTransform(ratio, 0, 0, ratio, 0, 0);
+    accent = getComputedStyle(gd).getPropertyValue("--tpot-accent").trim() || FALLBACK_ACCENT;
   };
-  /** Show the band from pixel p0 to p1 of the x axis: transforms only. */
+  /** Show the band from pixel p0 to p1 of the x axis. */
   const showBand = (p0: number, p1: number): void => {
-    const lo = Math.min(p0, p1);
-    const hi = Math.max(p0, p1);
-    fill.style.transform = `translateX(${lo}px) scaleX(${hi - lo})`;
-    (edges[0] as HTMLDivElement).style.transform = `translateX(${lo}px)`;
-    (edges[1] as HTMLDivElement).style.transform = `translateX(${hi - 1}px)`;
+    const ctx = band.getContext("2d");
+    if (ctx !== null) paintBand(ctx, bandWidth, bandHeight, p0, p1, accent);
     band.hidden = false;
   };
   const onMove = (e: PointerEvent): void => {

@@ -399,6 +399,49 @@ def test_brush_sets_token_range_and_stats(demo: SharedWidget) -> None:
     assert 0 < selected < sum(int(r["n"]) for r in before["runs"])
 
 
+#: JS: the brush band's canvas mid-drag: its box on the page, and per CSS-pixel column of
+#: its middle row whether anything is painted there (alpha > 0); null while it is hidden.
+BAND_JS = """
+(root) => {
+  const band = root.querySelector('[data-testid="scatter"] [data-testid="brush-band"]');
+  if (band === null || band.hidden) return null;
+  const box = band.getBoundingClientRect();
+  const ratio = band.width / box.width;
+  const middle = Math.floor(band.height / 2);
+  const row = band.getContext('2d').getImageData(0, middle, band.width, 1).data;
+  const painted = [];
+  for (let x = 0; x < box.width; x++) painted.push(row[4 * Math.floor(x * ratio) + 3] > 0);
+  return {left: box.left, width: box.width, painted};
+}
+"""
+
+
+def test_the_band_shows_the_span_dragged_while_the_hand_moves(demo: SharedWidget) -> None:
+    """Mid-drag the band covers the plot area's columns between where the drag started and
+    where the pointer is, and nothing else; it is gone once the button is released."""
+    page, root = demo.page, demo.root
+    box = main_plot_area(root)
+    y = box["y"] + box["height"] * 0.5
+    x0, x1 = box["x"] + box["width"] * 0.3, box["x"] + box["width"] * 0.6
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x0 + (x1 - x0) * i / 10, y)
+        page.wait_for_timeout(15)
+    page.wait_for_timeout(100)
+    band = root.evaluate(BAND_JS)
+    page.mouse.up()
+    assert band is not None, "no band was shown while dragging"
+    painted = [band["left"] + x for x, on in enumerate(band["painted"]) if on]
+    assert painted, "the band painted nothing"
+    assert abs(min(painted) - x0) <= 2 and abs(max(painted) - x1) <= 2, (
+        f"the band spans {min(painted):.0f}..{max(painted):.0f}, the drag {x0:.0f}..{x1:.0f}"
+    )
+    assert len(painted) >= (x1 - x0) - 2, "the band has gaps inside the span dragged"
+    wait_until(lambda: root.evaluate(BAND_JS) is None, WAIT_S, "the band hidden after the drag")
+    wait_converged(root, demo.state_path, "the brush to reach Python")
+
+
 #: JS: from now on, log the first run's estimate at every change of the panel.
 WATCH_PANEL_JS = """
 (root) => {
