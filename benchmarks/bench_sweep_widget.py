@@ -13,7 +13,9 @@ with bench_widget.py's machinery (its page hooks, drags and checks):
   `--switches` rounds: the first visit of a level fetches its columns, later ones find them
   cached) → the panel settled at that level, and → the last redraw of any view;
 - brush → every view: real mouse drags over the scatter at the level shown (as
-  bench_widget.py; goal: p90 ≤ 150 ms at 72 runs), each checked to end on the last brush.
+  bench_widget.py), each checked to end on the last brush. Goals (issue 18: the bounds of
+  runs, with the sweeps' 72 runs): panel median ≤ 50 ms, every view median ≤ 80 ms and
+  p90 ≤ 120 ms (issue 17 asked p90 ≤ 150 ms).
 
 Goals are printed next to the measurements, never asserted.
 """
@@ -31,12 +33,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from bench_widget import (  # the notebook, page hooks and drags of the runs' benchmark
+    PANEL_MEDIAN_GOAL_MS,
     TIMEOUT_MS,
+    VIEWS_MEDIAN_GOAL_MS,
     DragResult,
     Row,
     Shown,
     WidgetPage,
     by_view,
+    goal_row,
     kernel_state,
     lab_and_browser,
     machine_description,
@@ -50,6 +55,9 @@ from e2e.lab import execute_in_kernel
 #: The goals of issue 17 (72 runs: 2 configurations × 12 levels × 3 repeats).
 RENDER_GOAL_MS = 3000.0
 VIEWS_P90_GOAL_MS = 150.0
+#: Issue 18 holds the sweeps' 72 runs to the brush bounds of runs (bench_widget.py's goals,
+#: panel median and every view median from there): every view p90 within this.
+VIEWS_P90_GOAL_SWEEPS_MS = 120.0
 #: Quiet time (ms) after the last redraw or answer before a level switch counts as finished.
 QUIET_MS = 600
 
@@ -142,12 +150,15 @@ def drag_rows(n: int, drags: list[DragResult]) -> list[Row]:
     p90 = percentile(views, 90)
     bad = [d for d in drags if not d.verified]
     return [
-        Row(f"brush: hand stops → panel final, median / p90 ({tag})",
-            f"{percentile(panel, 50):.0f}/{percentile(panel, 90):.0f}"),
-        Row(f"brush: hand stops → every view redrawn, median ({tag})",
-            f"{percentile(views, 50):.0f}"),
-        Row(f"brush: hand stops → every view redrawn, p90 ({tag})", f"{p90:.0f}",
-            f"≤ {VIEWS_P90_GOAL_MS:.0f}", "met" if p90 <= VIEWS_P90_GOAL_MS else "NOT MET"),
+        goal_row(f"brush: hand stops → panel final, median ({tag})", percentile(panel, 50),
+                 PANEL_MEDIAN_GOAL_MS),
+        Row(f"brush: hand stops → panel final, p90 ({tag})", f"{percentile(panel, 90):.0f}"),
+        goal_row(f"brush: hand stops → every view redrawn, median ({tag})",
+                 percentile(views, 50), VIEWS_MEDIAN_GOAL_MS),
+        goal_row(f"brush: hand stops → every view redrawn, p90 ({tag})", p90,
+                 VIEWS_P90_GOAL_SWEEPS_MS),
+        Row(f"  (issue 17's bound for the same p90: ≤ {VIEWS_P90_GOAL_MS:.0f} ms, "
+            f"{'met' if p90 <= VIEWS_P90_GOAL_MS else 'NOT MET'})", ""),
         Row(f"  last view redrawn (most often) ({tag})",
             "/".join(statistics.multimode(d.last_view for d in drags))),
         *(Row(f"  brush: hand stops → {view} redrawn, median / p90 ({tag})",
