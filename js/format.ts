@@ -110,9 +110,12 @@ export function formatPercentCI(lo: number | null | undefined, hi: number | null
   return `[${formatPercent(lo)}, ${formatPercent(hi)}]`;
 }
 
+/** Whole numbers with thousands separators (one formatter: toLocaleString makes one per call). */
+const COUNT_FORMAT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 /** A count with thousands separators: 12,345. */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
+  return COUNT_FORMAT.format(Math.round(n));
 }
 
 export interface DiffLike {
