@@ -165,6 +165,9 @@ interface Slot {
   sync: boolean;
   /** The update the last preview drew (a view memoising its updates returns it again). */
   lastUpdate: ViewUpdate | null;
+  /** The update the view last settled with (see settle): new statistics that give it again
+   * (a sweep's views when only the chosen level's numbers came) change nothing there. */
+  settledUpdate: ViewUpdate | null;
   /** When (performance.now()) a preview last moved the view's axes. */
   relayoutAt: number;
 }
@@ -308,6 +311,7 @@ class WidgetView {
       keep: {},
       sync: false,
       lastUpdate: null,
+      settledUpdate: null,
       relayoutAt: Number.NEGATIVE_INFINITY,
     };
   }
@@ -809,6 +813,7 @@ class WidgetView {
     const update = slot.spec.redrawOn.includes("stats") ? slot.spec.update?.(state) : undefined;
     // the preview drawn last again (a view memoising it, views/memo.ts): nothing to draw
     const fresh = update !== undefined && update !== slot.lastUpdate;
+    if (!moving && update !== undefined && update === slot.settledUpdate) return;
     if (moving) {
       if (fresh) this.drawPreview(slot, update);
       return;
@@ -827,6 +832,7 @@ class WidgetView {
     const edits = wanted === null || slot.drawnLayout === null ? null : layoutEdits(slot.drawnLayout, wanted);
     if (edits === null || wanted === null) {
       this.queueFigure(slot);
+      slot.settledUpdate = update ?? null;
       return;
     }
     if (Object.keys(edits).length > 0) {
@@ -837,6 +843,7 @@ class WidgetView {
     }
     if (fresh) this.drawPreview(slot, update);
     this.scheduleSync(slot);
+    slot.settledUpdate = update ?? null;
   }
 
   /** Let plotly catch up with a view's preview once the page is idle (see SYNC_DELAY_MS). */
@@ -928,6 +935,7 @@ class WidgetView {
     if (slot.preview === null) setTracesHidden(slot.plot, true);
     slot.previewSeq += 1;
     slot.lastUpdate = update;
+    slot.settledUpdate = null;
     slot.preview = update.shapes;
     slot.lastAxes = update.axes;
     slot.sync = false;
@@ -972,6 +980,7 @@ class WidgetView {
     if (prep === null || this.disposed) return;
     slot.stale = false;
     slot.sync = false;
+    if (kind === "figure") slot.settledUpdate = null;
     const state = this.drawState(prep, slot);
     const fig = slot.spec.figure(state);
     const previewSeq = slot.previewSeq;
