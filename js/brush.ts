@@ -6,8 +6,10 @@
  * the end. A double click clears the range. Other drag modes (zoom, pan) stay plotly's.
  */
 
+import { placeCanvas } from "./overlay";
 import { axisGeometry, dragMode, onPlotlyEvent, placeBelowTopLayer } from "./plotly-adapter";
 import { rangeFromDrag, type Range } from "./range";
+import { cssVar } from "./theme";
 
 /** The band's fill: the accent colour at this opacity (its edges: the accent, opaque). */
 export const BAND_FILL_ALPHA = 0.14;
@@ -125,14 +127,9 @@ export function attachPointerBrush(gd: HTMLElement, opts: BrushOptions): Pointer
     const ratio = window.devicePixelRatio || 1;
     bandWidth = xa.length;
     bandHeight = ys[1] - ys[0];
-    band.style.left = `${xa.offset}px`;
-    band.style.width = `${bandWidth}px`;
-    band.style.top = `${ys[0]}px`;
-    band.style.height = `${bandHeight}px`;
-    band.width = Math.max(1, Math.round(bandWidth * ratio));
-    band.height = Math.max(1, Math.round(bandHeight * ratio));
+    placeCanvas(band, xa.offset, ys[0], bandWidth, bandHeight, ratio);
     band.getContext("2d")?.setTransform(ratio, 0, 0, ratio, 0, 0);
-    accent = getComputedStyle(gd).getPropertyValue("--tpot-accent").trim() || FALLBACK_ACCENT;
+    accent = cssVar(gd, "--tpot-accent", FALLBACK_ACCENT);
   };
   /** Show the band from pixel p0 to p1 of the x axis. */
   const showBand = (p0: number, p1: number): void => {

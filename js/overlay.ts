@@ -135,6 +135,20 @@ export function tracePath(
   end();
 }
 
+/**
+ * Put canvas `el` at (left, top) of its positioned container, `width` × `height` CSS pixels,
+ * its backing store at the device's pixel `ratio` (the overlays' and the brush band's box).
+ */
+export function placeCanvas(el: HTMLCanvasElement, left: number, top: number, width: number, height: number, ratio: number): void {
+  const style = el.style;
+  style.left = `${left}px`;
+  style.top = `${top}px`;
+  style.width = `${width}px`;
+  style.height = `${height}px`;
+  el.width = Math.max(1, Math.round(width * ratio));
+  el.height = Math.max(1, Math.round(height * ratio));
+}
+
 export class ShapeOverlay {
   readonly el: HTMLCanvasElement;
   private readonly gd: HTMLElement;
@@ -157,13 +171,7 @@ export class ShapeOverlay {
     const box = `${xa.offset} ${ya.offset} ${xa.length} ${ya.length} ${ratio}`;
     if (box !== this.box) {
       this.box = box;
-      const style = this.el.style;
-      style.left = `${xa.offset}px`;
-      style.top = `${ya.offset}px`;
-      style.width = `${xa.length}px`;
-      style.height = `${ya.length}px`;
-      this.el.width = Math.max(1, Math.round(xa.length * ratio));
-      this.el.height = Math.max(1, Math.round(ya.length * ratio));
+      placeCanvas(this.el, xa.offset, ya.offset, xa.length, ya.length, ratio);
     }
     const ctx = this.context();
     if (ctx === null) return;

@@ -68,7 +68,7 @@ export const FALLBACK: Record<ThemeName, PlotColors> = {
 };
 
 /** A CSS variable's value as seen from `el`, or `fallback` when unset. */
-function cssVar(el: Element, name: string, fallback: string): string {
+export function cssVar(el: Element, name: string, fallback: string): string {
   const value = getComputedStyle(el).getPropertyValue(name).trim();
   return value === "" ? fallback : value;
 }
